@@ -1,0 +1,41 @@
+import { Module } from '@nestjs/common';
+import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
+import { AllExceptionsFilter } from 'src/common/filters/all-exceptions.filter';
+import { AuthGuard } from 'src/common/guards/auth.guard';
+import { EnvelopeInterceptor } from 'src/common/interceptors/envelope.interceptor';
+import { JsonBodyInterceptor } from 'src/common/interceptors/json-body.interceptor';
+import { RequestValidationPipe } from 'src/common/pipes/request-validation.pipe';
+import { RateLimitGuard } from 'src/common/rate-limit/rate-limit.guard';
+import { RateLimitModule } from 'src/common/rate-limit/rate-limit.module';
+import { AppConfigModule } from 'src/config/app-config.module';
+import { DatabaseModule } from 'src/infrastructure/database/database.module';
+import { LoggingModule } from 'src/infrastructure/logging/logging.module';
+import { AuthModule } from 'src/modules/auth/auth.module';
+import { HealthModule } from 'src/modules/health/health.module';
+import { UsersModule } from 'src/modules/users/users.module';
+
+/**
+ * The request pipeline, in order: request id → route → rate limit (guard) → authentication
+ * (guard) → JSON body (interceptor) → validation (pipe) → handler → envelope (interceptor);
+ * any failure → the exception filter.
+ */
+@Module({
+  imports: [
+    AppConfigModule,
+    LoggingModule,
+    DatabaseModule,
+    RateLimitModule,
+    HealthModule,
+    AuthModule,
+    UsersModule,
+  ],
+  providers: [
+    { provide: APP_GUARD, useClass: RateLimitGuard },
+    { provide: APP_GUARD, useClass: AuthGuard },
+    { provide: APP_INTERCEPTOR, useClass: JsonBodyInterceptor },
+    { provide: APP_INTERCEPTOR, useClass: EnvelopeInterceptor },
+    { provide: APP_PIPE, useClass: RequestValidationPipe },
+    { provide: APP_FILTER, useClass: AllExceptionsFilter },
+  ],
+})
+export class AppModule {}

@@ -1,0 +1,31 @@
+/** The paginated `data` object of contract §1.10, keys in contract order. */
+export interface Paginated<T> {
+  docs: T[];
+  totalDocs: number;
+  limit: number;
+  page: number;
+  totalPages: number;
+  pagingCounter: number;
+  hasPrevPage: boolean;
+  hasNextPage: boolean;
+  prevPage: number | null;
+  nextPage: number | null;
+}
+
+export function paginate<T>(docs: T[], totalDocs: number, page: number, limit: number): Paginated<T> {
+  const totalPages = Math.max(1, Math.ceil(totalDocs / limit));
+  const hasPrevPage = page > 1;
+  const hasNextPage = page < totalPages;
+  return {
+    docs,
+    totalDocs,
+    limit,
+    page,
+    totalPages,
+    pagingCounter: (page - 1) * limit + 1,
+    hasPrevPage,
+    hasNextPage,
+    prevPage: hasPrevPage ? page - 1 : null,
+    nextPage: hasNextPage ? page + 1 : null,
+  };
+}

@@ -1,0 +1,39 @@
+import { IsInt, Max, Min } from 'class-validator';
+import { ToQueryInt } from 'src/common/validation/transforms.util';
+
+const PAGE_MESSAGE = 'page must be an integer greater than or equal to 1';
+const LIMIT_MESSAGE = 'limit must be an integer between 1 and 100';
+
+/** `page` and `limit` of contract §1.10, default limit 10. */
+export class PaginationQueryDto {
+  /** Page number, starting at 1. */
+  @ToQueryInt()
+  @IsInt({ message: PAGE_MESSAGE })
+  @Min(1, { message: PAGE_MESSAGE })
+  @Max(1_000_000, { message: PAGE_MESSAGE })
+  page: number = 1;
+
+  /** Items per page, 1 to 100. */
+  @ToQueryInt()
+  @IsInt({ message: LIMIT_MESSAGE })
+  @Min(1, { message: LIMIT_MESSAGE })
+  @Max(100, { message: LIMIT_MESSAGE })
+  limit: number = 10;
+}
+
+/** The plain-array lists of §1.10 default to 20 items. */
+export class PlainListQueryDto {
+  /** Page number, starting at 1. */
+  @ToQueryInt()
+  @IsInt({ message: PAGE_MESSAGE })
+  @Min(1, { message: PAGE_MESSAGE })
+  @Max(1_000_000, { message: PAGE_MESSAGE })
+  page: number = 1;
+
+  /** Items per page, 1 to 100. */
+  @ToQueryInt()
+  @IsInt({ message: LIMIT_MESSAGE })
+  @Min(1, { message: LIMIT_MESSAGE })
+  @Max(100, { message: LIMIT_MESSAGE })
+  limit: number = 20;
+}

@@ -1,0 +1,49 @@
+import { DEFAULT_MESSAGES, ERROR_STATUS, ErrorCode } from 'src/common/errors/error-code.constant';
+
+export type ErrorLocation = 'body' | 'query' | 'params' | 'file';
+
+export interface FieldError {
+  field: string;
+  location: ErrorLocation;
+  message: string;
+}
+
+/**
+ * The one exception type services throw. The global filter turns it into the contract's error
+ * body; `headers` lets a failure carry e.g. `Retry-After`.
+ */
+export class AppException extends Error {
+  readonly status: number;
+
+  constructor(
+    readonly code: ErrorCode,
+    message?: string,
+    readonly options: { errors?: FieldError[]; headers?: Record<string, string> } = {},
+  ) {
+    super(message ?? DEFAULT_MESSAGES[code] ?? code);
+    this.name = 'AppException';
+    this.status = ERROR_STATUS[code];
+  }
+
+  static notFound(message: string): AppException {
+    return new AppException(ErrorCode.NOT_FOUND, message);
+  }
+
+  static forbidden(message: string): AppException {
+    return new AppException(ErrorCode.FORBIDDEN, message);
+  }
+
+  static badRequest(message: string): AppException {
+    return new AppException(ErrorCode.BAD_REQUEST, message);
+  }
+
+  static conflict(message: string): AppException {
+    return new AppException(ErrorCode.CONFLICT, message);
+  }
+
+  static validation(errors: FieldError[]): AppException {
+    return new AppException(ErrorCode.VALIDATION_ERROR, errors.map((e) => e.message).join(', '), {
+      errors,
+    });
+  }
+}

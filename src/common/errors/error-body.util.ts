@@ -1,0 +1,36 @@
+import type { Response } from 'express';
+import type { AppException, FieldError } from 'src/common/errors/app.exception';
+
+export interface ErrorBody {
+  statusCode: number;
+  success: false;
+  message: string;
+  code: string;
+  requestId: string;
+  errors?: FieldError[];
+  stack?: string;
+}
+
+/** Writes the one error body of contract §1.4 (used by the Nest filter and the Express fallback). */
+export function writeErrorResponse(
+  res: Response,
+  exception: AppException,
+  requestId: string,
+  stack?: string,
+): void {
+  if (res.headersSent) {
+    res.destroy();
+    return;
+  }
+  const body: ErrorBody = {
+    statusCode: exception.status,
+    success: false,
+    message: exception.message,
+    code: exception.code,
+    requestId,
+  };
+  if (exception.options.errors) body.errors = exception.options.errors;
+  if (stack !== undefined) body.stack = stack;
+  for (const [name, value] of Object.entries(exception.options.headers ?? {})) res.setHeader(name, value);
+  res.status(exception.status).type('application/json; charset=utf-8').send(JSON.stringify(body));
+}

@@ -1,0 +1,36 @@
+import { Injectable } from '@nestjs/common';
+import { ThrottlerGuard, type ThrottlerRequest } from '@nestjs/throttler';
+import type { Request, Response } from 'express';
+import { AppException } from 'src/common/errors/app.exception';
+import { ErrorCode } from 'src/common/errors/error-code.constant';
+import { clientIpKey } from 'src/common/http/client-ip.util';
+import { hitBucket } from 'src/common/rate-limit/bucket.util';
+
+export const GLOBAL_BUCKET = 'global';
+export const GLOBAL_RATE_LIMIT_MESSAGE = 'Too many requests, please try again later.';
+
+/**
+ * @nestjs/throttler with the contract's wire format: counters are per IP and bucket (not per
+ * route), the global bucket's X-RateLimit-* headers go on every response, and a refusal is the
+ * JSON error body with Retry-After and the refusing bucket's headers.
+ */
+@Injectable()
+export class RateLimitGuard extends ThrottlerGuard {
+  protected override async handleRequest(props: ThrottlerRequest): Promise<boolean> {
+    const { context, limit, ttl, throttler } = props;
+    const http = context.switchToHttp();
+    const name = throttler.name ?? GLOBAL_BUCKET;
+    const result = await hitBucket(this.storageService, name, clientIpKey(http.getRequest<Request>()), {
+      limit,
+      windowSeconds: ttl / 1000,
+    });
+    if (!result.allowed) {
+      throw new AppException(ErrorCode.RATE_LIMITED, GLOBAL_RATE_LIMIT_MESSAGE, { headers: result.headers });
+    }
+    if (name === GLOBAL_BUCKET) {
+      const res = http.getResponse<Response>();
+      for (const [header, value] of Object.entries(result.headers)) res.setHeader(header, value);
+    }
+    return true;
+  }
+}

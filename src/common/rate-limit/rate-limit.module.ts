@@ -1,0 +1,40 @@
+import { type ExecutionContext, Module } from '@nestjs/common';
+import { ThrottlerModule, type ThrottlerOptions } from '@nestjs/throttler';
+import { RATE_LIMIT_BUCKET_KEY, type RateLimitBucket } from 'src/common/rate-limit/rate-limit.decorator';
+import { GLOBAL_BUCKET } from 'src/common/rate-limit/rate-limit.guard';
+import type { AppConfig, RateLimitRule } from 'src/config/app-config';
+import { APP_CONFIG } from 'src/config/app-config.provider';
+
+function bucketOf(context: ExecutionContext): RateLimitBucket | undefined {
+  return Reflect.getMetadata(RATE_LIMIT_BUCKET_KEY, context.getHandler()) as RateLimitBucket | undefined;
+}
+
+function throttler(name: string, rule: RateLimitRule, skipIf?: ThrottlerOptions['skipIf']): ThrottlerOptions {
+  const ttl = rule.windowSeconds * 1000;
+  return { name, limit: rule.limit, ttl, blockDuration: ttl, skipIf };
+}
+
+/** Buckets of contract §1.14; the route buckets apply only where a route names them. */
+@Module({
+  imports: [
+    ThrottlerModule.forRootAsync({
+      inject: [APP_CONFIG],
+      useFactory: (config: AppConfig) => {
+        const only = (bucket: RateLimitBucket) => (context: ExecutionContext) => bucketOf(context) !== bucket;
+        const limits = config.rateLimits;
+        return {
+          throttlers: [
+            throttler(GLOBAL_BUCKET, limits.global),
+            throttler('login', limits.login, only('login')),
+            throttler('register', limits.register, only('register')),
+            throttler('codeCheck', limits.codeCheck, only('codeCheck')),
+            throttler('emailSend', limits.emailSend, only('emailSend')),
+          ],
+          setHeaders: false,
+        };
+      },
+    }),
+  ],
+  exports: [ThrottlerModule],
+})
+export class RateLimitModule {}

@@ -1,0 +1,52 @@
+import { registerDecorator, type ValidationOptions } from 'class-validator';
+import { OBJECT_ID_CONSTRAINT } from 'src/common/validation/validation-messages.util';
+
+const OBJECT_ID = /^[0-9a-fA-F]{24}$/;
+
+export function isObjectIdString(value: unknown): value is string {
+  return typeof value === 'string' && OBJECT_ID.test(value);
+}
+
+/** 24 hexadecimal characters, either case (contract §1.5); failures become INVALID_ID. */
+export function IsObjectId(options?: ValidationOptions): PropertyDecorator {
+  return (target: object, propertyName: string | symbol) => {
+    registerDecorator({
+      name: OBJECT_ID_CONSTRAINT,
+      target: target.constructor,
+      propertyName: propertyName as string,
+      options: { message: 'Invalid ID', ...options },
+      validator: { validate: (value: unknown) => isObjectIdString(value) },
+    });
+  };
+}
+
+/** Byte length as UTF-8 (passwords: bcrypt reads at most 72 bytes). */
+export function MaxUtf8Bytes(max: number, options?: ValidationOptions): PropertyDecorator {
+  return (target: object, propertyName: string | symbol) => {
+    registerDecorator({
+      name: 'maxBytes',
+      target: target.constructor,
+      propertyName: propertyName as string,
+      constraints: [max],
+      options,
+      validator: {
+        validate: (value: unknown) => typeof value !== 'string' || Buffer.byteLength(value, 'utf8') <= max,
+      },
+    });
+  };
+}
+
+export function MinUtf8Bytes(min: number, options?: ValidationOptions): PropertyDecorator {
+  return (target: object, propertyName: string | symbol) => {
+    registerDecorator({
+      name: 'minBytes',
+      target: target.constructor,
+      propertyName: propertyName as string,
+      constraints: [min],
+      options,
+      validator: {
+        validate: (value: unknown) => typeof value !== 'string' || Buffer.byteLength(value, 'utf8') >= min,
+      },
+    });
+  };
+}

@@ -1,0 +1,323 @@
+import { randomBytes } from 'node:crypto';
+import { isAbsolute, resolve } from 'node:path';
+import { tmpdir } from 'node:os';
+
+export type NodeEnv = 'development' | 'production' | 'test';
+
+export interface RateLimitRule {
+  limit: number;
+  windowSeconds: number;
+}
+
+/**
+ * The validated, typed configuration. Built once at start-up from the environment by
+ * `loadAppConfig`; nothing else in the code base reads `process.env`.
+ */
+export interface AppConfig {
+  nodeEnv: NodeEnv;
+  /** True only when NODE_ENV is explicitly `development` (stack traces in error bodies). */
+  exposeStack: boolean;
+  isProduction: boolean;
+  port: number;
+  baseUrl: string;
+  docsEnabled: boolean;
+  database: {
+    /** Null means: start the embedded engine. */
+    uri: string | null;
+    operationTimeoutMs: number;
+    minPoolSize: number | undefined;
+    maxPoolSize: number | undefined;
+    /** Where the embedded engine keeps its data; null = memory. */
+    embeddedDataFile: string | null;
+  };
+  cors: { origins: string[] };
+  cookies: { domain: string | undefined; secure: boolean };
+  trustProxy: number;
+  auth: {
+    accessSecret: string;
+    accessTtlSeconds: number;
+    refreshTtlSeconds: number;
+    refreshReuseGraceSeconds: number;
+    maxSessionsPerUser: number;
+    bcryptRounds: number;
+    codeSecret: string;
+    codeTtlMinutes: number;
+    codeMaxAttempts: number;
+    codeResendCooldownSeconds: number;
+    pendingUsernameHoldHours: number;
+  };
+  views: { dedupWindowHours: number; hashSalt: string };
+  historyMaxEntries: number;
+  playlistMaxVideos: number;
+  rateLimits: {
+    global: RateLimitRule;
+    loginFailures: RateLimitRule;
+    loginFailuresAccount: RateLimitRule;
+    login: RateLimitRule;
+    register: RateLimitRule;
+    codeCheck: RateLimitRule;
+    emailSend: RateLimitRule;
+  };
+  throttleRedisUrl: string | undefined;
+  media: {
+    storage: 'local' | 'cloudinary';
+    localDir: string;
+    publicBaseUrl: string;
+    uploadTmpDir: string;
+    cloudinary: {
+      cloudName: string;
+      apiKey: string;
+      apiSecret: string;
+      /** Test and self-hosted override of the API origin (SDK `upload_prefix`). */
+      uploadPrefix: string | undefined;
+    };
+  };
+  mail: {
+    transport: 'outbox' | 'resend';
+    outboxDir: string;
+    resendApiKey: string;
+    /** Test override of the Resend API origin. */
+    resendBaseUrl: string | undefined;
+    from: string;
+  };
+  log: { level: string; dir: string; files: boolean };
+}
+
+export class ConfigValidationError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n  - ${problems.join('\n  - ')}`);
+    this.name = 'ConfigValidationError';
+  }
+}
+
+type Env = Record<string, string | undefined>;
+
+const PLACEHOLDER = /^(change-?me|changeme|secret|your[_-].*|xxx+|todo|placeholder|example.*)$/i;
+const DURATION = /^(\d+)\s*(ms|s|m|h|d)?$/;
+const UNIT_SECONDS: Record<string, number> = { ms: 0.001, s: 1, m: 60, h: 3600, d: 86400 };
+
+/** Reads and validates every variable of contract §15; throws one error naming every bad variable. */
+export function loadAppConfig(env: Env, cwd: string = process.cwd()): AppConfig {
+  const problems: string[] = [];
+  const raw = (name: string): string | undefined => {
+    const value = env[name];
+    return value === undefined || value.trim() === '' ? undefined : value.trim();
+  };
+
+  const int = (name: string, fallback: number, min: number, max = Number.MAX_SAFE_INTEGER): number => {
+    const value = raw(name);
+    if (value === undefined) return fallback;
+    if (!/^\d+$/.test(value) || Number(value) < min || Number(value) > max) {
+      problems.push(`${name} must be an integer between ${min} and ${max}`);
+      return fallback;
+    }
+    return Number(value);
+  };
+  const optionalInt = (name: string, min: number): number | undefined => {
+    const value = raw(name);
+    if (value === undefined) return undefined;
+    return int(name, min, min);
+  };
+  const bool = (name: string, fallback: boolean): boolean => {
+    const value = raw(name);
+    if (value === undefined) return fallback;
+    if (/^(true|1|yes)$/i.test(value)) return true;
+    if (/^(false|0|no)$/i.test(value)) return false;
+    problems.push(`${name} must be true or false`);
+    return fallback;
+  };
+  const oneOf = <T extends string>(name: string, allowed: readonly T[], fallback: T): T => {
+    const value = raw(name);
+    if (value === undefined) return fallback;
+    if (!(allowed as readonly string[]).includes(value)) {
+      problems.push(`${name} must be one of ${allowed.join(', ')}`);
+      return fallback;
+    }
+    return value as T;
+  };
+  /** Seconds; accepts plain seconds or a duration like `15m` / `30d` (legacy aliases). */
+  const duration = (names: string[], fallback: number): number => {
+    for (const name of names) {
+      const value = raw(name);
+      if (value === undefined) continue;
+      const match = DURATION.exec(value);
+      if (!match) {
+        problems.push(`${name} must be a number of seconds or a duration such as 15m or 30d`);
+        return fallback;
+      }
+      const seconds = Math.floor(Number(match[1]) * UNIT_SECONDS[match[2] ?? 's']);
+      if (seconds < 1) {
+        problems.push(`${name} must be at least one second`);
+        return fallback;
+      }
+      return seconds;
+    }
+    return fallback;
+  };
+  const path = (name: string, fallback: string): string => {
+    const value = raw(name) ?? fallback;
+    return isAbsolute(value) ? value : resolve(cwd, value);
+  };
+  const url = (name: string, fallback: string): string => {
+    const value = raw(name) ?? fallback;
+    try {
+      const parsed = new URL(value);
+      if (!/^https?:$/.test(parsed.protocol)) throw new Error('protocol');
+      return value.replace(/\/+$/, '');
+    } catch {
+      problems.push(`${name} must be an http(s) URL`);
+      return fallback;
+    }
+  };
+
+  const nodeEnvRaw = raw('NODE_ENV');
+  let nodeEnv: NodeEnv = 'development';
+  if (nodeEnvRaw !== undefined) {
+    if (nodeEnvRaw === 'development' || nodeEnvRaw === 'production' || nodeEnvRaw === 'test') {
+      nodeEnv = nodeEnvRaw;
+    } else {
+      problems.push('NODE_ENV must be one of development, production, test');
+    }
+  }
+  const isProduction = nodeEnv === 'production';
+
+  /** Production refuses missing, short or placeholder secrets; elsewhere a random one is generated per process. */
+  const secret = (names: string[], minLength: number, requiredInProduction: boolean): string => {
+    const name = names.find((candidate) => raw(candidate) !== undefined);
+    const value = name ? raw(name) : undefined;
+    if (value !== undefined && name !== undefined) {
+      if (PLACEHOLDER.test(value) || (isProduction && value.length < minLength)) {
+        problems.push(`${name} must be a real secret of at least ${minLength} characters`);
+      } else if (value.length < minLength) {
+        problems.push(`${name} must be at least ${minLength} characters`);
+      }
+      return value;
+    }
+    if (isProduction && requiredInProduction) problems.push(`${names[0]} is required in production`);
+    return randomBytes(32).toString('base64url');
+  };
+
+  const port = int('PORT', 8000, 0, 65535);
+  const localBase = `http://localhost:${port}`;
+
+  const mongoUri = raw('MONGODB_URI');
+  if (mongoUri !== undefined && !/^mongodb(\+srv)?:\/\/[^\s]+$/.test(mongoUri)) {
+    problems.push('MONGODB_URI must be a mongodb:// or mongodb+srv:// URI');
+  }
+  if (isProduction && mongoUri === undefined) problems.push('MONGODB_URI is required in production');
+
+  const corsDefault = isProduction ? '' : 'http://localhost:3000';
+  const origins = (raw('CORS_ORIGIN') ?? corsDefault)
+    .split(',')
+    .map((origin) => origin.trim())
+    .filter(Boolean);
+  for (const origin of origins) {
+    try {
+      const parsed = new URL(origin);
+      if (parsed.origin !== origin) throw new Error('not an origin');
+    } catch {
+      problems.push(`CORS_ORIGIN contains an invalid origin: ${origin}`);
+    }
+  }
+
+  const rule = (name: string, limit: number, windowSeconds: number): RateLimitRule => ({
+    limit: int(`RATE_LIMIT_${name}`, limit, 1),
+    windowSeconds: int(`RATE_LIMIT_${name}_WINDOW_SECONDS`, windowSeconds, 1),
+  });
+
+  const storage = oneOf('MEDIA_STORAGE', ['local', 'cloudinary'] as const, isProduction ? 'cloudinary' : 'local');
+  const cloudinary = {
+    cloudName: raw('CLOUDINARY_CLOUD_NAME') ?? '',
+    apiKey: raw('CLOUDINARY_API_KEY') ?? '',
+    apiSecret: raw('CLOUDINARY_API_SECRET') ?? '',
+    uploadPrefix: raw('CLOUDINARY_UPLOAD_PREFIX'),
+  };
+  if (storage === 'cloudinary') {
+    for (const [name, value] of [
+      ['CLOUDINARY_CLOUD_NAME', cloudinary.cloudName],
+      ['CLOUDINARY_API_KEY', cloudinary.apiKey],
+      ['CLOUDINARY_API_SECRET', cloudinary.apiSecret],
+    ] as const) {
+      if (!value || PLACEHOLDER.test(value)) problems.push(`${name} is required when MEDIA_STORAGE=cloudinary`);
+    }
+  }
+
+  const transport = oneOf('MAIL_TRANSPORT', ['outbox', 'resend'] as const, isProduction ? 'resend' : 'outbox');
+  const resendApiKey = raw('RESEND_API_KEY') ?? '';
+  if (transport === 'resend' && (!resendApiKey || PLACEHOLDER.test(resendApiKey))) {
+    problems.push('RESEND_API_KEY is required when MAIL_TRANSPORT=resend');
+  }
+
+  const config: AppConfig = {
+    nodeEnv,
+    exposeStack: nodeEnvRaw === 'development',
+    isProduction,
+    port,
+    baseUrl: url('BASE_URL', localBase),
+    docsEnabled: bool('DOCS_ENABLED', true),
+    database: {
+      uri: mongoUri ?? null,
+      operationTimeoutMs: int('DB_OPERATION_TIMEOUT_MS', 5000, 100, 600000),
+      minPoolSize: optionalInt('DB_MIN_POOL_SIZE', 0),
+      maxPoolSize: optionalInt('DB_MAX_POOL_SIZE', 1),
+      embeddedDataFile: nodeEnv === 'test' ? null : path('EMBEDDED_DB_FILE', 'var/db/dancely.mv'),
+    },
+    cors: { origins },
+    cookies: { domain: raw('COOKIE_DOMAIN'), secure: bool('COOKIE_SECURE', isProduction) },
+    trustProxy: int('TRUST_PROXY', 0, 0, 10),
+    auth: {
+      accessSecret: secret(['JWT_ACCESS_SECRET'], 32, true),
+      accessTtlSeconds: duration(['ACCESS_TOKEN_TTL', 'JWT_ACCESS_EXPIRY'], 900),
+      refreshTtlSeconds: duration(['REFRESH_TOKEN_TTL', 'JWT_REFRESH_EXPIRY'], 30 * 86400),
+      refreshReuseGraceSeconds: int('REFRESH_REUSE_GRACE_SECONDS', 10, 0, 300),
+      maxSessionsPerUser: int('MAX_SESSIONS_PER_USER', 20, 1, 1000),
+      bcryptRounds: int('BCRYPT_ROUNDS', 12, 4, 15),
+      codeSecret: secret(['CODE_HASH_SECRET', 'JWT_REFRESH_SECRET'], 32, true),
+      codeTtlMinutes: int('CODE_TTL_MINUTES', 15, 1, 1440),
+      codeMaxAttempts: int('CODE_MAX_ATTEMPTS', 5, 1, 100),
+      codeResendCooldownSeconds: int('CODE_RESEND_COOLDOWN_SECONDS', 60, 0, 3600),
+      pendingUsernameHoldHours: int('PENDING_USERNAME_HOLD_HOURS', 24, 0, 8760),
+    },
+    views: {
+      dedupWindowHours: int('VIEW_DEDUP_WINDOW_HOURS', 6, 0, 8760),
+      hashSalt: secret(['VIEW_HASH_SALT'], 16, true),
+    },
+    historyMaxEntries: int('HISTORY_MAX_ENTRIES', 200, 1, 10000),
+    playlistMaxVideos: int('PLAYLIST_MAX_VIDEOS', 500, 1, 10000),
+    rateLimits: {
+      global: rule('GLOBAL', 1000, 900),
+      loginFailures: rule('LOGIN_FAILURES', 10, 900),
+      loginFailuresAccount: rule('LOGIN_FAILURES_ACCOUNT', 100, 86400),
+      login: rule('LOGIN', 100, 900),
+      register: rule('REGISTER', 10, 3600),
+      codeCheck: rule('CODE_CHECK', 20, 900),
+      emailSend: rule('EMAIL_SEND', 5, 900),
+    },
+    throttleRedisUrl: raw('THROTTLE_REDIS_URL'),
+    media: {
+      storage,
+      localDir: path('MEDIA_LOCAL_DIR', 'var/media'),
+      publicBaseUrl: url('MEDIA_PUBLIC_BASE_URL', localBase),
+      uploadTmpDir: path('UPLOAD_TMP_DIR', resolve(tmpdir(), 'dancely-uploads')),
+      cloudinary,
+    },
+    mail: {
+      transport,
+      outboxDir: path('MAIL_OUTBOX_DIR', 'var/outbox'),
+      resendApiKey,
+      resendBaseUrl: raw('RESEND_BASE_URL'),
+      from: raw('EMAIL_FROM') ?? 'Dancely <noreply@mail.dancely.in>',
+    },
+    log: {
+      level: oneOf('LOG_LEVEL', ['error', 'warn', 'info', 'http', 'verbose', 'debug', 'silly'] as const, 'info'),
+      dir: path('LOG_DIR', 'var/log'),
+      files: bool('LOG_FILES', true),
+    },
+  };
+
+  if (config.throttleRedisUrl !== undefined && !/^rediss?:\/\//.test(config.throttleRedisUrl)) {
+    problems.push('THROTTLE_REDIS_URL must be a redis:// or rediss:// URL');
+  }
+  if (problems.length > 0) throw new ConfigValidationError(problems);
+  return config;
+}

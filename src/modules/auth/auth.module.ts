@@ -1,0 +1,25 @@
+import { Module } from '@nestjs/common';
+import { JwtModule } from '@nestjs/jwt';
+import { MongooseModule } from '@nestjs/mongoose';
+import { RequestAuthenticator } from 'src/common/auth/request-authenticator.port';
+import { AccessTokenAuthenticator } from 'src/modules/auth/access-token.authenticator';
+import { Session, SessionSchema } from 'src/modules/auth/schemas/session.schema';
+import { SessionsRepository } from 'src/modules/auth/sessions.repository';
+import { TokenService } from 'src/modules/auth/token.service';
+import { UsersModule } from 'src/modules/users/users.module';
+
+@Module({
+  imports: [
+    JwtModule.register({}),
+    MongooseModule.forFeature([{ name: Session.name, schema: SessionSchema }]),
+    UsersModule,
+  ],
+  providers: [
+    TokenService,
+    SessionsRepository,
+    AccessTokenAuthenticator,
+    { provide: RequestAuthenticator, useExisting: AccessTokenAuthenticator },
+  ],
+  exports: [RequestAuthenticator, TokenService],
+})
+export class AuthModule {}

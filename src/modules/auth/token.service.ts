@@ -1,0 +1,68 @@
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { Injectable } from '@nestjs/common';
+import { JwtService } from '@nestjs/jwt';
+import type { AppConfig } from 'src/config/app-config';
+import { InjectConfig } from 'src/config/app-config.provider';
+
+export interface AccessClaims {
+  sub: string;
+  sid: string;
+}
+
+export type AccessVerification =
+  | { valid: true; claims: AccessClaims }
+  | { valid: false; expired: boolean };
+
+/** Access JWTs (HS256 only) and opaque refresh tokens `<sessionId>.<secret>` (§1.9). */
+@Injectable()
+export class TokenService {
+  constructor(
+    private readonly jwt: JwtService,
+    @InjectConfig() private readonly config: AppConfig,
+  ) {}
+
+  signAccessToken(userId: string, sessionId: string): Promise<string> {
+    return this.jwt.signAsync(
+      { sub: userId, sid: sessionId },
+      { secret: this.config.auth.accessSecret, algorithm: 'HS256', expiresIn: this.config.auth.accessTtlSeconds },
+    );
+  }
+
+  async verifyAccessToken(token: string): Promise<AccessVerification> {
+    try {
+      const payload = await this.jwt.verifyAsync<Record<string, unknown>>(token, {
+        secret: this.config.auth.accessSecret,
+        algorithms: ['HS256'],
+      });
+      const { sub, sid } = payload;
+      if (typeof sub !== 'string' || typeof sid !== 'string') return { valid: false, expired: false };
+      return { valid: true, claims: { sub, sid } };
+    } catch (error) {
+      // jsonwebtoken checks the signature before the expiry, so an expiry error implies a genuine token.
+      return { valid: false, expired: error instanceof Error && error.name === 'TokenExpiredError' };
+    }
+  }
+
+  newRefreshSecret(): string {
+    return randomBytes(32).toString('base64url');
+  }
+
+  hashSecret(secret: string): string {
+    return createHash('sha256').update(secret).digest('hex');
+  }
+
+  composeRefreshToken(sessionId: string, secret: string): string {
+    return `${sessionId}.${secret}`;
+  }
+
+  parseRefreshToken(token: string): { sessionId: string; secret: string } | null {
+    const match = /^([0-9a-f]{24})\.([A-Za-z0-9_-]{43})$/.exec(token);
+    return match ? { sessionId: match[1], secret: match[2] } : null;
+  }
+
+  hashesEqual(a: string, b: string): boolean {
+    const left = Buffer.from(a, 'hex');
+    const right = Buffer.from(b, 'hex');
+    return left.length === right.length && timingSafeEqual(left, right);
+  }
+}

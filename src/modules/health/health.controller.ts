@@ -1,0 +1,53 @@
+import { Controller, Get, Res, ServiceUnavailableException, VERSION_NEUTRAL } from '@nestjs/common';
+import { ApiExcludeController } from '@nestjs/swagger';
+import { HealthCheck, HealthCheckService, type HealthCheckResult } from '@nestjs/terminus';
+import type { Response } from 'express';
+import { Public } from 'src/common/decorators/auth-mode.decorator';
+import { RawResponse } from 'src/common/decorators/response-message.decorator';
+import { NoRateLimit } from 'src/common/rate-limit/no-rate-limit.decorator';
+import { DatabaseHealthIndicator } from 'src/modules/health/database.health';
+
+/**
+ * Contract §11, outside /api/v1: health-check bodies instead of the envelope, no auth, no rate
+ * limit. `@Res({ passthrough: true })` only sets the 503 status; the body is still returned.
+ */
+@ApiExcludeController()
+@Public()
+@NoRateLimit()
+@RawResponse()
+@Controller({ path: 'health', version: VERSION_NEUTRAL })
+export class HealthController {
+  constructor(
+    private readonly health: HealthCheckService,
+    private readonly database: DatabaseHealthIndicator,
+  ) {}
+
+  @Get()
+  @HealthCheck()
+  check(@Res({ passthrough: true }) res: Response): Promise<HealthCheckResult> {
+    return this.databaseCheck(res);
+  }
+
+  @Get('ready')
+  @HealthCheck()
+  ready(@Res({ passthrough: true }) res: Response): Promise<HealthCheckResult> {
+    return this.databaseCheck(res);
+  }
+
+  @Get('live')
+  live(): HealthCheckResult {
+    return { status: 'ok', info: {}, error: {}, details: {} };
+  }
+
+  private async databaseCheck(res: Response): Promise<HealthCheckResult> {
+    try {
+      return await this.health.check([() => this.database.check('database')]);
+    } catch (error) {
+      if (error instanceof ServiceUnavailableException) {
+        res.status(503);
+        return error.getResponse() as HealthCheckResult;
+      }
+      throw error;
+    }
+  }
+}

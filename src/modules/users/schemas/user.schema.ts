@@ -1,0 +1,78 @@
+import { Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
+import type { HydratedDocument, Types } from 'mongoose';
+
+/** A one-time code in flight (§1.17): only its hash is stored. */
+@Schema({ _id: false })
+export class PendingCode {
+  @Prop({ required: true })
+  codeHash: string;
+
+  @Prop({ required: true })
+  expiresAt: Date;
+
+  @Prop({ required: true, default: 0 })
+  attempts: number;
+
+  @Prop({ required: true })
+  sentAt: Date;
+}
+const PendingCodeSchema = SchemaFactory.createForClass(PendingCode);
+
+@Schema({ _id: false })
+export class PendingEmailChange extends PendingCode {
+  @Prop({ required: true })
+  pendingEmail: string;
+}
+const PendingEmailChangeSchema = SchemaFactory.createForClass(PendingEmailChange);
+
+@Schema({ timestamps: true, collection: 'users' })
+export class User {
+  @Prop({ required: true, lowercase: true, trim: true, maxlength: 30 })
+  username: string;
+
+  @Prop({ required: true, lowercase: true, trim: true, maxlength: 254 })
+  email: string;
+
+  @Prop({ required: true, trim: true, maxlength: 50 })
+  name: string;
+
+  @Prop({ default: '', maxlength: 160 })
+  bio: string;
+
+  /** bcrypt hash; read only through the repository's dedicated method. */
+  @Prop({ required: true, select: false })
+  password: string;
+
+  @Prop({ required: true })
+  profileImage: string;
+
+  @Prop({ type: String, default: null })
+  profileImageKey: string | null;
+
+  @Prop({ default: false })
+  isVerified: boolean;
+
+  @Prop({ type: Date, default: () => new Date() })
+  lastRegisteredAt: Date;
+
+  @Prop({ type: PendingCodeSchema, default: null, select: false })
+  verification: PendingCode | null;
+
+  @Prop({ type: PendingCodeSchema, default: null, select: false })
+  passwordReset: PendingCode | null;
+
+  @Prop({ type: PendingEmailChangeSchema, default: null, select: false })
+  emailChange: PendingEmailChange | null;
+
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export type UserDocument = HydratedDocument<User>;
+export type UserRecord = User & { _id: Types.ObjectId };
+
+export const UserSchema = SchemaFactory.createForClass(User);
+// register, login, forgot, verify, email change; race-safe email uniqueness
+UserSchema.index({ email: 1 }, { unique: true });
+// register, login, check-username, profile; race-safe username uniqueness
+UserSchema.index({ username: 1 }, { unique: true });

@@ -1,0 +1,64 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { Test } from '@nestjs/testing';
+import type { Connection } from 'mongoose';
+import { getConnectionToken } from '@nestjs/mongoose';
+import { AppModule } from 'src/app.module';
+import { configureApp } from 'src/app.setup';
+import { type AppConfig, loadAppConfig } from 'src/config/app-config';
+import { APP_CONFIG } from 'src/config/app-config.provider';
+import { DatabaseSupervisor } from 'src/infrastructure/database/database-supervisor.service';
+
+export interface TestApp {
+  app: NestExpressApplication;
+  config: AppConfig;
+  connection: Connection;
+  /** Scratch directory holding media, outbox and upload temp dirs of this app. */
+  dir: string;
+  close(): Promise<void>;
+}
+
+/**
+ * Boots the real AppModule through the same `configureApp()` as production, against the
+ * embedded engine started by the global setup, on a database of its own.
+ */
+export async function createTestApp(env: Record<string, string> = {}): Promise<TestApp> {
+  const base = process.env.TEST_MONGODB_URI;
+  if (!base) throw new Error('TEST_MONGODB_URI is not set: the e2e global setup did not run');
+  const dir = mkdtempSync(join(tmpdir(), 'dancely-test-'));
+  const config = loadAppConfig({
+    NODE_ENV: 'test',
+    MONGODB_URI: `${base}/t_${randomBytes(6).toString('hex')}`,
+    LOG_LEVEL: 'error',
+    LOG_FILES: 'false',
+    BCRYPT_ROUNDS: '4',
+    MEDIA_LOCAL_DIR: join(dir, 'media'),
+    MAIL_OUTBOX_DIR: join(dir, 'outbox'),
+    UPLOAD_TMP_DIR: join(dir, 'uploads'),
+    DB_OPERATION_TIMEOUT_MS: '2000',
+    ...env,
+  });
+  const moduleRef = await Test.createTestingModule({ imports: [AppModule] })
+    .overrideProvider(APP_CONFIG)
+    .useValue(config)
+    .compile();
+  const app = moduleRef.createNestApplication<NestExpressApplication>({ bodyParser: false, bufferLogs: true });
+  configureApp(app);
+  await app.init();
+  await app.get(DatabaseSupervisor).whenReady();
+  const connection = app.get<Connection>(getConnectionToken());
+  return {
+    app,
+    config,
+    connection,
+    dir,
+    close: async () => {
+      await connection.dropDatabase().catch(() => undefined);
+      await app.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
