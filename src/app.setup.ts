@@ -111,7 +111,8 @@ function setupDocs(app: NestExpressApplication, config: AppConfig): void {
     swaggerOptions: { persistAuthorization: true, withCredentials: true },
   });
   // The original path of the document, kept for existing tooling (contract §12 DOC3).
-  (app.getHttpAdapter().getInstance() as Express).get(`${DOCS_PATH}/json`, (_req: Request, res: Response) => {
+  const server: Express = app.getHttpAdapter().getInstance();
+  server.get(`${DOCS_PATH}/json`, (_req: Request, res: Response) => {
     res.type('application/json; charset=utf-8').send(JSON.stringify(lazyDocument()));
   });
 }

@@ -28,7 +28,7 @@ interface ErrorLike {
 }
 
 function asErrorLike(value: unknown): ErrorLike | undefined {
-  return typeof value === 'object' && value !== null ? (value as ErrorLike) : undefined;
+  return typeof value === 'object' && value !== null ? (value) : undefined;
 }
 
 export function isDatabaseUnavailable(error: unknown): boolean {

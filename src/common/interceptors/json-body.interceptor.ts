@@ -40,7 +40,7 @@ export class JsonBodyInterceptor implements NestInterceptor {
       throw new AppException(ErrorCode.UNSUPPORTED_MEDIA_TYPE, 'Unsupported content type');
     }
     await new Promise<void>((resolve, reject) => {
-      this.parser(req, res, (error?: unknown) => (error ? reject(error as Error) : resolve()));
+      this.parser(req, res, (error?: unknown) => (error ? reject(error) : resolve()));
     });
     const body: unknown = req.body;
     if (kind === 'none' && body !== undefined) refuseBodyOnBodylessRoute(body);

@@ -1,6 +1,6 @@
 import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { InjectConnection } from '@nestjs/mongoose';
-import type { Connection } from 'mongoose';
+import { type Connection, ConnectionStates } from 'mongoose';
 import { DatabaseEngine } from 'src/infrastructure/database/database-engine.service';
 
 const RETRY_MIN_MS = 500;
@@ -37,7 +37,7 @@ export class DatabaseSupervisor implements OnApplicationBootstrap, OnApplication
       if (!this.stopped) this.logger.warn('Database connection lost; the driver keeps reconnecting');
     });
     this.connection.on('reconnected', () => this.logger.log('Database connection restored'));
-    if (this.connection.readyState === 1) {
+    if (this.connection.readyState === ConnectionStates.connected) {
       void this.ensureIndexes();
     } else {
       void this.connectUntilUp();

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectConnection } from '@nestjs/mongoose';
 import { HealthIndicatorService } from '@nestjs/terminus';
-import type { Connection } from 'mongoose';
+import { type Connection, ConnectionStates } from 'mongoose';
 
 const PING_TIMEOUT_MS = 3000;
 
@@ -19,7 +19,7 @@ export class DatabaseHealthIndicator {
   async check(key: string) {
     const indicator = this.health.check(key);
     const db = this.connection.db;
-    if (this.connection.readyState !== 1 || !db) return indicator.down();
+    if (this.connection.readyState !== ConnectionStates.connected || !db) return indicator.down();
     let timer: NodeJS.Timeout | undefined;
     try {
       await Promise.race([

@@ -1,0 +1,59 @@
+import { randomBytes } from 'node:crypto';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { Logger } from '@nestjs/common';
+import type { AppConfig } from 'src/config/app-config';
+import { MailDeliveryError, Mailer, type MailMessage } from 'src/infrastructure/mail/mailer.port';
+
+/** Keys of an outbox file, in the order contract §1.16 lists them; scripts read these files. */
+export interface OutboxEntry {
+  from: string;
+  to: string;
+  subject: string;
+  text: string;
+  html: string;
+  createdAt: string;
+}
+
+/** Development transport: one JSON file per message in `MAIL_OUTBOX_DIR`, so codes can be read locally. */
+export class OutboxMailer extends Mailer {
+  readonly kind = 'outbox';
+  private readonly logger = new Logger(OutboxMailer.name);
+
+  constructor(private readonly config: Pick<AppConfig['mail'], 'outboxDir' | 'from'>) {
+    super();
+  }
+
+  async send(message: MailMessage): Promise<void> {
+    const createdAt = new Date().toISOString();
+    const entry: OutboxEntry = {
+      from: this.config.from,
+      to: message.to,
+      subject: message.subject,
+      text: message.text,
+      html: message.html,
+      createdAt,
+    };
+    // `:` is legal on Linux but not on Windows or in some sync tools; the ISO order still sorts by time.
+    const fileName = `${createdAt.replace(/:/g, '-')}-${randomBytes(6).toString('hex')}.json`;
+    try {
+      await mkdir(this.config.outboxDir, { recursive: true });
+      await writeFile(
+        join(this.config.outboxDir, fileName),
+        `${JSON.stringify(entry, null, 2)}\n`,
+        { flag: 'wx' },
+      );
+    } catch (error) {
+      throw new MailDeliveryError(`Outbox write failed: ${describe(error)}`);
+    }
+    // Recipient and subject only: the body holds one-time codes, which never reach the logs.
+    this.logger.log(`Mail to ${message.to}: ${message.subject} (outbox ${fileName})`);
+  }
+}
+
+// Duck-typed rather than `instanceof Error`: errors may come from another realm (Jest's VM context).
+function describe(error: unknown): string {
+  return typeof error === 'object' && error !== null && 'message' in error
+    ? String(error.message)
+    : String(error);
+}

@@ -1,0 +1,27 @@
+import { MediaStorageError } from 'src/infrastructure/media/media-storage.port';
+
+/** The only content types the upload checks let through (contract §1.13), keyed to the stored extension. */
+const EXTENSION_BY_CONTENT_TYPE: Readonly<Record<string, string>> = {
+  'video/mp4': 'mp4',
+  'image/jpeg': 'jpg',
+  'image/png': 'png',
+};
+
+const CONTENT_TYPE_BY_EXTENSION: Readonly<Record<string, string>> = Object.fromEntries(
+  Object.entries(EXTENSION_BY_CONTENT_TYPE).map(([contentType, extension]) => [
+    extension,
+    contentType,
+  ]),
+);
+
+export function extensionForContentType(contentType: string): string {
+  const extension = EXTENSION_BY_CONTENT_TYPE[contentType];
+  if (extension === undefined)
+    throw new MediaStorageError(`No stored extension for content type ${contentType}`);
+  return extension;
+}
+
+/** Served type of a stored file; the extension was itself derived from the detected type at upload. */
+export function contentTypeForExtension(extension: string): string {
+  return CONTENT_TYPE_BY_EXTENSION[extension] ?? 'application/octet-stream';
+}
