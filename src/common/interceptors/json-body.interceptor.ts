@@ -40,7 +40,9 @@ export class JsonBodyInterceptor implements NestInterceptor {
       throw new AppException(ErrorCode.UNSUPPORTED_MEDIA_TYPE, 'Unsupported content type');
     }
     await new Promise<void>((resolve, reject) => {
-      this.parser(req, res, (error?: unknown) => (error ? reject(error) : resolve()));
+      this.parser(req, res, (error?: unknown) =>
+        error ? reject(error instanceof Error ? error : new Error('Body parser failed')) : resolve(),
+      );
     });
     const body: unknown = req.body;
     if (kind === 'none' && body !== undefined) refuseBodyOnBodylessRoute(body);
