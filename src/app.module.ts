@@ -10,6 +10,8 @@ import { RateLimitModule } from 'src/common/rate-limit/rate-limit.module';
 import { AppConfigModule } from 'src/config/app-config.module';
 import { DatabaseModule } from 'src/infrastructure/database/database.module';
 import { LoggingModule } from 'src/infrastructure/logging/logging.module';
+import { MailModule } from 'src/infrastructure/mail/mail.module';
+import { MediaStorageModule } from 'src/infrastructure/media/media-storage.module';
 import { AuthModule } from 'src/modules/auth/auth.module';
 import { HealthModule } from 'src/modules/health/health.module';
 import { UsersModule } from 'src/modules/users/users.module';
@@ -26,6 +28,8 @@ import { UsersModule } from 'src/modules/users/users.module';
     DatabaseModule,
     RateLimitModule,
     HealthModule,
+    MediaStorageModule,
+    MailModule,
     AuthModule,
     UsersModule,
   ],

@@ -78,7 +78,7 @@ export class LocalMediaStorage extends MediaStorage {
     try {
       await unlink(path);
     } catch (error) {
-      
+      if (errorCode(error) === 'ENOENT') return;
       throw new MediaStorageError(`Local media delete failed for ${key}: ${describe(error)}`);
     }
   }

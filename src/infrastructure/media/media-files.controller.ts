@@ -12,9 +12,9 @@ import {
   VERSION_NEUTRAL,
 } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
-import { SkipThrottle } from '@nestjs/throttler';
 import type { Response } from 'express';
 import { Public } from 'src/common/decorators/auth-mode.decorator';
+import { NoRateLimit } from 'src/common/rate-limit/no-rate-limit.decorator';
 import { RawResponse } from 'src/common/decorators/response-message.decorator';
 import { AppException } from 'src/common/errors/app.exception';
 import { ErrorCode } from 'src/common/errors/error-code.constant';
@@ -35,7 +35,7 @@ const IMMUTABLE_CACHE = 'public, max-age=31536000, immutable';
  */
 @Controller({ path: 'media', version: VERSION_NEUTRAL })
 @Public()
-@SkipThrottle()
+@NoRateLimit()
 @RawResponse()
 @ApiExcludeController()
 export class MediaFilesController {
