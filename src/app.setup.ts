@@ -10,6 +10,7 @@ import type { Logger as WinstonLogger } from 'winston';
 import { ACCESS_COOKIE } from 'src/common/auth/credentials.util';
 import { docsRateLimitMiddleware } from 'src/common/http/docs-rate-limit.middleware';
 import { expressErrorMiddleware } from 'src/common/http/express-error.middleware';
+import { outsideRoutesMiddleware } from 'src/common/http/outside-routes.middleware';
 import { requestIdMiddleware } from 'src/common/http/request-id.middleware';
 import type { AppConfig } from 'src/config/app-config';
 import { APP_CONFIG } from 'src/config/app-config.provider';
@@ -35,16 +36,25 @@ export function configureApp(app: NestExpressApplication): NestExpressApplicatio
   app.use(accessLogMiddleware(winston));
   app.use(securityHeaders());
   app.enableCors({
-    origin: (origin: string | undefined, callback: (error: Error | null, allow?: boolean) => void) =>
-      callback(null, origin !== undefined && config.cors.origins.includes(origin)),
+    origin: (
+      origin: string | undefined,
+      callback: (error: Error | null, allow?: boolean) => void,
+    ) => callback(null, origin !== undefined && config.cors.origins.includes(origin)),
     credentials: true,
     methods: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'],
     allowedHeaders: ['Content-Type', 'Authorization', 'X-Requested-With', 'X-Request-Id', 'Accept'],
-    exposedHeaders: ['X-Request-Id', 'Retry-After', 'X-RateLimit-Limit', 'X-RateLimit-Remaining', 'X-RateLimit-Reset'],
+    exposedHeaders: [
+      'X-Request-Id',
+      'Retry-After',
+      'X-RateLimit-Limit',
+      'X-RateLimit-Remaining',
+      'X-RateLimit-Reset',
+    ],
     maxAge: 600,
     optionsSuccessStatus: 204,
   });
   app.use(cookieParser());
+  app.use(outsideRoutesMiddleware([API_PREFIX, 'health', 'media']));
   app.use(expressErrorMiddleware(config.exposeStack));
 
   app.setGlobalPrefix(API_PREFIX, {
@@ -76,7 +86,10 @@ function securityHeaders() {
     (req.path.startsWith(DOCS_PATH) ? docs : strict)(req, res, next);
 }
 
-export function buildOpenApiDocument(app: NestExpressApplication, config: AppConfig): OpenAPIObject {
+export function buildOpenApiDocument(
+  app: NestExpressApplication,
+  config: AppConfig,
+): OpenAPIObject {
   const builder = new DocumentBuilder()
     .setTitle('Dancely API')
     .setDescription(

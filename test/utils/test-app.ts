@@ -25,7 +25,19 @@ export interface TestApp {
  * Boots the real AppModule through the same `configureApp()` as production, against the
  * embedded engine started by the global setup, on a database of its own.
  */
-export async function createTestApp(env: Record<string, string> = {}): Promise<TestApp> {
+export interface TestAppOptions {
+  /** Extra modules, e.g. a probe controller exercising cross-cutting behaviour. */
+  imports?: ModuleImport[];
+  /** Skip waiting for the database (outage tests). */
+  waitForDatabase?: boolean;
+}
+
+type ModuleImport = NonNullable<Parameters<typeof Test.createTestingModule>[0]['imports']>[number];
+
+export async function createTestApp(
+  env: Record<string, string> = {},
+  options: TestAppOptions = {},
+): Promise<TestApp> {
   const base = process.env.TEST_MONGODB_URI;
   if (!base) throw new Error('TEST_MONGODB_URI is not set: the e2e global setup did not run');
   const dir = mkdtempSync(join(tmpdir(), 'dancely-test-'));
@@ -41,14 +53,19 @@ export async function createTestApp(env: Record<string, string> = {}): Promise<T
     DB_OPERATION_TIMEOUT_MS: '2000',
     ...env,
   });
-  const moduleRef = await Test.createTestingModule({ imports: [AppModule] })
+  const moduleRef = await Test.createTestingModule({
+    imports: [AppModule, ...(options.imports ?? [])],
+  })
     .overrideProvider(APP_CONFIG)
     .useValue(config)
     .compile();
-  const app = moduleRef.createNestApplication<NestExpressApplication>({ bodyParser: false, bufferLogs: true });
+  const app = moduleRef.createNestApplication<NestExpressApplication>({
+    bodyParser: false,
+    bufferLogs: true,
+  });
   configureApp(app);
   await app.init();
-  await app.get(DatabaseSupervisor).whenReady();
+  if (options.waitForDatabase !== false) await app.get(DatabaseSupervisor).whenReady();
   const connection = app.get<Connection>(getConnectionToken());
   return {
     app,

@@ -14,8 +14,10 @@ export enum AuthMode {
 
 export const AUTH_MODE_KEY = 'dancely:auth-mode';
 
-export const Public = (): MethodDecorator & ClassDecorator => SetMetadata(AUTH_MODE_KEY, AuthMode.Public);
-export const GuestOnly = (): MethodDecorator & ClassDecorator => SetMetadata(AUTH_MODE_KEY, AuthMode.Guest);
+export const Public = (): MethodDecorator & ClassDecorator =>
+  SetMetadata(AUTH_MODE_KEY, AuthMode.Public);
+export const GuestOnly = (): MethodDecorator & ClassDecorator =>
+  SetMetadata(AUTH_MODE_KEY, AuthMode.Guest);
 export const OptionalAuth = (): MethodDecorator & ClassDecorator =>
   SetMetadata(AUTH_MODE_KEY, AuthMode.Optional);
 export const RequiredAuth = (): MethodDecorator & ClassDecorator =>

@@ -8,7 +8,8 @@ export const ResponseMessage = (message: string): MethodDecorator =>
   SetMetadata(RESPONSE_MESSAGE_KEY, message);
 
 /** Routes outside the envelope (health, media). */
-export const RawResponse = (): MethodDecorator & ClassDecorator => SetMetadata(RAW_RESPONSE_KEY, true);
+export const RawResponse = (): MethodDecorator & ClassDecorator =>
+  SetMetadata(RAW_RESPONSE_KEY, true);
 
 /** Returned by a handler whose message depends on the outcome (e.g. liked / unliked). */
 export class ApiResult<T> {

@@ -12,7 +12,12 @@ export interface Paginated<T> {
   nextPage: number | null;
 }
 
-export function paginate<T>(docs: T[], totalDocs: number, page: number, limit: number): Paginated<T> {
+export function paginate<T>(
+  docs: T[],
+  totalDocs: number,
+  page: number,
+  limit: number,
+): Paginated<T> {
   const totalPages = Math.max(1, Math.ceil(totalDocs / limit));
   const hasPrevPage = page > 1;
   const hasNextPage = page < totalPages;

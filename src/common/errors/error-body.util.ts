@@ -31,6 +31,7 @@ export function writeErrorResponse(
   };
   if (exception.options.errors) body.errors = exception.options.errors;
   if (stack !== undefined) body.stack = stack;
-  for (const [name, value] of Object.entries(exception.options.headers ?? {})) res.setHeader(name, value);
+  for (const [name, value] of Object.entries(exception.options.headers ?? {}))
+    res.setHeader(name, value);
   res.status(exception.status).type('application/json; charset=utf-8').send(JSON.stringify(body));
 }

@@ -28,7 +28,7 @@ interface ErrorLike {
 }
 
 function asErrorLike(value: unknown): ErrorLike | undefined {
-  return typeof value === 'object' && value !== null ? (value) : undefined;
+  return typeof value === 'object' && value !== null ? value : undefined;
 }
 
 export function isDatabaseUnavailable(error: unknown): boolean {
@@ -36,7 +36,10 @@ export function isDatabaseUnavailable(error: unknown): boolean {
     if (typeof current.name === 'string' && DATABASE_UNAVAILABLE.has(current.name)) return true;
     const message = typeof current.message === 'string' ? current.message : '';
     // Mongoose's own wording while the first connection has not been made yet.
-    if (current.name === 'MongooseError' && /initial connection|buffering timed out|Connection was force closed/i.test(message)) {
+    if (
+      current.name === 'MongooseError' &&
+      /initial connection|buffering timed out|Connection was force closed/i.test(message)
+    ) {
       return true;
     }
     current = asErrorLike(current.cause);
@@ -88,7 +91,8 @@ export function toAppException(error: unknown): { exception: AppException; unexp
   if (isDatabaseUnavailable(error)) {
     return { exception: new AppException(ErrorCode.SERVICE_UNAVAILABLE), unexpected: false };
   }
-  if (isDuplicateKey(error)) return { exception: new AppException(ErrorCode.CONFLICT), unexpected: false };
+  if (isDuplicateKey(error))
+    return { exception: new AppException(ErrorCode.CONFLICT), unexpected: false };
 
   const bodyParserType = asErrorLike(error)?.type;
   if (bodyParserType === 'entity.parse.failed') {
@@ -107,7 +111,10 @@ export function toAppException(error: unknown): { exception: AppException; unexp
     };
   }
   if (bodyParserType === 'request.aborted') {
-    return { exception: new AppException(ErrorCode.BAD_REQUEST, 'Request aborted'), unexpected: false };
+    return {
+      exception: new AppException(ErrorCode.BAD_REQUEST, 'Request aborted'),
+      unexpected: false,
+    };
   }
 
   if (error instanceof HttpException) {

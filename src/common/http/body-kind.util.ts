@@ -20,10 +20,8 @@ export function bodyKindOf(controller: Function, handler: Function): BodyKind {
   if (Reflect.getMetadata(BODY_KIND_KEY, handler) === 'multipart') {
     kind = 'multipart';
   } else {
-    const args = (Reflect.getMetadata(ROUTE_ARGS_METADATA, controller, handler.name) ?? {}) as Record<
-      string,
-      unknown
-    >;
+    const args = (Reflect.getMetadata(ROUTE_ARGS_METADATA, controller, handler.name) ??
+      {}) as Record<string, unknown>;
     kind = Object.keys(args).some((key) => key.split(':')[0] === String(RouteParamtypes.BODY))
       ? 'json'
       : 'none';

@@ -16,7 +16,9 @@ export function docsRateLimitMiddleware(storage: ThrottlerStorage, rule: RateLim
         if (!result.allowed) {
           writeErrorResponse(
             res,
-            new AppException(ErrorCode.RATE_LIMITED, GLOBAL_RATE_LIMIT_MESSAGE, { headers: result.headers }),
+            new AppException(ErrorCode.RATE_LIMITED, GLOBAL_RATE_LIMIT_MESSAGE, {
+              headers: result.headers,
+            }),
             req.requestId,
           );
           return;

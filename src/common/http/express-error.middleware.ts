@@ -13,7 +13,16 @@ export function expressErrorMiddleware(exposeStack: boolean) {
       return;
     }
     const { exception, unexpected } = toAppException(error);
-    if (unexpected) logger.error(`Unexpected middleware error on ${req.method} ${req.path}`, error instanceof Error ? error.stack : String(error));
-    writeErrorResponse(res, exception, req.requestId, exposeStack && error instanceof Error ? error.stack : undefined);
+    if (unexpected)
+      logger.error(
+        `Unexpected middleware error on ${req.method} ${req.path}`,
+        error instanceof Error ? error.stack : String(error),
+      );
+    writeErrorResponse(
+      res,
+      exception,
+      req.requestId,
+      exposeStack && error instanceof Error ? error.stack : undefined,
+    );
   };
 }

@@ -1,4 +1,9 @@
-import { type CallHandler, type ExecutionContext, Injectable, type NestInterceptor } from '@nestjs/common';
+import {
+  type CallHandler,
+  type ExecutionContext,
+  Injectable,
+  type NestInterceptor,
+} from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { Response } from 'express';
 import { map, type Observable } from 'rxjs';
@@ -23,11 +28,15 @@ export class EnvelopeInterceptor implements NestInterceptor {
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
     const targets = [context.getHandler(), context.getClass()];
     if (this.reflector.getAllAndOverride<boolean>(RAW_RESPONSE_KEY, targets)) return next.handle();
-    const fixedMessage = this.reflector.get<string | undefined>(RESPONSE_MESSAGE_KEY, context.getHandler());
+    const fixedMessage = this.reflector.get<string | undefined>(
+      RESPONSE_MESSAGE_KEY,
+      context.getHandler(),
+    );
     const response = context.switchToHttp().getResponse<Response>();
     return next.handle().pipe(
       map((value: unknown): SuccessEnvelope<unknown> => {
-        const result = value instanceof ApiResult ? value : new ApiResult(fixedMessage ?? 'OK', value);
+        const result =
+          value instanceof ApiResult ? value : new ApiResult(fixedMessage ?? 'OK', value);
         return {
           statusCode: response.statusCode,
           message: result.message,

@@ -1,4 +1,9 @@
-import { type CallHandler, type ExecutionContext, Injectable, type NestInterceptor } from '@nestjs/common';
+import {
+  type CallHandler,
+  type ExecutionContext,
+  Injectable,
+  type NestInterceptor,
+} from '@nestjs/common';
 import express, { type Request, type RequestHandler, type Response } from 'express';
 import { from, type Observable, switchMap } from 'rxjs';
 import { AppException } from 'src/common/errors/app.exception';
@@ -29,7 +34,9 @@ export class JsonBodyInterceptor implements NestInterceptor {
     if (BODYLESS_METHODS.has(req.method)) return next.handle();
     const kind = bodyKindOf(context.getClass(), context.getHandler());
     if (kind === 'multipart') return next.handle();
-    return from(this.readBody(req, http.getResponse<Response>(), kind)).pipe(switchMap(() => next.handle()));
+    return from(this.readBody(req, http.getResponse<Response>(), kind)).pipe(
+      switchMap(() => next.handle()),
+    );
   }
 
   private async readBody(req: Request, res: Response, kind: 'json' | 'none'): Promise<void> {
@@ -41,7 +48,9 @@ export class JsonBodyInterceptor implements NestInterceptor {
     }
     await new Promise<void>((resolve, reject) => {
       this.parser(req, res, (error?: unknown) =>
-        error ? reject(error instanceof Error ? error : new Error('Body parser failed')) : resolve(),
+        error
+          ? reject(error instanceof Error ? error : new Error('Body parser failed'))
+          : resolve(),
       );
     });
     const body: unknown = req.body;
@@ -66,8 +75,14 @@ function refuseBodyOnBodylessRoute(body: unknown): void {
     const keys = Object.keys(body);
     if (keys.length === 0) return;
     throw AppException.validation(
-      keys.map((field) => ({ field, location: 'body' as const, message: `${field} is not allowed` })),
+      keys.map((field) => ({
+        field,
+        location: 'body' as const,
+        message: `${field} is not allowed`,
+      })),
     );
   }
-  throw AppException.validation([{ field: 'body', location: 'body', message: 'This endpoint takes no body' }]);
+  throw AppException.validation([
+    { field: 'body', location: 'body', message: 'This endpoint takes no body' },
+  ]);
 }

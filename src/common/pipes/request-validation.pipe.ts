@@ -64,7 +64,9 @@ export class RequestValidationPipe implements PipeTransform {
     });
     const problems = [
       ...repeated,
-      ...flattenValidationErrors(errors, location).filter((p) => !repeated.some((r) => r.field === p.field)),
+      ...flattenValidationErrors(errors, location).filter(
+        (p) => !repeated.some((r) => r.field === p.field),
+      ),
     ];
     if (problems.length === 0) return instance;
 

@@ -20,12 +20,19 @@ export class RateLimitGuard extends ThrottlerGuard {
     const { context, limit, ttl, throttler } = props;
     const http = context.switchToHttp();
     const name = throttler.name ?? GLOBAL_BUCKET;
-    const result = await hitBucket(this.storageService, name, clientIpKey(http.getRequest<Request>()), {
-      limit,
-      windowSeconds: ttl / 1000,
-    });
+    const result = await hitBucket(
+      this.storageService,
+      name,
+      clientIpKey(http.getRequest<Request>()),
+      {
+        limit,
+        windowSeconds: ttl / 1000,
+      },
+    );
     if (!result.allowed) {
-      throw new AppException(ErrorCode.RATE_LIMITED, GLOBAL_RATE_LIMIT_MESSAGE, { headers: result.headers });
+      throw new AppException(ErrorCode.RATE_LIMITED, GLOBAL_RATE_LIMIT_MESSAGE, {
+        headers: result.headers,
+      });
     }
     if (name === GLOBAL_BUCKET) {
       const res = http.getResponse<Response>();

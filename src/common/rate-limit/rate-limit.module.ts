@@ -1,15 +1,23 @@
 import { type ExecutionContext, Module } from '@nestjs/common';
 import { ThrottlerModule, type ThrottlerOptions } from '@nestjs/throttler';
-import { RATE_LIMIT_BUCKET_KEY, type RateLimitBucket } from 'src/common/rate-limit/rate-limit.decorator';
+import {
+  RATE_LIMIT_BUCKET_KEY,
+  type RateLimitBucket,
+} from 'src/common/rate-limit/rate-limit.decorator';
 import { GLOBAL_BUCKET } from 'src/common/rate-limit/rate-limit.guard';
 import type { AppConfig, RateLimitRule } from 'src/config/app-config';
 import { APP_CONFIG } from 'src/config/app-config.provider';
 
 function bucketOf(context: ExecutionContext): RateLimitBucket | undefined {
-  return Reflect.getMetadata(RATE_LIMIT_BUCKET_KEY, context.getHandler()) as RateLimitBucket | undefined;
+  return Reflect.getMetadata(RATE_LIMIT_BUCKET_KEY, context.getHandler()) as
+    RateLimitBucket | undefined;
 }
 
-function throttler(name: string, rule: RateLimitRule, skipIf?: ThrottlerOptions['skipIf']): ThrottlerOptions {
+function throttler(
+  name: string,
+  rule: RateLimitRule,
+  skipIf?: ThrottlerOptions['skipIf'],
+): ThrottlerOptions {
   const ttl = rule.windowSeconds * 1000;
   return { name, limit: rule.limit, ttl, blockDuration: ttl, skipIf };
 }
@@ -20,7 +28,8 @@ function throttler(name: string, rule: RateLimitRule, skipIf?: ThrottlerOptions[
     ThrottlerModule.forRootAsync({
       inject: [APP_CONFIG],
       useFactory: (config: AppConfig) => {
-        const only = (bucket: RateLimitBucket) => (context: ExecutionContext) => bucketOf(context) !== bucket;
+        const only = (bucket: RateLimitBucket) => (context: ExecutionContext) =>
+          bucketOf(context) !== bucket;
         const limits = config.rateLimits;
         return {
           throttlers: [

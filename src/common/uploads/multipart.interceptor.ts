@@ -79,7 +79,12 @@ function createMultipartInterceptor(spec: UploadSpec): Type<NestInterceptor> {
   return mixin(MultipartInterceptor);
 }
 
-function receive(req: Request, spec: UploadSpec, files: ReceivedFile[], tmpDir: string): Promise<void> {
+function receive(
+  req: Request,
+  spec: UploadSpec,
+  files: ReceivedFile[],
+  tmpDir: string,
+): Promise<void> {
   return new Promise<void>((resolve, reject) => {
     let parser: busboy.Busboy;
     try {
@@ -88,7 +93,11 @@ function receive(req: Request, spec: UploadSpec, files: ReceivedFile[], tmpDir: 
         limits: { fields: 20, fieldSize: 32 * 1024, parts: 40 },
       });
     } catch {
-      reject(AppException.validation([{ field: 'body', location: 'body', message: 'Malformed multipart body' }]));
+      reject(
+        AppException.validation([
+          { field: 'body', location: 'body', message: 'Malformed multipart body' },
+        ]),
+      );
       return;
     }
     const fields: Record<string, string> = {};
@@ -107,7 +116,8 @@ function receive(req: Request, spec: UploadSpec, files: ReceivedFile[], tmpDir: 
 
     req.on('data', (chunk: Buffer) => {
       received += chunk.length;
-      if (received > MULTIPART_BODY_LIMIT) fail(new AppException(ErrorCode.PAYLOAD_TOO_LARGE, 'Request body too large'));
+      if (received > MULTIPART_BODY_LIMIT)
+        fail(new AppException(ErrorCode.PAYLOAD_TOO_LARGE, 'Request body too large'));
     });
     req.once('aborted', () => fail(AppException.badRequest('Request aborted')));
 
@@ -119,12 +129,20 @@ function receive(req: Request, spec: UploadSpec, files: ReceivedFile[], tmpDir: 
       }
       if (!fieldSpec) {
         stream.resume();
-        fail(AppException.validation([{ field, location: 'file', message: `Unexpected file field: ${field}` }]));
+        fail(
+          AppException.validation([
+            { field, location: 'file', message: `Unexpected file field: ${field}` },
+          ]),
+        );
         return;
       }
       if (files.some((file) => file.field === field)) {
         stream.resume();
-        fail(AppException.validation([{ field, location: 'file', message: `Only one ${field} file is allowed` }]));
+        fail(
+          AppException.validation([
+            { field, location: 'file', message: `Only one ${field} file is allowed` },
+          ]),
+        );
         return;
       }
       const file: ReceivedFile = { field, size: 0, detectedType: null };
@@ -175,10 +193,22 @@ function receive(req: Request, spec: UploadSpec, files: ReceivedFile[], tmpDir: 
     parser.on('field', (name, value) => {
       if (!failure) fields[name] = value;
     });
-    parser.once('fieldsLimit', () => fail(AppException.validation([{ field: 'body', location: 'body', message: 'Too many fields' }])));
-    parser.once('partsLimit', () => fail(AppException.validation([{ field: 'body', location: 'body', message: 'Too many parts' }])));
+    parser.once('fieldsLimit', () =>
+      fail(
+        AppException.validation([{ field: 'body', location: 'body', message: 'Too many fields' }]),
+      ),
+    );
+    parser.once('partsLimit', () =>
+      fail(
+        AppException.validation([{ field: 'body', location: 'body', message: 'Too many parts' }]),
+      ),
+    );
     parser.once('error', () =>
-      fail(AppException.validation([{ field: 'body', location: 'body', message: 'Malformed multipart body' }])),
+      fail(
+        AppException.validation([
+          { field: 'body', location: 'body', message: 'Malformed multipart body' },
+        ]),
+      ),
     );
     parser.once('close', () => {
       if (failure) return;

@@ -23,7 +23,10 @@ export interface ReceivedFile {
 }
 
 /** Files of one upload request after every check passed: one per declared field. */
-export type VerifiedFiles<Fields extends string> = Record<Fields, ReceivedFile & { detectedType: DetectedFileType }>;
+export type VerifiedFiles<Fields extends string> = Record<
+  Fields,
+  ReceivedFile & { detectedType: DetectedFileType }
+>;
 
 export const CONTENT_TYPES: Record<DetectedFileType, string> = {
   mp4: 'video/mp4',

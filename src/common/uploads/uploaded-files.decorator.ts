@@ -5,7 +5,8 @@ import { ErrorCode } from 'src/common/errors/error-code.constant';
 import type { ReceivedFile, UploadSpec, VerifiedFiles } from 'src/common/uploads/upload-spec.type';
 
 const RawUploadedFiles = createParamDecorator(
-  (_: unknown, ctx: ExecutionContext): ReceivedFile[] => ctx.switchToHttp().getRequest<Request>().uploadedFiles ?? [],
+  (_: unknown, ctx: ExecutionContext): ReceivedFile[] =>
+    ctx.switchToHttp().getRequest<Request>().uploadedFiles ?? [],
 );
 
 /** A missing file → 400, a file whose bytes are not an accepted type → 415. */
@@ -13,10 +14,16 @@ class VerifyUploadPipe implements PipeTransform<ReceivedFile[], VerifiedFiles<st
   constructor(private readonly spec: UploadSpec) {}
 
   transform(files: ReceivedFile[]): VerifiedFiles<string> {
-    const missing = Object.keys(this.spec).filter((field) => !files.some((file) => file.field === field));
+    const missing = Object.keys(this.spec).filter(
+      (field) => !files.some((file) => file.field === field),
+    );
     if (missing.length > 0) {
       throw AppException.validation(
-        missing.map((field) => ({ field, location: 'file' as const, message: this.spec[field].messages.missing })),
+        missing.map((field) => ({
+          field,
+          location: 'file' as const,
+          message: this.spec[field].messages.missing,
+        })),
       );
     }
     const result: Record<string, unknown> = {};
@@ -35,4 +42,5 @@ class VerifyUploadPipe implements PipeTransform<ReceivedFile[], VerifiedFiles<st
  * The upload's verified files. Declare it after `@Body()`: the checks run in a pipe, after the
  * text fields were validated, as contract §1.13 orders them.
  */
-export const UploadedMedia = (spec: UploadSpec): ParameterDecorator => RawUploadedFiles(undefined, new VerifyUploadPipe(spec));
+export const UploadedMedia = (spec: UploadSpec): ParameterDecorator =>
+  RawUploadedFiles(undefined, new VerifyUploadPipe(spec));

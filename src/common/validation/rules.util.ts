@@ -30,7 +30,8 @@ export function MaxUtf8Bytes(max: number, options?: ValidationOptions): Property
       constraints: [max],
       options,
       validator: {
-        validate: (value: unknown) => typeof value !== 'string' || Buffer.byteLength(value, 'utf8') <= max,
+        validate: (value: unknown) =>
+          typeof value !== 'string' || Buffer.byteLength(value, 'utf8') <= max,
       },
     });
   };
@@ -45,7 +46,26 @@ export function MinUtf8Bytes(min: number, options?: ValidationOptions): Property
       constraints: [min],
       options,
       validator: {
-        validate: (value: unknown) => typeof value !== 'string' || Buffer.byteLength(value, 'utf8') >= min,
+        validate: (value: unknown) =>
+          typeof value !== 'string' || Buffer.byteLength(value, 'utf8') >= min,
+      },
+    });
+  };
+}
+
+/**
+ * A required field: absent, null or (after trimming) empty all fail with the field's own
+ * "… is required" message, reported before type or length problems.
+ */
+export function Required(message: string): PropertyDecorator {
+  return (target: object, propertyName: string | symbol) => {
+    registerDecorator({
+      name: 'isDefined',
+      target: target.constructor,
+      propertyName: propertyName as string,
+      options: { message, always: true },
+      validator: {
+        validate: (value: unknown) => value !== undefined && value !== null && value !== '',
       },
     });
   };
