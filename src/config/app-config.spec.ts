@@ -1,0 +1,88 @@
+import { ConfigValidationError, loadAppConfig } from 'src/config/app-config';
+
+describe('loadAppConfig', () => {
+  it('starts with no configuration at all, with development defaults', () => {
+    const sut = loadAppConfig({}, '/srv/app');
+    expect(sut.nodeEnv).toBe('development');
+    expect(sut.exposeStack).toBe(false);
+    expect(sut.port).toBe(8000);
+    expect(sut.database.uri).toBeNull();
+    expect(sut.database.embeddedDataFile).toBe('/srv/app/var/db/dancely.mv');
+    expect(sut.media.storage).toBe('local');
+    expect(sut.mail.transport).toBe('outbox');
+    expect(sut.cors.origins).toEqual(['http://localhost:3000']);
+    expect(sut.auth.accessSecret.length).toBeGreaterThanOrEqual(32);
+    expect(sut.rateLimits.global).toEqual({ limit: 1000, windowSeconds: 900 });
+    expect(sut.rateLimits.loginFailuresAccount).toEqual({ limit: 100, windowSeconds: 86400 });
+  });
+
+  it('shows stack traces only when NODE_ENV is explicitly development', () => {
+    expect(loadAppConfig({ NODE_ENV: 'development' }).exposeStack).toBe(true);
+    expect(loadAppConfig({ NODE_ENV: 'test' }).exposeStack).toBe(false);
+  });
+
+  it('refuses production without its secrets, naming every missing variable', () => {
+    let error: unknown;
+    try {
+      loadAppConfig({ NODE_ENV: 'production' });
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(ConfigValidationError);
+    const problems = (error as ConfigValidationError).problems;
+    expect(problems).toEqual(
+      expect.arrayContaining([
+        'JWT_ACCESS_SECRET is required in production',
+        'MONGODB_URI is required in production',
+        'VIEW_HASH_SALT is required in production',
+        'CLOUDINARY_CLOUD_NAME is required when MEDIA_STORAGE=cloudinary',
+        'RESEND_API_KEY is required when MAIL_TRANSPORT=resend',
+      ]),
+    );
+  });
+
+  it('refuses placeholder and short secrets in production', () => {
+    expect(() =>
+      loadAppConfig({
+        NODE_ENV: 'production',
+        MONGODB_URI: 'mongodb+srv://user:pw@cluster.example.net/dancely',
+        JWT_ACCESS_SECRET: 'changeme',
+        CODE_HASH_SECRET: 'x'.repeat(40),
+        VIEW_HASH_SALT: 'y'.repeat(20),
+        MEDIA_STORAGE: 'local',
+        MAIL_TRANSPORT: 'outbox',
+      }),
+    ).toThrow(/JWT_ACCESS_SECRET must be a real secret/);
+  });
+
+  it('accepts a complete production configuration with a multi-host URI', () => {
+    const sut = loadAppConfig({
+      NODE_ENV: 'production',
+      MONGODB_URI: 'mongodb://a.example:27017,b.example:27017/dancely?replicaSet=rs0',
+      JWT_ACCESS_SECRET: 'a'.repeat(40),
+      JWT_REFRESH_SECRET: 'b'.repeat(40),
+      VIEW_HASH_SALT: 'c'.repeat(20),
+      CLOUDINARY_CLOUD_NAME: 'dancely',
+      CLOUDINARY_API_KEY: '1234',
+      CLOUDINARY_API_SECRET: 'real-secret-value',
+      RESEND_API_KEY: 're_live_key',
+      CORS_ORIGIN: 'https://dancely.in,https://www.dancely.in',
+    });
+    expect(sut.cookies.secure).toBe(true);
+    expect(sut.auth.codeSecret).toBe('b'.repeat(40));
+    expect(sut.cors.origins).toEqual(['https://dancely.in', 'https://www.dancely.in']);
+  });
+
+  it('accepts the original expiry variable names as durations', () => {
+    const sut = loadAppConfig({ JWT_ACCESS_EXPIRY: '15m', JWT_REFRESH_EXPIRY: '7d' });
+    expect(sut.auth.accessTtlSeconds).toBe(900);
+    expect(sut.auth.refreshTtlSeconds).toBe(7 * 86400);
+  });
+
+  it('stops on a set but invalid variable, naming it', () => {
+    expect(() => loadAppConfig({ PORT: 'eighty' })).toThrow(/PORT must be an integer/);
+    expect(() => loadAppConfig({ MONGODB_URI: 'postgres://x' })).toThrow(/MONGODB_URI/);
+    expect(() => loadAppConfig({ CORS_ORIGIN: 'not a url' })).toThrow(/CORS_ORIGIN/);
+    expect(() => loadAppConfig({ MEDIA_STORAGE: 's3' })).toThrow(/MEDIA_STORAGE must be one of local, cloudinary/);
+  });
+});
