@@ -7,11 +7,13 @@ import type { Express, NextFunction, Request, Response } from 'express';
 import helmet from 'helmet';
 import { WINSTON_MODULE_NEST_PROVIDER, WINSTON_MODULE_PROVIDER } from 'nest-winston';
 import type { Logger as WinstonLogger } from 'winston';
-import { ACCESS_COOKIE } from 'src/common/auth/credentials.util';
+import { ACCESS_COOKIE, REFRESH_COOKIE } from 'src/common/auth/credentials.util';
 import { docsRateLimitMiddleware } from 'src/common/http/docs-rate-limit.middleware';
 import { expressErrorMiddleware } from 'src/common/http/express-error.middleware';
 import { outsideRoutesMiddleware } from 'src/common/http/outside-routes.middleware';
 import { requestIdMiddleware } from 'src/common/http/request-id.middleware';
+import { ErrorBodyResponse, FieldErrorResponse } from 'src/common/swagger/error-body.response';
+import { completeOperations } from 'src/common/swagger/openapi-document.util';
 import type { AppConfig } from 'src/config/app-config';
 import { APP_CONFIG } from 'src/config/app-config.provider';
 import { accessLogMiddleware } from 'src/infrastructure/logging/access-log.middleware';
@@ -67,7 +69,9 @@ export function configureApp(app: NestExpressApplication): NestExpressApplicatio
   app.enableVersioning({ type: VersioningType.URI, defaultVersion: API_VERSION });
 
   if (config.docsEnabled) setupDocs(app, config);
-  app.enableShutdownHooks();
+  // SIGTERM/SIGINT: stop accepting, let in-flight requests finish, then close the database
+  // (Nest closes the HTTP server before running the shutdown hooks), and exit 0.
+  app.enableShutdownHooks(['SIGTERM', 'SIGINT'], { useProcessExit: true });
   return app;
 }
 
@@ -99,8 +103,16 @@ export function buildOpenApiDocument(
     .setVersion('1.0.0')
     .addServer(`${config.baseUrl}${API_BASE_PATH}`)
     .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' }, 'bearer')
-    .addCookieAuth(ACCESS_COOKIE, { type: 'apiKey', in: 'cookie', name: ACCESS_COOKIE }, 'cookie');
-  const document = SwaggerModule.createDocument(app, builder.build());
+    .addCookieAuth(ACCESS_COOKIE, { type: 'apiKey', in: 'cookie', name: ACCESS_COOKIE }, 'cookie')
+    .addCookieAuth(
+      REFRESH_COOKIE,
+      { type: 'apiKey', in: 'cookie', name: REFRESH_COOKIE },
+      'refreshCookie',
+    );
+  const document = SwaggerModule.createDocument(app, builder.build(), {
+    extraModels: [ErrorBodyResponse, FieldErrorResponse],
+  });
+  completeOperations(document);
   // The server URL already ends in /api/v1, so operation paths are relative to it.
   const paths: OpenAPIObject['paths'] = {};
   for (const [path, item] of Object.entries(document.paths)) {

@@ -4,8 +4,11 @@ import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { AppModule } from 'src/app.module';
 import { configureApp } from 'src/app.setup';
-import { APP_CONFIG } from 'src/config/app-config.provider';
 import type { AppConfig } from 'src/config/app-config';
+import { APP_CONFIG } from 'src/config/app-config.provider';
+
+/** In-flight requests get this long to finish after SIGTERM (contract §11). */
+const DRAIN_LIMIT_MS = 25_000;
 
 async function bootstrap(): Promise<void> {
   if (existsSync('.env')) process.loadEnvFile('.env');
@@ -16,6 +19,19 @@ async function bootstrap(): Promise<void> {
   configureApp(app);
   const config = app.get<AppConfig>(APP_CONFIG);
   await app.listen(config.port);
+  const server = app.getHttpServer();
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+    process.once(signal, () => {
+      // Requests still running after the drain limit are cut so the process can exit.
+      setTimeout(() => server.closeAllConnections(), DRAIN_LIMIT_MS).unref();
+    });
+  }
 }
 
-void bootstrap();
+bootstrap().catch((error: unknown) => {
+  // Configuration and start-up failures: one clear line, no stack, non-zero exit.
+  process.stderr.write(
+    `Dancely API failed to start: ${error instanceof Error ? error.message : String(error)}\n`,
+  );
+  process.exit(1);
+});

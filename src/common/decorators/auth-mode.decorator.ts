@@ -1,4 +1,5 @@
-import { SetMetadata } from '@nestjs/common';
+import { applyDecorators, SetMetadata } from '@nestjs/common';
+import { ApiExtension } from '@nestjs/swagger';
 
 /** Contract §1.7. Every route declares exactly one; a meta-test enforces it. */
 export enum AuthMode {
@@ -13,16 +14,18 @@ export enum AuthMode {
 }
 
 export const AUTH_MODE_KEY = 'dancely:auth-mode';
+/** Carries the mode into the OpenAPI document, where `buildOpenApiDocument` turns it into security and 401s. */
+export const AUTH_MODE_EXTENSION = 'x-dancely-auth';
 
-export const Public = (): MethodDecorator & ClassDecorator =>
-  SetMetadata(AUTH_MODE_KEY, AuthMode.Public);
-export const GuestOnly = (): MethodDecorator & ClassDecorator =>
-  SetMetadata(AUTH_MODE_KEY, AuthMode.Guest);
-export const OptionalAuth = (): MethodDecorator & ClassDecorator =>
-  SetMetadata(AUTH_MODE_KEY, AuthMode.Optional);
-export const RequiredAuth = (): MethodDecorator & ClassDecorator =>
-  SetMetadata(AUTH_MODE_KEY, AuthMode.Required);
+function declare(mode: AuthMode): MethodDecorator & ClassDecorator {
+  return applyDecorators(SetMetadata(AUTH_MODE_KEY, mode), ApiExtension(AUTH_MODE_EXTENSION, mode));
+}
+
+export const Public = (): MethodDecorator & ClassDecorator => declare(AuthMode.Public);
+export const GuestOnly = (): MethodDecorator & ClassDecorator => declare(AuthMode.Guest);
+export const OptionalAuth = (): MethodDecorator & ClassDecorator => declare(AuthMode.Optional);
+export const RequiredAuth = (): MethodDecorator & ClassDecorator => declare(AuthMode.Required);
 export const RefreshTokenAuth = (): MethodDecorator & ClassDecorator =>
-  SetMetadata(AUTH_MODE_KEY, AuthMode.RefreshToken);
+  declare(AuthMode.RefreshToken);
 export const RelaxedRequiredAuth = (): MethodDecorator & ClassDecorator =>
-  SetMetadata(AUTH_MODE_KEY, AuthMode.RelaxedRequired);
+  declare(AuthMode.RelaxedRequired);

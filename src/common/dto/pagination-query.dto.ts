@@ -1,3 +1,4 @@
+import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsInt, Max, Min } from 'class-validator';
 import { ToQueryInt } from 'src/common/validation/transforms.util';
 
@@ -6,14 +7,25 @@ const LIMIT_MESSAGE = 'limit must be an integer between 1 and 100';
 
 /** `page` and `limit` of contract §1.10, default limit 10. */
 export class PaginationQueryDto {
-  /** Page number, starting at 1. */
+  @ApiPropertyOptional({
+    type: 'integer',
+    minimum: 1,
+    default: 1,
+    description: 'Page number, starting at 1',
+  })
   @ToQueryInt()
   @IsInt({ message: PAGE_MESSAGE })
   @Min(1, { message: PAGE_MESSAGE })
   @Max(1_000_000, { message: PAGE_MESSAGE })
   page: number = 1;
 
-  /** Items per page, 1 to 100. */
+  @ApiPropertyOptional({
+    type: 'integer',
+    minimum: 1,
+    maximum: 100,
+    default: 10,
+    description: 'Items per page',
+  })
   @ToQueryInt()
   @IsInt({ message: LIMIT_MESSAGE })
   @Min(1, { message: LIMIT_MESSAGE })
@@ -23,14 +35,25 @@ export class PaginationQueryDto {
 
 /** The plain-array lists of §1.10 default to 20 items. */
 export class PlainListQueryDto {
-  /** Page number, starting at 1. */
+  @ApiPropertyOptional({
+    type: 'integer',
+    minimum: 1,
+    default: 1,
+    description: 'Page number, starting at 1',
+  })
   @ToQueryInt()
   @IsInt({ message: PAGE_MESSAGE })
   @Min(1, { message: PAGE_MESSAGE })
   @Max(1_000_000, { message: PAGE_MESSAGE })
   page: number = 1;
 
-  /** Items per page, 1 to 100. */
+  @ApiPropertyOptional({
+    type: 'integer',
+    minimum: 1,
+    maximum: 100,
+    default: 20,
+    description: 'Items per page',
+  })
   @ToQueryInt()
   @IsInt({ message: LIMIT_MESSAGE })
   @Min(1, { message: LIMIT_MESSAGE })

@@ -1,0 +1,98 @@
+import type {
+  OpenAPIObject,
+  OperationObject,
+  ParameterObject,
+  ResponseObject,
+  SecurityRequirementObject,
+} from '@nestjs/swagger';
+import { AUTH_MODE_EXTENSION, AuthMode } from 'src/common/decorators/auth-mode.decorator';
+import { ROUTE_ERRORS_EXTENSION, type RouteErrors } from 'src/common/swagger/api-errors.decorator';
+
+export const ERROR_BODY_SCHEMA = 'ErrorBodyResponse';
+
+const SIGNED_IN: SecurityRequirementObject[] = [{ bearer: [] }, { cookie: [] }];
+
+const SECURITY: Record<AuthMode, SecurityRequirementObject[]> = {
+  [AuthMode.Public]: [],
+  [AuthMode.Guest]: [],
+  [AuthMode.Optional]: [{}, ...SIGNED_IN],
+  [AuthMode.Required]: SIGNED_IN,
+  [AuthMode.RefreshToken]: [{ refreshCookie: [] }, { bearer: [] }],
+  [AuthMode.RelaxedRequired]: [...SIGNED_IN, { refreshCookie: [] }],
+};
+
+const UNAUTHORIZED: Record<AuthMode, string[]> = {
+  [AuthMode.Public]: [],
+  [AuthMode.Guest]: [],
+  [AuthMode.Optional]: [
+    'UNAUTHORIZED: UNAUTHORIZED (credentials sent but not valid)',
+    'ACCESS_TOKEN_EXPIRED: ACCESS_TOKEN_EXPIRED',
+  ],
+  [AuthMode.Required]: ['UNAUTHORIZED: UNAUTHORIZED', 'ACCESS_TOKEN_EXPIRED: ACCESS_TOKEN_EXPIRED'],
+  [AuthMode.RefreshToken]: [
+    'UNAUTHORIZED: UNAUTHORIZED',
+    'INVALID_REFRESH_TOKEN: INVALID_REFRESH_TOKEN',
+  ],
+  [AuthMode.RelaxedRequired]: ['UNAUTHORIZED: UNAUTHORIZED'],
+};
+
+const METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'] as const;
+
+function errorResponse(lines: string[]): ResponseObject {
+  return {
+    description: lines.join(' | '),
+    content: {
+      'application/json': { schema: { $ref: `#/components/schemas/${ERROR_BODY_SCHEMA}` } },
+    },
+  };
+}
+
+function takesInput(operation: OperationObject): boolean {
+  const parameters = (operation.parameters ?? []) as ParameterObject[];
+  return parameters.length > 0 || operation.requestBody !== undefined;
+}
+
+/**
+ * Completes every operation from the route metadata: its security requirements, and the error
+ * responses it can give — its own (`@ApiErrors`) plus those every route shares (§1.4: 400 for
+ * any invalid input, the 401s of its auth mode, 429, 500, 503) — all with the error body schema.
+ */
+export function completeOperations(document: OpenAPIObject): void {
+  for (const item of Object.values(document.paths)) {
+    for (const method of METHODS) {
+      const operation = item[method] as (OperationObject & Record<string, unknown>) | undefined;
+      if (!operation) continue;
+      const mode = (operation[AUTH_MODE_EXTENSION] as AuthMode | undefined) ?? AuthMode.Required;
+      const own = (operation[ROUTE_ERRORS_EXTENSION] as RouteErrors | undefined) ?? {};
+      delete operation[AUTH_MODE_EXTENSION];
+      delete operation[ROUTE_ERRORS_EXTENSION];
+      operation.security = SECURITY[mode];
+
+      const lines = new Map<number, string[]>();
+      const add = (status: number, entries: string[]): void => {
+        if (entries.length > 0) lines.set(status, [...(lines.get(status) ?? []), ...entries]);
+      };
+      for (const [status, entries] of Object.entries(own)) add(Number(status), entries ?? []);
+      if (takesInput(operation))
+        add(400, ['VALIDATION_ERROR: the field messages', 'INVALID_ID: Invalid ID']);
+      if (method !== 'get' && method !== 'head') {
+        // Any body sent to a write route is read (and refused when not allowed).
+        add(400, [
+          'MALFORMED_JSON: Malformed JSON body',
+          'VALIDATION_ERROR: <field> is not allowed',
+        ]);
+        add(413, ['PAYLOAD_TOO_LARGE: Request body too large']);
+        add(415, ['UNSUPPORTED_MEDIA_TYPE: Unsupported content type']);
+      }
+      if (mode === AuthMode.Guest) add(400, ['ALREADY_LOGGED_IN: You are already logged in']);
+      add(401, UNAUTHORIZED[mode]);
+      add(429, ['RATE_LIMITED: Too many requests, please try again later.']);
+      add(500, ['INTERNAL_ERROR: Internal server error']);
+      add(503, ['SERVICE_UNAVAILABLE: Service temporarily unavailable']);
+
+      const responses = (operation.responses ??= {});
+      for (const [status, entries] of lines)
+        responses[String(status)] = errorResponse([...new Set(entries)]);
+    }
+  }
+}

@@ -1,0 +1,78 @@
+import request from 'supertest';
+import { ProbeModule } from 'test/foundation/probe.module';
+import { createTestApp, type TestApp } from 'test/utils/test-app';
+
+describe('OpenAPI documents (§12)', () => {
+  let t: TestApp;
+
+  beforeAll(async () => {
+    t = await createTestApp({}, { imports: [ProbeModule] });
+  });
+  afterAll(async () => {
+    await t.close();
+  });
+
+  it('serves the same OpenAPI 3 document at docs-json and docs/json', async () => {
+    const http = t.app.getHttpServer();
+    const a = await request(http).get('/api/v1/docs-json').expect(200);
+    const b = await request(http).get('/api/v1/docs/json').expect(200);
+    expect(a.headers['content-type']).toMatch(/application\/json/);
+    expect(a.body).toEqual(b.body);
+    expect(a.body.openapi).toMatch(/^3\./);
+    expect(a.body.info).toMatchObject({ title: 'Dancely API', version: '1.0.0' });
+    expect(a.body.servers).toEqual([{ url: `${t.config.baseUrl}/api/v1` }]);
+    expect(a.headers['x-request-id']).toBeDefined();
+  });
+
+  it('describes paths relative to /api/v1 with security and error responses from the route metadata', async () => {
+    const doc = (await request(t.app.getHttpServer()).get('/api/v1/docs-json')).body;
+    expect(Object.keys(doc.paths).every((path: string) => !path.startsWith('/api/'))).toBe(true);
+    const required = doc.paths['/probe/required'].get;
+    expect(required.security).toEqual([{ bearer: [] }, { cookie: [] }]);
+    expect(required.responses['401'].content['application/json'].schema).toEqual({
+      $ref: '#/components/schemas/ErrorBodyResponse',
+    });
+    const optional = doc.paths['/probe/optional'].get;
+    expect(optional.security).toEqual([{}, { bearer: [] }, { cookie: [] }]);
+    const open = doc.paths['/probe/data'].get;
+    expect(open.security).toEqual([]);
+    expect(open.responses['401']).toBeUndefined();
+    expect(open.responses['400']).toBeDefined();
+    expect(open.responses['429']).toBeDefined();
+    expect(doc.paths['/probe/body'].post.responses['413']).toBeDefined();
+    expect(doc.components.schemas.ErrorBodyResponse.required).toEqual(
+      expect.arrayContaining(['statusCode', 'success', 'message', 'code', 'requestId']),
+    );
+    expect(doc.components.securitySchemes).toMatchObject({
+      bearer: { type: 'http', scheme: 'bearer' },
+      cookie: { type: 'apiKey', in: 'cookie', name: 'accessToken' },
+    });
+    // Health and media are outside the versioned API and its document.
+    expect(
+      Object.keys(doc.paths).some(
+        (path: string) => path.startsWith('/health') || path.startsWith('/media'),
+      ),
+    ).toBe(false);
+  });
+
+  it('serves the Swagger UI page with a CSP relaxed only for it', async () => {
+    const http = t.app.getHttpServer();
+    const ui = await request(http).get('/api/v1/docs/').expect(200);
+    expect(ui.headers['content-type']).toMatch(/text\/html/);
+    expect(ui.text).toContain('swagger-ui');
+    expect(ui.headers['content-security-policy']).toContain("script-src 'self'");
+    expect(ui.headers['x-content-type-options']).toBe('nosniff');
+  });
+
+  it('answers 404 Route not found for the docs when DOCS_ENABLED=false', async () => {
+    const off = await createTestApp({ DOCS_ENABLED: 'false' });
+    try {
+      for (const path of ['/api/v1/docs', '/api/v1/docs-json', '/api/v1/docs/json']) {
+        const res = await request(off.app.getHttpServer()).get(path).expect(404);
+        expect(res.body).toMatchObject({ code: 'ROUTE_NOT_FOUND', message: 'Route not found' });
+      }
+    } finally {
+      await off.close();
+    }
+  });
+});
