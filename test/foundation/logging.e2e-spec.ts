@@ -10,13 +10,18 @@ describe('logging (§1.15, I-6)', () => {
 
   beforeAll(async () => {
     logDir = join(process.env.TMPDIR ?? '/tmp', `dancely-logs-${process.pid}-${Date.now()}`);
-    t = await createTestApp({ LOG_FILES: 'true', LOG_DIR: logDir, LOG_LEVEL: 'info' }, { imports: [ProbeModule] });
+    t = await createTestApp(
+      { LOG_FILES: 'true', LOG_DIR: logDir, LOG_LEVEL: 'info' },
+      { imports: [ProbeModule] },
+    );
   });
   afterAll(async () => {
     await t.close();
   });
 
-  async function logLines(predicate: (line: Record<string, unknown>) => boolean): Promise<Record<string, unknown>[]> {
+  async function logLines(
+    predicate: (line: Record<string, unknown>) => boolean,
+  ): Promise<Record<string, unknown>[]> {
     const deadline = Date.now() + 3000;
     for (;;) {
       const files = readdirSync(logDir).filter((name) => name.endsWith('.log'));
@@ -31,9 +36,20 @@ describe('logging (§1.15, I-6)', () => {
   }
 
   it('writes one JSON access line per request with method, path, status, duration and request id', async () => {
-    await request(t.app.getHttpServer()).get('/api/v1/probe/data?page=2&token=querysecret').set('X-Request-Id', 'log-check-1').expect(200);
-    const [line] = await logLines((entry) => entry.requestId === 'log-check-1' && entry.message === 'request');
-    expect(line).toMatchObject({ method: 'GET', path: '/api/v1/probe/data', status: 200, requestId: 'log-check-1', level: 'info' });
+    await request(t.app.getHttpServer())
+      .get('/api/v1/probe/data?page=2&token=querysecret')
+      .set('X-Request-Id', 'log-check-1')
+      .expect(200);
+    const [line] = await logLines(
+      (entry) => entry.requestId === 'log-check-1' && entry.message === 'request',
+    );
+    expect(line).toMatchObject({
+      method: 'GET',
+      path: '/api/v1/probe/data',
+      status: 200,
+      requestId: 'log-check-1',
+      level: 'info',
+    });
     expect(typeof line.durationMs).toBe('number');
     expect(JSON.stringify(line)).not.toContain('querysecret');
   });
@@ -47,12 +63,16 @@ describe('logging (§1.15, I-6)', () => {
       .set('Authorization', `Bearer ${bearer}`)
       .set('Cookie', 'refreshToken=cookie-secret-value')
       .send({ title: 'ok', password });
-    await request(t.app.getHttpServer()).get('/api/v1/probe/boom').set('X-Request-Id', 'log-check-3').set('Authorization', `Bearer ${bearer}`);
+    await request(t.app.getHttpServer())
+      .get('/api/v1/probe/boom')
+      .set('X-Request-Id', 'log-check-3')
+      .set('Authorization', `Bearer ${bearer}`);
     const lines = await logLines((entry) => entry.requestId === 'log-check-3');
     expect(lines.length).toBeGreaterThan(0);
     const everything = readdirSync(logDir)
       .map((name) => readFileSync(join(logDir, name), 'utf8'))
       .join('\n');
-    for (const secret of [password, bearer, 'cookie-secret-value']) expect(everything).not.toContain(secret);
+    for (const secret of [password, bearer, 'cookie-secret-value'])
+      expect(everything).not.toContain(secret);
   });
 });

@@ -1,5 +1,6 @@
 import request from 'supertest';
 import { ProbeModule } from 'test/foundation/probe.module';
+import { startRedis } from 'test/utils/redis-server';
 import { createTestApp, type TestApp } from 'test/utils/test-app';
 
 describe('global rate limit (§1.14)', () => {
@@ -52,5 +53,31 @@ describe('global rate limit (§1.14)', () => {
       .set('Content-Type', 'application/json')
       .send('{bad');
     expect(res.status).toBe(429);
+  });
+});
+
+describe('rate limit counters in Redis (THROTTLE_REDIS_URL)', () => {
+  it('holds one limit across two instances sharing Redis', async () => {
+    const redis = await startRedis();
+    const env = {
+      RATE_LIMIT_GLOBAL: '3',
+      RATE_LIMIT_GLOBAL_WINDOW_SECONDS: '60',
+      THROTTLE_REDIS_URL: redis.url,
+    };
+    const a = await createTestApp(env, { imports: [ProbeModule] });
+    const b = await createTestApp(env, { imports: [ProbeModule] });
+    try {
+      await request(a.app.getHttpServer()).get('/api/v1/probe/data').expect(200);
+      await request(b.app.getHttpServer()).get('/api/v1/probe/data').expect(200);
+      const third = await request(a.app.getHttpServer()).get('/api/v1/probe/data').expect(200);
+      expect(third.headers['x-ratelimit-remaining']).toBe('0');
+      const refused = await request(b.app.getHttpServer()).get('/api/v1/probe/data');
+      expect(refused.status).toBe(429);
+      expect(refused.body.code).toBe('RATE_LIMITED');
+    } finally {
+      await a.close();
+      await b.close();
+      await redis.stop();
+    }
   });
 });

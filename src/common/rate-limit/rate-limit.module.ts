@@ -4,9 +4,11 @@ import {
   RATE_LIMIT_BUCKET_KEY,
   type RateLimitBucket,
 } from 'src/common/rate-limit/rate-limit.decorator';
+import { CounterThrottlerStorage } from 'src/common/rate-limit/counter-throttler.storage';
 import { GLOBAL_BUCKET } from 'src/common/rate-limit/rate-limit.guard';
 import type { AppConfig, RateLimitRule } from 'src/config/app-config';
 import { APP_CONFIG } from 'src/config/app-config.provider';
+import { CounterStore } from 'src/infrastructure/counters/counter-store.port';
 
 function bucketOf(context: ExecutionContext): RateLimitBucket | undefined {
   return Reflect.getMetadata(RATE_LIMIT_BUCKET_KEY, context.getHandler()) as
@@ -26,8 +28,8 @@ function throttler(
 @Module({
   imports: [
     ThrottlerModule.forRootAsync({
-      inject: [APP_CONFIG],
-      useFactory: (config: AppConfig) => {
+      inject: [APP_CONFIG, CounterStore],
+      useFactory: (config: AppConfig, counters: CounterStore) => {
         const only = (bucket: RateLimitBucket) => (context: ExecutionContext) =>
           bucketOf(context) !== bucket;
         const limits = config.rateLimits;
@@ -40,6 +42,7 @@ function throttler(
             throttler('emailSend', limits.emailSend, only('emailSend')),
           ],
           setHeaders: false,
+          storage: new CounterThrottlerStorage(counters),
         };
       },
     }),

@@ -1,0 +1,61 @@
+import { Logger, type OnModuleDestroy } from '@nestjs/common';
+import { Redis } from 'ioredis';
+import { CounterStore, type CounterState } from 'src/infrastructure/counters/counter-store.port';
+
+/** INCR and the window's expiry in one atomic step; returns the count and the milliseconds left. */
+const HIT_SCRIPT = `
+local count = redis.call('INCR', KEYS[1])
+if count == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
+local ttl = redis.call('PTTL', KEYS[1])
+if ttl < 0 then redis.call('PEXPIRE', KEYS[1], ARGV[1]); ttl = tonumber(ARGV[1]) end
+return { count, ttl }
+`;
+
+const PREFIX = 'dancely:counter:';
+
+/** The Lua command registered with `defineCommand` in the constructor. */
+type HitCommand = Redis & { dancelyHit(key: string, windowMs: number): Promise<[number, number]> };
+
+export class RedisCounterStore extends CounterStore implements OnModuleDestroy {
+  private readonly logger = new Logger('RedisCounters');
+  private readonly redis: Redis;
+
+  constructor(url: string, operationTimeoutMs: number) {
+    super();
+    this.redis = new Redis(url, {
+      lazyConnect: false,
+      enableOfflineQueue: true,
+      maxRetriesPerRequest: 1,
+      commandTimeout: operationTimeoutMs,
+      connectTimeout: operationTimeoutMs,
+    });
+    this.redis.on('error', (error: Error) => this.logger.warn(`Redis: ${error.message}`));
+    this.redis.defineCommand('dancelyHit', { numberOfKeys: 1, lua: HIT_SCRIPT });
+  }
+
+  async hit(key: string, windowMs: number): Promise<CounterState> {
+    const [count, ttl] = await (this.redis as HitCommand).dancelyHit(PREFIX + key, windowMs);
+    return { count, resetInMs: Math.max(0, ttl) };
+  }
+
+  async peek(key: string): Promise<CounterState> {
+    const [[, count], [, ttl]] = ((await this.redis
+      .multi()
+      .get(PREFIX + key)
+      .pttl(PREFIX + key)
+      .exec()) ?? [
+      [null, null],
+      [null, -2],
+    ]) as [[unknown, string | null], [unknown, number]];
+    if (count === null || ttl < 0) return { count: 0, resetInMs: 0 };
+    return { count: Number(count), resetInMs: ttl };
+  }
+
+  async reset(key: string): Promise<void> {
+    await this.redis.del(PREFIX + key);
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    await this.redis.quit().catch(() => this.redis.disconnect());
+  }
+}
