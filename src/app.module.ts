@@ -8,6 +8,7 @@ import { RequestValidationPipe } from 'src/common/pipes/request-validation.pipe'
 import { RateLimitGuard } from 'src/common/rate-limit/rate-limit.guard';
 import { RateLimitModule } from 'src/common/rate-limit/rate-limit.module';
 import { AppConfigModule } from 'src/config/app-config.module';
+import { CounterStoreModule } from 'src/infrastructure/counters/counter-store.module';
 import { DatabaseModule } from 'src/infrastructure/database/database.module';
 import { LoggingModule } from 'src/infrastructure/logging/logging.module';
 import { MailModule } from 'src/infrastructure/mail/mail.module';
@@ -26,6 +27,7 @@ import { UsersModule } from 'src/modules/users/users.module';
     AppConfigModule,
     LoggingModule,
     DatabaseModule,
+    CounterStoreModule,
     RateLimitModule,
     HealthModule,
     MediaStorageModule,
