@@ -1,3 +1,4 @@
+import type { ThrottlerStorage } from '@nestjs/throttler';
 import { CounterThrottlerStorage } from 'src/common/rate-limit/counter-throttler.storage';
 import type { CounterStore } from 'src/infrastructure/counters/counter-store.port';
 import { MemoryCounterStore } from 'src/infrastructure/counters/memory-counter-store';
@@ -53,7 +54,7 @@ describe.each(['memory', 'redis'] as const)('%s counter store', (kind) => {
   });
 
   it('backs the throttler storage: blocked once past the limit until the window ends', async () => {
-    const storage = new CounterThrottlerStorage(sut);
+    const storage: ThrottlerStorage = new CounterThrottlerStorage(sut);
     const k = nextKey();
     const records = [];
     for (let i = 0; i < 4; i++)
