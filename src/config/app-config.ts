@@ -27,6 +27,8 @@ export interface AppConfig {
     operationTimeoutMs: number;
     minPoolSize: number | undefined;
     maxPoolSize: number | undefined;
+    /** Driver command monitoring, for round-trip counting in tests and benchmarks. */
+    monitorCommands: boolean;
     /** Where the embedded engine keeps its data; null = memory. */
     embeddedDataFile: string | null;
   };
@@ -104,7 +106,12 @@ export function loadAppConfig(env: Env, cwd: string = process.cwd()): AppConfig 
     return value === undefined || value.trim() === '' ? undefined : value.trim();
   };
 
-  const int = (name: string, fallback: number, min: number, max = Number.MAX_SAFE_INTEGER): number => {
+  const int = (
+    name: string,
+    fallback: number,
+    min: number,
+    max = Number.MAX_SAFE_INTEGER,
+  ): number => {
     const value = raw(name);
     if (value === undefined) return fallback;
     if (!/^\d+$/.test(value) || Number(value) < min || Number(value) > max) {
@@ -193,7 +200,8 @@ export function loadAppConfig(env: Env, cwd: string = process.cwd()): AppConfig 
       }
       return value;
     }
-    if (isProduction && requiredInProduction) problems.push(`${names[0]} is required in production`);
+    if (isProduction && requiredInProduction)
+      problems.push(`${names[0]} is required in production`);
     return randomBytes(32).toString('base64url');
   };
 
@@ -204,7 +212,8 @@ export function loadAppConfig(env: Env, cwd: string = process.cwd()): AppConfig 
   if (mongoUri !== undefined && !/^mongodb(\+srv)?:\/\/[^\s]+$/.test(mongoUri)) {
     problems.push('MONGODB_URI must be a mongodb:// or mongodb+srv:// URI');
   }
-  if (isProduction && mongoUri === undefined) problems.push('MONGODB_URI is required in production');
+  if (isProduction && mongoUri === undefined)
+    problems.push('MONGODB_URI is required in production');
 
   const corsDefault = isProduction ? '' : 'http://localhost:3000';
   const origins = (raw('CORS_ORIGIN') ?? corsDefault)
@@ -225,7 +234,11 @@ export function loadAppConfig(env: Env, cwd: string = process.cwd()): AppConfig 
     windowSeconds: int(`RATE_LIMIT_${name}_WINDOW_SECONDS`, windowSeconds, 1),
   });
 
-  const storage = oneOf('MEDIA_STORAGE', ['local', 'cloudinary'] as const, isProduction ? 'cloudinary' : 'local');
+  const storage = oneOf(
+    'MEDIA_STORAGE',
+    ['local', 'cloudinary'] as const,
+    isProduction ? 'cloudinary' : 'local',
+  );
   const cloudinary = {
     cloudName: raw('CLOUDINARY_CLOUD_NAME') ?? '',
     apiKey: raw('CLOUDINARY_API_KEY') ?? '',
@@ -238,11 +251,16 @@ export function loadAppConfig(env: Env, cwd: string = process.cwd()): AppConfig 
       ['CLOUDINARY_API_KEY', cloudinary.apiKey],
       ['CLOUDINARY_API_SECRET', cloudinary.apiSecret],
     ] as const) {
-      if (!value || PLACEHOLDER.test(value)) problems.push(`${name} is required when MEDIA_STORAGE=cloudinary`);
+      if (!value || PLACEHOLDER.test(value))
+        problems.push(`${name} is required when MEDIA_STORAGE=cloudinary`);
     }
   }
 
-  const transport = oneOf('MAIL_TRANSPORT', ['outbox', 'resend'] as const, isProduction ? 'resend' : 'outbox');
+  const transport = oneOf(
+    'MAIL_TRANSPORT',
+    ['outbox', 'resend'] as const,
+    isProduction ? 'resend' : 'outbox',
+  );
   const resendApiKey = raw('RESEND_API_KEY') ?? '';
   if (transport === 'resend' && (!resendApiKey || PLACEHOLDER.test(resendApiKey))) {
     problems.push('RESEND_API_KEY is required when MAIL_TRANSPORT=resend');
@@ -260,6 +278,7 @@ export function loadAppConfig(env: Env, cwd: string = process.cwd()): AppConfig 
       operationTimeoutMs: int('DB_OPERATION_TIMEOUT_MS', 5000, 100, 600000),
       minPoolSize: optionalInt('DB_MIN_POOL_SIZE', 0),
       maxPoolSize: optionalInt('DB_MAX_POOL_SIZE', 1),
+      monitorCommands: bool('DB_MONITOR_COMMANDS', false),
       embeddedDataFile: nodeEnv === 'test' ? null : path('EMBEDDED_DB_FILE', 'var/db/dancely.mv'),
     },
     cors: { origins },
@@ -309,7 +328,11 @@ export function loadAppConfig(env: Env, cwd: string = process.cwd()): AppConfig 
       from: raw('EMAIL_FROM') ?? 'Dancely <noreply@mail.dancely.in>',
     },
     log: {
-      level: oneOf('LOG_LEVEL', ['error', 'warn', 'info', 'http', 'verbose', 'debug', 'silly'] as const, 'info'),
+      level: oneOf(
+        'LOG_LEVEL',
+        ['error', 'warn', 'info', 'http', 'verbose', 'debug', 'silly'] as const,
+        'info',
+      ),
       dir: path('LOG_DIR', 'var/log'),
       files: bool('LOG_FILES', true),
     },

@@ -20,7 +20,7 @@ export class DatabaseEngine {
 
   /** Driver options shared by the first connection and every retry of it. */
   connectOptions(): ConnectOptions {
-    const { operationTimeoutMs, minPoolSize, maxPoolSize } = this.config.database;
+    const { operationTimeoutMs, minPoolSize, maxPoolSize, monitorCommands } = this.config.database;
     return {
       // Operations fail fast (503) instead of queueing while the database is away.
       bufferCommands: false,
@@ -32,6 +32,7 @@ export class DatabaseEngine {
       heartbeatFrequencyMS: 2000,
       minPoolSize,
       maxPoolSize,
+      monitorCommands,
     };
   }
 
