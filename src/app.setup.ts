@@ -1,4 +1,4 @@
-import { RequestMethod, VersioningType } from '@nestjs/common';
+import { type NestApplicationOptions, RequestMethod, VersioningType } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, type OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import { getStorageToken, type ThrottlerStorage } from '@nestjs/throttler';
@@ -22,6 +22,18 @@ export const API_PREFIX = 'api';
 export const API_VERSION = '1';
 export const API_BASE_PATH = `/${API_PREFIX}/v${API_VERSION}`;
 export const DOCS_PATH = `${API_BASE_PATH}/docs`;
+
+/**
+ * Options of the application itself, shared by `main.ts` and the tests. Literal segments win over
+ * parameters (contract §1.1: `/user/search` before `/user/:username`) whatever the module order,
+ * and two handlers claiming the same method and path stop the boot.
+ */
+export const APP_OPTIONS: NestApplicationOptions = {
+  bodyParser: false,
+  bufferLogs: true,
+  routeResolutionStrategy: 'specificity',
+  routeConflictPolicy: { duplicate: 'error' },
+};
 
 /**
  * Everything that turns the Nest application into the Dancely HTTP service. `main.ts` and every

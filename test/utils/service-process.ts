@@ -19,7 +19,10 @@ const ROOT = resolve(__dirname, '..', '..');
  * Runs `src/main.ts` as its own process (as `npm start` would, compiled on the fly), for the
  * tests that need real signals, process exits or several instances.
  */
-export async function startService(env: Record<string, string>): Promise<ServiceProcess> {
+export async function startService(
+  env: Record<string, string>,
+  options: { waitFor?: 'live' | 'ready' } = {},
+): Promise<ServiceProcess> {
   const port = await freePort();
   let log = '';
   const child = spawn(
@@ -49,7 +52,7 @@ export async function startService(env: Record<string, string>): Promise<Service
   for (;;) {
     if (child.exitCode !== null) throw new Error(`service exited early:\n${log}`);
     try {
-      const res = await fetch(`${url}/health/live`);
+      const res = await fetch(`${url}/health/${options.waitFor ?? 'ready'}`);
       if (res.ok) break;
     } catch {
       // not listening yet

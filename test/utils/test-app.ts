@@ -7,7 +7,7 @@ import { Test } from '@nestjs/testing';
 import type { Connection } from 'mongoose';
 import { getConnectionToken } from '@nestjs/mongoose';
 import { AppModule } from 'src/app.module';
-import { configureApp } from 'src/app.setup';
+import { APP_OPTIONS, configureApp } from 'src/app.setup';
 import { type AppConfig, loadAppConfig } from 'src/config/app-config';
 import { APP_CONFIG } from 'src/config/app-config.provider';
 import { DatabaseSupervisor } from 'src/infrastructure/database/database-supervisor.service';
@@ -59,10 +59,7 @@ export async function createTestApp(
     .overrideProvider(APP_CONFIG)
     .useValue(config)
     .compile();
-  const app = moduleRef.createNestApplication<NestExpressApplication>({
-    bodyParser: false,
-    bufferLogs: true,
-  });
+  const app = moduleRef.createNestApplication<NestExpressApplication>(APP_OPTIONS);
   configureApp(app);
   await app.init();
   if (options.waitForDatabase !== false) await app.get(DatabaseSupervisor).whenReady();

@@ -3,8 +3,13 @@ import { JwtModule } from '@nestjs/jwt';
 import { MongooseModule } from '@nestjs/mongoose';
 import { RequestAuthenticator } from 'src/common/auth/request-authenticator.port';
 import { AccessTokenAuthenticator } from 'src/modules/auth/access-token.authenticator';
+import { AuthCookiesInterceptor } from 'src/modules/auth/auth-cookies.interceptor';
+import { AuthController } from 'src/modules/auth/auth.controller';
+import { AuthService } from 'src/modules/auth/auth.service';
+import { LoginFailuresModule } from 'src/modules/auth/login-failures.module';
 import { Session, SessionSchema } from 'src/modules/auth/schemas/session.schema';
 import { SessionsRepository } from 'src/modules/auth/sessions.repository';
+import { SessionsService } from 'src/modules/auth/sessions.service';
 import { TokenService } from 'src/modules/auth/token.service';
 import { UsersModule } from 'src/modules/users/users.module';
 
@@ -13,10 +18,15 @@ import { UsersModule } from 'src/modules/users/users.module';
     JwtModule.register({}),
     MongooseModule.forFeature([{ name: Session.name, schema: SessionSchema }]),
     UsersModule,
+    LoginFailuresModule,
   ],
+  controllers: [AuthController],
   providers: [
     TokenService,
     SessionsRepository,
+    SessionsService,
+    AuthService,
+    AuthCookiesInterceptor,
     AccessTokenAuthenticator,
     { provide: RequestAuthenticator, useExisting: AccessTokenAuthenticator },
   ],

@@ -10,8 +10,7 @@ export interface AccessClaims {
 }
 
 export type AccessVerification =
-  | { valid: true; claims: AccessClaims }
-  | { valid: false; expired: boolean };
+  { valid: true; claims: AccessClaims } | { valid: false; expired: boolean };
 
 /** Access JWTs (HS256 only) and opaque refresh tokens `<sessionId>.<secret>` (§1.9). */
 @Injectable()
@@ -24,7 +23,11 @@ export class TokenService {
   signAccessToken(userId: string, sessionId: string): Promise<string> {
     return this.jwt.signAsync(
       { sub: userId, sid: sessionId },
-      { secret: this.config.auth.accessSecret, algorithm: 'HS256', expiresIn: this.config.auth.accessTtlSeconds },
+      {
+        secret: this.config.auth.accessSecret,
+        algorithm: 'HS256',
+        expiresIn: this.config.auth.accessTtlSeconds,
+      },
     );
   }
 
@@ -35,11 +38,33 @@ export class TokenService {
         algorithms: ['HS256'],
       });
       const { sub, sid } = payload;
-      if (typeof sub !== 'string' || typeof sid !== 'string') return { valid: false, expired: false };
+      if (typeof sub !== 'string' || typeof sid !== 'string')
+        return { valid: false, expired: false };
       return { valid: true, claims: { sub, sid } };
     } catch (error) {
       // jsonwebtoken checks the signature before the expiry, so an expiry error implies a genuine token.
-      return { valid: false, expired: error instanceof Error && error.name === 'TokenExpiredError' };
+      return {
+        valid: false,
+        expired: error instanceof Error && error.name === 'TokenExpiredError',
+      };
+    }
+  }
+
+  /**
+   * A11 only: the claims of a genuine token whose sole defect may be its expiry (signature and
+   * algorithm are still checked), so an expired access token can still name the session to end.
+   */
+  async claimsIgnoringExpiry(token: string): Promise<AccessClaims | null> {
+    try {
+      const payload = await this.jwt.verifyAsync<Record<string, unknown>>(token, {
+        secret: this.config.auth.accessSecret,
+        algorithms: ['HS256'],
+        ignoreExpiration: true,
+      });
+      const { sub, sid } = payload;
+      return typeof sub === 'string' && typeof sid === 'string' ? { sub, sid } : null;
+    } catch {
+      return null;
     }
   }
 

@@ -1,7 +1,48 @@
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { type Model, Types } from 'mongoose';
-import { User, type UserRecord } from 'src/modules/users/schemas/user.schema';
+import { containsLiteral } from 'src/common/database/literal-match.util';
+import {
+  type PendingCode,
+  type PendingEmailChange,
+  User,
+  type UserRecord,
+} from 'src/modules/users/schemas/user.schema';
+import type {
+  CardRecord,
+  CodeHolderRecord,
+  CodePurpose,
+  CredentialsRecord,
+  HolderRecord,
+  MeRecord,
+  NewPendingAccount,
+  OwnerLiteRecord,
+  ProfileRecord,
+} from 'src/modules/users/user-records.type';
+
+const ME_PROJECTION = {
+  username: 1,
+  email: 1,
+  name: 1,
+  bio: 1,
+  profileImage: 1,
+  isVerified: 1,
+  'emailChange.pendingEmail': 1,
+  createdAt: 1,
+  updatedAt: 1,
+} as const;
+const CARD_PROJECTION = { username: 1, name: 1, profileImage: 1, isVerified: 1 } as const;
+const PROFILE_PROJECTION = { ...CARD_PROJECTION, bio: 1, createdAt: 1 } as const;
+const OWNER_LITE_PROJECTION = { username: 1, name: 1, profileImage: 1 } as const;
+const HOLDER_PROJECTION = { email: 1, username: 1, isVerified: 1, lastRegisteredAt: 1 } as const;
+const CREDENTIALS_PROJECTION = { username: 1, email: 1, isVerified: 1, password: 1 } as const;
+
+/** Updates of one-time-code bookkeeping do not touch `updatedAt`: it tracks what the user changed. */
+const QUIET = { timestamps: false } as const;
+
+type StoredCode = PendingCode | PendingEmailChange;
+type RawCodeHolder = Omit<CodeHolderRecord, 'code'> &
+  Partial<Record<CodePurpose, StoredCode | null>>;
 
 @Injectable()
 export class UsersRepository {
@@ -16,4 +57,308 @@ export class UsersRepository {
       .exec();
     return found !== null;
   }
+
+  /** Me (A5, A9, U2–U6): the signed-in, verified user. */
+  findMe(userId: string): Promise<MeRecord | null> {
+    return this.users
+      .findOne({ _id: new Types.ObjectId(userId), isVerified: true })
+      .select(ME_PROJECTION)
+      .lean<MeRecord>()
+      .exec();
+  }
+
+  /** Login: email and username never overlap (`@` is not a username character), so one match at most. */
+  findCredentialsByIdentifier(identifier: string): Promise<CredentialsRecord | null> {
+    return this.users
+      .findOne({ $or: [{ email: identifier }, { username: identifier }] })
+      .select(CREDENTIALS_PROJECTION)
+      .lean<CredentialsRecord>()
+      .exec();
+  }
+
+  /** Change-password and change-email: the signed-in user's hash. */
+  findCredentialsById(userId: string): Promise<CredentialsRecord | null> {
+    return this.users
+      .findOne({ _id: new Types.ObjectId(userId), isVerified: true })
+      .select(CREDENTIALS_PROJECTION)
+      .lean<CredentialsRecord>()
+      .exec();
+  }
+
+  /** A2: the accounts holding this email or this username (at most two, both unique indexes). */
+  findHolders(email: string, username: string): Promise<HolderRecord[]> {
+    return this.users
+      .find({ $or: [{ email }, { username }] })
+      .select(HOLDER_PROJECTION)
+      .limit(2)
+      .lean<HolderRecord[]>()
+      .exec();
+  }
+
+  /** A1: who holds this username. */
+  findUsernameHolder(username: string): Promise<HolderRecord | null> {
+    return this.users.findOne({ username }).select(HOLDER_PROJECTION).lean<HolderRecord>().exec();
+  }
+
+  /** A2 step 3: frees the username of a pending account whose 24-hour hold has passed. */
+  async deleteStalePending(userId: Types.ObjectId, registeredBefore: Date): Promise<boolean> {
+    const result = await this.users
+      .deleteOne({ _id: userId, isVerified: false, lastRegisteredAt: { $lte: registeredBefore } })
+      .exec();
+    return result.deletedCount === 1;
+  }
+
+  async createPending(account: NewPendingAccount): Promise<Types.ObjectId> {
+    const created = await this.users.create({
+      name: account.name,
+      email: account.email,
+      username: account.username,
+      password: account.passwordHash,
+      profileImage: account.profileImage,
+      profileImageKey: null,
+      isVerified: false,
+      lastRegisteredAt: account.registeredAt,
+    });
+    return created._id;
+  }
+
+  /** A2 step 4: a pending account re-registered with its own email is overwritten in place. */
+  async replacePending(userId: Types.ObjectId, account: NewPendingAccount): Promise<boolean> {
+    const result = await this.users
+      .updateOne(
+        { _id: userId, isVerified: false },
+        {
+          $set: {
+            name: account.name,
+            username: account.username,
+            password: account.passwordHash,
+            profileImage: account.profileImage,
+            profileImageKey: null,
+            lastRegisteredAt: account.registeredAt,
+          },
+        },
+      )
+      .exec();
+    return result.matchedCount === 1;
+  }
+
+  /** An account by email with one pending code (A3, A4, A7, A8). */
+  async findCodeHolderByEmail(
+    email: string,
+    purpose: CodePurpose,
+  ): Promise<CodeHolderRecord | null> {
+    return toCodeHolder(
+      await this.users
+        .findOne({ email })
+        .select({ username: 1, email: 1, isVerified: 1, [purpose]: 1 })
+        .lean<RawCodeHolder>()
+        .exec(),
+      purpose,
+    );
+  }
+
+  /** The signed-in user with one pending code (U3, U4). */
+  async findCodeHolderById(userId: string, purpose: CodePurpose): Promise<CodeHolderRecord | null> {
+    return toCodeHolder(
+      await this.users
+        .findOne({ _id: new Types.ObjectId(userId), isVerified: true })
+        .select({ username: 1, email: 1, isVerified: 1, [purpose]: 1 })
+        .lean<RawCodeHolder>()
+        .exec(),
+      purpose,
+    );
+  }
+
+  /**
+   * Stores a new code unless one was sent after `cooldownCutoff`: the cooldown check and the write
+   * are one conditional update, so two concurrent requests cannot both send. `where` narrows the
+   * account further (e.g. still pending). False when the cooldown (or `where`) refused.
+   */
+  async storeCode(
+    userId: Types.ObjectId,
+    purpose: CodePurpose,
+    code: StoredCode,
+    cooldownCutoff: Date,
+    where: { isVerified?: boolean } = {},
+  ): Promise<boolean> {
+    const result = await this.users
+      .updateOne(
+        {
+          _id: userId,
+          ...where,
+          $or: [{ [purpose]: null }, { [`${purpose}.sentAt`]: { $lte: cooldownCutoff } }],
+        },
+        { $set: { [purpose]: code } },
+        QUIET,
+      )
+      .exec();
+    return result.modifiedCount === 1;
+  }
+
+  /** Drops a code that could not be delivered (only that code: a newer one is left alone). */
+  async discardCode(userId: Types.ObjectId, purpose: CodePurpose, codeHash: string): Promise<void> {
+    await this.users
+      .updateOne(
+        { _id: userId, [`${purpose}.codeHash`]: codeHash },
+        { $set: { [purpose]: null } },
+        QUIET,
+      )
+      .exec();
+  }
+
+  /** Counts one wrong attempt on that exact code; the new count, or null if the code changed meanwhile. */
+  async countWrongAttempt(
+    userId: Types.ObjectId,
+    purpose: CodePurpose,
+    codeHash: string,
+    maxAttempts: number,
+  ): Promise<number | null> {
+    const updated = await this.users
+      .findOneAndUpdate(
+        {
+          _id: userId,
+          [`${purpose}.codeHash`]: codeHash,
+          [`${purpose}.attempts`]: { $lt: maxAttempts },
+        },
+        { $inc: { [`${purpose}.attempts`]: 1 } },
+        { ...QUIET, returnDocument: 'after', projection: { [`${purpose}.attempts`]: 1 } },
+      )
+      .lean<Partial<Record<CodePurpose, Pick<PendingCode, 'attempts'> | null>>>()
+      .exec();
+    return updated?.[purpose]?.attempts ?? null;
+  }
+
+  /**
+   * Single use: consumes the code and applies `changes` in one conditional update, so a code can
+   * never be used twice, even by concurrent requests. False when it was consumed, replaced,
+   * exhausted or expired meanwhile. A duplicate-key error (email change) propagates.
+   */
+  async consumeCode(
+    userId: Types.ObjectId,
+    purpose: CodePurpose,
+    codeHash: string,
+    maxAttempts: number,
+    now: Date,
+    changes: Partial<Pick<User, 'isVerified' | 'password' | 'email'>>,
+  ): Promise<boolean> {
+    const result = await this.users
+      .updateOne(
+        {
+          _id: userId,
+          [`${purpose}.codeHash`]: codeHash,
+          [`${purpose}.attempts`]: { $lt: maxAttempts },
+          [`${purpose}.expiresAt`]: { $gt: now },
+        },
+        { $set: { [purpose]: null, ...changes } },
+      )
+      .exec();
+    return result.modifiedCount === 1;
+  }
+
+  /** U2, U6: the updated Me, or null when the account is gone. */
+  updateProfile(
+    userId: string,
+    changes: Partial<Pick<User, 'name' | 'bio'>>,
+  ): Promise<MeRecord | null> {
+    return this.users
+      .findOneAndUpdate(
+        { _id: new Types.ObjectId(userId), isVerified: true },
+        { $set: changes },
+        {
+          returnDocument: 'after',
+          projection: ME_PROJECTION,
+        },
+      )
+      .lean<MeRecord>()
+      .exec();
+  }
+
+  /**
+   * U5: points the avatar at the new upload and returns the key it replaced, atomically, so two
+   * concurrent uploads each delete exactly the image they displaced. Undefined when the account is gone.
+   */
+  async swapProfileImage(
+    userId: string,
+    url: string,
+    key: string,
+  ): Promise<{ previousKey: string | null } | undefined> {
+    const before = await this.users
+      .findOneAndUpdate(
+        { _id: new Types.ObjectId(userId), isVerified: true },
+        { $set: { profileImage: url, profileImageKey: key } },
+        { returnDocument: 'before', projection: { profileImageKey: 1 } },
+      )
+      .lean<Pick<UserRecord, '_id' | 'profileImageKey'>>()
+      .exec();
+    return before ? { previousKey: before.profileImageKey ?? null } : undefined;
+  }
+
+  async setPassword(userId: Types.ObjectId, passwordHash: string): Promise<void> {
+    await this.users.updateOne({ _id: userId }, { $set: { password: passwordHash } }).exec();
+  }
+
+  /** U3, U4: is this address held by any other account, verified or pending? */
+  async emailHeldByOther(email: string, userId: Types.ObjectId): Promise<boolean> {
+    const found = await this.users
+      .findOne({ email, _id: { $ne: userId } })
+      .select({ _id: 1 })
+      .lean<Pick<UserRecord, '_id'>>()
+      .exec();
+    return found !== null;
+  }
+
+  async discardEmailChange(userId: Types.ObjectId): Promise<void> {
+    await this.users.updateOne({ _id: userId }, { $set: { emailChange: null } }, QUIET).exec();
+  }
+
+  /** U1: verified users whose username or name contains the text literally, username then _id ascending. */
+  search(text: string, skip: number, limit: number): Promise<CardRecord[]> {
+    const pattern = containsLiteral(text);
+    return this.users
+      .find({ isVerified: true, $or: [{ username: pattern }, { name: pattern }] })
+      .select(CARD_PROJECTION)
+      .sort({ username: 1, _id: 1 })
+      .skip(skip)
+      .limit(limit)
+      .lean<CardRecord[]>()
+      .exec();
+  }
+
+  /** U9: a verified user's profile (the unique username index serves it). */
+  findProfileByUsername(username: string): Promise<ProfileRecord | null> {
+    return this.users
+      .findOne({ username, isVerified: true })
+      .select(PROFILE_PROJECTION)
+      .lean<ProfileRecord>()
+      .exec();
+  }
+
+  /** Owners of a page of items, in one query; pending accounts are left out (§1.11). */
+  findOwnerLites(ids: Types.ObjectId[]): Promise<OwnerLiteRecord[]> {
+    return this.users
+      .find({ _id: { $in: ids }, isVerified: true })
+      .select(OWNER_LITE_PROJECTION)
+      .limit(ids.length)
+      .lean<OwnerLiteRecord[]>()
+      .exec();
+  }
+
+  findOwnerLite(id: Types.ObjectId): Promise<OwnerLiteRecord | null> {
+    return this.users
+      .findOne({ _id: id, isVerified: true })
+      .select(OWNER_LITE_PROJECTION)
+      .lean<OwnerLiteRecord>()
+      .exec();
+  }
+}
+
+function toCodeHolder(raw: RawCodeHolder | null, purpose: CodePurpose): CodeHolderRecord | null {
+  if (!raw) return null;
+  return {
+    _id: raw._id,
+    username: raw.username,
+    email: raw.email,
+    isVerified: raw.isVerified,
+    code: raw[purpose] ?? null,
+  };
 }

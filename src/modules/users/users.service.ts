@@ -1,11 +1,147 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
+import { Types } from 'mongoose';
+import { isObjectIdString } from 'src/common/validation/rules.util';
+import {
+  CONTENT_TYPES,
+  type DetectedFileType,
+  type ReceivedFile,
+} from 'src/common/uploads/upload-spec.type';
+import { MediaStorage } from 'src/infrastructure/media/media-storage.port';
+import type { SearchUsersQueryDto } from 'src/modules/users/dto/search-users-query.dto';
+import type { MeResponse } from 'src/modules/users/dto/me.response';
+import type { OwnerLiteResponse } from 'src/modules/users/dto/owner-lite.response';
+import type { UserCardResponse } from 'src/modules/users/dto/user-card.response';
+import type { UserProfileResponse } from 'src/modules/users/dto/user-profile.response';
+import { NO_PROFILE_STATS, ProfileStatsPort } from 'src/modules/users/profile-stats.port';
+import type { MeRecord } from 'src/modules/users/user-records.type';
+import { isValidUsername } from 'src/modules/users/users.constant';
+import { UsersErrors } from 'src/modules/users/users.errors';
+import { toMe, toOwnerLite, toUserCard, toUserProfile } from 'src/modules/users/users.mapper';
 import { UsersRepository } from 'src/modules/users/users.repository';
 
+export type ProfileImageUpload = ReceivedFile & { detectedType: DetectedFileType };
+
+/** Storage folder of uploaded avatars. */
+const AVATAR_FOLDER = 'avatars';
+
+/**
+ * Users as the rest of the API sees them: Me, search, profiles, the profile updates (§3), and
+ * the lookups other domains need (`findOwnerLites`, `findVisibleUserById`, `isVerified`).
+ * A user is visible only when verified (§1.11).
+ */
 @Injectable()
 export class UsersService {
-  constructor(private readonly users: UsersRepository) {}
+  private readonly logger = new Logger(UsersService.name);
+
+  constructor(
+    private readonly users: UsersRepository,
+    private readonly storage: MediaStorage,
+    // Bound by the follows/videos domains once they exist; see ProfileStatsPort for why zeros are right until then.
+    @Optional()
+    @Inject(ProfileStatsPort)
+    private readonly profileStats: ProfileStatsPort | null = null,
+  ) {}
 
   isVerified(userId: string): Promise<boolean> {
     return this.users.isVerified(userId);
   }
+
+  async getMe(userId: string): Promise<MeResponse> {
+    return toMe(orSignedOut(await this.users.findMe(userId)));
+  }
+
+  /** U1: an empty query lists nobody; otherwise literal, case-insensitive, verified users only. */
+  async search(query: SearchUsersQueryDto): Promise<UserCardResponse[]> {
+    const text = query.query ?? '';
+    if (text === '') return [];
+    const users = await this.users.search(text, (query.page - 1) * query.limit, query.limit);
+    return users.map(toUserCard);
+  }
+
+  /** U9: a malformed, reserved, unknown or pending username is the same 404. */
+  async getProfile(rawUsername: string, viewerId: string | null): Promise<UserProfileResponse> {
+    const username = rawUsername.trim().toLowerCase();
+    if (!isValidUsername(username)) throw UsersErrors.userNotFound();
+    const profile = await this.users.findProfileByUsername(username);
+    if (!profile) throw UsersErrors.userNotFound();
+    const userId = profile._id.toHexString();
+    const stats = this.profileStats
+      ? await this.profileStats.statsFor(userId, viewerId)
+      : NO_PROFILE_STATS;
+    // Nobody follows themself, whatever a stats provider says.
+    return toUserProfile(profile, viewerId === userId ? { ...stats, isFollowed: false } : stats);
+  }
+
+  async updateName(userId: string, name: string): Promise<MeResponse> {
+    return toMe(orSignedOut(await this.users.updateProfile(userId, { name })));
+  }
+
+  async updateBio(userId: string, bio: string): Promise<MeResponse> {
+    return toMe(orSignedOut(await this.users.updateProfile(userId, { bio })));
+  }
+
+  /**
+   * U5: store the new image, point the user at it, then delete the image it replaced. The
+   * default ui-avatars URL has no storage key, so it is never "deleted". If saving fails after
+   * the upload, the upload is deleted again: no failed request leaves an orphan in storage.
+   */
+  async updateProfileImage(userId: string, file: ProfileImageUpload): Promise<MeResponse> {
+    const stored = await this.storage.upload({
+      source: uploadSource(file),
+      resourceType: 'image',
+      contentType: CONTENT_TYPES[file.detectedType],
+      folder: AVATAR_FOLDER,
+    });
+    let swapped: { previousKey: string | null } | undefined;
+    try {
+      swapped = await this.users.swapProfileImage(userId, stored.url, stored.key);
+    } catch (error) {
+      await this.deleteImage(stored.key);
+      throw error;
+    }
+    if (!swapped) {
+      await this.deleteImage(stored.key);
+      throw UsersErrors.signedOut();
+    }
+    if (swapped.previousKey) await this.deleteImage(swapped.previousKey);
+    return this.getMe(userId);
+  }
+
+  /** For other domains: the OwnerLite of each verified user among `ids`, in one query. */
+  async findOwnerLites(ids: string[]): Promise<Map<string, OwnerLiteResponse>> {
+    const unique = [...new Set(ids.filter(isObjectIdString).map((id) => id.toLowerCase()))];
+    if (unique.length === 0) return new Map();
+    const owners = await this.users.findOwnerLites(unique.map((id) => new Types.ObjectId(id)));
+    return new Map(owners.map((owner) => [owner._id.toHexString(), toOwnerLite(owner)]));
+  }
+
+  /** For other domains: the user behind an id if visible (verified), else null. */
+  async findVisibleUserById(id: string): Promise<OwnerLiteResponse | null> {
+    if (!isObjectIdString(id)) return null;
+    const owner = await this.users.findOwnerLite(new Types.ObjectId(id));
+    return owner ? toOwnerLite(owner) : null;
+  }
+
+  /** Storage clean-up never fails the request: the user's data is already right; an orphan is only logged. */
+  private async deleteImage(key: string): Promise<void> {
+    try {
+      await this.storage.delete(key, 'image');
+    } catch (error) {
+      this.logger.warn(
+        `Could not delete profile image ${key}: ${error instanceof Error ? error.message : String(error)}`,
+      );
+    }
+  }
+}
+
+/** PROFILE_IMAGE_FILE buffers in memory; a temp file is accepted too should that ever change. */
+function uploadSource(file: ProfileImageUpload): { buffer: Buffer } | { path: string } {
+  if (file.buffer) return { buffer: file.buffer };
+  if (file.path) return { path: file.path };
+  throw new Error('The upload pipeline delivered a file without content');
+}
+
+function orSignedOut(user: MeRecord | null): MeRecord {
+  if (!user) throw UsersErrors.signedOut();
+  return user;
 }

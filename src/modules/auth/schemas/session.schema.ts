@@ -1,20 +1,21 @@
 import { Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
 import { type HydratedDocument, Types } from 'mongoose';
 
-export type SessionRevokedReason = 'logout' | 'password_change' | 'password_reset' | 'reuse' | 'limit';
+export type SessionRevokedReason =
+  'logout' | 'password_change' | 'password_reset' | 'reuse' | 'limit';
 
-/** One signed-in device (§1.9). Only hashes of refresh secrets are stored. */
+/** One signed-in device (§1.9). Only hashes of refresh secrets are stored, and never selected by default. */
 @Schema({ timestamps: true, collection: 'sessions' })
 export class Session {
   @Prop({ type: Types.ObjectId, required: true })
   user: Types.ObjectId;
 
   /** SHA-256 of the current refresh secret. */
-  @Prop({ required: true })
+  @Prop({ required: true, select: false })
   tokenHash: string;
 
   /** SHA-256 of the secret replaced by the last rotation (grace window for concurrent tabs). */
-  @Prop({ type: String, default: null })
+  @Prop({ type: String, default: null, select: false })
   previousTokenHash: string | null;
 
   @Prop({ type: Date, default: null })

@@ -1,0 +1,28 @@
+import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
+import type { Request } from 'express';
+import {
+  accessCredentials,
+  bearerToken,
+  cookieValue,
+  REFRESH_COOKIE,
+} from 'src/common/auth/credentials.util';
+import type { LogoutCredentials } from 'src/modules/auth/sessions.service';
+
+/** A6: the `refreshToken` cookie, or else `Authorization: Bearer <refresh token>`. */
+export const RefreshCredential = createParamDecorator(
+  (_: unknown, ctx: ExecutionContext): string | undefined => {
+    const req = ctx.switchToHttp().getRequest<Request>();
+    return cookieValue(req, REFRESH_COOKIE) ?? bearerToken(req);
+  },
+);
+
+/** A11: the access credentials (header, cookie) and the refresh token, for the relaxed logout. */
+export const SessionCredentials = createParamDecorator(
+  (_: unknown, ctx: ExecutionContext): LogoutCredentials => {
+    const req = ctx.switchToHttp().getRequest<Request>();
+    return {
+      access: accessCredentials(req),
+      refreshToken: cookieValue(req, REFRESH_COOKIE) ?? bearerToken(req),
+    };
+  },
+);

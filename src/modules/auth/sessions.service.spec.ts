@@ -1,0 +1,260 @@
+import { createHash } from 'node:crypto';
+import { JwtService } from '@nestjs/jwt';
+import { Types } from 'mongoose';
+import type { RequestAuthenticator } from 'src/common/auth/request-authenticator.port';
+import { AppException } from 'src/common/errors/app.exception';
+import { loadAppConfig } from 'src/config/app-config';
+import type { RefreshableSession, SessionsRepository } from 'src/modules/auth/sessions.repository';
+import { SessionsService } from 'src/modules/auth/sessions.service';
+import { TokenService } from 'src/modules/auth/token.service';
+import type { UsersService } from 'src/modules/users/users.service';
+
+const config = loadAppConfig({
+  NODE_ENV: 'test',
+  MAX_SESSIONS_PER_USER: '4',
+  REFRESH_REUSE_GRACE_SECONDS: '10',
+});
+const sha = (secret: string): string => createHash('sha256').update(secret).digest('hex');
+const userId = new Types.ObjectId();
+const sessionId = new Types.ObjectId();
+const SECRET = 'S'.repeat(43);
+const PREVIOUS = 'P'.repeat(43);
+const token = (secret: string): string => `${sessionId.toHexString()}.${secret}`;
+
+function session(overrides: Partial<RefreshableSession> = {}): RefreshableSession {
+  return {
+    _id: sessionId,
+    user: userId,
+    tokenHash: sha(SECRET),
+    previousTokenHash: sha(PREVIOUS),
+    rotatedAt: new Date(Date.now() - 2000),
+    expiresAt: new Date(Date.now() + 3600_000),
+    revokedAt: null,
+    ...overrides,
+  };
+}
+
+async function codeOf(promise: Promise<unknown>): Promise<string> {
+  const error = await promise.catch((e: unknown) => e);
+  if (!(error instanceof AppException))
+    throw new Error(`expected an AppException, got ${String(error)}`);
+  return error.code;
+}
+
+describe('SessionsService', () => {
+  let repository: jest.Mocked<
+    Pick<
+      SessionsRepository,
+      | 'create'
+      | 'revokeBeyondLimit'
+      | 'findRefreshable'
+      | 'rotate'
+      | 'revoke'
+      | 'findLive'
+      | 'revokeAllOfUser'
+    >
+  >;
+  let users: jest.Mocked<Pick<UsersService, 'isVerified'>>;
+  let authenticator: jest.Mocked<RequestAuthenticator>;
+  let tokens: TokenService;
+  let sut: SessionsService;
+
+  beforeEach(() => {
+    repository = {
+      create: jest.fn(),
+      revokeBeyondLimit: jest.fn(),
+      findRefreshable: jest.fn(),
+      rotate: jest.fn(),
+      revoke: jest.fn(),
+      findLive: jest.fn(),
+      revokeAllOfUser: jest.fn(),
+    };
+    users = { isVerified: jest.fn().mockResolvedValue(true) };
+    authenticator = { authenticate: jest.fn().mockResolvedValue({ kind: 'none' }) };
+    tokens = new TokenService(new JwtService(), config);
+    sut = new SessionsService(
+      repository as unknown as SessionsRepository,
+      tokens,
+      users as unknown as UsersService,
+      authenticator,
+      config,
+    );
+  });
+
+  describe('open', () => {
+    it('stores only the hash of the secret, enforces the limit and returns both tokens', async () => {
+      repository.create.mockResolvedValue(sessionId);
+      repository.revokeBeyondLimit.mockResolvedValue(0);
+      const result = await sut.open(userId.toHexString(), { ip: '1.2.3.4', userAgent: 'jest' });
+
+      const [id, secret] = result.refreshToken.split('.');
+      expect(id).toBe(sessionId.toHexString());
+      const stored = repository.create.mock.calls[0][0];
+      expect(stored).toMatchObject({
+        user: userId,
+        tokenHash: sha(secret),
+        ip: '1.2.3.4',
+        userAgent: 'jest',
+      });
+      expect(JSON.stringify(stored)).not.toContain(secret);
+      expect(stored.expiresAt.getTime() - stored.lastUsedAt.getTime()).toBe(30 * 86400_000);
+      expect(repository.revokeBeyondLimit).toHaveBeenCalledWith(userId, 4, expect.any(Date));
+      const verification = await tokens.verifyAccessToken(result.accessToken);
+      expect(verification).toEqual({
+        valid: true,
+        claims: { sub: userId.toHexString(), sid: sessionId.toHexString() },
+      });
+    });
+  });
+
+  describe('refresh', () => {
+    it('without a token → UNAUTHORIZED; malformed → INVALID_REFRESH_TOKEN', async () => {
+      expect(await codeOf(sut.refresh(undefined))).toBe('UNAUTHORIZED');
+      expect(await codeOf(sut.refresh('garbage'))).toBe('INVALID_REFRESH_TOKEN');
+      expect(repository.findRefreshable).not.toHaveBeenCalled();
+    });
+
+    it.each([
+      ['an unknown', null],
+      ['a revoked', session({ revokedAt: new Date() })],
+      ['an expired', session({ expiresAt: new Date(Date.now() - 1) })],
+    ])('%s session → INVALID_REFRESH_TOKEN', async (_label, found) => {
+      repository.findRefreshable.mockResolvedValue(found);
+      expect(await codeOf(sut.refresh(token(SECRET)))).toBe('INVALID_REFRESH_TOKEN');
+      expect(repository.rotate).not.toHaveBeenCalled();
+    });
+
+    it('a user who is no longer verified → INVALID_REFRESH_TOKEN', async () => {
+      repository.findRefreshable.mockResolvedValue(session());
+      users.isVerified.mockResolvedValue(false);
+      expect(await codeOf(sut.refresh(token(SECRET)))).toBe('INVALID_REFRESH_TOKEN');
+    });
+
+    it('the current token rotates with one compare-and-set on its hash', async () => {
+      repository.findRefreshable.mockResolvedValue(session());
+      repository.rotate.mockResolvedValue(true);
+      const outcome = await sut.refresh(token(SECRET));
+      if (outcome.kind !== 'rotated') throw new Error('expected a rotation');
+      const newSecret = outcome.tokens.refreshToken.split('.')[1];
+      expect(newSecret).not.toBe(SECRET);
+      expect(repository.rotate).toHaveBeenCalledWith(
+        sessionId,
+        sha(SECRET),
+        sha(newSecret),
+        expect.any(Date),
+        expect.any(Date),
+      );
+    });
+
+    it('losing the compare-and-set to a concurrent refresh falls to the grace case', async () => {
+      repository.findRefreshable.mockResolvedValueOnce(session()).mockResolvedValueOnce(
+        session({
+          tokenHash: sha('N'.repeat(43)),
+          previousTokenHash: sha(SECRET),
+          rotatedAt: new Date(),
+        }),
+      );
+      repository.rotate.mockResolvedValue(false);
+      const outcome = await sut.refresh(token(SECRET));
+      expect(outcome.kind).toBe('grace');
+      expect(repository.revoke).not.toHaveBeenCalled();
+    });
+
+    it('the previous token within the grace window → a new access token, no rotation', async () => {
+      repository.findRefreshable.mockResolvedValue(session());
+      const outcome = await sut.refresh(token(PREVIOUS));
+      expect(outcome.kind).toBe('grace');
+      expect(repository.rotate).not.toHaveBeenCalled();
+    });
+
+    it('the previous token after the grace window, or any other token → reuse: revoked', async () => {
+      repository.findRefreshable.mockResolvedValue(
+        session({ rotatedAt: new Date(Date.now() - 10_500) }),
+      );
+      expect(await codeOf(sut.refresh(token(PREVIOUS)))).toBe('INVALID_REFRESH_TOKEN');
+      repository.findRefreshable.mockResolvedValue(session());
+      expect(await codeOf(sut.refresh(token('O'.repeat(43))))).toBe('INVALID_REFRESH_TOKEN');
+      expect(repository.revoke.mock.calls.map((call) => call[1])).toEqual(['reuse', 'reuse']);
+    });
+  });
+
+  describe('logout', () => {
+    it('prefers an authenticating access token', async () => {
+      authenticator.authenticate.mockResolvedValue({
+        kind: 'authenticated',
+        principal: { userId: userId.toHexString(), sessionId: sessionId.toHexString() },
+      });
+      repository.revoke.mockResolvedValue(true);
+      await sut.logout({ access: { bearer: 'a', cookie: undefined }, refreshToken: token(SECRET) });
+      expect(repository.revoke).toHaveBeenCalledWith(sessionId, 'logout', expect.any(Date));
+      expect(repository.findRefreshable).not.toHaveBeenCalled();
+    });
+
+    it('accepts an access token whose only defect is expiry', async () => {
+      const expired = await new JwtService().signAsync(
+        {
+          sub: userId.toHexString(),
+          sid: sessionId.toHexString(),
+          exp: Math.floor(Date.now() / 1000) - 5,
+        },
+        { secret: config.auth.accessSecret, algorithm: 'HS256' },
+      );
+      repository.findLive.mockResolvedValue({ _id: sessionId, user: userId } as never);
+      repository.revoke.mockResolvedValue(true);
+      await sut.logout({ access: { bearer: undefined, cookie: expired }, refreshToken: undefined });
+      expect(repository.findLive).toHaveBeenCalledWith(
+        sessionId.toHexString(),
+        userId.toHexString(),
+        expect.any(Date),
+      );
+      expect(repository.revoke).toHaveBeenCalledWith(sessionId, 'logout', expect.any(Date));
+    });
+
+    it('ignores an expired token signed with another secret', async () => {
+      const forged = await new JwtService().signAsync(
+        {
+          sub: userId.toHexString(),
+          sid: sessionId.toHexString(),
+          exp: Math.floor(Date.now() / 1000) - 5,
+        },
+        { secret: 'another secret of at least thirty-two characters', algorithm: 'HS256' },
+      );
+      expect(
+        await codeOf(
+          sut.logout({ access: { bearer: forged, cookie: undefined }, refreshToken: undefined }),
+        ),
+      ).toBe('UNAUTHORIZED');
+      expect(repository.findLive).not.toHaveBeenCalled();
+    });
+
+    it('falls back to a known refresh token; an unknown secret names nothing', async () => {
+      repository.findRefreshable.mockResolvedValue(session());
+      repository.revoke.mockResolvedValue(true);
+      await sut.logout({
+        access: { bearer: undefined, cookie: undefined },
+        refreshToken: token(PREVIOUS),
+      });
+      expect(repository.revoke).toHaveBeenCalledTimes(1);
+      expect(
+        await codeOf(
+          sut.logout({
+            access: { bearer: undefined, cookie: undefined },
+            refreshToken: token('X'.repeat(43)),
+          }),
+        ),
+      ).toBe('UNAUTHORIZED');
+      expect(repository.revoke).toHaveBeenCalledTimes(1);
+    });
+  });
+
+  it('revokeOthers keeps the current session', async () => {
+    repository.revokeAllOfUser.mockResolvedValue(2);
+    await sut.revokeOthers(userId.toHexString(), sessionId.toHexString());
+    expect(repository.revokeAllOfUser).toHaveBeenCalledWith(
+      userId,
+      'password_change',
+      expect.any(Date),
+      sessionId,
+    );
+  });
+});

@@ -1,0 +1,211 @@
+import { Injectable } from '@nestjs/common';
+import { Types } from 'mongoose';
+import type { RequestCredentials } from 'src/common/auth/auth-principal.type';
+import { RequestAuthenticator } from 'src/common/auth/request-authenticator.port';
+import type { ClientContext } from 'src/common/decorators/client-context.decorator';
+import { isObjectIdString } from 'src/common/validation/rules.util';
+import type { AppConfig } from 'src/config/app-config';
+import { InjectConfig } from 'src/config/app-config.provider';
+import { AuthErrors } from 'src/modules/auth/auth.errors';
+import type { SessionRevokedReason } from 'src/modules/auth/schemas/session.schema';
+import { type RefreshableSession, SessionsRepository } from 'src/modules/auth/sessions.repository';
+import { TokenService } from 'src/modules/auth/token.service';
+import { UsersService } from 'src/modules/users/users.service';
+
+export interface SessionTokens {
+  accessToken: string;
+  refreshToken: string;
+}
+
+export type RefreshOutcome =
+  /** The presented token was current: the session rotated; both cookies are set. */
+  | { kind: 'rotated'; tokens: SessionTokens }
+  /** The immediately previous token, within the grace window: a new access token only. */
+  | { kind: 'grace'; accessToken: string };
+
+/** A11: everything a caller may identify its session with, in the contract's order of preference. */
+export interface LogoutCredentials {
+  access: RequestCredentials;
+  refreshToken: string | undefined;
+}
+
+/**
+ * Sessions and their tokens (§1.9): one session per login, opaque rotating refresh tokens
+ * stored as SHA-256 hashes, reuse detection, the grace window for concurrent tabs, the
+ * per-user limit, and revocation. Cookie handling is the caller's business.
+ */
+@Injectable()
+export class SessionsService {
+  constructor(
+    private readonly sessions: SessionsRepository,
+    private readonly tokens: TokenService,
+    private readonly users: UsersService,
+    private readonly authenticator: RequestAuthenticator,
+    @InjectConfig() private readonly config: AppConfig,
+  ) {}
+
+  /** A5: a new session (revoking the least recently used beyond the limit) and its two tokens. */
+  async open(userId: string, client: ClientContext): Promise<SessionTokens> {
+    const now = new Date();
+    const user = new Types.ObjectId(userId);
+    const secret = this.tokens.newRefreshSecret();
+    const sessionId = await this.sessions.create({
+      user,
+      tokenHash: this.tokens.hashSecret(secret),
+      expiresAt: this.slidingExpiry(now),
+      lastUsedAt: now,
+      userAgent: client.userAgent,
+      ip: client.ip,
+    });
+    await this.sessions.revokeBeyondLimit(user, this.config.auth.maxSessionsPerUser, now);
+    const id = sessionId.toHexString();
+    return {
+      accessToken: await this.tokens.signAccessToken(userId, id),
+      refreshToken: this.tokens.composeRefreshToken(id, secret),
+    };
+  }
+
+  /** A6. Throws 401 UNAUTHORIZED without a token and INVALID_REFRESH_TOKEN for every other failure. */
+  async refresh(rawToken: string | undefined): Promise<RefreshOutcome> {
+    if (rawToken === undefined) throw AuthErrors.unauthorized();
+    const parsed = this.tokens.parseRefreshToken(rawToken);
+    if (!parsed) throw AuthErrors.invalidRefreshToken();
+    const now = new Date();
+    const session = await this.sessions.findRefreshable(parsed.sessionId);
+    if (!session || !isLive(session, now)) throw AuthErrors.invalidRefreshToken();
+    const userId = session.user.toHexString();
+    if (!(await this.users.isVerified(userId))) throw AuthErrors.invalidRefreshToken();
+
+    const presented = this.tokens.hashSecret(parsed.secret);
+    if (!this.tokens.hashesEqual(presented, session.tokenHash))
+      return this.judgePastToken(session, presented, now);
+
+    const secret = this.tokens.newRefreshSecret();
+    const rotated = await this.sessions.rotate(
+      session._id,
+      presented,
+      this.tokens.hashSecret(secret),
+      now,
+      this.slidingExpiry(now),
+    );
+    if (!rotated) {
+      // A concurrent refresh with the same token rotated first: judged again, this request is
+      // normally the grace case (or the session was revoked meanwhile).
+      const current = await this.sessions.findRefreshable(parsed.sessionId);
+      if (!current || !isLive(current, now)) throw AuthErrors.invalidRefreshToken();
+      return this.judgePastToken(current, presented, now);
+    }
+    const sessionId = session._id.toHexString();
+    return {
+      kind: 'rotated',
+      tokens: {
+        accessToken: await this.tokens.signAccessToken(userId, sessionId),
+        refreshToken: this.tokens.composeRefreshToken(sessionId, secret),
+      },
+    };
+  }
+
+  /**
+   * A11: ends the session named by, in order, an access token that authenticates, an access
+   * token whose only defect is expiry, or the refresh token. Throws 401 when none names a live one.
+   */
+  async logout(credentials: LogoutCredentials): Promise<void> {
+    const now = new Date();
+    const sessionId =
+      (await this.sessionOfValidAccessToken(credentials.access)) ??
+      (await this.sessionOfExpiredAccessToken(credentials.access, now)) ??
+      (await this.sessionOfRefreshToken(credentials.refreshToken, now));
+    if (!sessionId || !(await this.sessions.revoke(sessionId, 'logout', now)))
+      throw AuthErrors.unauthorized();
+  }
+
+  /** A10: every session of the user but the current one. */
+  async revokeOthers(userId: string, currentSessionId: string): Promise<void> {
+    await this.sessions.revokeAllOfUser(
+      new Types.ObjectId(userId),
+      'password_change',
+      new Date(),
+      new Types.ObjectId(currentSessionId),
+    );
+  }
+
+  /** A8: every session of the user. */
+  async revokeAll(
+    userId: Types.ObjectId,
+    reason: Extract<SessionRevokedReason, 'password_reset'>,
+  ): Promise<void> {
+    await this.sessions.revokeAllOfUser(userId, reason, new Date());
+  }
+
+  /** A token that is not the current one: the grace case, or reuse, which revokes the session. */
+  private async judgePastToken(
+    session: RefreshableSession,
+    presented: string,
+    now: Date,
+  ): Promise<RefreshOutcome> {
+    const graceMs = this.config.auth.refreshReuseGraceSeconds * 1000;
+    const isPrevious =
+      !!session.previousTokenHash && this.tokens.hashesEqual(presented, session.previousTokenHash);
+    if (isPrevious && session.rotatedAt && now.getTime() - session.rotatedAt.getTime() <= graceMs) {
+      return {
+        kind: 'grace',
+        accessToken: await this.tokens.signAccessToken(
+          session.user.toHexString(),
+          session._id.toHexString(),
+        ),
+      };
+    }
+    await this.sessions.revoke(session._id, 'reuse', now);
+    throw AuthErrors.invalidRefreshToken();
+  }
+
+  private async sessionOfValidAccessToken(
+    access: RequestCredentials,
+  ): Promise<Types.ObjectId | null> {
+    const outcome = await this.authenticator.authenticate(access);
+    return outcome.kind === 'authenticated'
+      ? new Types.ObjectId(outcome.principal.sessionId)
+      : null;
+  }
+
+  private async sessionOfExpiredAccessToken(
+    access: RequestCredentials,
+    now: Date,
+  ): Promise<Types.ObjectId | null> {
+    for (const token of [access.bearer, access.cookie]) {
+      if (token === undefined) continue;
+      const verification = await this.tokens.verifyAccessToken(token);
+      if (verification.valid || !verification.expired) continue;
+      const claims = await this.tokens.claimsIgnoringExpiry(token);
+      if (!claims || !isObjectIdString(claims.sid) || !isObjectIdString(claims.sub)) continue;
+      const session = await this.sessions.findLive(claims.sid, claims.sub, now);
+      if (session) return session._id;
+    }
+    return null;
+  }
+
+  /** The refresh token names its session when it is the current one or the one it just replaced. */
+  private async sessionOfRefreshToken(
+    rawToken: string | undefined,
+    now: Date,
+  ): Promise<Types.ObjectId | null> {
+    const parsed = rawToken === undefined ? null : this.tokens.parseRefreshToken(rawToken);
+    if (!parsed) return null;
+    const session = await this.sessions.findRefreshable(parsed.sessionId);
+    if (!session || !isLive(session, now)) return null;
+    const presented = this.tokens.hashSecret(parsed.secret);
+    const known =
+      this.tokens.hashesEqual(presented, session.tokenHash) ||
+      (!!session.previousTokenHash &&
+        this.tokens.hashesEqual(presented, session.previousTokenHash));
+    return known ? session._id : null;
+  }
+
+  private slidingExpiry(now: Date): Date {
+    return new Date(now.getTime() + this.config.auth.refreshTtlSeconds * 1000);
+  }
+}
+
+function isLive(session: RefreshableSession, now: Date): boolean {
+  return !session.revokedAt && session.expiresAt.getTime() > now.getTime();
+}

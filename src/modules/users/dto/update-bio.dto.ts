@@ -1,0 +1,11 @@
+import { IsDefined, IsString, MaxLength } from 'class-validator';
+import { Trim } from 'src/common/validation/transforms.util';
+
+/** `""` clears the bio; only a missing field is an error. */
+export class UpdateBioDto {
+  @Trim()
+  @IsDefined({ message: 'Bio is required' })
+  @IsString({ message: 'bio must be a string' })
+  @MaxLength(160, { message: 'Bio must be at most 160 characters' })
+  bio: string;
+}

@@ -1,0 +1,10 @@
+import { CurrentPasswordField, EmailField } from 'src/modules/users/user-fields.decorator';
+
+/** U3: the new address and the current password. */
+export class UpdateEmailDto {
+  @EmailField()
+  email: string;
+
+  @CurrentPasswordField('password', 'Password is required')
+  password: string;
+}

@@ -1,0 +1,70 @@
+import type { Types } from 'mongoose';
+import type { PendingCode, PendingEmailChange } from 'src/modules/users/schemas/user.schema';
+
+/** The three kinds of one-time code (§1.17); each is a field of the user document. */
+export type CodePurpose = 'verification' | 'passwordReset' | 'emailChange';
+
+/** What the Me shape is built from (§1.12); codes and hashes are never part of it. */
+export interface MeRecord {
+  _id: Types.ObjectId;
+  username: string;
+  email: string;
+  name: string;
+  bio?: string;
+  profileImage: string;
+  isVerified: boolean;
+  emailChange?: Pick<PendingEmailChange, 'pendingEmail'> | null;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export interface CardRecord {
+  _id: Types.ObjectId;
+  username: string;
+  name: string;
+  profileImage: string;
+  isVerified: boolean;
+}
+
+export interface ProfileRecord extends CardRecord {
+  bio?: string;
+  createdAt: Date;
+}
+
+export type OwnerLiteRecord = Pick<CardRecord, '_id' | 'username' | 'name' | 'profileImage'>;
+
+/** Login and password checks: the one place a password hash is read. */
+export interface CredentialsRecord {
+  _id: Types.ObjectId;
+  username: string;
+  email: string;
+  isVerified: boolean;
+  password: string;
+}
+
+/** A1/A2: who holds an email or a username, and since when a pending one was last registered. */
+export interface HolderRecord {
+  _id: Types.ObjectId;
+  email: string;
+  username: string;
+  isVerified: boolean;
+  lastRegisteredAt: Date;
+}
+
+/** An account together with one of its pending codes (only read to check or issue that code). */
+export interface CodeHolderRecord {
+  _id: Types.ObjectId;
+  username: string;
+  email: string;
+  isVerified: boolean;
+  code: PendingCode | PendingEmailChange | null;
+}
+
+export interface NewPendingAccount {
+  name: string;
+  email: string;
+  username: string;
+  passwordHash: string;
+  profileImage: string;
+  registeredAt: Date;
+}
