@@ -33,20 +33,8 @@ export class PaginationQueryDto {
   limit: number = 10;
 }
 
-/** The plain-array lists of §1.10 default to 20 items. */
-export class PlainListQueryDto {
-  @ApiPropertyOptional({
-    type: 'integer',
-    minimum: 1,
-    default: 1,
-    description: 'Page number, starting at 1',
-  })
-  @ToQueryInt()
-  @IsInt({ message: PAGE_MESSAGE })
-  @Min(1, { message: PAGE_MESSAGE })
-  @Max(1_000_000, { message: PAGE_MESSAGE })
-  page: number = 1;
-
+/** The plain-array lists of §1.10 default to 20 items; the rules are the same. */
+export class PlainListQueryDto extends PaginationQueryDto {
   @ApiPropertyOptional({
     type: 'integer',
     minimum: 1,
@@ -54,9 +42,5 @@ export class PlainListQueryDto {
     default: 20,
     description: 'Items per page',
   })
-  @ToQueryInt()
-  @IsInt({ message: LIMIT_MESSAGE })
-  @Min(1, { message: LIMIT_MESSAGE })
-  @Max(100, { message: LIMIT_MESSAGE })
-  limit: number = 20;
+  override limit: number = 20;
 }
