@@ -219,6 +219,24 @@ describe('Conventions (contract §1)', () => {
       ]);
     });
 
+    it('checks ids before the body, whatever the handler declares first', async () => {
+      const res = await request(http).patch('/api/v1/probe/items/nope').send({ unknown: true });
+      expectErrorBody(res, 400, 'INVALID_ID', 'Invalid ID');
+      expect(res.body.errors).toEqual([
+        { field: 'itemId', location: 'params', message: 'Invalid ID' },
+      ]);
+      const malformed = await request(http)
+        .patch('/api/v1/probe/items/nope')
+        .set('Content-Type', 'application/json')
+        .send('{bad');
+      expectErrorBody(malformed, 400, 'INVALID_ID', 'Invalid ID');
+      const ok = await request(http)
+        .patch('/api/v1/probe/items/0123456789abcdef01234567')
+        .send({ title: 'fine' })
+        .expect(200);
+      expect(ok.body.data).toEqual({ itemId: '0123456789abcdef01234567', title: 'fine' });
+    });
+
     it('accepts ids in either case', async () => {
       const res = await request(http)
         .get('/api/v1/probe/ids/AAAAAAAAAAAAAAAAAAAAAAAA/videos/0123456789abcdef01234567')

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Module, Param, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Module, Param, Patch, Post, Query } from '@nestjs/common';
 import { InjectConnection } from '@nestjs/mongoose';
 import { IsBoolean, IsOptional, IsString, MaxLength } from 'class-validator';
 import type { Connection } from 'mongoose';
@@ -69,6 +69,16 @@ export class ProbeController {
   @Get('ids/:playlistId/videos/:videoId')
   ids(@Param() params: PlaylistVideoParamDto): PlaylistVideoParamDto {
     return params;
+  }
+
+  @Public()
+  @Patch('items/:itemId')
+  @HttpCode(200)
+  patchItem(
+    @Body() body: ProbeBodyDto,
+    @Param('itemId') itemId: string,
+  ): { itemId: string; title: string } {
+    return { itemId, title: body.title };
   }
 
   @Public()
