@@ -1,9 +1,11 @@
 import { Module } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
+import { EventEmitterModule } from '@nestjs/event-emitter';
 import { AllExceptionsFilter } from 'src/common/filters/all-exceptions.filter';
 import { AuthGuard } from 'src/common/guards/auth.guard';
 import { EnvelopeInterceptor } from 'src/common/interceptors/envelope.interceptor';
 import { JsonBodyInterceptor } from 'src/common/interceptors/json-body.interceptor';
+import { ObjectIdParamsInterceptor } from 'src/common/interceptors/object-id-params.interceptor';
 import { RequestValidationPipe } from 'src/common/pipes/request-validation.pipe';
 import { RateLimitGuard } from 'src/common/rate-limit/rate-limit.guard';
 import { RateLimitModule } from 'src/common/rate-limit/rate-limit.module';
@@ -14,8 +16,16 @@ import { LoggingModule } from 'src/infrastructure/logging/logging.module';
 import { MailModule } from 'src/infrastructure/mail/mail.module';
 import { MediaStorageModule } from 'src/infrastructure/media/media-storage.module';
 import { AuthModule } from 'src/modules/auth/auth.module';
+import { CommentsModule } from 'src/modules/comments/comments.module';
+import { CommunityPostsModule } from 'src/modules/community-posts/community-posts.module';
+import { DashboardModule } from 'src/modules/dashboard/dashboard.module';
+import { FollowsModule } from 'src/modules/follows/follows.module';
 import { HealthModule } from 'src/modules/health/health.module';
+import { LikesModule } from 'src/modules/likes/likes.module';
+import { PlaylistsModule } from 'src/modules/playlists/playlists.module';
 import { UsersModule } from 'src/modules/users/users.module';
+import { VideosModule } from 'src/modules/videos/videos.module';
+import { WatchHistoryModule } from 'src/modules/watch-history/watch-history.module';
 
 /**
  * The request pipeline, in order: request id → route → rate limit (guard) → authentication
@@ -32,12 +42,25 @@ import { UsersModule } from 'src/modules/users/users.module';
     HealthModule,
     MediaStorageModule,
     MailModule,
+    // Domain events (e.g. `video.deleted`) for cascades across modules.
+    EventEmitterModule.forRoot(),
+    // Before AuthModule/UsersModule: Nest registers routes module by module in this order, and
+    // `GET|DELETE /user/history` must match before `GET /user/:username` (§1.1).
+    WatchHistoryModule,
+    VideosModule,
     AuthModule,
     UsersModule,
+    FollowsModule,
+    PlaylistsModule,
+    DashboardModule,
+    LikesModule,
+    CommentsModule,
+    CommunityPostsModule,
   ],
   providers: [
     { provide: APP_GUARD, useClass: RateLimitGuard },
     { provide: APP_GUARD, useClass: AuthGuard },
+    { provide: APP_INTERCEPTOR, useClass: ObjectIdParamsInterceptor },
     { provide: APP_INTERCEPTOR, useClass: JsonBodyInterceptor },
     { provide: APP_INTERCEPTOR, useClass: EnvelopeInterceptor },
     { provide: APP_PIPE, useClass: RequestValidationPipe },

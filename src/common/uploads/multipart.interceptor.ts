@@ -80,7 +80,9 @@ function createMultipartInterceptor(spec: UploadSpec): Type<NestInterceptor> {
       const declaredLength = Number(req.headers['content-length'] ?? 0);
       if (declaredLength > MULTIPART_BODY_LIMIT) {
         return {
-          parsed: Promise.reject(new AppException(ErrorCode.PAYLOAD_TOO_LARGE, 'Request body too large')),
+          parsed: Promise.reject(
+            new AppException(ErrorCode.PAYLOAD_TOO_LARGE, 'Request body too large'),
+          ),
           settled: Promise.resolve(),
         };
       }
@@ -99,7 +101,9 @@ interface Reception {
 }
 
 const malformed = (): AppException =>
-  AppException.validation([{ field: 'body', location: 'body', message: 'Malformed multipart body' }]);
+  AppException.validation([
+    { field: 'body', location: 'body', message: 'Malformed multipart body' },
+  ]);
 
 function receive(req: Request, spec: UploadSpec, files: ReceivedFile[], tmpDir: string): Reception {
   let resolveParsed!: () => void;
@@ -170,7 +174,9 @@ function receive(req: Request, spec: UploadSpec, files: ReceivedFile[], tmpDir: 
     // A truncated body makes busboy destroy the open file stream with an error; unhandled, that
     // error would crash the process.
     stream.on('error', () => fail(malformed()));
-    const fieldSpec: UploadFieldSpec | undefined = Object.hasOwn(spec, field) ? spec[field] : undefined;
+    const fieldSpec: UploadFieldSpec | undefined = Object.hasOwn(spec, field)
+      ? spec[field]
+      : undefined;
     if (failure) {
       stream.resume();
       return;
@@ -249,7 +255,9 @@ function receive(req: Request, spec: UploadSpec, files: ReceivedFile[], tmpDir: 
     if (!failure) fields[name] = value;
   });
   parser.once('fieldsLimit', () =>
-    fail(AppException.validation([{ field: 'body', location: 'body', message: 'Too many fields' }])),
+    fail(
+      AppException.validation([{ field: 'body', location: 'body', message: 'Too many fields' }]),
+    ),
   );
   parser.once('partsLimit', () =>
     fail(AppException.validation([{ field: 'body', location: 'body', message: 'Too many parts' }])),

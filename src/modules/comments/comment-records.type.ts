@@ -1,0 +1,21 @@
+import type { Types } from 'mongoose';
+
+/** A comment as read from the database (lean): exactly one of `video` and `communityPost` is present. */
+export interface CommentRecord {
+  _id: Types.ObjectId;
+  content: string;
+  video?: Types.ObjectId;
+  communityPost?: Types.ObjectId;
+  owner: Types.ObjectId;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+/** What a comment hangs off. */
+export type CommentParent = { kind: 'video'; id: string } | { kind: 'communityPost'; id: string };
+
+/** One page of comments and the number of comments in all, from one query. */
+export interface CommentPageRecord {
+  records: CommentRecord[];
+  total: number;
+}

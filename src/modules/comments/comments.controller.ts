@@ -1,0 +1,127 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
+import { ApiTags } from '@nestjs/swagger';
+import type { AuthPrincipal } from 'src/common/auth/auth-principal.type';
+import { OptionalAuth, RequiredAuth } from 'src/common/decorators/auth-mode.decorator';
+import { CurrentUser, CurrentViewer } from 'src/common/decorators/current-user.decorator';
+import { ResponseMessage } from 'src/common/decorators/response-message.decorator';
+import {
+  CommentIdParamDto,
+  PostIdParamDto,
+  VideoIdParamDto,
+} from 'src/common/dto/object-id-param.dto';
+import type { Paginated } from 'src/common/dto/paginated.util';
+import { ApiErrors } from 'src/common/swagger/api-errors.decorator';
+import { ApiSuccess } from 'src/common/swagger/api-success.decorator';
+import { CommentsService } from 'src/modules/comments/comments.service';
+import { CommentContentDto } from 'src/modules/comments/dto/comment-content.dto';
+import { CommentResponse } from 'src/modules/comments/dto/comment.response';
+import {
+  ListPostCommentsQueryDto,
+  ListVideoCommentsQueryDto,
+} from 'src/modules/comments/dto/list-comments-query.dto';
+
+const VIDEO_NOT_FOUND = ['NOT_FOUND: Video not found'];
+const POST_NOT_FOUND = ['NOT_FOUND: Community post not found'];
+const COMMENT_NOT_FOUND = ['NOT_FOUND: Comment not found'];
+const CONTENT_ERRORS = [
+  'VALIDATION_ERROR: Comment Content is required',
+  'VALIDATION_ERROR: Comment must be at most 1000 characters',
+];
+
+/** §6. */
+@ApiTags('Comment')
+@Controller('comment')
+export class CommentsController {
+  constructor(private readonly comments: CommentsService) {}
+
+  @OptionalAuth()
+  @Get('video-comments/:videoId')
+  @ResponseMessage('Video comments fetched successfully')
+  @ApiSuccess({
+    message: 'Video comments fetched successfully',
+    data: CommentResponse,
+    paginated: true,
+  })
+  @ApiErrors({ 404: VIDEO_NOT_FOUND })
+  listForVideo(
+    @Param() params: VideoIdParamDto,
+    @Query() query: ListVideoCommentsQueryDto,
+    @CurrentViewer() viewer: AuthPrincipal | null,
+  ): Promise<Paginated<CommentResponse>> {
+    return this.comments.listForVideo(params.videoId, query, viewer?.userId ?? null);
+  }
+
+  @RequiredAuth()
+  @Post('video-comments/:videoId')
+  @HttpCode(201)
+  @ResponseMessage('Comment added successfully')
+  @ApiSuccess({ status: 201, message: 'Comment added successfully', data: CommentResponse })
+  @ApiErrors({ 400: CONTENT_ERRORS, 404: VIDEO_NOT_FOUND })
+  addToVideo(
+    @Param() params: VideoIdParamDto,
+    @Body() body: CommentContentDto,
+    @CurrentUser() user: AuthPrincipal,
+  ): Promise<CommentResponse> {
+    return this.comments.addToVideo(params.videoId, user.userId, body.content);
+  }
+
+  @OptionalAuth()
+  @Get('post-comments/:postId')
+  @ResponseMessage('Post comments fetched successfully')
+  @ApiSuccess({
+    message: 'Post comments fetched successfully',
+    data: CommentResponse,
+    paginated: true,
+  })
+  @ApiErrors({ 404: POST_NOT_FOUND })
+  listForPost(
+    @Param() params: PostIdParamDto,
+    @Query() query: ListPostCommentsQueryDto,
+    @CurrentViewer() viewer: AuthPrincipal | null,
+  ): Promise<Paginated<CommentResponse>> {
+    return this.comments.listForPost(params.postId, query, viewer?.userId ?? null);
+  }
+
+  @RequiredAuth()
+  @Post('post-comments/:postId')
+  @HttpCode(201)
+  @ResponseMessage('Comment added successfully')
+  @ApiSuccess({ status: 201, message: 'Comment added successfully', data: CommentResponse })
+  @ApiErrors({ 400: CONTENT_ERRORS, 404: POST_NOT_FOUND })
+  addToPost(
+    @Param() params: PostIdParamDto,
+    @Body() body: CommentContentDto,
+    @CurrentUser() user: AuthPrincipal,
+  ): Promise<CommentResponse> {
+    return this.comments.addToPost(params.postId, user.userId, body.content);
+  }
+
+  @RequiredAuth()
+  @Patch(':commentId')
+  @ResponseMessage('Comment updated successfully')
+  @ApiSuccess({ message: 'Comment updated successfully', data: CommentResponse })
+  @ApiErrors({
+    400: CONTENT_ERRORS,
+    403: ['FORBIDDEN: You are not authorized to edit this comment'],
+    404: COMMENT_NOT_FOUND,
+  })
+  update(
+    @Param() params: CommentIdParamDto,
+    @Body() body: CommentContentDto,
+    @CurrentUser() user: AuthPrincipal,
+  ): Promise<CommentResponse> {
+    return this.comments.update(params.commentId, user.userId, body.content);
+  }
+
+  @RequiredAuth()
+  @Delete(':commentId')
+  @ResponseMessage('Comment deleted successfully')
+  @ApiSuccess({ message: 'Comment deleted successfully', data: null })
+  @ApiErrors({
+    403: ['FORBIDDEN: You are not authorized to delete this comment'],
+    404: COMMENT_NOT_FOUND,
+  })
+  remove(@Param() params: CommentIdParamDto, @CurrentUser() user: AuthPrincipal): Promise<null> {
+    return this.comments.remove(params.commentId, user.userId);
+  }
+}

@@ -1,0 +1,35 @@
+import type { CommentRecord } from 'src/modules/comments/comment-records.type';
+import type { CommentResponse } from 'src/modules/comments/dto/comment.response';
+import type { CommentLikeFigures } from 'src/modules/comments/ports/comment-likes.port';
+import type { OwnerLiteResponse } from 'src/modules/users/dto/owner-lite.response';
+
+/**
+ * Comment (§1.12), keys in contract order. `video` is present only on video comments and
+ * `communityPost` only on post comments: the key is left out, never set to null.
+ */
+export function toCommentResponse(
+  comment: CommentRecord,
+  owner: OwnerLiteResponse,
+  figures: CommentLikeFigures,
+): CommentResponse {
+  const parent: Pick<CommentResponse, 'video' | 'communityPost'> = comment.video
+    ? { video: comment.video.toHexString() }
+    : comment.communityPost
+      ? { communityPost: comment.communityPost.toHexString() }
+      : {};
+  return {
+    _id: comment._id.toHexString(),
+    content: comment.content,
+    ...parent,
+    owner: {
+      _id: owner._id,
+      username: owner.username,
+      name: owner.name,
+      profileImage: owner.profileImage,
+    },
+    likesCount: figures.likesCount,
+    isLiked: figures.isLiked,
+    createdAt: comment.createdAt.toISOString(),
+    updatedAt: comment.updatedAt.toISOString(),
+  };
+}

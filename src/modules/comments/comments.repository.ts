@@ -1,0 +1,113 @@
+import { Injectable } from '@nestjs/common';
+import { InjectModel } from '@nestjs/mongoose';
+import { type Model, type QueryFilter, Types } from 'mongoose';
+import type {
+  CommentPageRecord,
+  CommentParent,
+  CommentRecord,
+} from 'src/modules/comments/comment-records.type';
+import { Comment } from 'src/modules/comments/schemas/comment.schema';
+
+const RECORD_PROJECTION = { __v: 0 } as const;
+
+interface FacetResult {
+  docs: CommentRecord[];
+  total: { n: number }[];
+}
+
+@Injectable()
+export class CommentsRepository {
+  constructor(@InjectModel(Comment.name) private readonly comments: Model<Comment>) {}
+
+  async create(parent: CommentParent, ownerId: string, content: string): Promise<CommentRecord> {
+    const created = await this.comments.create({
+      ...parentKey(parent),
+      owner: new Types.ObjectId(ownerId),
+      content,
+    });
+    return created.toObject<CommentRecord>();
+  }
+
+  findById(commentId: string): Promise<CommentRecord | null> {
+    return this.comments
+      .findOne({ _id: new Types.ObjectId(commentId) })
+      .select(RECORD_PROJECTION)
+      .lean<CommentRecord>()
+      .exec();
+  }
+
+  /**
+   * C1, C3: a page of one parent's comments in `createdAt` order with `_id` breaking ties the
+   * same way, and the total, in ONE round trip. The leading `$match` + `$sort` use the parent
+   * index (forward or reverse scan); the facet pages and counts that same sorted stream.
+   */
+  async findPage(
+    parent: CommentParent,
+    sortOrder: 'asc' | 'desc',
+    skip: number,
+    limit: number,
+  ): Promise<CommentPageRecord> {
+    const direction = sortOrder === 'asc' ? 1 : -1;
+    const [result] = await this.comments
+      .aggregate<FacetResult>([
+        { $match: parentFilter(parent) },
+        { $sort: { createdAt: direction, _id: direction } },
+        {
+          $facet: {
+            docs: [{ $skip: skip }, { $limit: limit }, { $project: RECORD_PROJECTION }],
+            total: [{ $group: { _id: null, n: { $sum: 1 } } }],
+          },
+        },
+      ])
+      .exec();
+    return { records: result?.docs ?? [], total: result?.total[0]?.n ?? 0 };
+  }
+
+  /** C5: the updated comment, or null when it is gone (or not the author's). */
+  updateOwned(commentId: string, ownerId: string, content: string): Promise<CommentRecord | null> {
+    return this.comments
+      .findOneAndUpdate(
+        { _id: new Types.ObjectId(commentId), owner: new Types.ObjectId(ownerId) },
+        { $set: { content } },
+        { returnDocument: 'after', projection: RECORD_PROJECTION },
+      )
+      .lean<CommentRecord>()
+      .exec();
+  }
+
+  /** C6, and C2/C4 undoing a comment whose parent vanished. False when it was already gone. */
+  async deleteById(commentId: string): Promise<boolean> {
+    const result = await this.comments.deleteOne({ _id: new Types.ObjectId(commentId) }).exec();
+    return result.deletedCount === 1;
+  }
+
+  /** Parent cascades: the next batch of a parent's comment ids (the parent index serves it). */
+  async findIdsOfParent(parent: CommentParent, limit: number): Promise<string[]> {
+    const found = await this.comments
+      .find(parentFilter(parent))
+      .select({ _id: 1 })
+      .limit(limit)
+      .lean<Pick<CommentRecord, '_id'>[]>()
+      .exec();
+    return found.map((comment) => comment._id.toHexString());
+  }
+
+  /** Parent cascades: one batch. Idempotent. */
+  async deleteByIds(commentIds: string[]): Promise<number> {
+    const result = await this.comments
+      .deleteMany({ _id: { $in: commentIds.map((id) => new Types.ObjectId(id)) } })
+      .exec();
+    return result.deletedCount;
+  }
+}
+
+/** The one parent field a comment carries; the other stays absent (§13). */
+function parentKey(parent: CommentParent): Pick<Comment, 'video'> | Pick<Comment, 'communityPost'> {
+  return parent.kind === 'video'
+    ? { video: new Types.ObjectId(parent.id) }
+    : { communityPost: new Types.ObjectId(parent.id) };
+}
+
+function parentFilter(parent: CommentParent): QueryFilter<Comment> {
+  return parentKey(parent);
+}

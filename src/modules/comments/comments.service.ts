@@ -1,0 +1,263 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { EventEmitter2 } from '@nestjs/event-emitter';
+import { type Paginated, paginate } from 'src/common/dto/paginated.util';
+import type { AppException } from 'src/common/errors/app.exception';
+import type {
+  CommentParent,
+  CommentPageRecord,
+  CommentRecord,
+} from 'src/modules/comments/comment-records.type';
+import { CommentsErrors } from 'src/modules/comments/comments.errors';
+import { toCommentResponse } from 'src/modules/comments/comments.mapper';
+import { CommentsRepository } from 'src/modules/comments/comments.repository';
+import type { CommentResponse } from 'src/modules/comments/dto/comment.response';
+import type {
+  ListPostCommentsQueryDto,
+  ListVideoCommentsQueryDto,
+} from 'src/modules/comments/dto/list-comments-query.dto';
+import { CommentsDeletedEvent } from 'src/modules/comments/events/comments-deleted.event';
+import {
+  type CommentLikeFigures,
+  CommentLikesPort,
+} from 'src/modules/comments/ports/comment-likes.port';
+import { CommunityPostsService } from 'src/modules/community-posts/community-posts.service';
+import type { OwnerLiteResponse } from 'src/modules/users/dto/owner-lite.response';
+import { UsersService } from 'src/modules/users/users.service';
+import { VideosService } from 'src/modules/videos/videos.service';
+
+const NO_LIKES: CommentLikeFigures = Object.freeze({ likesCount: 0, isLiked: false });
+
+/** A comment the caller may see, with the owner of its parent (for C6's "creator may delete"). */
+interface VisibleComment {
+  comment: CommentRecord;
+  parentOwnerId: string;
+}
+
+/**
+ * Comments on videos and community posts (§6). A comment is visible when its parent is
+ * (§1.11): every read and write goes through the parent's visibility first, so comments of a
+ * hidden or deleted parent are the same 404 as missing ones and never listed.
+ */
+@Injectable()
+export class CommentsService {
+  private readonly logger = new Logger(CommentsService.name);
+
+  constructor(
+    private readonly comments: CommentsRepository,
+    private readonly users: UsersService,
+    private readonly videos: VideosService,
+    private readonly posts: CommunityPostsService,
+    private readonly likes: CommentLikesPort,
+    private readonly events: EventEmitter2,
+  ) {}
+
+  /** C1: video check, page + total, owners, likes: 4 round trips whatever the limit. */
+  async listForVideo(
+    videoId: string,
+    query: ListVideoCommentsQueryDto,
+    viewerId: string | null,
+  ): Promise<Paginated<CommentResponse>> {
+    if ((await this.videos.findVisibleOwnerId(videoId, viewerId)) === null)
+      throw CommentsErrors.videoNotFound();
+    const page = await this.comments.findPage(
+      { kind: 'video', id: videoId },
+      query.sortOrder,
+      (query.page - 1) * query.limit,
+      query.limit,
+    );
+    const [owners, figures] = await Promise.all([
+      this.ownersOf(page.records),
+      this.figuresOf(page, viewerId),
+    ]);
+    return this.toPage(page, owners, figures, query);
+  }
+
+  /**
+   * C3. The post is looked up first (404 when missing); whether its owner is visible is
+   * answered by the same query that resolves the page's owners, so the list stays at 4 round
+   * trips: post, page + total, owners, likes.
+   */
+  async listForPost(
+    postId: string,
+    query: ListPostCommentsQueryDto,
+    viewerId: string | null,
+  ): Promise<Paginated<CommentResponse>> {
+    const postOwnerId = await this.posts.findOwnerIdOfPost(postId);
+    if (postOwnerId === null) throw CommentsErrors.postNotFound();
+    const page = await this.comments.findPage(
+      { kind: 'communityPost', id: postId },
+      query.sortOrder,
+      (query.page - 1) * query.limit,
+      query.limit,
+    );
+    const [owners, figures] = await Promise.all([
+      this.ownersOf(page.records, postOwnerId),
+      this.figuresOf(page, viewerId),
+    ]);
+    if (!owners.has(postOwnerId)) throw CommentsErrors.postNotFound();
+    return this.toPage(page, owners, figures, query);
+  }
+
+  /** C2. */
+  addToVideo(videoId: string, userId: string, content: string): Promise<CommentResponse> {
+    return this.add(
+      { kind: 'video', id: videoId },
+      userId,
+      content,
+      async () => (await this.videos.findVisibleOwnerId(videoId, userId)) !== null,
+      CommentsErrors.videoNotFound,
+    );
+  }
+
+  /** C4. */
+  addToPost(postId: string, userId: string, content: string): Promise<CommentResponse> {
+    return this.add(
+      { kind: 'communityPost', id: postId },
+      userId,
+      content,
+      async () => (await this.posts.findVisibleOwnerId(postId)) !== null,
+      CommentsErrors.postNotFound,
+    );
+  }
+
+  /** C5: 404 (missing or hidden parent), then 403 (not the author), then the write. */
+  async update(commentId: string, userId: string, content: string): Promise<CommentResponse> {
+    const { comment } = await this.findVisibleOr404(commentId, userId);
+    if (comment.owner.toHexString() !== userId) throw CommentsErrors.notAuthorEdit();
+    const [updated, owner] = await Promise.all([
+      this.comments.updateOwned(commentId, userId, content),
+      this.users.findVisibleUserById(userId),
+    ]);
+    // Deleted meanwhile (C6 by the parent's owner, or a parent cascade).
+    if (!updated) throw CommentsErrors.commentNotFound();
+    if (!owner) throw CommentsErrors.signedOut();
+    const figures = await this.likes.figuresFor([commentId], userId);
+    return toCommentResponse(updated, owner, figures.get(commentId) ?? NO_LIKES);
+  }
+
+  /**
+   * C6: the author or the owner of the parent video or post may delete. The comment goes first,
+   * so a like racing this delete fails its re-check; then its likes, through the event. A failed
+   * clean-up is logged and leaves the response alone: reads go through the comment anyway.
+   */
+  async remove(commentId: string, userId: string): Promise<null> {
+    const { comment, parentOwnerId } = await this.findVisibleOr404(commentId, userId);
+    if (comment.owner.toHexString() !== userId && parentOwnerId !== userId) {
+      throw CommentsErrors.notAuthorDelete();
+    }
+    // A concurrent delete won; it also removes the likes.
+    if (!(await this.comments.deleteById(commentId))) throw CommentsErrors.commentNotFound();
+    await this.removeLikesOf(commentId);
+    return null;
+  }
+
+  /** For the likes module (L2): the comment exists and its parent is visible to the viewer. */
+  async isVisible(commentId: string, viewerId: string | null): Promise<boolean> {
+    const comment = await this.comments.findById(commentId);
+    return comment !== null && (await this.parentOwnerId(comment, viewerId)) !== null;
+  }
+
+  /**
+   * C2/C4: parent check, create, then the parent again. A parent deleted between the two checks
+   * has already run its cascade, which could not see this comment: it is removed here and the
+   * caller gets the parent's 404, so nothing is left behind.
+   */
+  private async add(
+    parent: CommentParent,
+    userId: string,
+    content: string,
+    parentVisible: () => Promise<boolean>,
+    parentNotFound: () => AppException,
+  ): Promise<CommentResponse> {
+    const [visible, owner] = await Promise.all([
+      parentVisible(),
+      this.users.findVisibleUserById(userId),
+    ]);
+    if (!visible) throw parentNotFound();
+    if (!owner) throw CommentsErrors.signedOut();
+    const created = await this.comments.create(parent, userId, content);
+    if (!(await parentVisible())) {
+      const id = created._id.toHexString();
+      await this.comments.deleteById(id);
+      // A like given in that instant fails its own re-check (the parent is gone); removing
+      // likes here as well keeps this clean-up independent of that timing.
+      await this.removeLikesOf(id);
+      throw parentNotFound();
+    }
+    return toCommentResponse(created, owner, NO_LIKES);
+  }
+
+  /** The likes of a deleted comment, through the likes module; a failure is logged with the id. */
+  private async removeLikesOf(commentId: string): Promise<void> {
+    try {
+      await this.events.emitAsync(
+        CommentsDeletedEvent.eventName,
+        new CommentsDeletedEvent([commentId]),
+      );
+    } catch (error) {
+      this.logger.error(
+        `Removing the likes of deleted comment ${commentId} failed`,
+        error instanceof Error ? error.stack : String(error),
+      );
+    }
+  }
+
+  private async findVisibleOr404(commentId: string, viewerId: string): Promise<VisibleComment> {
+    const comment = await this.comments.findById(commentId);
+    if (!comment) throw CommentsErrors.commentNotFound();
+    const parentOwnerId = await this.parentOwnerId(comment, viewerId);
+    if (parentOwnerId === null) throw CommentsErrors.commentNotFound();
+    return { comment, parentOwnerId };
+  }
+
+  /** The owner of the comment's parent if the viewer may see the parent, else null. */
+  private parentOwnerId(comment: CommentRecord, viewerId: string | null): Promise<string | null> {
+    if (comment.video) return this.videos.findVisibleOwnerId(comment.video.toHexString(), viewerId);
+    if (comment.communityPost)
+      return this.posts.findVisibleOwnerId(comment.communityPost.toHexString());
+    return Promise.resolve(null);
+  }
+
+  /** One query for the page's authors (plus `alsoId`, e.g. the post's owner). */
+  private ownersOf(
+    records: CommentRecord[],
+    alsoId?: string,
+  ): Promise<Map<string, OwnerLiteResponse>> {
+    const ids = records.map((comment) => comment.owner.toHexString());
+    if (alsoId !== undefined) ids.push(alsoId);
+    return ids.length === 0
+      ? Promise.resolve(new Map<string, OwnerLiteResponse>())
+      : this.users.findOwnerLites(ids);
+  }
+
+  private figuresOf(
+    page: CommentPageRecord,
+    viewerId: string | null,
+  ): Promise<Map<string, CommentLikeFigures>> {
+    if (page.records.length === 0) return Promise.resolve(new Map<string, CommentLikeFigures>());
+    return this.likes.figuresFor(
+      page.records.map((comment) => comment._id.toHexString()),
+      viewerId,
+    );
+  }
+
+  private toPage(
+    page: CommentPageRecord,
+    owners: Map<string, OwnerLiteResponse>,
+    figures: Map<string, CommentLikeFigures>,
+    query: { page: number; limit: number },
+  ): Paginated<CommentResponse> {
+    const docs = page.records.flatMap((comment) => {
+      const id = comment._id.toHexString();
+      const owner = owners.get(comment.owner.toHexString());
+      if (!owner) {
+        // Only verified users comment and accounts never become pending again; a comment
+        // without a visible author stays out of the page rather than showing a half shape.
+        this.logger.warn(`Comment ${id} has no visible author; left out of the list`);
+        return [];
+      }
+      return [toCommentResponse(comment, owner, figures.get(id) ?? NO_LIKES)];
+    });
+    return paginate(docs, page.total, query.page, query.limit);
+  }
+}

@@ -1,0 +1,73 @@
+import { Injectable } from '@nestjs/common';
+import { InjectModel } from '@nestjs/mongoose';
+import { type Model, type QueryFilter, Types } from 'mongoose';
+import type { PostPageRecord, PostRecord } from 'src/modules/community-posts/post-records.type';
+import { CommunityPost } from 'src/modules/community-posts/schemas/community-post.schema';
+
+const RECORD_PROJECTION = { __v: 0 } as const;
+
+interface FacetResult {
+  docs: PostRecord[];
+  total: { n: number }[];
+}
+
+@Injectable()
+export class CommunityPostsRepository {
+  constructor(@InjectModel(CommunityPost.name) private readonly posts: Model<CommunityPost>) {}
+
+  async create(ownerId: string, content: string): Promise<PostRecord> {
+    const created = await this.posts.create({ owner: new Types.ObjectId(ownerId), content });
+    return created.toObject<PostRecord>();
+  }
+
+  findById(postId: string): Promise<PostRecord | null> {
+    return this.posts
+      .findOne({ _id: new Types.ObjectId(postId) })
+      .select(RECORD_PROJECTION)
+      .lean<PostRecord>()
+      .exec();
+  }
+
+  /**
+   * P2 (all posts) and P3 (one owner's): a page, newest first with `_id` breaking ties, and the
+   * total, in ONE round trip. The leading `$match` + `$sort` use the feed or owner index; the
+   * facet then pages and counts the same sorted stream.
+   */
+  async findPage(ownerId: string | null, skip: number, limit: number): Promise<PostPageRecord> {
+    const match: QueryFilter<CommunityPost> =
+      ownerId === null ? {} : { owner: new Types.ObjectId(ownerId) };
+    const [result] = await this.posts
+      .aggregate<FacetResult>([
+        { $match: match },
+        { $sort: { createdAt: -1, _id: -1 } },
+        {
+          $facet: {
+            docs: [{ $skip: skip }, { $limit: limit }, { $project: RECORD_PROJECTION }],
+            total: [{ $group: { _id: null, n: { $sum: 1 } } }],
+          },
+        },
+      ])
+      .exec();
+    return { records: result?.docs ?? [], total: result?.total[0]?.n ?? 0 };
+  }
+
+  /** P4: the updated post, or null when it is gone (or no longer the owner's). */
+  updateOwned(postId: string, ownerId: string, content: string): Promise<PostRecord | null> {
+    return this.posts
+      .findOneAndUpdate(
+        { _id: new Types.ObjectId(postId), owner: new Types.ObjectId(ownerId) },
+        { $set: { content } },
+        { returnDocument: 'after', projection: RECORD_PROJECTION },
+      )
+      .lean<PostRecord>()
+      .exec();
+  }
+
+  /** P5 step 3. False when it was already gone (a concurrent delete won). */
+  async deleteOwned(postId: string, ownerId: string): Promise<boolean> {
+    const result = await this.posts
+      .deleteOne({ _id: new Types.ObjectId(postId), owner: new Types.ObjectId(ownerId) })
+      .exec();
+    return result.deletedCount === 1;
+  }
+}

@@ -1,0 +1,155 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { EventEmitter2 } from '@nestjs/event-emitter';
+import { type Paginated, paginate } from 'src/common/dto/paginated.util';
+import type { PaginationQueryDto } from 'src/common/dto/pagination-query.dto';
+import { CommunityPostsErrors } from 'src/modules/community-posts/community-posts.errors';
+import { toPostResponse } from 'src/modules/community-posts/community-posts.mapper';
+import { CommunityPostsRepository } from 'src/modules/community-posts/community-posts.repository';
+import type { PostResponse } from 'src/modules/community-posts/dto/post.response';
+import { CommunityPostDeletedEvent } from 'src/modules/community-posts/events/community-post-deleted.event';
+import {
+  type PostLikeFigures,
+  PostLikesPort,
+} from 'src/modules/community-posts/ports/post-likes.port';
+import type { PostRecord } from 'src/modules/community-posts/post-records.type';
+import type { OwnerLiteResponse } from 'src/modules/users/dto/owner-lite.response';
+import { UsersService } from 'src/modules/users/users.service';
+
+const NO_LIKES: PostLikeFigures = Object.freeze({ likesCount: 0, isLiked: false });
+
+/**
+ * Community posts (§8). A post is visible when its owner is (§1.11): every single-post read
+ * checks the owner, and lists resolve owners in one query per page and leave out posts whose
+ * owner is not visible.
+ */
+@Injectable()
+export class CommunityPostsService {
+  private readonly logger = new Logger(CommunityPostsService.name);
+
+  constructor(
+    private readonly posts: CommunityPostsRepository,
+    private readonly users: UsersService,
+    private readonly likes: PostLikesPort,
+    private readonly events: EventEmitter2,
+  ) {}
+
+  /** P1. */
+  async create(ownerId: string, content: string): Promise<PostResponse> {
+    const owner = await this.users.findVisibleUserById(ownerId);
+    // The guard saw a verified account a moment ago; it has vanished since.
+    if (!owner) throw CommunityPostsErrors.signedOut();
+    const created = await this.posts.create(ownerId, content);
+    return toPostResponse(created, owner, NO_LIKES);
+  }
+
+  /** P2: everyone's posts, newest first. Page + total, owners, likes: 3 round trips whatever the limit. */
+  async feed(query: PaginationQueryDto, viewerId: string | null): Promise<Paginated<PostResponse>> {
+    const { page, limit } = query;
+    const { records, total } = await this.posts.findPage(null, (page - 1) * limit, limit);
+    if (records.length === 0) return paginate([], total, page, limit);
+    const ids = records.map((post) => post._id.toHexString());
+    const [owners, figures] = await Promise.all([
+      this.users.findOwnerLites(records.map((post) => post.owner.toHexString())),
+      this.likes.figuresFor(ids, viewerId),
+    ]);
+    const docs = records.flatMap((post) => {
+      const owner = owners.get(post.owner.toHexString());
+      if (!owner) {
+        // Only verified users post and accounts never become pending again; a post without a
+        // visible owner is invisible (§1.11) and stays out of the page.
+        this.logger.warn(
+          `Post ${post._id.toHexString()} has no visible owner; left out of the feed`,
+        );
+        return [];
+      }
+      return [toPostResponse(post, owner, figures.get(post._id.toHexString()) ?? NO_LIKES)];
+    });
+    return paginate(docs, total, page, limit);
+  }
+
+  /** P3: one visible user's posts. The user lookup doubles as the owner of every post. */
+  async listByUser(
+    userId: string,
+    query: PaginationQueryDto,
+    viewerId: string | null,
+  ): Promise<Paginated<PostResponse>> {
+    const { page, limit } = query;
+    const owner = await this.users.findVisibleUserById(userId);
+    if (!owner) throw CommunityPostsErrors.userNotFound();
+    const { records, total } = await this.posts.findPage(userId, (page - 1) * limit, limit);
+    if (records.length === 0) return paginate([], total, page, limit);
+    const figures = await this.likes.figuresFor(
+      records.map((post) => post._id.toHexString()),
+      viewerId,
+    );
+    const docs = records.map((post) =>
+      toPostResponse(post, owner, figures.get(post._id.toHexString()) ?? NO_LIKES),
+    );
+    return paginate(docs, total, page, limit);
+  }
+
+  /** P4: 404, then 403, then the write; a post deleted meanwhile is 404, never `data: null`. */
+  async update(postId: string, userId: string, content: string): Promise<PostResponse> {
+    const { post, owner } = await this.findVisibleOr404(postId);
+    if (post.owner.toHexString() !== userId) throw CommunityPostsErrors.notOwnerEdit();
+    const updated = await this.posts.updateOwned(postId, userId, content);
+    if (!updated) throw CommunityPostsErrors.postNotFound();
+    const figures = await this.likes.figuresFor([postId], userId);
+    return toPostResponse(updated, owner, figures.get(postId) ?? NO_LIKES);
+  }
+
+  /**
+   * P5: the document goes first, so from then on every like, comment or read through the post
+   * misses; then its dependents, through the event (its likes; its comments and their likes).
+   * Listeners log their own failures; a failure never changes this response (V6 rules).
+   */
+  async remove(postId: string, userId: string): Promise<null> {
+    const { post } = await this.findVisibleOr404(postId);
+    if (post.owner.toHexString() !== userId) throw CommunityPostsErrors.notOwnerDelete();
+    // A concurrent delete of the same post won; it also runs the clean-up.
+    if (!(await this.posts.deleteOwned(postId, userId))) throw CommunityPostsErrors.postNotFound();
+    try {
+      await this.events.emitAsync(
+        CommunityPostDeletedEvent.eventName,
+        new CommunityPostDeletedEvent(postId, userId, new Date()),
+      );
+    } catch (error) {
+      this.logger.error(
+        `Clean-up after deleting post ${postId} (owner ${userId}) failed`,
+        error instanceof Error ? error.stack : String(error),
+      );
+    }
+    return null;
+  }
+
+  /**
+   * For other domains (likes, comments): the owner id of the post if it exists and its owner is
+   * visible, else null. Missing and invisible are the same answer (§1.11).
+   */
+  async findVisibleOwnerId(postId: string): Promise<string | null> {
+    const post = await this.posts.findById(postId);
+    if (!post) return null;
+    const ownerId = post.owner.toHexString();
+    return (await this.users.isVerified(ownerId)) ? ownerId : null;
+  }
+
+  /**
+   * For comment lists (C3): the owner id of an existing post, visible or not. The caller resolves
+   * the page's owners anyway and checks this owner's visibility in that same query, which keeps
+   * the list at a constant 4 round trips.
+   */
+  async findOwnerIdOfPost(postId: string): Promise<string | null> {
+    const post = await this.posts.findById(postId);
+    return post ? post.owner.toHexString() : null;
+  }
+
+  private async findVisibleOr404(
+    postId: string,
+  ): Promise<{ post: PostRecord; owner: OwnerLiteResponse }> {
+    const post = await this.posts.findById(postId);
+    if (!post) throw CommunityPostsErrors.postNotFound();
+    const owner = await this.users.findVisibleUserById(post.owner.toHexString());
+    if (!owner) throw CommunityPostsErrors.postNotFound();
+    return { post, owner };
+  }
+}

@@ -1,0 +1,18 @@
+import type { DashboardStatsResponse } from 'src/modules/dashboard/dto/dashboard-stats.response';
+
+export interface ChannelTotals {
+  videosCount: number;
+  totalViews: number;
+  followersCount: number;
+  totalLikes: number;
+}
+
+/** D1, fields in contract order. */
+export function toDashboardStats(totals: ChannelTotals): DashboardStatsResponse {
+  return {
+    totalVideos: totals.videosCount,
+    totalViews: totals.totalViews,
+    totalFollowers: totals.followersCount,
+    totalLikes: totals.totalLikes,
+  };
+}

@@ -1,0 +1,14 @@
+import type { Types } from 'mongoose';
+
+/** A follow relation as read from the database (lean). */
+export interface FollowRecord {
+  _id: Types.ObjectId;
+  follower: Types.ObjectId;
+  following: Types.ObjectId;
+  createdAt: Date;
+}
+
+export type SortOrder = 'asc' | 'desc';
+
+/** F2 lists who follows a user; F3 whom a user follows. */
+export type FollowDirection = 'followers' | 'following';

@@ -1,0 +1,25 @@
+import type { OwnerLiteResponse } from 'src/modules/users/dto/owner-lite.response';
+import type { FollowItemResponse } from 'src/modules/follows/dto/follow-item.response';
+import type { FollowToggleResponse } from 'src/modules/follows/dto/follow-toggle.response';
+import type { FollowRecord } from 'src/modules/follows/follow-records.type';
+
+/** FollowItem (§1.12), fields listed one by one in contract order. */
+export function toFollowItem(
+  relation: FollowRecord,
+  person: OwnerLiteResponse,
+  isFollowed: boolean,
+): FollowItemResponse {
+  return {
+    _id: relation._id.toHexString(),
+    userId: person._id,
+    username: person.username,
+    name: person.name,
+    profileImage: person.profileImage,
+    createdAt: relation.createdAt.toISOString(),
+    isFollowed,
+  };
+}
+
+export function toFollowToggle(isFollowed: boolean, followersCount: number): FollowToggleResponse {
+  return { isFollowed, followersCount };
+}

@@ -1,0 +1,93 @@
+import { Injectable } from '@nestjs/common';
+import { InjectModel } from '@nestjs/mongoose';
+import { type Model, type QueryFilter, Types } from 'mongoose';
+import { isDuplicateKey } from 'src/common/errors/error-mapping.util';
+import type {
+  FollowDirection,
+  FollowRecord,
+  SortOrder,
+} from 'src/modules/follows/follow-records.type';
+import { Follow } from 'src/modules/follows/schemas/follow.schema';
+
+const RECORD_PROJECTION = { follower: 1, following: 1, createdAt: 1 } as const;
+
+@Injectable()
+export class FollowsRepository {
+  constructor(@InjectModel(Follow.name) private readonly follows: Model<Follow>) {}
+
+  /** F1 unfollow half: true when this call removed the relation. */
+  async deleteRelation(followerId: string, followingId: string): Promise<boolean> {
+    const result = await this.follows
+      .deleteOne({ follower: oid(followerId), following: oid(followingId) })
+      .exec();
+    return result.deletedCount === 1;
+  }
+
+  /**
+   * F1 follow half. False when a concurrent request created the same relation first: the unique
+   * index refused ours, and the caller follows the target either way.
+   */
+  async insertRelation(followerId: string, followingId: string): Promise<boolean> {
+    try {
+      await this.follows.create({ follower: oid(followerId), following: oid(followingId) });
+      return true;
+    } catch (error) {
+      if (isDuplicateKey(error)) return false;
+      throw error;
+    }
+  }
+
+  /** `isFollowed` of one pair (unique index). */
+  async exists(followerId: string, followingId: string): Promise<boolean> {
+    const found = await this.follows
+      .findOne({ follower: oid(followerId), following: oid(followingId) })
+      .select({ _id: 1 })
+      .lean<Pick<FollowRecord, '_id'>>()
+      .exec();
+    return found !== null;
+  }
+
+  /** followersCount / followingCount / totalFollowers: a recount, so it is always true (I-1). */
+  countFor(direction: FollowDirection, userId: string): Promise<number> {
+    return this.follows.countDocuments(directionFilter(direction, userId)).exec();
+  }
+
+  /** F2/F3: one page, follow time then `_id`, both in `sortOrder`. */
+  findPage(
+    direction: FollowDirection,
+    userId: string,
+    sortOrder: SortOrder,
+    skip: number,
+    limit: number,
+  ): Promise<FollowRecord[]> {
+    const sign = sortOrder === 'asc' ? 1 : -1;
+    return this.follows
+      .find(directionFilter(direction, userId))
+      .select(RECORD_PROJECTION)
+      .sort({ createdAt: sign, _id: sign })
+      .skip(skip)
+      .limit(limit)
+      .lean<FollowRecord[]>()
+      .exec();
+  }
+
+  /** FollowItem `isFollowed` for a whole page: which of `candidateIds` `followerId` follows. */
+  async followedAmong(followerId: string, candidateIds: string[]): Promise<Set<string>> {
+    if (candidateIds.length === 0) return new Set();
+    const found = await this.follows
+      .find({ follower: oid(followerId), following: { $in: candidateIds.map(oid) } })
+      .select({ following: 1 })
+      .limit(candidateIds.length)
+      .lean<Pick<FollowRecord, '_id' | 'following'>[]>()
+      .exec();
+    return new Set(found.map((relation) => relation.following.toHexString()));
+  }
+}
+
+function oid(id: string): Types.ObjectId {
+  return new Types.ObjectId(id);
+}
+
+function directionFilter(direction: FollowDirection, userId: string): QueryFilter<Follow> {
+  return direction === 'followers' ? { following: oid(userId) } : { follower: oid(userId) };
+}

@@ -1,0 +1,128 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { ApiResult } from 'src/common/decorators/response-message.decorator';
+import { type Paginated, paginate } from 'src/common/dto/paginated.util';
+import type { FollowItemResponse } from 'src/modules/follows/dto/follow-item.response';
+import type { FollowToggleResponse } from 'src/modules/follows/dto/follow-toggle.response';
+import type { ListFollowsQueryDto } from 'src/modules/follows/dto/list-follows-query.dto';
+import type { FollowDirection } from 'src/modules/follows/follow-records.type';
+import { FollowsErrors } from 'src/modules/follows/follows.errors';
+import { toFollowItem, toFollowToggle } from 'src/modules/follows/follows.mapper';
+import { FollowsRepository } from 'src/modules/follows/follows.repository';
+import { UsersService } from 'src/modules/users/users.service';
+
+export const FOLLOWED_MESSAGE = 'Followed successfully';
+export const UNFOLLOWED_MESSAGE = 'Unfollowed successfully';
+
+/**
+ * Follows (contract §7). A user is visible only when verified (§1.11): pending or unknown users
+ * are 404 as targets and never listed. Race safety comes from the unique (follower, following)
+ * index, not from reading first.
+ */
+@Injectable()
+export class FollowsService {
+  private readonly logger = new Logger(FollowsService.name);
+
+  constructor(
+    private readonly follows: FollowsRepository,
+    private readonly users: UsersService,
+  ) {}
+
+  /**
+   * F1. Deleting first makes the toggle one atomic step per outcome: if this call removed the
+   * relation the caller unfollowed; otherwise it creates one, and a create that loses to a
+   * concurrent create still leaves the caller following (the state the response reports).
+   */
+  async toggle(callerId: string, rawTargetId: string): Promise<ApiResult<FollowToggleResponse>> {
+    const targetId = rawTargetId.toLowerCase();
+    if (targetId === callerId) throw FollowsErrors.followSelf();
+    await this.requireVisibleUser(targetId);
+
+    if (await this.follows.deleteRelation(callerId, targetId)) {
+      return this.toggleResult(false, targetId);
+    }
+    const created = await this.follows.insertRelation(callerId, targetId);
+    // The target could have vanished between the check and the insert: a relation to nobody
+    // must not survive (nor be counted anywhere), so it is undone and the answer is the 404.
+    if (created && !(await this.users.isVerified(targetId))) {
+      await this.follows.deleteRelation(callerId, targetId);
+      throw FollowsErrors.userNotFound();
+    }
+    return this.toggleResult(true, targetId);
+  }
+
+  /** F2: the people who follow `userId`. */
+  listFollowers(
+    userId: string,
+    query: ListFollowsQueryDto,
+    viewerId: string | null,
+  ): Promise<Paginated<FollowItemResponse>> {
+    return this.list('followers', userId, query, viewerId);
+  }
+
+  /** F3: the people `userId` follows. */
+  listFollowing(
+    userId: string,
+    query: ListFollowsQueryDto,
+    viewerId: string | null,
+  ): Promise<Paginated<FollowItemResponse>> {
+    return this.list('following', userId, query, viewerId);
+  }
+
+  /**
+   * A constant number of queries whatever the page size: the page and its total, then one users
+   * query that both proves the listed user visible (404 otherwise) and carries the listed people,
+   * and one query for the caller's follows among them. Reading before the 404 has no side effect.
+   */
+  private async list(
+    direction: FollowDirection,
+    rawUserId: string,
+    query: ListFollowsQueryDto,
+    viewerId: string | null,
+  ): Promise<Paginated<FollowItemResponse>> {
+    const userId = rawUserId.toLowerCase();
+    const { page, limit, sortOrder } = query;
+    const [relations, total] = await Promise.all([
+      this.follows.findPage(direction, userId, sortOrder, (page - 1) * limit, limit),
+      this.follows.countFor(direction, userId),
+    ]);
+    const personOf = (relation: (typeof relations)[number]): string =>
+      (direction === 'followers' ? relation.follower : relation.following).toHexString();
+    const personIds = relations.map(personOf);
+    const [people, followed] = await Promise.all([
+      this.users.findOwnerLites([userId, ...personIds]),
+      // Caller-dependent flags are false for anonymous callers (§1.7).
+      viewerId === null
+        ? Promise.resolve(new Set<string>())
+        : this.follows.followedAmong(viewerId, personIds),
+    ]);
+    if (!people.has(userId)) throw FollowsErrors.userNotFound();
+
+    const items = relations.flatMap((relation) => {
+      const personId = personOf(relation);
+      const person = people.get(personId);
+      if (!person) {
+        // Only verified users can follow or be followed and accounts never become pending
+        // again, so this cannot happen; if it did, the invisible person stays hidden (§1.11).
+        this.logger.warn(`Follow ${relation._id.toHexString()} lists invisible user ${personId}`);
+        return [];
+      }
+      return [toFollowItem(relation, person, followed.has(personId))];
+    });
+    return paginate(items, total, page, limit);
+  }
+
+  private async requireVisibleUser(userId: string): Promise<void> {
+    if (!(await this.users.isVerified(userId))) throw FollowsErrors.userNotFound();
+  }
+
+  private async toggleResult(
+    isFollowed: boolean,
+    targetId: string,
+  ): Promise<ApiResult<FollowToggleResponse>> {
+    const followersCount = await this.follows.countFor('followers', targetId);
+    return new ApiResult(
+      isFollowed ? FOLLOWED_MESSAGE : UNFOLLOWED_MESSAGE,
+      toFollowToggle(isFollowed, followersCount),
+    );
+  }
+}

@@ -1,0 +1,21 @@
+import { Injectable } from '@nestjs/common';
+import { LikesRepository } from 'src/modules/likes/likes.repository';
+import { VideoLikesPort } from 'src/modules/videos/ports/video-likes.port';
+
+/** VideoCards everywhere (V1, V3, V4, U7, L4, playlists) get their like figures from here: one query per kind per page. */
+@Injectable()
+export class VideoLikesAdapter implements VideoLikesPort {
+  constructor(private readonly likes: LikesRepository) {}
+
+  async countsFor(videoIds: string[]): Promise<Map<string, number>> {
+    if (videoIds.length === 0) return new Map();
+    const rows = await this.likes.figuresFor('video', videoIds, null);
+    return new Map(rows.map((row) => [row._id.toHexString(), row.count]));
+  }
+
+  async likedBy(userId: string, videoIds: string[]): Promise<Set<string>> {
+    if (videoIds.length === 0) return new Set();
+    const liked = await this.likes.likedTargets('video', videoIds, userId);
+    return new Set(liked.map((id) => id.toHexString()));
+  }
+}

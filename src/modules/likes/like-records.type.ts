@@ -1,0 +1,23 @@
+import type { Types } from 'mongoose';
+import type { LikeTargetType } from 'src/modules/likes/schemas/like.schema';
+
+/** Identifies one user's like of one target: the unique key of the likes collection. */
+export interface LikeKey {
+  targetType: LikeTargetType;
+  targetId: string;
+  userId: string;
+}
+
+/** One target's like figures, from one grouped query; `liked` is 1 when the viewer's like is among them. */
+export interface LikeFiguresRecord {
+  _id: Types.ObjectId;
+  count: number;
+  liked: number;
+}
+
+/** L4: a liked video and when it was liked. */
+export interface LikedTargetRecord {
+  _id: Types.ObjectId;
+  target: Types.ObjectId;
+  createdAt: Date;
+}

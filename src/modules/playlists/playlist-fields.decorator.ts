@@ -1,0 +1,64 @@
+import { applyDecorators } from '@nestjs/common';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsBoolean, IsNotEmpty, IsString, MaxLength, ValidateIf } from 'class-validator';
+import { Required } from 'src/common/validation/rules.util';
+import { Trim } from 'src/common/validation/transforms.util';
+
+/*
+ * The playlist field rules of contract §9, composed once so create (PL2) and update (PL6) give
+ * the same messages. The Swagger CLI plugin cannot see through composed decorators, hence the
+ * explicit `ApiProperty` in each.
+ */
+
+const NAME_REQUIRED = 'Playlist title is required';
+const NAME_TOO_LONG = 'Title must be at most 100 characters';
+const DESCRIPTION_TOO_LONG = 'Description must be at most 500 characters';
+
+/** Absent passes; anything sent, `null` included, is checked. */
+const WhenGiven = (): PropertyDecorator =>
+  ValidateIf((_: object, value: unknown) => value !== undefined);
+
+const NAME_DOC = { minLength: 1, maxLength: 100, example: 'Bachata warm-ups' } as const;
+
+/** PL2: trimmed, 1–100 characters, required. */
+export function NameField(): PropertyDecorator {
+  return applyDecorators(
+    ApiProperty(NAME_DOC),
+    Trim(),
+    Required(NAME_REQUIRED),
+    IsString({ message: 'name must be a string' }),
+    MaxLength(100, { message: NAME_TOO_LONG }),
+  );
+}
+
+/** PL6: the same rule, but the field may be left out. */
+export function OptionalNameField(): PropertyDecorator {
+  return applyDecorators(
+    ApiPropertyOptional(NAME_DOC),
+    Trim(),
+    WhenGiven(),
+    IsString({ message: 'name must be a string' }),
+    IsNotEmpty({ message: NAME_REQUIRED }),
+    MaxLength(100, { message: NAME_TOO_LONG }),
+  );
+}
+
+/** Trimmed, 0–500 characters, optional; `null` is rejected, `""` clears it. */
+export function DescriptionField(): PropertyDecorator {
+  return applyDecorators(
+    ApiPropertyOptional({ maxLength: 500, example: 'Ten minutes before every class' }),
+    Trim(),
+    WhenGiven(),
+    IsString({ message: 'description must be a string' }),
+    MaxLength(500, { message: DESCRIPTION_TOO_LONG }),
+  );
+}
+
+/** A JSON boolean, true = public (no coercion, §1.2). */
+export function IsPublishedField(): PropertyDecorator {
+  return applyDecorators(
+    ApiPropertyOptional({ type: 'boolean', description: 'true = public' }),
+    WhenGiven(),
+    IsBoolean({ message: 'isPublished must be a boolean' }),
+  );
+}

@@ -1,0 +1,170 @@
+import { Injectable } from '@nestjs/common';
+import { InjectModel } from '@nestjs/mongoose';
+import { type Model, type QueryFilter, Types } from 'mongoose';
+import { containsLiteral } from 'src/common/database/literal-match.util';
+import type {
+  NewPlaylist,
+  PlaylistChanges,
+  PlaylistRecord,
+} from 'src/modules/playlists/playlist-records.type';
+import { Playlist } from 'src/modules/playlists/schemas/playlist.schema';
+
+const RECORD_PROJECTION = { __v: 0 } as const;
+const NEWEST_FIRST = { createdAt: -1, _id: -1 } as const;
+
+@Injectable()
+export class PlaylistsRepository {
+  constructor(@InjectModel(Playlist.name) private readonly playlists: Model<Playlist>) {}
+
+  async create(playlist: NewPlaylist): Promise<PlaylistRecord> {
+    const created = await this.playlists.create({
+      owner: oid(playlist.owner),
+      name: playlist.name,
+      description: playlist.description,
+      isPublished: playlist.isPublished,
+      videos: [],
+    });
+    return created.toObject<PlaylistRecord>();
+  }
+
+  /** PL5–PL9: the playlist if the caller may see it (public, or theirs); visibility is in the query. */
+  findVisible(playlistId: string, viewerId: string | null): Promise<PlaylistRecord | null> {
+    const visibility: QueryFilter<Playlist>[] = [{ isPublished: true }];
+    if (viewerId !== null) visibility.push({ owner: oid(viewerId) });
+    return this.playlists
+      .findOne({ _id: oid(playlistId), $or: visibility })
+      .select(RECORD_PROJECTION)
+      .lean<PlaylistRecord>()
+      .exec();
+  }
+
+  /** PL3: all of the owner's playlists, newest first. */
+  findOwnedPage(ownerId: string, skip: number, limit: number): Promise<PlaylistRecord[]> {
+    return this.playlists
+      .find({ owner: oid(ownerId) })
+      .select(RECORD_PROJECTION)
+      .sort(NEWEST_FIRST)
+      .skip(skip)
+      .limit(limit)
+      .lean<PlaylistRecord[]>()
+      .exec();
+  }
+
+  countOwned(ownerId: string): Promise<number> {
+    return this.playlists.countDocuments({ owner: oid(ownerId) }).exec();
+  }
+
+  /** PL4: the owner's public playlists, newest first. */
+  findPublicOfOwnerPage(ownerId: string, skip: number, limit: number): Promise<PlaylistRecord[]> {
+    return this.playlists
+      .find({ owner: oid(ownerId), isPublished: true })
+      .select(RECORD_PROJECTION)
+      .sort(NEWEST_FIRST)
+      .skip(skip)
+      .limit(limit)
+      .lean<PlaylistRecord[]>()
+      .exec();
+  }
+
+  /** PL1: public playlists whose name contains `text` literally, most recently changed first. */
+  searchPublic(text: string, skip: number, limit: number): Promise<PlaylistRecord[]> {
+    return this.playlists
+      .find({ isPublished: true, name: containsLiteral(text) })
+      .select(RECORD_PROJECTION)
+      .sort({ updatedAt: -1, _id: -1 })
+      .skip(skip)
+      .limit(limit)
+      .lean<PlaylistRecord[]>()
+      .exec();
+  }
+
+  /** PL6: `$set` of the given fields only, so a concurrent PL8/PL9 is never overwritten. */
+  updateOwned(
+    playlistId: string,
+    ownerId: string,
+    changes: PlaylistChanges,
+  ): Promise<PlaylistRecord | null> {
+    return this.playlists
+      .findOneAndUpdate(
+        { _id: oid(playlistId), owner: oid(ownerId) },
+        { $set: changes },
+        { returnDocument: 'after', projection: RECORD_PROJECTION },
+      )
+      .lean<PlaylistRecord>()
+      .exec();
+  }
+
+  /** PL7. False when it was already gone. */
+  async deleteOwned(playlistId: string, ownerId: string): Promise<boolean> {
+    const result = await this.playlists
+      .deleteOne({ _id: oid(playlistId), owner: oid(ownerId) })
+      .exec();
+    return result.deletedCount === 1;
+  }
+
+  /**
+   * PL8, one atomic conditional update: appends `videoId` only while the playlist does not hold
+   * it and holds fewer than `maxVideos` entries (`videos.<max-1>` does not exist). Concurrent
+   * additions of the same video therefore leave exactly one entry (I-2), and the cap holds under
+   * concurrency. Null when nothing matched; the caller reads the playlist again to say why.
+   */
+  appendVideo(
+    playlistId: string,
+    ownerId: string,
+    videoId: string,
+    maxVideos: number,
+  ): Promise<PlaylistRecord | null> {
+    return this.playlists
+      .findOneAndUpdate(
+        {
+          _id: oid(playlistId),
+          owner: oid(ownerId),
+          videos: { $ne: oid(videoId) },
+          [`videos.${maxVideos - 1}`]: { $exists: false },
+        },
+        { $push: { videos: oid(videoId) } },
+        { returnDocument: 'after', projection: RECORD_PROJECTION },
+      )
+      .lean<PlaylistRecord>()
+      .exec();
+  }
+
+  /**
+   * PL9, and PL8's undo when the video vanished while it was being added. Matches only while the
+   * entry is there, so removing an absent id changes nothing (not even `updatedAt`). Null when
+   * nothing matched.
+   */
+  removeVideo(
+    playlistId: string,
+    ownerId: string,
+    videoId: string,
+  ): Promise<PlaylistRecord | null> {
+    return this.playlists
+      .findOneAndUpdate(
+        { _id: oid(playlistId), owner: oid(ownerId), videos: oid(videoId) },
+        { $pull: { videos: oid(videoId) } },
+        { returnDocument: 'after', projection: RECORD_PROJECTION },
+      )
+      .lean<PlaylistRecord>()
+      .exec();
+  }
+
+  /**
+   * Video-delete cascade (served by the `{videos: 1}` index); idempotent. `updatedAt` stays: the
+   * owners did not edit their playlists, and PL1's "recently changed" order should not say so.
+   */
+  async pullVideoEverywhere(videoId: string): Promise<number> {
+    const result = await this.playlists
+      .updateMany(
+        { videos: oid(videoId) },
+        { $pull: { videos: oid(videoId) } },
+        { timestamps: false },
+      )
+      .exec();
+    return result.modifiedCount;
+  }
+}
+
+function oid(id: string): Types.ObjectId {
+  return new Types.ObjectId(id);
+}

@@ -1,0 +1,313 @@
+import { Injectable } from '@nestjs/common';
+import { ApiResult } from 'src/common/decorators/response-message.decorator';
+import { type Paginated, paginate } from 'src/common/dto/paginated.util';
+import type { PaginationQueryDto, PlainListQueryDto } from 'src/common/dto/pagination-query.dto';
+import { AppException } from 'src/common/errors/app.exception';
+import { ErrorCode } from 'src/common/errors/error-code.constant';
+import type { AppConfig } from 'src/config/app-config';
+import { InjectConfig } from 'src/config/app-config.provider';
+import type { CreatePlaylistDto } from 'src/modules/playlists/dto/create-playlist.dto';
+import type {
+  PlaylistCardResponse,
+  PlaylistDetailResponse,
+  PlaylistSummaryResponse,
+} from 'src/modules/playlists/dto/playlist.response';
+import type { SearchPlaylistsQueryDto } from 'src/modules/playlists/dto/search-playlists-query.dto';
+import type { UpdatePlaylistDto } from 'src/modules/playlists/dto/update-playlist.dto';
+import type { PlaylistChanges, PlaylistRecord } from 'src/modules/playlists/playlist-records.type';
+import { PlaylistsErrors } from 'src/modules/playlists/playlists.errors';
+import {
+  toPlaylistCard,
+  toPlaylistDetail,
+  toPlaylistSummary,
+  visibleEntries,
+  type VisibleEntries,
+} from 'src/modules/playlists/playlists.mapper';
+import { PlaylistsRepository } from 'src/modules/playlists/playlists.repository';
+import type { OwnerLiteResponse } from 'src/modules/users/dto/owner-lite.response';
+import { UsersService } from 'src/modules/users/users.service';
+import { VideosService } from 'src/modules/videos/videos.service';
+
+export const VIDEO_ADDED_MESSAGE = 'Video added to playlist successfully';
+export const VIDEO_ALREADY_PRESENT_MESSAGE = 'Video is already in the playlist';
+
+/**
+ * PL8's conditional update fails only when another request changed the playlist between our
+ * read and our write; each retry follows such a change, so this bounds contention, not waiting.
+ */
+const MAX_APPEND_ATTEMPTS = 10;
+
+type Shape<T> = (playlist: PlaylistRecord, owner: OwnerLiteResponse, entries: VisibleEntries) => T;
+
+/**
+ * Playlists (contract §9). A playlist is visible when public or the caller's own (§1.11); every
+ * single-playlist read carries that rule in its query, so missing and private are the same 404,
+ * and ownership (403) is checked after it. Entries count and show only when their video exists
+ * and is visible to the caller, decided for a whole page by one videos query.
+ */
+@Injectable()
+export class PlaylistsService {
+  constructor(
+    private readonly playlists: PlaylistsRepository,
+    private readonly videos: VideosService,
+    private readonly users: UsersService,
+    @InjectConfig() private readonly config: AppConfig,
+  ) {}
+
+  /** PL1: public playlists whose name contains the text literally; an empty text lists nothing. */
+  async search(
+    query: SearchPlaylistsQueryDto,
+    viewerId: string | null,
+  ): Promise<PlaylistCardResponse[]> {
+    const text = query.query ?? '';
+    if (text === '') return [];
+    const records = await this.playlists.searchPublic(
+      text,
+      (query.page - 1) * query.limit,
+      query.limit,
+    );
+    const [owners, thumbnails] = await Promise.all([
+      this.users.findOwnerLites(records.map(ownerOf)),
+      this.pageThumbnails(records, viewerId),
+    ]);
+    return shapePage(records, owners, thumbnails, toPlaylistCard);
+  }
+
+  /** PL2. */
+  async create(ownerId: string, body: CreatePlaylistDto): Promise<PlaylistSummaryResponse> {
+    const owner = await this.signedInOwner(ownerId);
+    const created = await this.playlists.create({
+      owner: ownerId,
+      name: body.name,
+      description: body.description ?? '',
+      isPublished: body.isPublished ?? true,
+    });
+    return toPlaylistSummary(created, owner, { videoIds: [], thumbnail: null });
+  }
+
+  /** PL3: all of the caller's playlists, public and private, newest first. */
+  async listMine(
+    ownerId: string,
+    query: PaginationQueryDto,
+  ): Promise<Paginated<PlaylistSummaryResponse>> {
+    const { page, limit } = query;
+    const [records, total, owners] = await Promise.all([
+      this.playlists.findOwnedPage(ownerId, (page - 1) * limit, limit),
+      this.playlists.countOwned(ownerId),
+      this.users.findOwnerLites([ownerId]),
+    ]);
+    const thumbnails = await this.pageThumbnails(records, ownerId);
+    return paginate(shapePage(records, owners, thumbnails, toPlaylistSummary), total, page, limit);
+  }
+
+  /** PL4: a visible user's public playlists (the owner too sees only these here). */
+  async listOfUser(
+    rawUserId: string,
+    query: PlainListQueryDto,
+    viewerId: string | null,
+  ): Promise<PlaylistCardResponse[]> {
+    const userId = rawUserId.toLowerCase();
+    const owner = await this.users.findVisibleUserById(userId);
+    if (!owner) throw PlaylistsErrors.userNotFound();
+    const records = await this.playlists.findPublicOfOwnerPage(
+      userId,
+      (query.page - 1) * query.limit,
+      query.limit,
+    );
+    const thumbnails = await this.pageThumbnails(records, viewerId);
+    return shapePage(records, new Map([[userId, owner]]), thumbnails, toPlaylistCard);
+  }
+
+  /** PL5: the playlist with its visible videos as cards, earliest addition first. */
+  async getDetail(playlistId: string, viewerId: string | null): Promise<PlaylistDetailResponse> {
+    const playlist = await this.findVisibleOr404(playlistId, viewerId);
+    const { cards, playlistOwner } = await this.videos.playlistCards(
+      playlist.videos.map((video) => video.toHexString()),
+      viewerId,
+      ownerOf(playlist),
+    );
+    // Only verified users own playlists; were the owner ever invisible, so would be the playlist.
+    if (!playlistOwner) throw PlaylistsErrors.notFound();
+    return toPlaylistDetail(playlist, playlistOwner, cards);
+  }
+
+  /** PL6: only the given fields are written, so concurrent PL8/PL9 changes survive. */
+  async update(
+    playlistId: string,
+    userId: string,
+    body: UpdatePlaylistDto,
+  ): Promise<PlaylistSummaryResponse> {
+    const playlist = await this.findOwnedOr403(playlistId, userId, PlaylistsErrors.notOwnerUpdate);
+    const changes: PlaylistChanges = {};
+    if (body.name !== undefined) changes.name = body.name;
+    if (body.description !== undefined) changes.description = body.description;
+    if (body.isPublished !== undefined) changes.isPublished = body.isPublished;
+    const updated =
+      Object.keys(changes).length === 0
+        ? playlist
+        : ((await this.playlists.updateOwned(idOf(playlist), userId, changes)) ?? throwNotFound());
+    return this.summaryFor(updated, userId);
+  }
+
+  /** PL7. Nothing else refers to a playlist, so deleting it is the whole job. */
+  async remove(playlistId: string, userId: string): Promise<null> {
+    const playlist = await this.findOwnedOr403(playlistId, userId, PlaylistsErrors.notOwnerDelete);
+    // A concurrent delete won; the caller sees the same 404 as for a missing playlist.
+    if (!(await this.playlists.deleteOwned(idOf(playlist), userId))) throwNotFound();
+    return null;
+  }
+
+  /**
+   * PL8, in the contract's order: playlist 404, 403, video 404, already there, full, then one
+   * atomic conditional append. The video is checked again afterwards: if it was deleted
+   * meanwhile, its cascade may have run before the append and missed this entry, so the entry
+   * is removed here and the caller gets the 404.
+   */
+  async addVideo(
+    playlistId: string,
+    rawVideoId: string,
+    userId: string,
+  ): Promise<ApiResult<PlaylistSummaryResponse>> {
+    const playlist = await this.findOwnedOr403(playlistId, userId, PlaylistsErrors.notOwnerAdd);
+    const videoId = rawVideoId.toLowerCase();
+    if (!(await this.videos.isVisibleTo(videoId, userId))) throw PlaylistsErrors.videoNotFound();
+
+    const outcome = await this.append(playlist, videoId, userId);
+    if (!outcome.added) {
+      return new ApiResult(
+        VIDEO_ALREADY_PRESENT_MESSAGE,
+        await this.summaryFor(outcome.playlist, userId),
+      );
+    }
+    if (!(await this.videos.isVisibleTo(videoId, userId))) {
+      await this.playlists.removeVideo(idOf(playlist), userId, videoId);
+      throw PlaylistsErrors.videoNotFound();
+    }
+    return new ApiResult(VIDEO_ADDED_MESSAGE, await this.summaryFor(outcome.playlist, userId));
+  }
+
+  /**
+   * PL9. The video is not looked up, so entries of deleted videos can be removed; an id that is
+   * not in the playlist changes nothing (not even `updatedAt`).
+   */
+  async removeVideo(
+    playlistId: string,
+    rawVideoId: string,
+    userId: string,
+  ): Promise<PlaylistSummaryResponse> {
+    const playlist = await this.findOwnedOr403(playlistId, userId, PlaylistsErrors.notOwnerRemove);
+    const id = idOf(playlist);
+    const updated =
+      (await this.playlists.removeVideo(id, userId, rawVideoId.toLowerCase())) ??
+      // Nothing matched: the entry was not there, or the playlist was deleted meanwhile.
+      (await this.findVisibleOr404(id, userId));
+    return this.summaryFor(updated, userId);
+  }
+
+  /** V6 cascade: the deleted video leaves every playlist. Idempotent. */
+  async removeDeletedVideo(videoId: string): Promise<void> {
+    await this.playlists.pullVideoEverywhere(videoId);
+  }
+
+  private async append(
+    seen: PlaylistRecord,
+    videoId: string,
+    userId: string,
+  ): Promise<{ added: boolean; playlist: PlaylistRecord }> {
+    const max = this.config.playlistMaxVideos;
+    let current = seen;
+    for (let attempt = 0; attempt < MAX_APPEND_ATTEMPTS; attempt++) {
+      if (current.videos.some((video) => video.toHexString() === videoId)) {
+        return { added: false, playlist: current };
+      }
+      if (current.videos.length >= max) throw PlaylistsErrors.full(max);
+      const appended = await this.playlists.appendVideo(idOf(current), userId, videoId, max);
+      if (appended) return { added: true, playlist: appended };
+      // Matched nothing: someone added this video, filled the playlist or deleted it since our
+      // read. Read again and decide on what is there now.
+      current = await this.findVisibleOr404(idOf(current), userId);
+    }
+    throw new AppException(ErrorCode.CONFLICT, 'The playlist is changing, please try again');
+  }
+
+  /** Summaries of the caller's own playlist after a change: the caller is the owner. */
+  private async summaryFor(
+    playlist: PlaylistRecord,
+    userId: string,
+  ): Promise<PlaylistSummaryResponse> {
+    const [owner, thumbnails] = await Promise.all([
+      this.signedInOwner(userId),
+      this.videos.visibleThumbnails(entryIds([playlist]), userId),
+    ]);
+    return toPlaylistSummary(playlist, owner, visibleEntries(playlist, thumbnails));
+  }
+
+  /**
+   * Which entries of a page of playlists the caller may see: one videos query for the whole page
+   * (at most PLAYLIST_MAX_VIDEOS ids per playlist), whatever the page size.
+   */
+  private pageThumbnails(
+    records: PlaylistRecord[],
+    viewerId: string | null,
+  ): Promise<Map<string, string>> {
+    return this.videos.visibleThumbnails(entryIds(records), viewerId);
+  }
+
+  private async findVisibleOr404(
+    playlistId: string,
+    viewerId: string | null,
+  ): Promise<PlaylistRecord> {
+    return (await this.playlists.findVisible(playlistId, viewerId)) ?? throwNotFound();
+  }
+
+  /** Mutations (§1.11): missing or private-to-someone-else → 404, visible but not theirs → 403. */
+  private async findOwnedOr403(
+    playlistId: string,
+    userId: string,
+    forbidden: () => AppException,
+  ): Promise<PlaylistRecord> {
+    const playlist = await this.findVisibleOr404(playlistId, userId);
+    if (ownerOf(playlist) !== userId) throw forbidden();
+    return playlist;
+  }
+
+  /** The guard saw a verified account a moment ago; if it has vanished since, so has the session. */
+  private async signedInOwner(userId: string): Promise<OwnerLiteResponse> {
+    const owner = await this.users.findVisibleUserById(userId);
+    if (!owner) throw new AppException(ErrorCode.UNAUTHORIZED);
+    return owner;
+  }
+}
+
+/**
+ * Cards or summaries of a page, in page order. A playlist whose owner is not visible is left out
+ * (only verified users own playlists and accounts never become pending again, so it never is).
+ */
+function shapePage<T>(
+  records: PlaylistRecord[],
+  owners: ReadonlyMap<string, OwnerLiteResponse>,
+  thumbnails: ReadonlyMap<string, string>,
+  mapper: Shape<T>,
+): T[] {
+  return records.flatMap((record) => {
+    const owner = owners.get(ownerOf(record));
+    return owner ? [mapper(record, owner, visibleEntries(record, thumbnails))] : [];
+  });
+}
+
+function idOf(playlist: PlaylistRecord): string {
+  return playlist._id.toHexString();
+}
+
+function ownerOf(playlist: PlaylistRecord): string {
+  return playlist.owner.toHexString();
+}
+
+/** Every entry of the page's playlists, once each. */
+function entryIds(playlists: PlaylistRecord[]): string[] {
+  return [...new Set(playlists.flatMap((playlist) => playlist.videos.map((v) => v.toHexString())))];
+}
+
+function throwNotFound(): never {
+  throw PlaylistsErrors.notFound();
+}

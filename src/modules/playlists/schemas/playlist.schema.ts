@@ -1,0 +1,39 @@
+import { Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
+import { type HydratedDocument, Types } from 'mongoose';
+
+/**
+ * An ordered list of distinct videos, earliest addition first (contract §13 playlists). `videos`
+ * is only ever changed by `$push` / `$pull` (PL8, PL9, the video-delete cascade), never written
+ * whole, so concurrent additions cannot overwrite each other.
+ */
+@Schema({ timestamps: true, collection: 'playlists' })
+export class Playlist {
+  @Prop({ type: Types.ObjectId, required: true })
+  owner: Types.ObjectId;
+
+  @Prop({ required: true, maxlength: 100 })
+  name: string;
+
+  @Prop({ default: '', maxlength: 500 })
+  description: string;
+
+  /** True = public. */
+  @Prop({ default: true })
+  isPublished: boolean;
+
+  @Prop({ type: [Types.ObjectId], default: [] })
+  videos: Types.ObjectId[];
+
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export type PlaylistDocument = HydratedDocument<Playlist>;
+
+export const PlaylistSchema = SchemaFactory.createForClass(Playlist);
+// PL3, PL4 (PL4 filters isPublished among the owner's few playlists)
+PlaylistSchema.index({ owner: 1, createdAt: -1, _id: -1 });
+// PL1 (public playlists, most recently changed first; the name match scans within it)
+PlaylistSchema.index({ isPublished: 1, updatedAt: -1, _id: -1 });
+// Video-delete cascade: `$pull` the video from every playlist holding it
+PlaylistSchema.index({ videos: 1 });

@@ -1,0 +1,39 @@
+import { ApiPropertyOptional } from '@nestjs/swagger';
+import { IsIn, IsOptional, IsString, MaxLength } from 'class-validator';
+import { PaginationQueryDto } from 'src/common/dto/pagination-query.dto';
+import { IsObjectId } from 'src/common/validation/rules.util';
+import { Trim } from 'src/common/validation/transforms.util';
+import type { SortOrder, VideoSortField } from 'src/modules/videos/video-records.type';
+
+export const VIDEO_SORT_FIELDS: readonly VideoSortField[] = [
+  'createdAt',
+  'views',
+  'duration',
+  'title',
+];
+export const SORT_ORDERS: readonly SortOrder[] = ['asc', 'desc'];
+
+/** V1. Defaults live here, so an omitted `sortBy` really is newest first. */
+export class ListVideosQueryDto extends PaginationQueryDto {
+  /** Literal, case-insensitive substring of the title or description; empty means no text filter. */
+  @ApiPropertyOptional({ maxLength: 100 })
+  @Trim()
+  @IsOptional()
+  @IsString({ message: 'query must be a string' })
+  @MaxLength(100, { message: 'query must be at most 100 characters' })
+  query?: string;
+
+  @ApiPropertyOptional({ enum: VIDEO_SORT_FIELDS, default: 'createdAt' })
+  @IsIn(VIDEO_SORT_FIELDS, { message: 'sortBy must be one of createdAt, views, duration, title' })
+  sortBy: VideoSortField = 'createdAt';
+
+  @ApiPropertyOptional({ enum: SORT_ORDERS, default: 'desc' })
+  @IsIn(SORT_ORDERS, { message: 'sortOrder must be one of asc, desc' })
+  sortOrder: SortOrder = 'desc';
+
+  /** Only this owner's published videos. */
+  @ApiPropertyOptional({ pattern: '^[0-9a-fA-F]{24}$' })
+  @IsOptional()
+  @IsObjectId()
+  userId?: string;
+}

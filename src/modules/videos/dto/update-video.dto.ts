@@ -1,0 +1,13 @@
+import { DescriptionField, OptionalTitleField } from 'src/modules/videos/video-fields.decorator';
+
+/**
+ * V5. Not `PartialType(UploadVideoDto)`: PartialType's `IsOptional` also lets `null` through,
+ * which would store a null title; here an absent field is skipped and anything else is checked.
+ */
+export class UpdateVideoDto {
+  @OptionalTitleField()
+  title?: string;
+
+  @DescriptionField()
+  description?: string;
+}

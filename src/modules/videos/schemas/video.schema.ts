@@ -1,0 +1,64 @@
+import { Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
+import { type HydratedDocument, Types } from 'mongoose';
+
+/** A stored media asset: the delivery URL clients see and the storage key they never see. */
+@Schema({ _id: false })
+export class StoredAsset {
+  @Prop({ required: true })
+  url: string;
+
+  /** Cloudinary `public_id` or the local key; internal (contract §1.6). */
+  @Prop({ required: true })
+  key: string;
+}
+const StoredAssetSchema = SchemaFactory.createForClass(StoredAsset);
+
+@Schema({ timestamps: true, collection: 'videos' })
+export class Video {
+  @Prop({ type: Types.ObjectId, required: true })
+  owner: Types.ObjectId;
+
+  @Prop({ required: true, maxlength: 100 })
+  title: string;
+
+  @Prop({ default: '', maxlength: 500 })
+  description: string;
+
+  /** Seconds, possibly fractional. */
+  @Prop({ required: true, min: 0 })
+  duration: number;
+
+  /** Only ever changed by `$inc` (V4), so concurrent views never overwrite each other. */
+  @Prop({ default: 0, min: 0 })
+  views: number;
+
+  @Prop({ default: false })
+  isPublished: boolean;
+
+  /** Resource type `video`. */
+  @Prop({ type: StoredAssetSchema, required: true })
+  videoFile: StoredAsset;
+
+  /** Resource type `image`. */
+  @Prop({ type: StoredAssetSchema, required: true })
+  thumbnail: StoredAsset;
+
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export type VideoDocument = HydratedDocument<Video>;
+
+export const VideoSchema = SchemaFactory.createForClass(Video);
+// V1 default sort (createdAt desc; asc by reverse scan)
+VideoSchema.index({ isPublished: 1, createdAt: -1, _id: -1 });
+// V1 sortBy=views
+VideoSchema.index({ isPublished: 1, views: -1, _id: -1 });
+// V1 sortBy=duration
+VideoSchema.index({ isPublished: 1, duration: -1, _id: -1 });
+// V1 sortBy=title (binary order = code point order, no collation)
+VideoSchema.index({ isPublished: 1, title: 1, _id: 1 });
+// V1 with userId; profile videosCount, totalViews, totalLikes
+VideoSchema.index({ owner: 1, isPublished: 1, createdAt: -1, _id: -1 });
+// V3 (the caller's videos), dashboard totals
+VideoSchema.index({ owner: 1, createdAt: -1, _id: -1 });

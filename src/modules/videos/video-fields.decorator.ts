@@ -1,0 +1,72 @@
+import { applyDecorators } from '@nestjs/common';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsBoolean, IsNotEmpty, IsString, MaxLength, ValidateIf } from 'class-validator';
+import { Required } from 'src/common/validation/rules.util';
+import { ToStrictBoolean, Trim } from 'src/common/validation/transforms.util';
+
+/*
+ * The video field rules of contract §4, composed once so upload (multipart) and update (JSON)
+ * give the same messages. The Swagger CLI plugin cannot see through composed decorators, hence
+ * the explicit `ApiProperty` in each.
+ */
+
+const TITLE_REQUIRED = 'Title is required';
+const TITLE_TOO_LONG = 'Title must be at most 100 characters';
+const DESCRIPTION_TOO_LONG = 'Description must be at most 500 characters';
+
+/** Present only when given: absent passes, but `null` or a whitespace-only title does not. */
+const WhenGiven = (): PropertyDecorator =>
+  ValidateIf((_: object, value: unknown) => value !== undefined);
+
+/** V2: trimmed, 1–100 characters, required. */
+export function TitleField(): PropertyDecorator {
+  return applyDecorators(
+    ApiProperty({ minLength: 1, maxLength: 100, example: 'Salsa basics, part 1' }),
+    Trim(),
+    Required(TITLE_REQUIRED),
+    IsString({ message: 'title must be a string' }),
+    MaxLength(100, { message: TITLE_TOO_LONG }),
+  );
+}
+
+/** V5: the same rule, but the field may be left out. */
+export function OptionalTitleField(): PropertyDecorator {
+  return applyDecorators(
+    ApiPropertyOptional({ minLength: 1, maxLength: 100, example: 'Salsa basics, part 1' }),
+    Trim(),
+    WhenGiven(),
+    IsString({ message: 'title must be a string' }),
+    IsNotEmpty({ message: TITLE_REQUIRED }),
+    MaxLength(100, { message: TITLE_TOO_LONG }),
+  );
+}
+
+/** Trimmed, 0–500 characters, optional; `""` clears it. */
+export function DescriptionField(): PropertyDecorator {
+  return applyDecorators(
+    ApiPropertyOptional({ maxLength: 500, example: 'Footwork drills for beginners' }),
+    Trim(),
+    WhenGiven(),
+    IsString({ message: 'description must be a string' }),
+    MaxLength(500, { message: DESCRIPTION_TOO_LONG }),
+  );
+}
+
+/** A multipart text field: exactly `true` or `false`. */
+export function MultipartIsPublishedField(): PropertyDecorator {
+  return applyDecorators(
+    ApiPropertyOptional({ type: 'string', enum: ['true', 'false'], default: 'false' }),
+    ToStrictBoolean(),
+    WhenGiven(),
+    IsBoolean({ message: 'isPublished must be true or false' }),
+  );
+}
+
+/** A JSON boolean (no coercion, §1.2). */
+export function JsonIsPublishedField(): PropertyDecorator {
+  return applyDecorators(
+    ApiPropertyOptional({ type: 'boolean' }),
+    WhenGiven(),
+    IsBoolean({ message: 'isPublished must be a boolean' }),
+  );
+}

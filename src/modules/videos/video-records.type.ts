@@ -1,0 +1,36 @@
+import type { Types } from 'mongoose';
+import type { StoredAsset } from 'src/modules/videos/schemas/video.schema';
+
+/** A video as read from the database (lean). Storage keys are in it; mappers leave them out. */
+export interface VideoRecord {
+  _id: Types.ObjectId;
+  owner: Types.ObjectId;
+  title: string;
+  description: string;
+  duration: number;
+  views: number;
+  isPublished: boolean;
+  videoFile: StoredAsset;
+  thumbnail: StoredAsset;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export interface NewVideo {
+  owner: string;
+  title: string;
+  description: string;
+  duration: number;
+  isPublished: boolean;
+  videoFile: StoredAsset;
+  thumbnail: StoredAsset;
+}
+
+export type VideoSortField = 'createdAt' | 'views' | 'duration' | 'title';
+export type SortOrder = 'asc' | 'desc';
+
+/** V1: published videos, optionally of one owner and matching a literal text. */
+export interface PublishedVideoFilter {
+  ownerId?: string;
+  text?: string;
+}

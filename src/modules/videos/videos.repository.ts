@@ -1,0 +1,244 @@
+import { Injectable } from '@nestjs/common';
+import { InjectModel } from '@nestjs/mongoose';
+import { type QueryFilter, type Model, Types } from 'mongoose';
+import { containsLiteral } from 'src/common/database/literal-match.util';
+import { type StoredAsset, Video } from 'src/modules/videos/schemas/video.schema';
+import type {
+  NewVideo,
+  PublishedVideoFilter,
+  SortOrder,
+  VideoRecord,
+  VideoSortField,
+} from 'src/modules/videos/video-records.type';
+
+const RECORD_PROJECTION = { __v: 0 } as const;
+
+@Injectable()
+export class VideosRepository {
+  constructor(@InjectModel(Video.name) private readonly videos: Model<Video>) {}
+
+  async create(video: NewVideo): Promise<VideoRecord> {
+    const created = await this.videos.create({
+      ...video,
+      owner: new Types.ObjectId(video.owner),
+      views: 0,
+    });
+    return created.toObject<VideoRecord>();
+  }
+
+  /** V4–V8: the video if the caller may see it (published, or theirs); visibility is part of the query. */
+  findVisible(videoId: string, viewerId: string | null): Promise<VideoRecord | null> {
+    const visibility: QueryFilter<Video>[] = [{ isPublished: true }];
+    if (viewerId !== null) visibility.push({ owner: new Types.ObjectId(viewerId) });
+    return this.videos
+      .findOne({ _id: new Types.ObjectId(videoId), $or: visibility })
+      .select(RECORD_PROJECTION)
+      .lean<VideoRecord>()
+      .exec();
+  }
+
+  /** V1: one page of published videos, `_id` breaking ties in the sort's direction. */
+  findPublishedPage(
+    filter: PublishedVideoFilter,
+    sortBy: VideoSortField,
+    sortOrder: SortOrder,
+    skip: number,
+    limit: number,
+  ): Promise<VideoRecord[]> {
+    const direction = sortOrder === 'asc' ? 1 : -1;
+    return this.videos
+      .find(publishedFilter(filter))
+      .select(RECORD_PROJECTION)
+      .sort({ [sortBy]: direction, _id: direction })
+      .skip(skip)
+      .limit(limit)
+      .lean<VideoRecord[]>()
+      .exec();
+  }
+
+  countPublished(filter: PublishedVideoFilter): Promise<number> {
+    return this.videos.countDocuments(publishedFilter(filter)).exec();
+  }
+
+  /** V3: the owner's videos, published or not, newest first. */
+  findOwnedPage(ownerId: string, skip: number, limit: number): Promise<VideoRecord[]> {
+    return this.videos
+      .find({ owner: new Types.ObjectId(ownerId) })
+      .select(RECORD_PROJECTION)
+      .sort({ createdAt: -1, _id: -1 })
+      .skip(skip)
+      .limit(limit)
+      .lean<VideoRecord[]>()
+      .exec();
+  }
+
+  countOwned(ownerId: string): Promise<number> {
+    return this.videos.countDocuments({ owner: new Types.ObjectId(ownerId) }).exec();
+  }
+
+  /** U7: which of these videos still exist and are published (the caller passes at most a history's worth). */
+  findPublishedByIds(videoIds: string[]): Promise<VideoRecord[]> {
+    return this.videos
+      .find({ _id: { $in: videoIds.map((id) => new Types.ObjectId(id)) }, isPublished: true })
+      .select(RECORD_PROJECTION)
+      .limit(videoIds.length)
+      .lean<VideoRecord[]>()
+      .exec();
+  }
+
+  /** V4: one counted view; the new count, or null when the video is gone. */
+  async incrementViews(videoId: string): Promise<number | null> {
+    const updated = await this.videos
+      .findOneAndUpdate(
+        { _id: new Types.ObjectId(videoId) },
+        { $inc: { views: 1 } },
+        // A view is not an edit of the video: updatedAt stays.
+        { returnDocument: 'after', projection: { views: 1 }, timestamps: false },
+      )
+      .lean<Pick<VideoRecord, '_id' | 'views'>>()
+      .exec();
+    return updated?.views ?? null;
+  }
+
+  /** V5: the updated video, or null when it is gone or no longer the owner's. */
+  updateOwned(
+    videoId: string,
+    ownerId: string,
+    changes: Partial<Pick<Video, 'title' | 'description'>>,
+  ): Promise<VideoRecord | null> {
+    return this.videos
+      .findOneAndUpdate(
+        { _id: new Types.ObjectId(videoId), owner: new Types.ObjectId(ownerId) },
+        { $set: changes },
+        { returnDocument: 'after', projection: RECORD_PROJECTION },
+      )
+      .lean<VideoRecord>()
+      .exec();
+  }
+
+  /**
+   * V7: points the video at a new thumbnail and returns the document as it was before, in one
+   * atomic step, so two concurrent replacements each learn (and delete) exactly the asset they
+   * displaced. `updatedAt` is set explicitly so the caller knows the stored value.
+   */
+  swapThumbnail(
+    videoId: string,
+    ownerId: string,
+    thumbnail: StoredAsset,
+    now: Date,
+  ): Promise<VideoRecord | null> {
+    return this.videos
+      .findOneAndUpdate(
+        { _id: new Types.ObjectId(videoId), owner: new Types.ObjectId(ownerId) },
+        { $set: { thumbnail, updatedAt: now } },
+        { returnDocument: 'before', projection: RECORD_PROJECTION, timestamps: false },
+      )
+      .lean<VideoRecord>()
+      .exec();
+  }
+
+  /** V8 toggle: the current flag of the owner's video, or null when it is gone. */
+  async findPublishState(videoId: string, ownerId: string): Promise<boolean | null> {
+    const found = await this.videos
+      .findOne({ _id: new Types.ObjectId(videoId), owner: new Types.ObjectId(ownerId) })
+      .select({ isPublished: 1 })
+      .lean<Pick<VideoRecord, '_id' | 'isPublished'>>()
+      .exec();
+    return found ? found.isPublished : null;
+  }
+
+  /**
+   * V8 toggle, one compare-and-set: flips the flag only if it still has the value the caller
+   * saw. False when another request changed it first (or the video is gone).
+   */
+  async compareAndSetPublished(
+    videoId: string,
+    ownerId: string,
+    expected: boolean,
+  ): Promise<boolean> {
+    const result = await this.videos
+      .updateOne(
+        {
+          _id: new Types.ObjectId(videoId),
+          owner: new Types.ObjectId(ownerId),
+          isPublished: expected,
+        },
+        { $set: { isPublished: !expected } },
+      )
+      .exec();
+    return result.matchedCount === 1;
+  }
+
+  /** V8 with a body: sets the flag (idempotent). False when the video is gone. */
+  async setPublished(videoId: string, ownerId: string, value: boolean): Promise<boolean> {
+    const result = await this.videos
+      .updateOne(
+        { _id: new Types.ObjectId(videoId), owner: new Types.ObjectId(ownerId) },
+        { $set: { isPublished: value } },
+      )
+      .exec();
+    return result.matchedCount === 1;
+  }
+
+  /** V6 step 3. False when it was already gone (a concurrent delete won). */
+  async deleteOwned(videoId: string, ownerId: string): Promise<boolean> {
+    const result = await this.videos
+      .deleteOne({ _id: new Types.ObjectId(videoId), owner: new Types.ObjectId(ownerId) })
+      .exec();
+    return result.deletedCount === 1;
+  }
+
+  /** PL5: the videos among `ids` that `viewerId` may see (published, or theirs). */
+  findVisibleByIds(ids: string[], viewerId: string | null): Promise<VideoRecord[]> {
+    return this.videos
+      .find(this.visibleAmong(ids, viewerId))
+      .select(RECORD_PROJECTION)
+      .limit(ids.length)
+      .lean<VideoRecord[]>()
+      .exec();
+  }
+
+  /** Playlist cards: only the thumbnail URL of each video among `ids` that `viewerId` may see. */
+  findVisibleThumbnails(
+    ids: string[],
+    viewerId: string | null,
+  ): Promise<{ _id: Types.ObjectId; thumbnail: { url: string } }[]> {
+    return this.videos
+      .find(this.visibleAmong(ids, viewerId))
+      .select({ 'thumbnail.url': 1 })
+      .limit(ids.length)
+      .lean<{ _id: Types.ObjectId; thumbnail: { url: string } }[]>()
+      .exec();
+  }
+
+  /** U9 (published only) and D1 (all): ids and views of the owner's videos, served by the owner indexes. */
+  findOwnerViewCounts(
+    ownerId: string,
+    publishedOnly: boolean,
+  ): Promise<Pick<VideoRecord, '_id' | 'views'>[]> {
+    const filter: QueryFilter<Video> = { owner: new Types.ObjectId(ownerId) };
+    if (publishedOnly) filter.isPublished = true;
+    return this.videos
+      .find(filter)
+      .select({ views: 1 })
+      .lean<Pick<VideoRecord, '_id' | 'views'>[]>()
+      .exec();
+  }
+
+  /** Ids among `ids` (distinct ObjectIds) that `viewerId` may see: published, or theirs. */
+  private visibleAmong(ids: string[], viewerId: string | null): QueryFilter<Video> {
+    const visibility: QueryFilter<Video>[] = [{ isPublished: true }];
+    if (viewerId !== null) visibility.push({ owner: new Types.ObjectId(viewerId) });
+    return { _id: { $in: ids.map((id) => new Types.ObjectId(id)) }, $or: visibility };
+  }
+}
+
+function publishedFilter(filter: PublishedVideoFilter): QueryFilter<Video> {
+  const query: QueryFilter<Video> = { isPublished: true };
+  if (filter.ownerId !== undefined) query.owner = new Types.ObjectId(filter.ownerId);
+  if (filter.text !== undefined && filter.text !== '') {
+    const pattern = containsLiteral(filter.text);
+    query.$or = [{ title: pattern }, { description: pattern }];
+  }
+  return query;
+}

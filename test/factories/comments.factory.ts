@@ -1,0 +1,84 @@
+import { getModelToken } from '@nestjs/mongoose';
+import { type Model, Types } from 'mongoose';
+import request from 'supertest';
+import { Comment } from 'src/modules/comments/schemas/comment.schema';
+import type { TestUser } from 'test/factories/users.factory';
+import type { TestApp } from 'test/utils/test-app';
+
+/** A Comment as C2/C4 return it. */
+export interface CreatedComment {
+  _id: string;
+  content: string;
+  video?: string;
+  communityPost?: string;
+  owner: { _id: string; username: string; name: string; profileImage: string };
+  likesCount: number;
+  isLiked: boolean;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export type CommentParentRef = { video: string } | { communityPost: string };
+
+function commentModel(t: TestApp): Model<Comment> {
+  return t.app.get<Model<Comment>>(getModelToken(Comment.name));
+}
+
+/** A comment created through the real endpoint (C2 for a video, C4 for a post). */
+export async function addComment(
+  t: TestApp,
+  author: TestUser,
+  parent: CommentParentRef,
+  content = 'Great moves!',
+): Promise<CreatedComment> {
+  const path =
+    'video' in parent
+      ? `/api/v1/comment/video-comments/${parent.video}`
+      : `/api/v1/comment/post-comments/${parent.communityPost}`;
+  const res = await request(t.app.getHttpServer())
+    .post(path)
+    .set('Authorization', author.authHeader)
+    .send({ content });
+  if (res.status !== 201)
+    throw new Error(`comment failed: ${res.status} ${JSON.stringify(res.body)}`);
+  return (res.body as { data: CreatedComment }).data;
+}
+
+/** A comment written straight to the collection at a chosen time (I-15), or under a parent that is gone. */
+export async function insertComment(
+  t: TestApp,
+  ownerId: string,
+  parent: CommentParentRef,
+  overrides: { content?: string; createdAt?: Date } = {},
+): Promise<string> {
+  const createdAt = overrides.createdAt ?? new Date();
+  const parentKey =
+    'video' in parent
+      ? { video: new Types.ObjectId(parent.video) }
+      : { communityPost: new Types.ObjectId(parent.communityPost) };
+  // Straight to the driver: Mongoose timestamps would overwrite the chosen createdAt.
+  const created = await commentModel(t).collection.insertOne({
+    ...parentKey,
+    owner: new Types.ObjectId(ownerId),
+    content: overrides.content ?? 'Stored comment',
+    createdAt,
+    updatedAt: createdAt,
+  });
+  return created.insertedId.toHexString();
+}
+
+/** The stored truth: comments under a parent. */
+export function countComments(t: TestApp, parent: CommentParentRef): Promise<number> {
+  const filter =
+    'video' in parent
+      ? { video: new Types.ObjectId(parent.video) }
+      : { communityPost: new Types.ObjectId(parent.communityPost) };
+  return commentModel(t).collection.countDocuments(filter);
+}
+
+/** The stored truth: does this comment document still exist? */
+export async function commentExists(t: TestApp, commentId: string): Promise<boolean> {
+  return (
+    (await commentModel(t).collection.countDocuments({ _id: new Types.ObjectId(commentId) })) === 1
+  );
+}

@@ -1,0 +1,57 @@
+import { getModelToken } from '@nestjs/mongoose';
+import { type Model, Types } from 'mongoose';
+import request from 'supertest';
+import { CommunityPost } from 'src/modules/community-posts/schemas/community-post.schema';
+import type { TestUser } from 'test/factories/users.factory';
+import type { TestApp } from 'test/utils/test-app';
+
+/** A Post as P1 returns it. */
+export interface CreatedPost {
+  _id: string;
+  content: string;
+  owner: { _id: string; username: string; name: string; profileImage: string };
+  likesCount: number;
+  isLiked: boolean;
+  createdAt: string;
+  updatedAt: string;
+}
+
+function postModel(t: TestApp): Model<CommunityPost> {
+  return t.app.get<Model<CommunityPost>>(getModelToken(CommunityPost.name));
+}
+
+/** A post created through the real endpoint (P1). */
+export async function createPost(
+  t: TestApp,
+  owner: TestUser,
+  content = 'Rehearsal tonight at 8',
+): Promise<CreatedPost> {
+  const res = await request(t.app.getHttpServer())
+    .post('/api/v1/communitypost')
+    .set('Authorization', owner.authHeader)
+    .send({ content });
+  if (res.status !== 201) throw new Error(`post failed: ${res.status} ${JSON.stringify(res.body)}`);
+  return (res.body as { data: CreatedPost }).data;
+}
+
+/** A post written straight to the collection at a chosen time (I-15: many posts sharing one `createdAt`). */
+export async function insertPost(
+  t: TestApp,
+  ownerId: string,
+  overrides: { content?: string; createdAt?: Date } = {},
+): Promise<string> {
+  const createdAt = overrides.createdAt ?? new Date();
+  // Straight to the driver: Mongoose timestamps would overwrite the chosen createdAt.
+  const created = await postModel(t).collection.insertOne({
+    owner: new Types.ObjectId(ownerId),
+    content: overrides.content ?? 'Stored post',
+    createdAt,
+    updatedAt: createdAt,
+  });
+  return created.insertedId.toHexString();
+}
+
+/** The stored truth: does this post document still exist? */
+export async function postExists(t: TestApp, postId: string): Promise<boolean> {
+  return (await postModel(t).collection.countDocuments({ _id: new Types.ObjectId(postId) })) === 1;
+}
