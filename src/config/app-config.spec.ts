@@ -83,6 +83,8 @@ describe('loadAppConfig', () => {
     expect(() => loadAppConfig({ PORT: 'eighty' })).toThrow(/PORT must be an integer/);
     expect(() => loadAppConfig({ MONGODB_URI: 'postgres://x' })).toThrow(/MONGODB_URI/);
     expect(() => loadAppConfig({ CORS_ORIGIN: 'not a url' })).toThrow(/CORS_ORIGIN/);
-    expect(() => loadAppConfig({ MEDIA_STORAGE: 's3' })).toThrow(/MEDIA_STORAGE must be one of local, cloudinary/);
+    expect(() => loadAppConfig({ MEDIA_STORAGE: 's3' })).toThrow(
+      /MEDIA_STORAGE must be one of local, cloudinary/,
+    );
   });
 });

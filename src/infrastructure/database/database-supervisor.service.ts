@@ -1,4 +1,9 @@
-import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import {
+  Injectable,
+  Logger,
+  type OnApplicationBootstrap,
+  type OnApplicationShutdown,
+} from '@nestjs/common';
 import { InjectConnection } from '@nestjs/mongoose';
 import { type Connection, ConnectionStates } from 'mongoose';
 import { DatabaseEngine } from 'src/infrastructure/database/database-engine.service';
@@ -34,7 +39,8 @@ export class DatabaseSupervisor implements OnApplicationBootstrap, OnApplication
   onApplicationBootstrap(): void {
     this.connection.on('connected', () => void this.ensureIndexes());
     this.connection.on('disconnected', () => {
-      if (!this.stopped) this.logger.warn('Database connection lost; the driver keeps reconnecting');
+      if (!this.stopped)
+        this.logger.warn('Database connection lost; the driver keeps reconnecting');
     });
     this.connection.on('reconnected', () => this.logger.log('Database connection restored'));
     if (this.connection.readyState === ConnectionStates.connected) {
@@ -66,7 +72,9 @@ export class DatabaseSupervisor implements OnApplicationBootstrap, OnApplication
 
   private async ensureIndexes(): Promise<void> {
     try {
-      await Promise.all(Object.values(this.connection.models).map((model) => model.createIndexes()));
+      await Promise.all(
+        Object.values(this.connection.models).map((model) => model.createIndexes()),
+      );
       this.markReady();
     } catch (error) {
       this.logger.error(`Could not ensure indexes: ${describe(error)}`);

@@ -5,20 +5,28 @@ describe('log redaction', () => {
     const sut = redact({
       user: 'ana',
       password: 'hunter22',
-      nested: { refreshToken: 'abc.def', headers: { authorization: 'Bearer x', cookie: 'accessToken=y' } },
+      nested: {
+        refreshToken: 'abc.def',
+        headers: { authorization: 'Bearer x', cookie: 'accessToken=y' },
+      },
       list: [{ code: '123456' }, { newPassword: 'p' }],
     });
     expect(sut).toEqual({
       user: 'ana',
       password: '[REDACTED]',
-      nested: { refreshToken: '[REDACTED]', headers: { authorization: '[REDACTED]', cookie: '[REDACTED]' } },
+      nested: {
+        refreshToken: '[REDACTED]',
+        headers: { authorization: '[REDACTED]', cookie: '[REDACTED]' },
+      },
       list: [{ code: '[REDACTED]' }, { newPassword: '[REDACTED]' }],
     });
   });
 
   it('scrubs tokens written inside free text', () => {
     const jwt = 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.abcDEF123_-';
-    const text = redactText(`failed with Bearer ${jwt} and refreshToken=0123456789abcdef01234567.secret; ok`);
+    const text = redactText(
+      `failed with Bearer ${jwt} and refreshToken=0123456789abcdef01234567.secret; ok`,
+    );
     expect(text).not.toContain(jwt);
     expect(text).not.toContain('secret;');
     expect(text).toContain('Bearer [REDACTED]');

@@ -1,4 +1,5 @@
-const SENSITIVE_KEY = /pass(word)?|secret|token|authorization|cookie|^code$|codeHash|otp|api[-_]?key/i;
+const SENSITIVE_KEY =
+  /pass(word)?|secret|token|authorization|cookie|^code$|codeHash|otp|api[-_]?key/i;
 const REDACTED = '[REDACTED]';
 
 /** Inline secrets that can appear inside free text: bearer tokens, JWTs, cookie pairs. */
@@ -9,7 +10,10 @@ const INLINE_PATTERNS: [RegExp, string][] = [
 ];
 
 export function redactText(text: string): string {
-  return INLINE_PATTERNS.reduce((result, [pattern, replacement]) => result.replace(pattern, replacement), text);
+  return INLINE_PATTERNS.reduce(
+    (result, [pattern, replacement]) => result.replace(pattern, replacement),
+    text,
+  );
 }
 
 /** The value to log under `key`: redacted whole when the key names a secret. */
