@@ -54,25 +54,6 @@ export class LikesRepository {
     return this.likes.aggregate<LikeFiguresRecord>(pipeline).exec();
   }
 
-  /** VideoLikesPort.likedBy: which of these targets the user likes (the unique index serves it). */
-  async likedTargets(
-    targetType: LikeTargetType,
-    targetIds: string[],
-    userId: string,
-  ): Promise<Types.ObjectId[]> {
-    const found = await this.likes
-      .find({
-        targetType,
-        target: { $in: toObjectIds(targetIds) },
-        likedBy: new Types.ObjectId(userId),
-      })
-      .select({ target: 1, _id: 0 })
-      .limit(targetIds.length)
-      .lean<Pick<Like, 'target'>[]>()
-      .exec();
-    return found.map((like) => like.target);
-  }
-
   /**
    * L4: the user's likes of one target type, newest first (`_id` breaking ties), at most
    * `limit` of them: only target and time are read.

@@ -164,9 +164,8 @@ export class VideosService {
     }
 
     const isOwner = viewerId === ownerId;
-    const [likesCount, likedIds, followersCount, isFollowed] = await Promise.all([
-      this.likeCounts([id]).then((counts) => counts.get(id) ?? 0),
-      this.likedBy(viewerId, [id]),
+    const [likes, followersCount, isFollowed] = await Promise.all([
+      this.likeFigures([id], viewerId),
       this.follows ? this.follows.followersCount(ownerId) : Promise.resolve(0),
       this.follows && viewerId !== null && !isOwner
         ? this.follows.isFollowing(viewerId, ownerId)
@@ -174,7 +173,7 @@ export class VideosService {
     ]);
     return toVideoDetail(
       { ...video, views },
-      { owner: { ...owner, followersCount, isFollowed }, likesCount, isLiked: likedIds.has(id) },
+      { owner: { ...owner, followersCount, isFollowed }, ...figuresOf(likes, id) },
     );
   }
 
@@ -386,17 +385,16 @@ export class VideosService {
     return (await this.toCards([record], viewerId))[0] ?? throwNotFound();
   }
 
-  /** Cards for a page: owners in one query, like counts and the caller's likes in one grouped query each. */
+  /** Cards for a page: owners in one query, like counts and the caller's likes in one grouped query. */
   private async toCards(
     records: VideoRecord[],
     viewerId: string | null,
   ): Promise<VideoCardResponse[]> {
     if (records.length === 0) return [];
     const ids = records.map((record) => record._id.toHexString());
-    const [owners, counts, liked] = await Promise.all([
+    const [owners, likes] = await Promise.all([
       this.users.findOwnerLites(records.map((record) => record.owner.toHexString())),
-      this.likeCounts(ids),
-      this.likedBy(viewerId, ids),
+      this.likeFigures(ids, viewerId),
     ]);
     return records.flatMap((record) => {
       const id = record._id.toHexString();
@@ -407,21 +405,14 @@ export class VideosService {
         this.logger.warn(`Video ${id} has no visible owner; left out of the list`);
         return [];
       }
-      return [
-        toVideoCard(record, { owner, likesCount: counts.get(id) ?? 0, isLiked: liked.has(id) }),
-      ];
+      return [toVideoCard(record, { owner, ...figuresOf(likes, id) })];
     });
   }
 
-  private likeCounts(videoIds: string[]): Promise<Map<string, number>> {
-    return this.likes ? this.likes.countsFor(videoIds) : Promise.resolve(new Map<string, number>());
-  }
-
-  private likedBy(viewerId: string | null, videoIds: string[]): Promise<Set<string>> {
-    // Caller-dependent flags are false for anonymous callers (§1.7).
-    return this.likes && viewerId !== null
-      ? this.likes.likedBy(viewerId, videoIds)
-      : Promise.resolve(new Set<string>());
+  private likeFigures(videoIds: string[], viewerId: string | null): Promise<LikeFiguresById> {
+    return this.likes && videoIds.length > 0
+      ? this.likes.figuresFor(videoIds, viewerId)
+      : Promise.resolve<LikeFiguresById>(new Map());
   }
 
   /** PL8: whether the video exists and `viewerId` may see it (published, or theirs). */
@@ -459,21 +450,18 @@ export class VideosService {
     const byId = new Map(records.map((record) => [record._id.toHexString(), record]));
     const inOrder = orderedIds.flatMap((id) => byId.get(id) ?? []);
     const ids = inOrder.map((record) => record._id.toHexString());
-    const [owners, counts, liked] = await Promise.all([
+    const [owners, likes] = await Promise.all([
       this.users.findOwnerLites([
         playlistOwnerId,
         ...inOrder.map((record) => record.owner.toHexString()),
       ]),
-      ids.length === 0 ? Promise.resolve(new Map<string, number>()) : this.likeCounts(ids),
-      ids.length === 0 ? Promise.resolve(new Set<string>()) : this.likedBy(viewerId, ids),
+      this.likeFigures(ids, viewerId),
     ]);
     const cards = inOrder.flatMap((record) => {
       const id = record._id.toHexString();
       const owner = owners.get(record.owner.toHexString());
       // As in toCards: a video without a visible owner stays hidden.
-      return owner
-        ? [toVideoCard(record, { owner, likesCount: counts.get(id) ?? 0, isLiked: liked.has(id) })]
-        : [];
+      return owner ? [toVideoCard(record, { owner, ...figuresOf(likes, id) })] : [];
     });
     return { cards, playlistOwner: owners.get(playlistOwnerId.toLowerCase()) ?? null };
   }
@@ -528,4 +516,11 @@ export class VideosService {
 
 function throwNotFound(): never {
   throw VideosErrors.notFound();
+}
+
+type LikeFiguresById = Map<string, { likesCount: number; isLiked: boolean }>;
+
+/** A video's like figures; absent ids have no likes (and anonymous viewers like nothing). */
+function figuresOf(likes: LikeFiguresById, id: string): { likesCount: number; isLiked: boolean } {
+  return likes.get(id) ?? { likesCount: 0, isLiked: false };
 }

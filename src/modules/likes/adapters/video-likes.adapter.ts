@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { type LikeFigures, toFiguresByTarget } from 'src/modules/likes/likes.mapper';
 import { LikesRepository } from 'src/modules/likes/likes.repository';
 import { VideoLikesPort } from 'src/modules/videos/ports/video-likes.port';
 
@@ -13,9 +14,8 @@ export class VideoLikesAdapter implements VideoLikesPort {
     return new Map(rows.map((row) => [row._id.toHexString(), row.count]));
   }
 
-  async likedBy(userId: string, videoIds: string[]): Promise<Set<string>> {
-    if (videoIds.length === 0) return new Set();
-    const liked = await this.likes.likedTargets('video', videoIds, userId);
-    return new Set(liked.map((id) => id.toHexString()));
+  async figuresFor(videoIds: string[], viewerId: string | null): Promise<Map<string, LikeFigures>> {
+    if (videoIds.length === 0) return new Map();
+    return toFiguresByTarget(await this.likes.figuresFor('video', videoIds, viewerId));
   }
 }

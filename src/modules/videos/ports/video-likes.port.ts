@@ -4,12 +4,18 @@
  * `{ provide: VideoLikesPort, useExisting: … }` in a `@Global()` module, and VideosService
  * receives it with `@Optional()`.
  *
- * Both methods answer a whole page in one grouped query each (contract §1.12: never one query
- * per item).
+ * Each method answers a whole page in one grouped query (contract §1.12: never one query per
+ * item).
  */
 export abstract class VideoLikesPort {
   /** Number of likes per video id; ids without likes may be absent (read as 0). */
   abstract countsFor(videoIds: string[]): Promise<Map<string, number>>;
-  /** The ids, among `videoIds`, that `userId` likes. */
-  abstract likedBy(userId: string, videoIds: string[]): Promise<Set<string>>;
+  /**
+   * `likesCount` and whether `viewerId` likes each video, together (cards need both). Ids without
+   * likes may be absent (read as 0 / false); `isLiked` is false for anonymous viewers.
+   */
+  abstract figuresFor(
+    videoIds: string[],
+    viewerId: string | null,
+  ): Promise<Map<string, { likesCount: number; isLiked: boolean }>>;
 }
