@@ -90,18 +90,13 @@ const VIDEO_OWNER_ONLY = forbidden('You can only update your own videos');
 const toggleBack =
   (message: string) =>
   async ({ path, caller }: UndoContext): Promise<void> => {
-    const res = await api(t)
-      .post(`${API}${path}`)
-      .set('Authorization', caller.authHeader)
-      .send({});
+    const res = await api(t).post(`${API}${path}`).set('Authorization', caller.authHeader).send({});
     expect({ status: res.status, message: res.body?.message }).toEqual({ status: 200, message });
   };
 
 const deleteCreatedComment = async ({ caller, data }: UndoContext): Promise<void> => {
   const id = (data as { _id: string })._id;
-  const res = await api(t)
-    .delete(`${API}/comment/${id}`)
-    .set('Authorization', caller.authHeader);
+  const res = await api(t).delete(`${API}/comment/${id}`).set('Authorization', caller.authHeader);
   expect({ status: res.status, message: res.body?.message }).toEqual({
     status: 200,
     message: 'Comment deleted successfully',
@@ -458,7 +453,10 @@ describe('Object-level authorization sweep (§1.11, I-4)', () => {
           const res = await send(route.method, path, caller, spec.body);
           calls += 1;
           const actual = { status: res.status, message: res.body?.message as unknown };
-          if (actual.status !== scenario.expect.status || actual.message !== scenario.expect.message) {
+          if (
+            actual.status !== scenario.expect.status ||
+            actual.message !== scenario.expect.message
+          ) {
             failures.push(
               `${key} as ${who}, ${scenario.label}: expected ${scenario.expect.status} "${scenario.expect.message}", got ${actual.status} "${String(actual.message)}"`,
             );
@@ -483,5 +481,5 @@ describe('Object-level authorization sweep (§1.11, I-4)', () => {
 
     console.log(`object-authorization sweep: ${routes.length} routes swept, ${calls} calls made`);
     expect(failures).toEqual([]);
-  });
+  }, 120_000);
 });

@@ -47,6 +47,24 @@ function errorResponse(lines: string[]): ResponseObject {
   };
 }
 
+const OBJECT_ID_PATTERN = '^[0-9a-fA-F]{24}$';
+
+/** Every `:…Id` path parameter (and V1's `userId` query) is an ObjectId, as ObjectIdParamsInterceptor enforces. */
+function documentObjectIds(operation: OperationObject): void {
+  for (const parameter of (operation.parameters ?? []) as ParameterObject[]) {
+    const isId =
+      parameter.in === 'path'
+        ? parameter.name.endsWith('Id')
+        : parameter.in === 'query' && parameter.name === 'userId';
+    if (isId)
+      parameter.schema = {
+        type: 'string',
+        pattern: OBJECT_ID_PATTERN,
+        example: '65f1a2b3c4d5e6f708192a3b',
+      };
+  }
+}
+
 function takesInput(operation: OperationObject): boolean {
   const parameters = (operation.parameters ?? []) as ParameterObject[];
   return parameters.length > 0 || operation.requestBody !== undefined;
@@ -67,6 +85,7 @@ export function completeOperations(document: OpenAPIObject): void {
       delete operation[AUTH_MODE_EXTENSION];
       delete operation[ROUTE_ERRORS_EXTENSION];
       operation.security = SECURITY[mode];
+      documentObjectIds(operation);
 
       const lines = new Map<number, string[]>();
       const add = (status: number, entries: string[]): void => {
