@@ -76,3 +76,34 @@ describe('OpenAPI documents (§12)', () => {
     }
   });
 });
+
+describe('OpenAPI shapes of the real routes', () => {
+  let t: TestApp;
+
+  beforeAll(async () => {
+    t = await createTestApp();
+  });
+  afterAll(async () => {
+    await t.close();
+  });
+
+  it('documents every operation of the contract with a success envelope and the shared shapes by reference', async () => {
+    const doc = (await request(t.app.getHttpServer()).get('/api/v1/docs-json')).body;
+    const operations = Object.values(
+      doc.paths as Record<string, Record<string, { responses: Record<string, unknown> }>>,
+    ).flatMap((item) => Object.values(item));
+    // Contract §16: 56 operations under /api/v1.
+    expect(operations).toHaveLength(56);
+    for (const operation of operations) {
+      const success = Object.keys(operation.responses).filter((status) => status.startsWith('2'));
+      expect(success.length).toBeGreaterThan(0);
+    }
+    const schemas = doc.components.schemas;
+    expect(schemas.VideoCardResponse.properties.owner).toEqual({
+      $ref: '#/components/schemas/OwnerLiteResponse',
+    });
+    expect(schemas.VideoDetailResponse.properties.owner).toEqual({
+      $ref: '#/components/schemas/VideoOwnerResponse',
+    });
+  });
+});

@@ -39,6 +39,8 @@ export abstract class VideoFieldsResponse {
 
 /** VideoCard (§1.12): every video list, upload and update response. */
 export class VideoCardResponse extends VideoFieldsResponse {
+  // Explicit: the CLI plugin documents this inherited-shape property as a bare object otherwise.
+  @ApiProperty({ type: () => OwnerLiteResponse })
   owner: OwnerLiteResponse;
 }
 
@@ -53,6 +55,7 @@ export class VideoOwnerResponse extends OwnerLiteResponse {
 
 /** VideoDetail (V4): a VideoCard whose owner carries the follow figures. */
 export class VideoDetailResponse extends VideoFieldsResponse {
+  @ApiProperty({ type: () => VideoOwnerResponse })
   owner: VideoOwnerResponse;
 }
 
