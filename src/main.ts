@@ -1,5 +1,6 @@
 import 'reflect-metadata';
 import { existsSync } from 'node:fs';
+import type { Server } from 'node:http';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { AppModule } from 'src/app.module';
@@ -16,9 +17,12 @@ async function bootstrap(): Promise<void> {
   configureApp(app);
   const config = app.get<AppConfig>(APP_CONFIG);
   await app.listen(config.port);
-  const server = app.getHttpServer();
+  const server: Server = app.getHttpServer();
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     process.once(signal, () => {
+      // Keep-alive connections whose last request just finished would otherwise hold the
+      // server open for the whole keep-alive timeout.
+      setInterval(() => server.closeIdleConnections(), 200).unref();
       // Requests still running after the drain limit are cut so the process can exit.
       setTimeout(() => server.closeAllConnections(), DRAIN_LIMIT_MS).unref();
     });
