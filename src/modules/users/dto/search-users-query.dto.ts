@@ -1,12 +1,8 @@
-import { IsOptional, IsString, MaxLength } from 'class-validator';
 import { PlainListQueryDto } from 'src/common/dto/pagination-query.dto';
-import { Trim } from 'src/common/validation/transforms.util';
+import { SearchText } from 'src/common/validation/search-text.decorator';
 
 /** U1: `query` (empty lists nobody), `page`, `limit` (default 20, max 100). */
 export class SearchUsersQueryDto extends PlainListQueryDto {
-  @IsOptional()
-  @Trim()
-  @IsString({ message: 'query must be a string' })
-  @MaxLength(100, { message: 'query must be at most 100 characters' })
+  @SearchText('Literal, case-insensitive substring of the username or name')
   query?: string;
 }

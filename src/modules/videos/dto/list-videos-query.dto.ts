@@ -1,8 +1,8 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsOptional, IsString, MaxLength } from 'class-validator';
+import { IsIn, IsOptional } from 'class-validator';
+import { SearchText } from 'src/common/validation/search-text.decorator';
 import { PaginationQueryDto } from 'src/common/dto/pagination-query.dto';
 import { IsObjectId } from 'src/common/validation/rules.util';
-import { Trim } from 'src/common/validation/transforms.util';
 import type { SortOrder, VideoSortField } from 'src/modules/videos/video-records.type';
 
 export const VIDEO_SORT_FIELDS: readonly VideoSortField[] = [
@@ -15,12 +15,9 @@ export const SORT_ORDERS: readonly SortOrder[] = ['asc', 'desc'];
 
 /** V1. Defaults live here, so an omitted `sortBy` really is newest first. */
 export class ListVideosQueryDto extends PaginationQueryDto {
-  /** Literal, case-insensitive substring of the title or description; empty means no text filter. */
-  @ApiPropertyOptional({ maxLength: 100 })
-  @Trim()
-  @IsOptional()
-  @IsString({ message: 'query must be a string' })
-  @MaxLength(100, { message: 'query must be at most 100 characters' })
+  @SearchText(
+    'Literal, case-insensitive substring of the title or description; empty means no text filter',
+  )
   query?: string;
 
   @ApiPropertyOptional({ enum: VIDEO_SORT_FIELDS, default: 'createdAt' })
