@@ -28,9 +28,8 @@ module.exports = {
     {
       ...shared,
       displayName: 'e2e',
-      // End-to-end tests stream real bodies through real servers on a 2-core machine; 5 s is too
-      // tight under CI load (timing is never asserted this way; benchmarks measure speed).
-      testTimeout: 30_000,
+      // `testTimeout` is not a per-project option; the e2e project sets its timeout here.
+      setupFilesAfterEnv: ['<rootDir>/test/setup/e2e-timeout.ts'],
       testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'],
       globalSetup: '<rootDir>/test/setup/global-setup.ts',
       globalTeardown: '<rootDir>/test/setup/global-teardown.ts',
