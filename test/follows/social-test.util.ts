@@ -1,50 +1,15 @@
-import type { Response } from 'supertest';
-import request from 'supertest';
-import type { TestApp } from 'test/utils/test-app';
-
-/** Shared by the follows, playlists and dashboard e2e tests. */
+/** Shared by the follows, playlists and dashboard e2e tests; contract basics live in test/utils/contract. */
+export {
+  api,
+  expectError,
+  expectSuccess,
+  ISO_DATE,
+  MISSING_ID,
+  OBJECT_ID,
+  PAGINATION_KEYS,
+} from 'test/utils/contract';
 
 export const API = '/api/v1';
-export const OBJECT_ID = /^[0-9a-f]{24}$/;
-export const ISO_DATE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 
 /** Buckets high enough that a test file never trips them. */
 export const RELAXED_LIMITS: Record<string, string> = { RATE_LIMIT_GLOBAL: '1000000' };
-
-export const PAGINATION_KEYS = [
-  'docs',
-  'totalDocs',
-  'limit',
-  'page',
-  'totalPages',
-  'pagingCounter',
-  'hasPrevPage',
-  'hasNextPage',
-  'prevPage',
-  'nextPage',
-];
-
-export function api(t: TestApp): ReturnType<typeof request> {
-  return request(t.app.getHttpServer());
-}
-
-/** The error body of contract §1.4 with the exact status, code and message. */
-export function expectError(res: Response, status: number, code: string, message: string): void {
-  expect({ status: res.status, code: res.body?.code, message: res.body?.message }).toEqual({
-    status,
-    code,
-    message,
-  });
-  expect(res.body).toMatchObject({ statusCode: status, success: false });
-  expect(res.body.requestId).toBe(res.headers['x-request-id']);
-}
-
-/** The success envelope of contract §1.3 with the exact status and message. */
-export function expectSuccess(res: Response, status: number, message: string): void {
-  expect({ status: res.status, message: res.body?.message }).toEqual({ status, message });
-  expect(res.body).toMatchObject({ statusCode: status, success: true });
-  expect(Object.keys(res.body).sort()).toEqual(['data', 'message', 'statusCode', 'success']);
-}
-
-/** A valid id that names nothing. */
-export const MISSING_ID = 'a1b2c3d4e5f6a1b2c3d4e5f6';

@@ -1,13 +1,20 @@
-import request, { type Response } from 'supertest';
+import type { Response } from 'supertest';
+import { ISO_DATE, OBJECT_ID, OWNER_LITE_KEYS } from 'test/utils/contract';
 import { recordCommands } from 'test/utils/db-commands';
 import type { TestApp } from 'test/utils/test-app';
 
-/** Shared by the likes, comments and community-post e2e tests. */
-
-export const OBJECT_ID = /^[0-9a-f]{24}$/;
-export const ISO_DATE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
-/** A well-formed id that names nothing. */
-export const MISSING_ID = 'a1b2c3d4e5f6a1b2c3d4e5f6';
+/** Shared by the likes, comments and community-post e2e tests; contract basics live in test/utils/contract. */
+export {
+  api,
+  expectError,
+  expectSuccess,
+  ISO_DATE,
+  MISSING_ID,
+  OBJECT_ID,
+  OWNER_LITE_KEYS,
+  PAGINATION_KEYS,
+  VIDEO_CARD_KEYS,
+} from 'test/utils/contract';
 
 /**
  * These files make hundreds of requests (concurrency rounds); the global bucket would refuse
@@ -18,19 +25,6 @@ export const ENGAGEMENT_ENV: Record<string, string> = {
   DB_MONITOR_COMMANDS: 'true',
 };
 
-export const PAGINATION_KEYS = [
-  'docs',
-  'totalDocs',
-  'limit',
-  'page',
-  'totalPages',
-  'pagingCounter',
-  'hasPrevPage',
-  'hasNextPage',
-  'prevPage',
-  'nextPage',
-];
-export const OWNER_LITE_KEYS = ['_id', 'username', 'name', 'profileImage'];
 export const POST_KEYS = [
   '_id',
   'owner',
@@ -40,43 +34,6 @@ export const POST_KEYS = [
   'createdAt',
   'updatedAt',
 ];
-export const VIDEO_CARD_KEYS = [
-  '_id',
-  'owner',
-  'title',
-  'description',
-  'duration',
-  'views',
-  'likesCount',
-  'isLiked',
-  'isPublished',
-  'videoFile',
-  'thumbnail',
-  'createdAt',
-  'updatedAt',
-];
-
-export function api(t: TestApp): ReturnType<typeof request> {
-  return request(t.app.getHttpServer());
-}
-
-/** The error body of contract §1.4 with the exact status, code and message. */
-export function expectError(res: Response, status: number, code: string, message: string): void {
-  expect({ status: res.status, code: res.body?.code, message: res.body?.message }).toEqual({
-    status,
-    code,
-    message,
-  });
-  expect(res.body).toMatchObject({ statusCode: status, success: false });
-  expect(res.body.requestId).toBe(res.headers['x-request-id']);
-}
-
-/** The success envelope of contract §1.3 with the exact status and message. */
-export function expectSuccess(res: Response, status: number, message: string): void {
-  expect({ status: res.status, message: res.body?.message }).toEqual({ status, message });
-  expect(res.body).toMatchObject({ statusCode: status, success: true });
-  expect(Object.keys(res.body).sort()).toEqual(['data', 'message', 'statusCode', 'success']);
-}
 
 /** Comment (§1.12): every key in order, exactly one parent key, the contract's types. */
 export function expectCommentShape(

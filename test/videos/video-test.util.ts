@@ -1,6 +1,9 @@
 import { readdir } from 'node:fs/promises';
 import request from 'supertest';
+import { ISO_DATE, OBJECT_ID, OWNER_LITE_KEYS, VIDEO_CARD_KEYS } from 'test/utils/contract';
 import type { TestApp } from 'test/utils/test-app';
+
+export { expectSuccess, OWNER_LITE_KEYS, VIDEO_CARD_KEYS } from 'test/utils/contract';
 
 export type Api = ReturnType<typeof request>;
 
@@ -29,33 +32,6 @@ export function expectError(
 export function docIds(res: request.Response): string[] {
   return (res.body as { data: { docs: { _id: string }[] } }).data.docs.map((doc) => doc._id);
 }
-
-/** The success envelope of contract §1.3. */
-export function expectSuccess(res: request.Response, status: number, message: string): void {
-  expect({ status: res.status, message: res.body?.message }).toEqual({ status, message });
-  expect(res.body).toMatchObject({ statusCode: status, success: true });
-  expect(res.body).toHaveProperty('data');
-}
-
-export const VIDEO_CARD_KEYS = [
-  '_id',
-  'owner',
-  'title',
-  'description',
-  'duration',
-  'views',
-  'likesCount',
-  'isLiked',
-  'isPublished',
-  'videoFile',
-  'thumbnail',
-  'createdAt',
-  'updatedAt',
-];
-export const OWNER_LITE_KEYS = ['_id', 'username', 'name', 'profileImage'];
-
-const OBJECT_ID = /^[0-9a-f]{24}$/;
-const ISO_DATE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 
 /** Every field of a VideoCard, in order, with the contract's types (§1.6, §1.12, I-21). */
 export function expectVideoCard(card: Record<string, unknown>, extraKeys: string[] = []): void {
