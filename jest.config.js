@@ -23,6 +23,8 @@ const shared = {
 };
 
 module.exports = {
+  rootDir: __dirname,
+  reporters: ['default', '<rootDir>/test/setup/summary-reporter.js'],
   projects: [
     { ...shared, displayName: 'unit', testMatch: ['<rootDir>/src/**/*.spec.ts'] },
     {

@@ -99,7 +99,14 @@ function runSchemathesis(base, label, extra) {
   );
   process.stdout.write(result.stdout);
   process.stderr.write(result.stderr);
-  return result.status === 0;
+  // Schemathesis closes with "N generated, N passed[, N failed]"; keep the counts for the summary.
+  const counts = /(\d+) generated(?:, (\d+) passed)?(?:, (\d+) failed)?/.exec(result.stdout) ?? [];
+  return {
+    ok: result.status === 0,
+    passed: Number(counts[2] ?? 0),
+    // A non-zero exit without a failure count (a crash, an unreachable schema) still counts once.
+    failed: counts[3] ? Number(counts[3]) : result.status === 0 ? 0 : 1,
+  };
 }
 
 async function main() {
@@ -133,6 +140,8 @@ async function main() {
     },
   });
   let ok = false;
+  let passed = 0;
+  let failed = 0;
   try {
     await waitFor(`${base}/health/ready`, 60_000);
     const anonymous = runSchemathesis(base, 'anonymous', []);
@@ -144,12 +153,15 @@ async function main() {
       '--exclude-path',
       '/auth/logout',
     ]);
-    ok = anonymous && authenticated;
+    ok = anonymous.ok && authenticated.ok;
+    passed = anonymous.passed + authenticated.passed;
+    failed = anonymous.failed + authenticated.failed;
   } finally {
     service.kill('SIGTERM');
     rmSync(scratch, { recursive: true, force: true });
   }
   console.log(ok ? '\nfuzz: passed' : '\nfuzz: FAILED');
+  console.log(`schemathesis: ${passed} passed, ${failed} failed`);
   process.exit(ok ? 0 : 1);
 }
 
