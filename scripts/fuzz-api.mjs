@@ -17,7 +17,8 @@ const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const venv = join(root, 'var', 'fuzz-venv');
 const stPath = process.env.SCHEMATHESIS ?? join(venv, 'bin', 'st');
 const maxExamples = process.env.FUZZ_MAX_EXAMPLES ?? '25';
-const checks = 'not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance';
+const checks =
+  'not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance';
 
 function ensureSchemathesis() {
   if (existsSync(stPath)) return;
@@ -80,9 +81,17 @@ function latestCode(outboxDir, to) {
 async function signIn(base, outboxDir) {
   const email = `fuzz${Date.now()}@example.test`;
   const password = 'Fuzzing-pass-1';
-  const reg = await api(base, 'POST', '/auth/register', { name: 'Fuzz', email, username: `fuzz${Date.now() % 1e8}`, password });
+  const reg = await api(base, 'POST', '/auth/register', {
+    name: 'Fuzz',
+    email,
+    username: `fuzz${Date.now() % 1e8}`,
+    password,
+  });
   if (reg.status !== 201) throw new Error(`register answered ${reg.status}`);
-  const verify = await api(base, 'POST', '/auth/verify-account', { email, code: latestCode(outboxDir, email) });
+  const verify = await api(base, 'POST', '/auth/verify-account', {
+    email,
+    code: latestCode(outboxDir, email),
+  });
   if (verify.status !== 200) throw new Error(`verify answered ${verify.status}`);
   const login = await api(base, 'POST', '/auth/login', { identifier: email, password });
   if (login.status !== 200) throw new Error(`login answered ${login.status}`);
@@ -94,8 +103,21 @@ function runSchemathesis(base, label, extra) {
   console.log(`\nfuzz: ${label} run (max ${maxExamples} examples per operation)`);
   const result = spawnSync(
     stPath,
-    ['run', `${base}/api/v1/docs-json`, '--checks', checks, '--max-examples', maxExamples, '--no-color', ...extra],
-    { stdio: ['ignore', 'pipe', 'pipe'], encoding: 'utf8', env: { ...process.env, SCHEMATHESIS_HOOKS: '' } },
+    [
+      'run',
+      `${base}/api/v1/docs-json`,
+      '--checks',
+      checks,
+      '--max-examples',
+      maxExamples,
+      '--no-color',
+      ...extra,
+    ],
+    {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      encoding: 'utf8',
+      env: { ...process.env, SCHEMATHESIS_HOOKS: '' },
+    },
   );
   process.stdout.write(result.stdout);
   process.stderr.write(result.stderr);
