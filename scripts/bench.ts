@@ -18,7 +18,7 @@
  *        -r tsconfig-paths/register scripts/bench.ts after `npm run build`)
  * Env: BENCH_DURATION (s per endpoint, 5), BENCH_CONNECTIONS (10), BENCH_BCRYPT_ROUNDS (12),
  *      BENCH_USERS (200), BENCH_VIDEOS (2000), BENCH_LIKES (20000), BENCH_COMMENTS (5000),
- *      BENCH_FOLLOWS (2000).
+ *      BENCH_FOLLOWS (2000); BCRYPT_CONCURRENCY is passed to both instances when set.
  */
 import 'reflect-metadata';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
@@ -324,7 +324,10 @@ async function seed(app: NestExpressApplication, baseUrl: string): Promise<Seede
       views: (i * 37) % 5000,
       isPublished: i % 10 !== 9,
       videoFile: { url: `${baseUrl}/media/videos/seed-${i}.mp4`, key: `videos/seed-${i}.mp4` },
-      thumbnail: { url: `${baseUrl}/media/thumbnails/seed-${i}.jpg`, key: `thumbnails/seed-${i}.jpg` },
+      thumbnail: {
+        url: `${baseUrl}/media/thumbnails/seed-${i}.jpg`,
+        key: `thumbnails/seed-${i}.jpg`,
+      },
       createdAt: at(i),
       updatedAt: at(i),
     })),
@@ -475,6 +478,10 @@ async function main(): Promise<void> {
     LOG_LEVEL: 'error',
     LOG_FILES: 'false',
     BCRYPT_ROUNDS: String(ROUNDS),
+    // Passed through so a run can compare against the service's default (cores - 1).
+    ...(process.env.BCRYPT_CONCURRENCY
+      ? { BCRYPT_CONCURRENCY: process.env.BCRYPT_CONCURRENCY }
+      : {}),
     MAIL_OUTBOX_DIR: outboxDir,
     MEDIA_LOCAL_DIR: join(scratch, 'media'),
     UPLOAD_TMP_DIR: join(scratch, 'uploads'),
@@ -499,7 +506,9 @@ async function main(): Promise<void> {
   appB.useGlobalInterceptors(new GuardBoundaryInterceptor(counter));
   await appB.listen(0, '127.0.0.1');
   await appB.get(DatabaseSupervisor).whenReady();
-  const baseB = (await appB.getUrl()).replace('[::1]', '127.0.0.1').replace('localhost', '127.0.0.1');
+  const baseB = (await appB.getUrl())
+    .replace('[::1]', '127.0.0.1')
+    .replace('localhost', '127.0.0.1');
   counter.attach(appB.get<Connection>(getConnectionToken()));
 
   try {
@@ -540,7 +549,12 @@ async function main(): Promise<void> {
         method: 'POST',
         auth: true,
       },
-      { label: 'POST /auth/login (burst)', path: '/api/v1/auth/login', method: 'POST', body: loginBody },
+      {
+        label: 'POST /auth/login (burst)',
+        path: '/api/v1/auth/login',
+        method: 'POST',
+        body: loginBody,
+      },
     ];
 
     // Database round trips: one request per endpoint on B (after one warm-up request).
@@ -665,7 +679,8 @@ async function main(): Promise<void> {
     const lines: string[] = [];
     lines.push(
       `machine: ${cpus().length} cores (${cpus()[0]?.model ?? '?'}), ${(totalmem() / 2 ** 30).toFixed(1)} GiB, node ${process.version}; ` +
-        `${DURATION} s per endpoint, ${CONNECTIONS} connections, bcrypt cost ${ROUNDS}`,
+        `${DURATION} s per endpoint, ${CONNECTIONS} connections, bcrypt cost ${ROUNDS}, ` +
+        `bcrypt concurrency ${process.env.BCRYPT_CONCURRENCY ?? 'default (cores - 1)'}`,
     );
     lines.push(
       `data: ${SCALE.users + 1} users, ${SCALE.videos} videos, ${SCALE.likes} likes, ${SCALE.comments} comments, ` +

@@ -41,4 +41,49 @@ describe('PasswordHasher', () => {
     expect(compare).toHaveBeenCalledTimes(1);
     expect(compare.mock.calls[0][1]).not.toBe(hash);
   });
+
+  describe('concurrency limit', () => {
+    /** Runs `count` operations through a hasher allowing `limit` at once; returns the peak overlap. */
+    async function peakOverlap(limit: number, count: number): Promise<number> {
+      const hasher = new PasswordHasher(
+        loadAppConfig({ NODE_ENV: 'test', BCRYPT_ROUNDS: '4', BCRYPT_CONCURRENCY: String(limit) }),
+      );
+      const stored = await hasher.hash('salsa night 42');
+      let running = 0;
+      let peak = 0;
+      compare.mockImplementation(async () => {
+        running += 1;
+        peak = Math.max(peak, running);
+        await new Promise((resolve) => setTimeout(resolve, 15));
+        running -= 1;
+        return true;
+      });
+      try {
+        const answers = await Promise.all(
+          Array.from({ length: count }, (_, i) =>
+            // Known and unknown accounts share the queue.
+            hasher.verify('salsa night 42', i % 2 === 0 ? stored : null),
+          ),
+        );
+        expect(answers).toEqual(Array.from({ length: count }, (_, i) => i % 2 === 0));
+      } finally {
+        compare.mockImplementation((data: string, encrypted: string) =>
+          jest.requireActual<typeof import('bcrypt')>('bcrypt').compare(data, encrypted),
+        );
+      }
+      return peak;
+    }
+
+    it('runs at most BCRYPT_CONCURRENCY comparisons at once, whatever arrives', async () => {
+      expect(await peakOverlap(1, 6)).toBe(1);
+      expect(await peakOverlap(3, 9)).toBe(3);
+    });
+
+    it('defaults to one fewer than the cores, at least one', () => {
+      const { availableParallelism } = jest.requireActual<typeof import('node:os')>('node:os');
+      expect(loadAppConfig({ NODE_ENV: 'test' }).auth.bcryptConcurrency).toBe(
+        Math.max(1, availableParallelism() - 1),
+      );
+    });
+  });
 });
