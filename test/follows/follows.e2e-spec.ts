@@ -1,5 +1,6 @@
 import { Types } from 'mongoose';
 import { countFollows, insertFollow } from 'test/factories/follows.factory';
+import { insertVideo } from 'test/factories/videos.factory';
 import {
   createPendingUser,
   createVerifiedUser,
@@ -94,6 +95,30 @@ describe('Follower (§7): F1–F3', () => {
         isFollowed: true,
         isFollowedByMe: true,
       });
+    });
+
+    it('V4 shows the owner’s followers and whether the caller follows them (I-3)', async () => {
+      const [owner, fan, other, third] = await createVerifiedUsers(t, 4);
+      const videoId = await insertVideo(t, owner.id, { title: 'Followed owner' });
+      await toggle(fan, owner.id).expect(200);
+      await toggle(third, owner.id).expect(200);
+      // A relation between two other users is not counted for the owner.
+      await toggle(fan, other.id).expect(200);
+
+      const ownerSeenBy = async (caller?: TestUser): Promise<unknown> => {
+        const req = api(t).get(`${API}/video/${videoId}`);
+        if (caller) req.set('Authorization', caller.authHeader);
+        const res = await req.expect(200);
+        const { followersCount, isFollowed } = res.body.data.owner;
+        return { followersCount, isFollowed };
+      };
+      expect(await ownerSeenBy(fan)).toEqual({ followersCount: 2, isFollowed: true });
+      expect(await ownerSeenBy(other)).toEqual({ followersCount: 2, isFollowed: false });
+      expect(await ownerSeenBy(owner)).toEqual({ followersCount: 2, isFollowed: false });
+      expect(await ownerSeenBy()).toEqual({ followersCount: 2, isFollowed: false });
+
+      await toggle(fan, owner.id).expect(200);
+      expect(await ownerSeenBy(fan)).toEqual({ followersCount: 1, isFollowed: false });
     });
 
     it('accepts a bodyless call with or without a JSON content type', async () => {

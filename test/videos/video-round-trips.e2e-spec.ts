@@ -54,3 +54,82 @@ describe('video list round trips', () => {
     expect(twenty.count).toBeLessThanOrEqual(6);
   });
 });
+
+/**
+ * V4 and U9 read everything they show in a constant number of round trips (issue 7: at most 4
+ * beyond authentication). V4 joins the owner, the like figures and the follow figures into the
+ * video's own aggregation; writes follow only when there is something to write.
+ */
+describe('detail and profile round trips', () => {
+  let t: TestApp;
+  let log: CommandLog;
+  let owner: TestUser;
+  let viewer: TestUser;
+  let videoId: string;
+
+  beforeAll(async () => {
+    t = await createTestApp({ DB_MONITOR_COMMANDS: 'true' });
+    [owner, viewer] = await Promise.all([createVerifiedUser(t), createVerifiedUser(t)]);
+    videoId = await insertVideo(t, owner.id, { title: 'Round trip detail' });
+    log = recordCommands(t.connection);
+  });
+  afterAll(async () => {
+    log.stop();
+    await t.close();
+  });
+
+  /** The commands one request made after authentication (a signed-in request starts with 2). */
+  async function callsOf(
+    path: string,
+    as: TestUser | null,
+    agent = 'round-trip-test',
+  ): Promise<string[]> {
+    log.reset();
+    const req = api(t).get(path).set('User-Agent', agent);
+    if (as) req.set('Authorization', as.authHeader);
+    await req.expect(200);
+    const calls = [...log.calls];
+    if (as) expect(calls.splice(0, 2)).toEqual(['find sessions', 'find users']);
+    return calls;
+  }
+
+  it('V4 anonymous: one read, one view check; a counted view adds the increment', async () => {
+    expect(await callsOf(`/api/v1/video/${videoId}`, null, 'first-visit')).toEqual([
+      'aggregate videos',
+      'update videoviews',
+      'findAndModify videos',
+    ]);
+    expect(await callsOf(`/api/v1/video/${videoId}`, null, 'first-visit')).toEqual([
+      'aggregate videos',
+      'update videoviews',
+    ]);
+  });
+
+  it('V4 signed in: a re-watch moves the history entry without trimming', async () => {
+    const first = await callsOf(`/api/v1/video/${videoId}`, viewer);
+    // First watch: the view counts and the history grew, so it is trimmed.
+    expect(first).toEqual([
+      'aggregate videos',
+      'update videoviews',
+      'findAndModify videos',
+      'update watchhistories',
+      'find watchhistories',
+    ]);
+    expect(await callsOf(`/api/v1/video/${videoId}`, viewer)).toEqual([
+      'aggregate videos',
+      'update videoviews',
+      'update watchhistories',
+    ]);
+  });
+
+  it('U9: the user, the follow figures in one query, the catalogue and its likes', async () => {
+    for (const as of [null, viewer]) {
+      expect(await callsOf(`/api/v1/user/${owner.username}`, as)).toEqual([
+        'find users',
+        'aggregate follows',
+        'find videos',
+        'aggregate likes',
+      ]);
+    }
+  });
+});

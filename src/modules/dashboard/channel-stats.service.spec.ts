@@ -10,16 +10,14 @@ const VIEWER = new Types.ObjectId().toHexString();
 const [V1, V2] = [new Types.ObjectId().toHexString(), new Types.ObjectId().toHexString()];
 
 describe('ChannelStatsService', () => {
-  let follows: jest.Mocked<
-    Pick<FollowCountsService, 'followersCount' | 'followingCount' | 'isFollowing'>
-  >;
+  let follows: jest.Mocked<Pick<FollowCountsService, 'followersCount' | 'profileFigures'>>;
   let videos: jest.Mocked<Pick<VideosService, 'ownerCatalogue'>>;
   let likes: jest.Mocked<Pick<VideoLikesPort, 'countsFor'>>;
   let bound: Map<unknown, unknown>;
   let sut: ChannelStatsService;
 
   beforeEach(() => {
-    follows = { followersCount: jest.fn(), followingCount: jest.fn(), isFollowing: jest.fn() };
+    follows = { followersCount: jest.fn(), profileFigures: jest.fn() };
     videos = { ownerCatalogue: jest.fn() };
     likes = { countsFor: jest.fn() };
     bound = new Map<unknown, unknown>([
@@ -37,8 +35,11 @@ describe('ChannelStatsService', () => {
       moduleRef as unknown as ModuleRef,
     );
     follows.followersCount.mockResolvedValue(4);
-    follows.followingCount.mockResolvedValue(2);
-    follows.isFollowing.mockResolvedValue(true);
+    follows.profileFigures.mockResolvedValue({
+      followersCount: 4,
+      followingCount: 2,
+      isFollowed: true,
+    });
     videos.ownerCatalogue.mockResolvedValue({ videoIds: [V1, V2], totalViews: 30 });
     likes.countsFor.mockResolvedValue(
       new Map([
@@ -60,18 +61,19 @@ describe('ChannelStatsService', () => {
     });
     expect(videos.ownerCatalogue).toHaveBeenCalledWith(OWNER, true);
     expect(likes.countsFor).toHaveBeenCalledWith([V1, V2]);
-    expect(follows.isFollowing).toHaveBeenCalledWith(VIEWER, OWNER);
+    expect(follows.profileFigures).toHaveBeenCalledWith(OWNER, VIEWER);
+    expect(follows.followersCount).not.toHaveBeenCalled();
   });
 
-  it('U9 never asks whether an anonymous viewer follows', async () => {
+  it('U9 passes an anonymous viewer on as nobody', async () => {
     sut.onModuleInit();
-    expect((await sut.statsFor(OWNER, null)).isFollowed).toBe(false);
-    expect(follows.isFollowing).not.toHaveBeenCalled();
+    await sut.statsFor(OWNER, null);
+    expect(follows.profileFigures).toHaveBeenCalledWith(OWNER, null);
   });
 
   it('D1 covers every video of the owner', async () => {
     sut.onModuleInit();
-    expect(await sut.channelTotals(OWNER, 'all')).toEqual({
+    expect(await sut.channelTotals(OWNER)).toEqual({
       videosCount: 2,
       totalViews: 30,
       followersCount: 4,
@@ -83,13 +85,13 @@ describe('ChannelStatsService', () => {
   it('asks for no likes without videos, and counts none without a likes module', async () => {
     videos.ownerCatalogue.mockResolvedValue({ videoIds: [], totalViews: 0 });
     sut.onModuleInit();
-    expect((await sut.channelTotals(OWNER, 'all')).totalLikes).toBe(0);
+    expect((await sut.channelTotals(OWNER)).totalLikes).toBe(0);
     expect(likes.countsFor).not.toHaveBeenCalled();
 
     bound.delete(VideoLikesPort);
     videos.ownerCatalogue.mockResolvedValue({ videoIds: [V1], totalViews: 1 });
     sut.onModuleInit();
-    expect((await sut.channelTotals(OWNER, 'all')).totalLikes).toBe(0);
+    expect((await sut.channelTotals(OWNER)).totalLikes).toBe(0);
     expect(likes.countsFor).not.toHaveBeenCalled();
   });
 });

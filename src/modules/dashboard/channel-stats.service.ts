@@ -42,33 +42,35 @@ export class ChannelStatsService extends ProfileStatsPort implements OnModuleIni
     }
   }
 
-  /** U9. `isFollowed` is false for anonymous viewers and for the user themself. */
+  /**
+   * U9: the published catalogue's totals and the three follow figures (one query for all three).
+   * `isFollowed` is false for anonymous viewers and for the user themself.
+   */
   async statsFor(userId: string, viewerId: string | null): Promise<ProfileStats> {
-    const [totals, followingCount, isFollowed] = await Promise.all([
-      this.channelTotals(userId, 'published'),
-      this.follows.followingCount(userId),
-      viewerId === null ? Promise.resolve(false) : this.follows.isFollowing(viewerId, userId),
+    const [catalogue, follows] = await Promise.all([
+      this.catalogueTotals(userId, 'published'),
+      this.follows.profileFigures(userId, viewerId),
     ]);
-    return {
-      followersCount: totals.followersCount,
-      followingCount,
-      isFollowed,
-      videosCount: totals.videosCount,
-      totalViews: totals.totalViews,
-      totalLikes: totals.totalLikes,
-    };
+    return { ...follows, ...catalogue };
   }
 
-  /** D1 (all videos) and U9 (published ones). */
-  async channelTotals(ownerId: string, scope: CatalogueScope): Promise<ChannelTotals> {
+  /** D1: every video of the owner, and their followers. */
+  async channelTotals(ownerId: string): Promise<ChannelTotals> {
     const [catalogue, followersCount] = await Promise.all([
-      this.videosService().ownerCatalogue(ownerId, scope === 'published'),
+      this.catalogueTotals(ownerId, 'all'),
       this.follows.followersCount(ownerId),
     ]);
+    return { ...catalogue, followersCount };
+  }
+
+  private async catalogueTotals(
+    ownerId: string,
+    scope: CatalogueScope,
+  ): Promise<Omit<ChannelTotals, 'followersCount'>> {
+    const catalogue = await this.videosService().ownerCatalogue(ownerId, scope === 'published');
     return {
       videosCount: catalogue.videoIds.length,
       totalViews: catalogue.totalViews,
-      followersCount,
       totalLikes: await this.likesOn(catalogue.videoIds),
     };
   }

@@ -18,6 +18,6 @@ describe('DashboardService', () => {
       totalFollowers: 6,
       totalLikes: 9,
     });
-    expect(channels.channelTotals).toHaveBeenCalledWith('u', 'all');
+    expect(channels.channelTotals).toHaveBeenCalledWith('u');
   });
 });

@@ -9,6 +9,6 @@ export class DashboardService {
   constructor(private readonly channels: ChannelStatsService) {}
 
   async stats(userId: string): Promise<DashboardStatsResponse> {
-    return toDashboardStats(await this.channels.channelTotals(userId, 'all'));
+    return toDashboardStats(await this.channels.channelTotals(userId));
   }
 }

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import type { FollowDirection } from 'src/modules/follows/follow-records.type';
+import { firstJoined, type JoinedFigure } from 'src/common/database/joined-figure.type';
+import type { FollowFiguresRecord } from 'src/modules/follows/follow-records.type';
 import { FollowsRepository } from 'src/modules/follows/follows.repository';
 import { OwnerFollowStatsPort } from 'src/modules/videos/ports/owner-follow-stats.port';
 
@@ -19,17 +20,33 @@ export class FollowCountsService extends OwnerFollowStatsPort {
     return this.follows.countFor('followers', userId);
   }
 
-  followingCount(userId: string): Promise<number> {
-    return this.follows.countFor('following', userId);
+  /** U9: followers, following and whether the viewer follows the user, in one query. */
+  async profileFigures(
+    userId: string,
+    viewerId: string | null,
+  ): Promise<{ followersCount: number; followingCount: number; isFollowed: boolean }> {
+    const figures = await this.follows.figuresFor(userId, viewerId);
+    return {
+      followersCount: figures.followers,
+      followingCount: figures.following,
+      // Nobody follows themself (F1 refuses it).
+      isFollowed: figures.followed === 1 && viewerId !== userId,
+    };
   }
 
-  isFollowing(followerId: string, followingId: string): Promise<boolean> {
-    // Nobody follows themself (F1 refuses it), so no query is needed to say so.
-    if (followerId.toLowerCase() === followingId.toLowerCase()) return Promise.resolve(false);
-    return this.follows.exists(followerId, followingId);
-  }
-
-  count(direction: FollowDirection, userId: string): Promise<number> {
-    return this.follows.countFor(direction, userId);
+  ownerFiguresJoin(
+    viewerId: string | null,
+    as: string,
+  ): JoinedFigure<{ followersCount: number; isFollowed: boolean }> {
+    return {
+      stage: this.follows.followersLookup('owner', viewerId, as),
+      read: (joined) => {
+        const figures = firstJoined<Pick<FollowFiguresRecord, 'followers' | 'followed'>>(
+          joined,
+          as,
+        );
+        return { followersCount: figures?.followers ?? 0, isFollowed: figures?.followed === 1 };
+      },
+    };
   }
 }

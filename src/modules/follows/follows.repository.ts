@@ -1,9 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
-import { type Model, type QueryFilter, Types } from 'mongoose';
+import { type Model, type PipelineStage, type QueryFilter, Types } from 'mongoose';
 import { isDuplicateKey } from 'src/common/errors/error-mapping.util';
 import type {
   FollowDirection,
+  FollowFiguresRecord,
   FollowRecord,
   SortOrder,
 } from 'src/modules/follows/follow-records.type';
@@ -37,19 +38,57 @@ export class FollowsRepository {
     }
   }
 
-  /** `isFollowed` of one pair (unique index). */
-  async exists(followerId: string, followingId: string): Promise<boolean> {
-    const found = await this.follows
-      .findOne({ follower: oid(followerId), following: oid(followingId) })
-      .select({ _id: 1 })
-      .lean<Pick<FollowRecord, '_id'>>()
-      .exec();
-    return found !== null;
-  }
-
   /** followersCount / followingCount / totalFollowers: a recount, so it is always true (I-1). */
   countFor(direction: FollowDirection, userId: string): Promise<number> {
     return this.follows.countDocuments(directionFilter(direction, userId)).exec();
+  }
+
+  /**
+   * U9's three follow figures of one user in one query: how many follow them, how many they
+   * follow, and whether `viewerId` follows them. Each branch of the `$or` is an index prefix.
+   */
+  async figuresFor(userId: string, viewerId: string | null): Promise<FollowFiguresRecord> {
+    const user = oid(userId);
+    const viewer = viewerId === null ? null : oid(viewerId);
+    const [row] = await this.follows
+      .aggregate<FollowFiguresRecord>([
+        { $match: { $or: [{ following: user }, { follower: user }] } },
+        {
+          $group: {
+            _id: null,
+            followers: { $sum: { $cond: [{ $eq: ['$following', user] }, 1, 0] } },
+            following: { $sum: { $cond: [{ $eq: ['$follower', user] }, 1, 0] } },
+            followed: { $max: followedBy(viewer, '$following', user) },
+          },
+        },
+      ])
+      .exec();
+    return row ?? { followers: 0, following: 0, followed: 0 };
+  }
+
+  /**
+   * The followers count and whether `viewerId` follows the user whose id is in `localField` of
+   * the caller's document, as a `$lookup` stage writing `[{followers, followed}]` (or `[]`).
+   */
+  followersLookup(localField: string, viewerId: string | null, as: string): PipelineStage.Lookup {
+    const viewer = viewerId === null ? null : oid(viewerId);
+    return {
+      $lookup: {
+        from: this.follows.collection.collectionName,
+        let: { user: `$${localField}` },
+        pipeline: [
+          { $match: { $expr: { $eq: ['$following', '$$user'] } } },
+          {
+            $group: {
+              _id: null,
+              followers: { $sum: 1 },
+              followed: { $max: followedBy(viewer, '$following', '$$user') },
+            },
+          },
+        ],
+        as,
+      },
+    };
   }
 
   /** F2/F3: one page, follow time then `_id`, both in `sortOrder`. */
@@ -82,6 +121,14 @@ export class FollowsRepository {
       .exec();
     return new Set(found.map((relation) => relation.following.toHexString()));
   }
+}
+
+/** 1 for the relation "viewer follows user" (never for an anonymous viewer), else 0. */
+function followedBy(viewer: Types.ObjectId | null, followingField: string, user: unknown): unknown {
+  if (viewer === null) return 0;
+  return {
+    $cond: [{ $and: [{ $eq: ['$follower', viewer] }, { $eq: [followingField, user] }] }, 1, 0],
+  };
 }
 
 function oid(id: string): Types.ObjectId {

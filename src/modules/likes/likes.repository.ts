@@ -55,6 +55,36 @@ export class LikesRepository {
   }
 
   /**
+   * The same figures for the one target whose id is in `localField` of the caller's document,
+   * as a `$lookup` stage writing `[{count, liked}]` (or `[]`) into `as`.
+   */
+  figuresLookup(
+    targetType: LikeTargetType,
+    localField: string,
+    viewerId: string | null,
+    as: string,
+  ): PipelineStage.Lookup {
+    const viewer = viewerId === null ? null : new Types.ObjectId(viewerId);
+    return {
+      $lookup: {
+        from: this.likes.collection.collectionName,
+        let: { target: `$${localField}` },
+        pipeline: [
+          { $match: { targetType, $expr: { $eq: ['$target', '$$target'] } } },
+          {
+            $group: {
+              _id: null,
+              count: { $sum: 1 },
+              liked: { $max: viewer ? { $cond: [{ $eq: ['$likedBy', viewer] }, 1, 0] } : 0 },
+            },
+          },
+        ],
+        as,
+      },
+    };
+  }
+
+  /**
    * L4: the user's likes of one target type, newest first (`_id` breaking ties), at most
    * `limit` of them: only target and time are read.
    */

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
-import { type Model, Types } from 'mongoose';
+import { type Model, type PipelineStage, Types } from 'mongoose';
 import { containsLiteral } from 'src/common/database/literal-match.util';
 import {
   type PendingCode,
@@ -341,6 +341,25 @@ export class UsersRepository {
       .limit(ids.length)
       .lean<OwnerLiteRecord[]>()
       .exec();
+  }
+
+  /**
+   * The OwnerLite of the verified user whose id is in `localField` of the caller's document, as a
+   * `$lookup` stage writing `[owner]` (or `[]`) into `as`.
+   */
+  ownerLiteLookup(localField: string, as: string): PipelineStage.Lookup {
+    return {
+      $lookup: {
+        from: this.users.collection.collectionName,
+        let: { user: `$${localField}` },
+        pipeline: [
+          { $match: { isVerified: true, $expr: { $eq: ['$_id', '$$user'] } } },
+          { $limit: 1 },
+          { $project: OWNER_LITE_PROJECTION },
+        ],
+        as,
+      },
+    };
   }
 
   findOwnerLite(id: Types.ObjectId): Promise<OwnerLiteRecord | null> {

@@ -1,5 +1,6 @@
 import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import { Types } from 'mongoose';
+import { firstJoined, type JoinedFigure } from 'src/common/database/joined-figure.type';
 import { isObjectIdString } from 'src/common/validation/rules.util';
 import {
   CONTENT_TYPES,
@@ -13,7 +14,7 @@ import type { OwnerLiteResponse } from 'src/modules/users/dto/owner-lite.respons
 import type { UserCardResponse } from 'src/modules/users/dto/user-card.response';
 import type { UserProfileResponse } from 'src/modules/users/dto/user-profile.response';
 import { NO_PROFILE_STATS, ProfileStatsPort } from 'src/modules/users/profile-stats.port';
-import type { MeRecord } from 'src/modules/users/user-records.type';
+import type { MeRecord, OwnerLiteRecord } from 'src/modules/users/user-records.type';
 import { isValidUsername } from 'src/modules/users/users.constant';
 import { UsersErrors } from 'src/modules/users/users.errors';
 import { toMe, toOwnerLite, toUserCard, toUserProfile } from 'src/modules/users/users.mapper';
@@ -113,6 +114,20 @@ export class UsersService {
     if (unique.length === 0) return new Map();
     const owners = await this.users.findOwnerLites(unique.map((id) => new Types.ObjectId(id)));
     return new Map(owners.map((owner) => [owner._id.toHexString(), toOwnerLite(owner)]));
+  }
+
+  /**
+   * For other domains' aggregations: the OwnerLite of the verified user whose id is in
+   * `localField`, or null (unknown or pending), joined into the field `as`.
+   */
+  ownerJoin(localField: string, as: string): JoinedFigure<OwnerLiteResponse | null> {
+    return {
+      stage: this.users.ownerLiteLookup(localField, as),
+      read: (joined) => {
+        const owner = firstJoined<OwnerLiteRecord>(joined, as);
+        return owner ? toOwnerLite(owner) : null;
+      },
+    };
   }
 
   /** For other domains: the user behind an id if visible (verified), else null. */

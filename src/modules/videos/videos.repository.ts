@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
-import { type QueryFilter, type Model, Types } from 'mongoose';
+import { type Model, type PipelineStage, type QueryFilter, Types } from 'mongoose';
 import { containsLiteral } from 'src/common/database/literal-match.util';
 import { type StoredAsset, Video } from 'src/modules/videos/schemas/video.schema';
 import type {
@@ -28,13 +28,30 @@ export class VideosRepository {
 
   /** V4–V8: the video if the caller may see it (published, or theirs); visibility is part of the query. */
   findVisible(videoId: string, viewerId: string | null): Promise<VideoRecord | null> {
-    const visibility: QueryFilter<Video>[] = [{ isPublished: true }];
-    if (viewerId !== null) visibility.push({ owner: new Types.ObjectId(viewerId) });
     return this.videos
-      .findOne({ _id: new Types.ObjectId(videoId), $or: visibility })
+      .findOne(visibleOne(videoId, viewerId))
       .select(RECORD_PROJECTION)
       .lean<VideoRecord>()
       .exec();
+  }
+
+  /**
+   * V4: `findVisible` plus the figures other modules join in (`stages`, each a `$lookup`), in one
+   * aggregation. The joined fields sit beside the video's own.
+   */
+  async findVisibleJoined(
+    videoId: string,
+    viewerId: string | null,
+    stages: PipelineStage.Lookup[],
+  ): Promise<(VideoRecord & Record<string, unknown>) | null> {
+    const [found] = await this.videos
+      .aggregate<VideoRecord & Record<string, unknown>>([
+        { $match: visibleOne(videoId, viewerId) },
+        { $limit: 1 },
+        ...stages,
+      ])
+      .exec();
+    return found ?? null;
   }
 
   /** V1: one page of published videos, `_id` breaking ties in the sort's direction. */
@@ -227,9 +244,7 @@ export class VideosRepository {
 
   /** Ids among `ids` (distinct ObjectIds) that `viewerId` may see: published, or theirs. */
   private visibleAmong(ids: string[], viewerId: string | null): QueryFilter<Video> {
-    const visibility: QueryFilter<Video>[] = [{ isPublished: true }];
-    if (viewerId !== null) visibility.push({ owner: new Types.ObjectId(viewerId) });
-    return { _id: { $in: ids.map((id) => new Types.ObjectId(id)) }, $or: visibility };
+    return { _id: { $in: ids.map((id) => new Types.ObjectId(id)) }, $or: visibleTo(viewerId) };
   }
 }
 
@@ -241,4 +256,16 @@ function publishedFilter(filter: PublishedVideoFilter): QueryFilter<Video> {
     query.$or = [{ title: pattern }, { description: pattern }];
   }
   return query;
+}
+
+/** One video, if `viewerId` may see it. */
+function visibleOne(videoId: string, viewerId: string | null): QueryFilter<Video> {
+  return { _id: new Types.ObjectId(videoId), $or: visibleTo(viewerId) };
+}
+
+/** Who sees a video (§1.11): everybody when it is published, its owner always. */
+function visibleTo(viewerId: string | null): QueryFilter<Video>[] {
+  const visibility: QueryFilter<Video>[] = [{ isPublished: true }];
+  if (viewerId !== null) visibility.push({ owner: new Types.ObjectId(viewerId) });
+  return visibility;
 }

@@ -140,40 +140,49 @@ export class VideosService {
 
   /**
    * V4: 404 before any side effect; then the view (never the owner's, never on HEAD), then the
-   * caller's history (owner included, never on HEAD).
+   * caller's history (owner included, never on HEAD). The video, its owner, its like figures
+   * and the owner's follow figures come from one aggregation: each module joins its own figure.
    */
   async getDetail(
     videoId: string,
     viewerId: string | null,
     request: ViewRequestInfo,
   ): Promise<VideoDetailResponse> {
-    const video = await this.findVisibleOr404(videoId, viewerId);
-    const id = video._id.toHexString();
-    const ownerId = video.owner.toHexString();
-    const owner = (await this.users.findOwnerLites([ownerId])).get(ownerId);
-    if (!owner) throw VideosErrors.notFound();
+    const ownerJoin = this.users.ownerJoin('owner', 'joinedOwner');
+    const likesJoin = this.likes?.figuresJoin(viewerId, 'joinedLikes') ?? null;
+    const followsJoin = this.follows?.ownerFiguresJoin(viewerId, 'joinedFollows') ?? null;
+    const joined = await this.videos.findVisibleJoined(
+      videoId,
+      viewerId,
+      [ownerJoin, likesJoin, followsJoin].flatMap((join) => (join ? [join.stage] : [])),
+    );
+    const owner = joined ? ownerJoin.read(joined) : null;
+    if (!joined || !owner) throw VideosErrors.notFound();
+    const id = joined._id.toHexString();
+    const isOwner = viewerId === owner._id;
 
-    let views = video.views;
+    let views = joined.views;
     if (!request.isHead) {
       const now = new Date();
-      if (viewerId !== ownerId && (await this.countView(id, viewerId, request.client, now))) {
+      if (!isOwner && (await this.countView(id, viewerId, request.client, now))) {
         // The returned count includes this view; null means the video was deleted meanwhile.
         views = (await this.videos.incrementViews(id)) ?? throwNotFound();
       }
       if (viewerId !== null) await this.history.recordWatch(viewerId, id, now);
     }
 
-    const isOwner = viewerId === ownerId;
-    const [likes, followersCount, isFollowed] = await Promise.all([
-      this.likeFigures([id], viewerId),
-      this.follows ? this.follows.followersCount(ownerId) : Promise.resolve(0),
-      this.follows && viewerId !== null && !isOwner
-        ? this.follows.isFollowing(viewerId, ownerId)
-        : Promise.resolve(false),
-    ]);
+    const likes = likesJoin?.read(joined) ?? { likesCount: 0, isLiked: false };
+    const follows = followsJoin?.read(joined) ?? { followersCount: 0, isFollowed: false };
     return toVideoDetail(
-      { ...video, views },
-      { owner: { ...owner, followersCount, isFollowed }, ...figuresOf(likes, id) },
+      { ...joined, views },
+      {
+        owner: {
+          ...owner,
+          followersCount: follows.followersCount,
+          isFollowed: !isOwner && follows.isFollowed,
+        },
+        ...likes,
+      },
     );
   }
 

@@ -18,8 +18,9 @@ export class WatchHistoryRecorder extends WatchHistoryPort {
     super();
   }
 
+  /** Only an added entry can push the history past its limit, so only then is it trimmed (§13). */
   async recordWatch(userId: string, videoId: string, watchedAt: Date): Promise<void> {
-    await this.entries.upsertWatch(userId, videoId, watchedAt);
-    await this.entries.trimTo(userId, this.config.historyMaxEntries);
+    const added = await this.entries.upsertWatch(userId, videoId, watchedAt);
+    if (added) await this.entries.trimTo(userId, this.config.historyMaxEntries);
   }
 }

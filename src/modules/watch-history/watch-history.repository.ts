@@ -18,16 +18,19 @@ export class WatchHistoryRepository {
   /**
    * V4: puts the video at the top of the user's history, creating the entry or moving it. Two
    * concurrent first watches race on the unique {user, video} index; the loser's insert fails
-   * with a duplicate key, and retrying turns it into the move it should have been.
+   * with a duplicate key, and retrying turns it into the move it should have been. True when
+   * this call added an entry (the history grew), false when it moved one.
    */
-  async upsertWatch(userId: string, videoId: string, watchedAt: Date): Promise<void> {
+  async upsertWatch(userId: string, videoId: string, watchedAt: Date): Promise<boolean> {
     const filter = { user: new Types.ObjectId(userId), video: new Types.ObjectId(videoId) };
     const update = { $set: { watchedAt } };
     try {
-      await this.entries.updateOne(filter, update, { upsert: true }).exec();
+      const result = await this.entries.updateOne(filter, update, { upsert: true }).exec();
+      return result.upsertedCount === 1;
     } catch (error) {
       if (!isDuplicateKey(error)) throw error;
       await this.entries.updateOne(filter, update).exec();
+      return false;
     }
   }
 

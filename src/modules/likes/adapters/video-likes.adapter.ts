@@ -1,5 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { type LikeFigures, toFiguresByTarget } from 'src/modules/likes/likes.mapper';
+import { firstJoined, type JoinedFigure } from 'src/common/database/joined-figure.type';
+import type { LikeFiguresRecord } from 'src/modules/likes/like-records.type';
+import { type LikeFigures, toFiguresByTarget, toLikeFigures } from 'src/modules/likes/likes.mapper';
 import { LikesRepository } from 'src/modules/likes/likes.repository';
 import { VideoLikesPort } from 'src/modules/videos/ports/video-likes.port';
 
@@ -17,5 +19,12 @@ export class VideoLikesAdapter implements VideoLikesPort {
   async figuresFor(videoIds: string[], viewerId: string | null): Promise<Map<string, LikeFigures>> {
     if (videoIds.length === 0) return new Map();
     return toFiguresByTarget(await this.likes.figuresFor('video', videoIds, viewerId));
+  }
+
+  figuresJoin(viewerId: string | null, as: string): JoinedFigure<LikeFigures> {
+    return {
+      stage: this.likes.figuresLookup('video', '_id', viewerId, as),
+      read: (joined) => toLikeFigures(firstJoined<LikeFiguresRecord>(joined, as)),
+    };
   }
 }

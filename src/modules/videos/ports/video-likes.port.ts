@@ -1,3 +1,5 @@
+import type { JoinedFigure } from 'src/common/database/joined-figure.type';
+
 /**
  * Likes live in the likes module (contract §5), which depends on videos (it checks that a video
  * is visible before liking it), so videos cannot import it. It binds an implementation as
@@ -18,4 +20,12 @@ export abstract class VideoLikesPort {
     videoIds: string[],
     viewerId: string | null,
   ): Promise<Map<string, { likesCount: number; isLiked: boolean }>>;
+  /**
+   * The same figures for one video inside the caller's aggregation over videos (V4 reads a video
+   * and all its figures in one round trip). The join goes into the field `as`.
+   */
+  abstract figuresJoin(
+    viewerId: string | null,
+    as: string,
+  ): JoinedFigure<{ likesCount: number; isLiked: boolean }>;
 }
