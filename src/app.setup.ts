@@ -8,6 +8,7 @@ import helmet from 'helmet';
 import { WINSTON_MODULE_NEST_PROVIDER, WINSTON_MODULE_PROVIDER } from 'nest-winston';
 import type { Logger as WinstonLogger } from 'winston';
 import { ACCESS_COOKIE, REFRESH_COOKIE } from 'src/common/auth/credentials.util';
+import { weakEtag } from 'src/common/http/etag.util';
 import { docsRateLimitMiddleware } from 'src/common/http/docs-rate-limit.middleware';
 import { expressErrorMiddleware } from 'src/common/http/express-error.middleware';
 import { outsideRoutesMiddleware } from 'src/common/http/outside-routes.middleware';
@@ -46,6 +47,7 @@ export function configureApp(app: NestExpressApplication): NestExpressApplicatio
 
   app.set('trust proxy', config.trustProxy);
   app.disable('x-powered-by');
+  app.set('etag', weakEtag);
   app.use(requestIdMiddleware);
   app.use(accessLogMiddleware(winston));
   app.use(securityHeaders());
