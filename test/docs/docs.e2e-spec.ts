@@ -106,4 +106,20 @@ describe('OpenAPI shapes of the real routes', () => {
       $ref: '#/components/schemas/VideoOwnerResponse',
     });
   });
+
+  it('states that trimmed required texts must not be blank, so clients and fuzzers need not guess', async () => {
+    const doc = (await request(t.app.getHttpServer()).get('/api/v1/docs-json')).body;
+    const schemas = doc.components.schemas;
+    const notBlank = { minLength: 1, pattern: '\\S' };
+    expect(schemas.CommentContentDto.properties.content).toMatchObject(notBlank);
+    expect(schemas.PostContentDto.properties.content).toMatchObject(notBlank);
+    expect(schemas.RegisterDto.properties.name).toMatchObject(notBlank);
+    expect(schemas.LoginDto.properties.identifier).toMatchObject(notBlank);
+    expect(schemas.CreatePlaylistDto.properties.name).toMatchObject(notBlank);
+    expect(schemas.UpdateVideoDto.properties.title).toMatchObject(notBlank);
+    // The pattern agrees with the validation: a blank value is refused, a padded one accepted.
+    const pattern = new RegExp(notBlank.pattern);
+    expect(pattern.test(' \t ')).toBe(false);
+    expect(pattern.test('  salsa ')).toBe(true);
+  });
 });

@@ -4,6 +4,13 @@ import { Transform } from 'class-transformer';
 export const Trim = (): PropertyDecorator =>
   Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value));
 
+/**
+ * OpenAPI `pattern` of a trimmed required text: at least one character that is not white space
+ * (a blank value trims to "" and fails as missing). Clients and API fuzzers read it from the
+ * document instead of learning it from 400s.
+ */
+export const NOT_BLANK_PATTERN = '\\S';
+
 /** Trims and lowercases (usernames, emails, identifiers). */
 export const TrimLowercase = (): PropertyDecorator =>
   Transform(({ value }: { value: unknown }) =>

@@ -2,7 +2,7 @@ import { applyDecorators } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsBoolean, IsNotEmpty, IsString, MaxLength, ValidateIf } from 'class-validator';
 import { Required } from 'src/common/validation/rules.util';
-import { Trim } from 'src/common/validation/transforms.util';
+import { Trim, NOT_BLANK_PATTERN } from 'src/common/validation/transforms.util';
 
 /*
  * The playlist field rules of contract §9, composed once so create (PL2) and update (PL6) give
@@ -18,7 +18,12 @@ const DESCRIPTION_TOO_LONG = 'Description must be at most 500 characters';
 const WhenGiven = (): PropertyDecorator =>
   ValidateIf((_: object, value: unknown) => value !== undefined);
 
-const NAME_DOC = { minLength: 1, maxLength: 100, example: 'Bachata warm-ups' } as const;
+const NAME_DOC = {
+  minLength: 1,
+  maxLength: 100,
+  pattern: NOT_BLANK_PATTERN,
+  example: 'Bachata warm-ups',
+} as const;
 
 /** PL2: trimmed, 1–100 characters, required. */
 export function NameField(): PropertyDecorator {

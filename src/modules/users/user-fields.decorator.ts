@@ -12,7 +12,7 @@ import {
   type ValidationOptions,
 } from 'class-validator';
 import { MaxUtf8Bytes, MinUtf8Bytes } from 'src/common/validation/rules.util';
-import { Trim, TrimLowercase } from 'src/common/validation/transforms.util';
+import { Trim, TrimLowercase, NOT_BLANK_PATTERN } from 'src/common/validation/transforms.util';
 import { RESERVED_USERNAMES } from 'src/modules/users/users.constant';
 
 /*
@@ -87,7 +87,12 @@ export function EmailField(): PropertyDecorator {
 /** Trimmed, 1–50 characters. */
 export function NameField(): PropertyDecorator {
   return applyDecorators(
-    ApiProperty({ minLength: 1, maxLength: 50, example: 'Ada Lovelace' }),
+    ApiProperty({
+      minLength: 1,
+      maxLength: 50,
+      pattern: NOT_BLANK_PATTERN,
+      example: 'Ada Lovelace',
+    }),
     Trim(),
     IsDefined({ message: 'Name is required' }),
     IsString({ message: 'name must be a string' }),

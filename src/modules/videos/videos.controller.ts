@@ -27,6 +27,7 @@ import {
   VideoDetailResponse,
 } from 'src/modules/videos/dto/video.response';
 import { VideosService } from 'src/modules/videos/videos.service';
+import { NOT_BLANK_PATTERN } from 'src/common/validation/transforms.util';
 
 const VIDEO_UPLOAD = { video: VIDEO_FILE, thumbnail: THUMBNAIL_FILE };
 const THUMBNAIL_UPLOAD = { thumbnail: THUMBNAIL_FILE };
@@ -82,7 +83,7 @@ export class VideosController {
       properties: {
         video: { ...binary, description: 'MP4 (checked on the bytes), at most 100 MB' },
         thumbnail: { ...binary, description: 'JPEG or PNG (checked on the bytes), at most 5 MB' },
-        title: { type: 'string', minLength: 1, maxLength: 100 },
+        title: { type: 'string', minLength: 1, maxLength: 100, pattern: NOT_BLANK_PATTERN },
         description: { type: 'string', maxLength: 500 },
         isPublished: { type: 'string', enum: ['true', 'false'], default: 'false' },
       },

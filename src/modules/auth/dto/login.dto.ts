@@ -1,11 +1,16 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { IsDefined, IsNotEmpty, IsString, MaxLength } from 'class-validator';
-import { TrimLowercase } from 'src/common/validation/transforms.util';
+import { TrimLowercase, NOT_BLANK_PATTERN } from 'src/common/validation/transforms.util';
 import { CurrentPasswordField } from 'src/modules/users/user-fields.decorator';
 
 export class LoginDto {
   /** Email or username. */
-  @ApiProperty({ minLength: 1, maxLength: 254, example: 'ada@example.com' })
+  @ApiProperty({
+    minLength: 1,
+    maxLength: 254,
+    pattern: NOT_BLANK_PATTERN,
+    example: 'ada@example.com',
+  })
   @TrimLowercase()
   @IsDefined({ message: 'Email or username is required' })
   @IsString({ message: 'identifier must be a string' })
