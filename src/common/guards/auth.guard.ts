@@ -4,6 +4,7 @@ import type { Request } from 'express';
 import { accessCredentials } from 'src/common/auth/credentials.util';
 import { RequestAuthenticator } from 'src/common/auth/request-authenticator.port';
 import { AUTH_MODE_KEY, AuthMode } from 'src/common/decorators/auth-mode.decorator';
+import { perRoute } from 'src/common/decorators/route-metadata.util';
 import { AppException } from 'src/common/errors/app.exception';
 import { ErrorCode } from 'src/common/errors/error-code.constant';
 
@@ -18,21 +19,36 @@ export class AuthGuard implements CanActivate {
     private readonly authenticator: RequestAuthenticator,
   ) {}
 
-  async canActivate(context: ExecutionContext): Promise<boolean> {
-    if (context.getType() !== 'http') return true;
-    const mode =
+  /** The route's declared mode, read once per route; undeclared means required. */
+  private readonly modeOf = perRoute(
+    (handler, controller) =>
       this.reflector.getAllAndOverride<AuthMode | undefined>(AUTH_MODE_KEY, [
-        context.getHandler(),
-        context.getClass(),
-      ]) ?? AuthMode.Required;
+        handler,
+        controller,
+      ]) ?? AuthMode.Required,
+  );
+
+  /** Modes that need no credentials answer synchronously; the others look the caller up. */
+  canActivate(context: ExecutionContext): boolean | Promise<boolean> {
+    if (context.getType() !== 'http') return true;
+    const mode = this.modeOf(context);
     const req = context.switchToHttp().getRequest<Request>();
     req.principal = null;
+    if (
+      mode === AuthMode.Public ||
+      mode === AuthMode.RefreshToken ||
+      mode === AuthMode.RelaxedRequired
+    ) {
+      return true;
+    }
+    return this.authenticate(mode, req);
+  }
 
+  private async authenticate(
+    mode: AuthMode.Guest | AuthMode.Optional | AuthMode.Required,
+    req: Request,
+  ): Promise<boolean> {
     switch (mode) {
-      case AuthMode.Public:
-      case AuthMode.RefreshToken:
-      case AuthMode.RelaxedRequired:
-        return true;
       case AuthMode.Guest: {
         const outcome = await this.authenticator.authenticate(accessCredentials(req));
         if (outcome.kind === 'authenticated') throw new AppException(ErrorCode.ALREADY_LOGGED_IN);

@@ -12,6 +12,7 @@ import {
   RAW_RESPONSE_KEY,
   RESPONSE_MESSAGE_KEY,
 } from 'src/common/decorators/response-message.decorator';
+import { perRoute } from 'src/common/decorators/route-metadata.util';
 
 export interface SuccessEnvelope<T> {
   statusCode: number;
@@ -25,13 +26,17 @@ export interface SuccessEnvelope<T> {
 export class EnvelopeInterceptor implements NestInterceptor {
   constructor(private readonly reflector: Reflector) {}
 
+  /** Whether the route is outside the envelope, and its fixed message; read once per route. */
+  private readonly routeOptions = perRoute((handler, controller) => ({
+    raw: Boolean(
+      this.reflector.getAllAndOverride<boolean>(RAW_RESPONSE_KEY, [handler, controller]),
+    ),
+    fixedMessage: this.reflector.get<string | undefined>(RESPONSE_MESSAGE_KEY, handler),
+  }));
+
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
-    const targets = [context.getHandler(), context.getClass()];
-    if (this.reflector.getAllAndOverride<boolean>(RAW_RESPONSE_KEY, targets)) return next.handle();
-    const fixedMessage = this.reflector.get<string | undefined>(
-      RESPONSE_MESSAGE_KEY,
-      context.getHandler(),
-    );
+    const { raw, fixedMessage } = this.routeOptions(context);
+    if (raw) return next.handle();
     const response = context.switchToHttp().getResponse<Response>();
     return next.handle().pipe(
       map((value: unknown): SuccessEnvelope<unknown> => {

@@ -1,13 +1,17 @@
-import { Injectable } from '@nestjs/common';
+import { type ExecutionContext, Injectable } from '@nestjs/common';
 import { ThrottlerGuard, type ThrottlerRequest } from '@nestjs/throttler';
+import { THROTTLER_SKIP } from '@nestjs/throttler/dist/throttler.constants';
 import type { Request, Response } from 'express';
 import { AppException } from 'src/common/errors/app.exception';
 import { ErrorCode } from 'src/common/errors/error-code.constant';
 import { clientIpKey } from 'src/common/http/client-ip.util';
+import { perRoute } from 'src/common/decorators/route-metadata.util';
 import { hitBucket } from 'src/common/rate-limit/bucket.util';
 
 export const GLOBAL_BUCKET = 'global';
 export const GLOBAL_RATE_LIMIT_MESSAGE = 'Too many requests, please try again later.';
+
+const PASS = Promise.resolve(true);
 
 /**
  * @nestjs/throttler with the contract's wire format: counters are per IP and bucket (not per
@@ -16,6 +20,26 @@ export const GLOBAL_RATE_LIMIT_MESSAGE = 'Too many requests, please try again la
  */
 @Injectable()
 export class RateLimitGuard extends ThrottlerGuard {
+  /** True where `@SkipThrottle` (e.g. `@NoRateLimit()`) exempts the route from every bucket. */
+  private readonly exempt = perRoute((handler, controller) =>
+    this.throttlers.every((throttler) =>
+      Boolean(
+        this.reflector.getAllAndOverride<boolean | undefined>(THROTTLER_SKIP + throttler.name, [
+          handler,
+          controller,
+        ]),
+      ),
+    ),
+  );
+
+  /**
+   * The base guard's own skip rule, read once per route instead of once per bucket and
+   * request: a route every bucket skips passes without counting.
+   */
+  override canActivate(context: ExecutionContext): Promise<boolean> {
+    return this.exempt(context) ? PASS : super.canActivate(context);
+  }
+
   protected override async handleRequest(props: ThrottlerRequest): Promise<boolean> {
     const { context, limit, ttl, throttler } = props;
     const http = context.switchToHttp();
