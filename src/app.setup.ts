@@ -18,6 +18,7 @@ import { completeOperations } from 'src/common/swagger/openapi-document.util';
 import type { AppConfig } from 'src/config/app-config';
 import { APP_CONFIG } from 'src/config/app-config.provider';
 import { accessLogMiddleware } from 'src/infrastructure/logging/access-log.middleware';
+import { LIVENESS_PATH, livenessHandler } from 'src/modules/health/liveness.route';
 
 export const API_PREFIX = 'api';
 export const API_VERSION = '1';
@@ -72,6 +73,9 @@ export function configureApp(app: NestExpressApplication): NestExpressApplicatio
   app.use(cookieParser());
   app.use(outsideRoutesMiddleware([API_PREFIX, 'health', 'media']));
   app.use(expressErrorMiddleware(config.exposeStack));
+  // After all of the above, before Nest's routes (see liveness.route.ts).
+  const server: Express = app.getHttpAdapter().getInstance();
+  server.get(LIVENESS_PATH, livenessHandler);
 
   app.setGlobalPrefix(API_PREFIX, {
     exclude: [

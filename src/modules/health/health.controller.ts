@@ -10,6 +10,7 @@ import { DatabaseHealthIndicator } from 'src/modules/health/database.health';
 /**
  * Contract §11, outside /api/v1: health-check bodies instead of the envelope, no auth, no rate
  * limit. `@Res({ passthrough: true })` only sets the 503 status; the body is still returned.
+ * `GET /health/live` is not here: see `liveness.route.ts`.
  */
 @ApiExcludeController()
 @Public()
@@ -32,11 +33,6 @@ export class HealthController {
   @HealthCheck()
   ready(@Res({ passthrough: true }) res: Response): Promise<HealthCheckResult> {
     return this.databaseCheck(res);
-  }
-
-  @Get('live')
-  live(): HealthCheckResult {
-    return { status: 'ok', info: {}, error: {}, details: {} };
   }
 
   private async databaseCheck(res: Response): Promise<HealthCheckResult> {
