@@ -1,0 +1,55 @@
+import request from 'supertest';
+import { createTestApp, type TestApp } from 'test/utils/test-app';
+
+/**
+ * GET /health/live is answered by a plain Express route ahead of Nest's pipeline
+ * (src/modules/health/liveness.route.ts); it must answer exactly as the Nest route did.
+ */
+describe('liveness probe (§11)', () => {
+  let t: TestApp;
+  let http: ReturnType<TestApp['app']['getHttpServer']>;
+
+  beforeAll(async () => {
+    t = await createTestApp({ CORS_ORIGIN: 'http://client.test' });
+    http = t.app.getHttpServer();
+  });
+  afterAll(async () => {
+    await t.close();
+  });
+
+  it('answers the terminus body with the headers res.json() sets, behind the whole middleware stack', async () => {
+    const res = await request(http)
+      .get('/health/live')
+      .set('Origin', 'http://client.test')
+      .set('X-Request-Id', 'live-1')
+      .expect(200);
+    expect(res.body).toEqual({ status: 'ok', info: {}, error: {}, details: {} });
+    expect(res.headers['content-type']).toBe('application/json; charset=utf-8');
+    expect(res.headers['content-length']).toBe('49');
+    expect(res.headers.etag).toBe('W/"31-dxKeoZI+mvmnahNSR0ys2MInE1I"');
+    expect(res.headers['x-request-id']).toBe('live-1');
+    expect(res.headers['content-security-policy']).toContain("default-src 'self'");
+    expect(res.headers['access-control-allow-origin']).toBe('http://client.test');
+    expect(res.headers['x-ratelimit-limit']).toBeUndefined();
+  });
+
+  it('answers a matching If-None-Match with 304 and HEAD without a body', async () => {
+    const fresh = await request(http)
+      .get('/health/live')
+      .set('If-None-Match', 'W/"31-dxKeoZI+mvmnahNSR0ys2MInE1I"');
+    expect(fresh.status).toBe(304);
+    expect(fresh.text ?? '').toBe('');
+    const head = await request(http).head('/health/live').expect(200);
+    expect(head.text ?? '').toBe('');
+    expect(head.headers['content-length']).toBe('49');
+  });
+
+  it('leaves other methods to the JSON 404', async () => {
+    const res = await request(http).post('/health/live');
+    expect(res.status).toBe(404);
+    expect(res.body).toMatchObject({
+      code: 'ROUTE_NOT_FOUND',
+      requestId: res.headers['x-request-id'],
+    });
+  });
+});
