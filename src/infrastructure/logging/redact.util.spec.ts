@@ -32,6 +32,18 @@ describe('log redaction', () => {
     expect(text).toContain('Bearer [REDACTED]');
   });
 
+  it('scrubs every inline form whatever its case, and returns other text as it is', () => {
+    expect(redactText('BEARER abc.def and BeArEr x')).toBe(
+      'BEARER [REDACTED] and BeArEr [REDACTED]',
+    );
+    expect(redactText('AccessToken=abc; REFRESHTOKEN=def')).toBe(
+      'AccessToken=[REDACTED]; REFRESHTOKEN=[REDACTED]',
+    );
+    expect(redactText('id eyJabcde.fghijk.lmn end')).toBe('id [REDACTED] end');
+    for (const plain of ['GET', '/api/v1/video/abc', 'request', 'EYJabcde.fghijk.lmn', 'token'])
+      expect(redactText(plain)).toBe(plain);
+  });
+
   it('keeps ordinary fields untouched', () => {
     expect(redactField('status', 200)).toBe(200);
     expect(redactField('path', '/api/v1/video')).toBe('/api/v1/video');

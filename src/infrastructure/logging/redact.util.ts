@@ -9,7 +9,14 @@ const INLINE_PATTERNS: [RegExp, string][] = [
   [/\b(accessToken|refreshToken)=[^;\s]+/gi, `$1=${REDACTED}`],
 ];
 
+/**
+ * Every inline pattern needs one of these (case-insensitively a superset of them); text
+ * without any, which is nearly every string logged, skips the replacements.
+ */
+const INLINE_HINT = /bearer|eyJ|accesstoken=|refreshtoken=/i;
+
 export function redactText(text: string): string {
+  if (!INLINE_HINT.test(text)) return text;
   return INLINE_PATTERNS.reduce(
     (result, [pattern, replacement]) => result.replace(pattern, replacement),
     text,
