@@ -55,12 +55,13 @@ export class LikesRepository {
   }
 
   /**
-   * The same figures for the one target whose id is in `localField` of the caller's document,
-   * as a `$lookup` stage writing `[{count, liked}]` (or `[]`) into `as`.
+   * The same figures for one target, as a `$lookup` stage for another collection's aggregation,
+   * writing `[{count, liked}]` (or `[]`) into `as`. The target id is known up front, so the
+   * sub-pipeline is uncorrelated: a plain match on the unique index's prefix, run once.
    */
   figuresLookup(
     targetType: LikeTargetType,
-    localField: string,
+    targetId: string,
     viewerId: string | null,
     as: string,
   ): PipelineStage.Lookup {
@@ -68,9 +69,8 @@ export class LikesRepository {
     return {
       $lookup: {
         from: this.likes.collection.collectionName,
-        let: { target: `$${localField}` },
         pipeline: [
-          { $match: { targetType, $expr: { $eq: ['$target', '$$target'] } } },
+          { $match: { targetType, target: new Types.ObjectId(targetId) } },
           {
             $group: {
               _id: null,

@@ -149,7 +149,7 @@ export class VideosService {
     request: ViewRequestInfo,
   ): Promise<VideoDetailResponse> {
     const ownerJoin = this.users.ownerJoin('owner', 'joinedOwner');
-    const likesJoin = this.likes?.figuresJoin(viewerId, 'joinedLikes') ?? null;
+    const likesJoin = this.likes?.figuresJoin(videoId, viewerId, 'joinedLikes') ?? null;
     const followsJoin = this.follows?.ownerFiguresJoin(viewerId, 'joinedFollows') ?? null;
     const joined = await this.videos.findVisibleJoined(
       videoId,

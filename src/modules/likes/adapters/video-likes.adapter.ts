@@ -21,9 +21,9 @@ export class VideoLikesAdapter implements VideoLikesPort {
     return toFiguresByTarget(await this.likes.figuresFor('video', videoIds, viewerId));
   }
 
-  figuresJoin(viewerId: string | null, as: string): JoinedFigure<LikeFigures> {
+  figuresJoin(videoId: string, viewerId: string | null, as: string): JoinedFigure<LikeFigures> {
     return {
-      stage: this.likes.figuresLookup('video', '_id', viewerId, as),
+      stage: this.likes.figuresLookup('video', videoId, viewerId, as),
       read: (joined) => toLikeFigures(firstJoined<LikeFiguresRecord>(joined, as)),
     };
   }

@@ -25,6 +25,7 @@ export abstract class VideoLikesPort {
    * and all its figures in one round trip). The join goes into the field `as`.
    */
   abstract figuresJoin(
+    videoId: string,
     viewerId: string | null,
     as: string,
   ): JoinedFigure<{ likesCount: number; isLiked: boolean }>;
