@@ -42,7 +42,7 @@ export interface AppConfig {
     refreshReuseGraceSeconds: number;
     maxSessionsPerUser: number;
     bcryptRounds: number;
-    /** bcrypt operations allowed on libuv's thread pool at once; the rest wait their turn. */
+    /** Hashing threads (bcrypt runs below the event loop's priority); the rest wait their turn. */
     bcryptConcurrency: number;
     codeSecret: string;
     codeTtlMinutes: number;
@@ -293,8 +293,8 @@ export function loadAppConfig(env: Env, cwd: string = process.cwd()): AppConfig 
       refreshReuseGraceSeconds: int('REFRESH_REUSE_GRACE_SECONDS', 10, 0, 300),
       maxSessionsPerUser: int('MAX_SESSIONS_PER_USER', 20, 1, 1000),
       bcryptRounds: int('BCRYPT_ROUNDS', 12, 4, 15),
-      // One core is left to the event loop (and the database, when it shares the machine).
-      bcryptConcurrency: int('BCRYPT_CONCURRENCY', Math.max(1, availableParallelism() - 1), 1, 64),
+      // One thread per core: they run at a lower priority, so they only take what is left.
+      bcryptConcurrency: int('BCRYPT_CONCURRENCY', availableParallelism(), 1, 64),
       codeSecret: secret(['CODE_HASH_SECRET', 'JWT_REFRESH_SECRET'], 32, true),
       codeTtlMinutes: int('CODE_TTL_MINUTES', 15, 1, 1440),
       codeMaxAttempts: int('CODE_MAX_ATTEMPTS', 5, 1, 100),

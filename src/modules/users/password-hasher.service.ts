@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { Injectable, type OnModuleInit } from '@nestjs/common';
-import { compare, hash } from 'bcrypt';
-import pLimit, { type LimitFunction } from 'p-limit';
+import { join } from 'node:path';
+import { Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
+import { Piscina } from 'piscina';
 import type { AppConfig } from 'src/config/app-config';
 import { InjectConfig } from 'src/config/app-config.provider';
 
@@ -9,22 +9,44 @@ import { InjectConfig } from 'src/config/app-config.provider';
 export const BCRYPT_MAX_BYTES = 72;
 
 /**
- * bcrypt through its asynchronous API only: the hashing runs on libuv's thread pool, so a burst
- * of logins never blocks the event loop (the sync variants would stall every other request).
- *
- * Asynchronous is not enough on a small machine: libuv's four threads can hash four passwords at
- * once and take every core from the event loop, so all other requests slow down during a login
- * burst. At most `BCRYPT_CONCURRENCY` operations (default: cores - 1) run at a time; the others
- * queue in arrival order. The dummy comparison of unknown accounts queues the same way, so the
- * wait reveals nothing about whether an account exists.
+ * How much lower than the event loop the hashing threads run (Unix nice increment). A runnable
+ * event loop or database gets about nine tenths of a contended core; hashing gets the rest, and
+ * every idle cycle.
+ */
+export const HASHING_NICE_INCREMENT = 10;
+
+type HashingTask =
+  | { op: 'hash'; password: string; rounds: number }
+  | { op: 'compare'; password: string; hash: string };
+
+/**
+ * bcrypt off the event loop, and below it. A login burst used to run four hashes on libuv's
+ * pool at the event loop's own priority, so every other request slowed down while it lasted
+ * (docs/performance.md). Hashes now run on `BCRYPT_CONCURRENCY` worker threads (piscina) at a
+ * lower CPU priority; the rest queue in arrival order. The dummy comparison of unknown accounts
+ * queues the same way, so the wait reveals nothing about whether an account exists.
  */
 @Injectable()
-export class PasswordHasher implements OnModuleInit {
+export class PasswordHasher implements OnModuleInit, OnModuleDestroy {
+  private readonly logger = new Logger(PasswordHasher.name);
   private dummyHash: Promise<string> | undefined;
-  private readonly slots: LimitFunction;
+  private submitted = 0;
+  private readonly pool: Piscina<HashingTask, string | boolean>;
 
   constructor(@InjectConfig() private readonly config: AppConfig) {
-    this.slots = pLimit(config.auth.bcryptConcurrency);
+    const threads = config.auth.bcryptConcurrency;
+    this.pool = new Piscina({
+      filename: join(__dirname, 'password-hashing.worker.js'),
+      minThreads: threads,
+      maxThreads: threads,
+      idleTimeout: Number.POSITIVE_INFINITY,
+      niceIncrement: HASHING_NICE_INCREMENT,
+    });
+    // A thread that fails outside a task (its task failures reach the caller) is replaced by
+    // the pool; without a listener the event would end the process.
+    this.pool.on('error', (error: unknown) =>
+      this.logger.error(`Password hashing thread failed: ${String(error)}`),
+    );
   }
 
   /** Warmed at start-up so not even the first unknown-user login pays for making it. */
@@ -32,8 +54,26 @@ export class PasswordHasher implements OnModuleInit {
     void this.dummy();
   }
 
-  hash(password: string): Promise<string> {
-    return this.slots(() => hash(password, this.config.auth.bcryptRounds));
+  /** After the HTTP server has drained: lets running hashes finish, then stops the threads. */
+  async onModuleDestroy(): Promise<void> {
+    await this.pool.close();
+  }
+
+  /** Hashing threads, bcrypt operations asked for so far, and those waiting (tests, diagnostics). */
+  get stats(): { threads: number; submitted: number; queued: number } {
+    return {
+      threads: this.pool.threads.length,
+      submitted: this.submitted,
+      queued: this.pool.queueSize,
+    };
+  }
+
+  async hash(password: string): Promise<string> {
+    return (await this.run({
+      op: 'hash',
+      password,
+      rounds: this.config.auth.bcryptRounds,
+    })) as string;
   }
 
   /**
@@ -43,16 +83,19 @@ export class PasswordHasher implements OnModuleInit {
    */
   async verify(password: string, passwordHash: string | null): Promise<boolean> {
     const usable = passwordHash !== null && Buffer.byteLength(password, 'utf8') <= BCRYPT_MAX_BYTES;
-    const against = usable ? passwordHash : await this.dummy();
-    const matches = await this.slots(() => compare(password, against));
+    const hash = usable ? passwordHash : await this.dummy();
+    const matches = (await this.run({ op: 'compare', password, hash })) as boolean;
     return usable && matches;
+  }
+
+  private run(task: HashingTask): Promise<string | boolean> {
+    this.submitted += 1;
+    return this.pool.run(task);
   }
 
   /** Hashed with the configured cost, so comparing against it costs what a real comparison costs. */
   private dummy(): Promise<string> {
-    this.dummyHash ??= this.slots(() =>
-      hash(randomBytes(24).toString('base64url'), this.config.auth.bcryptRounds),
-    );
+    this.dummyHash ??= this.hash(randomBytes(24).toString('base64url'));
     return this.dummyHash;
   }
 }
