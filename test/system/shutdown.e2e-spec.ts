@@ -53,6 +53,8 @@ describe('graceful shutdown', () => {
       RATE_LIMIT_LOGIN: '1000',
       RATE_LIMIT_LOGIN_FAILURES: '1000',
       RATE_LIMIT_LOGIN_FAILURES_ACCOUNT: '1000',
+      // A real cost, so that logins are still hashing when the signal lands.
+      BCRYPT_ROUNDS: '11',
     });
     const url = service.url;
     let release!: () => void;
@@ -63,11 +65,14 @@ describe('graceful shutdown', () => {
       fetch(`${url}/api/v1/video`).then((res) => res.status),
     );
     await new Promise((resolve) => setTimeout(resolve, 500));
+    // Logins whose password check is running (or queued for a hashing thread) at the signal.
+    const hashing = Array.from({ length: 6 }, () => slowLogin(url, Promise.resolve()));
+    await new Promise((resolve) => setTimeout(resolve, 100));
     const signalledAt = Date.now();
     service.child.kill('SIGTERM');
     setTimeout(release, 1000);
 
-    const answers = await Promise.all(slow);
+    const answers = await Promise.all([...slow, ...hashing]);
     expect(answers.map((answer) => answer.status)).toEqual(answers.map(() => 401));
     for (const answer of answers)
       expect(JSON.parse(answer.text)).toMatchObject({ code: 'INVALID_CREDENTIALS' });
@@ -75,7 +80,7 @@ describe('graceful shutdown', () => {
     expect(await service.exited).toBe(0);
     expect(Date.now() - signalledAt).toBeLessThan(30_000);
     console.log(
-      `shutdown: ${slow.length + quick.length} requests in flight at SIGTERM, all answered; exit 0 after ${Date.now() - signalledAt} ms`,
+      `shutdown: ${answers.length + quick.length} requests in flight at SIGTERM, all answered; exit 0 after ${Date.now() - signalledAt} ms`,
     );
     // New connections are refused once the process is gone.
     await expect(fetch(`${url}/health/live`)).rejects.toThrow();

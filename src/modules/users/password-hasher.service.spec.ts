@@ -25,7 +25,7 @@ describe('PasswordHasher', () => {
   beforeAll(() => {
     sut = hasherWith({ BCRYPT_CONCURRENCY: '2' });
   });
-  afterAll(() => sut.onModuleDestroy());
+  afterAll(() => sut.onApplicationShutdown());
 
   it('hashes with the configured cost', async () => {
     expect(await sut.hash('salsa night 42')).toMatch(/^\$2b\$04\$/);
@@ -79,7 +79,7 @@ describe('PasswordHasher', () => {
         expect(lowered()).toBe(5);
         expect(threadNiceValues()[0]).toBe(0);
       } finally {
-        await hasher.onModuleDestroy();
+        await hasher.onApplicationShutdown();
       }
     });
 

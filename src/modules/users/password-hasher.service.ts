@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
-import { Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
+import { Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { Piscina } from 'piscina';
 import type { AppConfig } from 'src/config/app-config';
 import { InjectConfig } from 'src/config/app-config.provider';
@@ -27,7 +27,7 @@ type HashingTask =
  * queues the same way, so the wait reveals nothing about whether an account exists.
  */
 @Injectable()
-export class PasswordHasher implements OnModuleInit, OnModuleDestroy {
+export class PasswordHasher implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger(PasswordHasher.name);
   private dummyHash: Promise<string> | undefined;
   private submitted = 0;
@@ -54,8 +54,12 @@ export class PasswordHasher implements OnModuleInit, OnModuleDestroy {
     void this.dummy();
   }
 
-  /** After the HTTP server has drained: lets running hashes finish, then stops the threads. */
-  async onModuleDestroy(): Promise<void> {
+  /**
+   * Nest closes the HTTP server (letting in-flight requests finish) between the destroy hooks
+   * and the shutdown hooks, so the threads must outlive the former: a login still draining
+   * needs them. Running hashes finish, then the threads stop.
+   */
+  async onApplicationShutdown(): Promise<void> {
     await this.pool.close();
   }
 
