@@ -83,6 +83,17 @@ describe('PasswordHasher', () => {
       }
     });
 
+    it('lets every queued and running operation finish at shutdown before the threads stop', async () => {
+      const hasher = hasherWith({ BCRYPT_CONCURRENCY: '2', BCRYPT_ROUNDS: '9' });
+      const hash = await hasher.hash('salsa night 42');
+      const checks = Array.from({ length: 8 }, (_, i) =>
+        hasher.verify(i % 2 === 0 ? 'salsa night 42' : 'wrong 1', hash),
+      );
+      await hasher.onApplicationShutdown();
+      expect(await Promise.all(checks)).toEqual(checks.map((_, i) => i % 2 === 0));
+      expect(hasher.stats.threads).toBe(0);
+    });
+
     it('defaults to one thread per core', () => {
       const { availableParallelism } = jest.requireActual<typeof import('node:os')>('node:os');
       expect(loadAppConfig({ NODE_ENV: 'test' }).auth.bcryptConcurrency).toBe(

@@ -31,6 +31,8 @@ export class PasswordHasher implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger(PasswordHasher.name);
   private dummyHash: Promise<string> | undefined;
   private submitted = 0;
+  /** Operations not settled yet, queued or running: shutdown waits for them. */
+  private readonly pending = new Set<Promise<string | boolean>>();
   private readonly pool: Piscina<HashingTask, string | boolean>;
 
   constructor(@InjectConfig() private readonly config: AppConfig) {
@@ -57,10 +59,12 @@ export class PasswordHasher implements OnModuleInit, OnApplicationShutdown {
   /**
    * Nest closes the HTTP server (letting in-flight requests finish) between the destroy hooks
    * and the shutdown hooks, so the threads must outlive the former: a login still draining
-   * needs them. Running hashes finish, then the threads stop.
+   * needs them. Every operation asked for, queued ones included, finishes; then the threads
+   * stop. (piscina's own `close()` can stop a thread while queued work remains.)
    */
   async onApplicationShutdown(): Promise<void> {
-    await this.pool.close();
+    while (this.pending.size > 0) await Promise.allSettled([...this.pending]);
+    await this.pool.destroy();
   }
 
   /** Hashing threads, bcrypt operations asked for so far, and those waiting (tests, diagnostics). */
@@ -94,7 +98,11 @@ export class PasswordHasher implements OnModuleInit, OnApplicationShutdown {
 
   private run(task: HashingTask): Promise<string | boolean> {
     this.submitted += 1;
-    return this.pool.run(task);
+    const operation = this.pool.run(task);
+    this.pending.add(operation);
+    const settled = (): void => void this.pending.delete(operation);
+    operation.then(settled, settled);
+    return operation;
   }
 
   /** Hashed with the configured cost, so comparing against it costs what a real comparison costs. */
