@@ -45,6 +45,12 @@ describe('global rate limit (§1.14)', () => {
     await request(http).get('/health/live').expect(200);
     const health = await request(http).get('/health/live');
     expect(health.headers['x-ratelimit-limit']).toBeUndefined();
+    // The other probes go through the guard, which passes @NoRateLimit() routes uncounted.
+    for (const path of ['/health', '/health/ready']) {
+      const probe = await request(http).get(path);
+      expect(probe.status).not.toBe(429);
+      expect(probe.headers['x-ratelimit-limit']).toBeUndefined();
+    }
   });
 
   it('rate-limits before authentication and validation', async () => {

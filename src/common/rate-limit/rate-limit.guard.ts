@@ -1,12 +1,12 @@
 import { type ExecutionContext, Injectable } from '@nestjs/common';
 import { ThrottlerGuard, type ThrottlerRequest } from '@nestjs/throttler';
-import { THROTTLER_SKIP } from '@nestjs/throttler/dist/throttler.constants';
 import type { Request, Response } from 'express';
 import { AppException } from 'src/common/errors/app.exception';
 import { ErrorCode } from 'src/common/errors/error-code.constant';
 import { clientIpKey } from 'src/common/http/client-ip.util';
 import { perRoute } from 'src/common/decorators/route-metadata.util';
 import { hitBucket } from 'src/common/rate-limit/bucket.util';
+import { NO_RATE_LIMIT } from 'src/common/rate-limit/no-rate-limit.decorator';
 
 export const GLOBAL_BUCKET = 'global';
 export const GLOBAL_RATE_LIMIT_MESSAGE = 'Too many requests, please try again later.';
@@ -20,21 +20,16 @@ const PASS = Promise.resolve(true);
  */
 @Injectable()
 export class RateLimitGuard extends ThrottlerGuard {
-  /** True where `@SkipThrottle` (e.g. `@NoRateLimit()`) exempts the route from every bucket. */
+  /** True where `@NoRateLimit()` exempts the route (or its controller) from every bucket. */
   private readonly exempt = perRoute((handler, controller) =>
-    this.throttlers.every((throttler) =>
-      Boolean(
-        this.reflector.getAllAndOverride<boolean | undefined>(THROTTLER_SKIP + throttler.name, [
-          handler,
-          controller,
-        ]),
-      ),
+    Boolean(
+      this.reflector.getAllAndOverride<boolean | undefined>(NO_RATE_LIMIT, [handler, controller]),
     ),
   );
 
   /**
-   * The base guard's own skip rule, read once per route instead of once per bucket and
-   * request: a route every bucket skips passes without counting.
+   * Exempt routes pass without counting, decided once per route instead of once per bucket and
+   * request; the base guard (and its own per-bucket skip rule) handles every other route.
    */
   override canActivate(context: ExecutionContext): Promise<boolean> {
     return this.exempt(context) ? PASS : super.canActivate(context);
