@@ -1,7 +1,12 @@
 import { createHash } from 'node:crypto';
 import { Types } from 'mongoose';
 import request from 'supertest';
-import { createPendingUser, createVerifiedUser } from 'test/factories/users.factory';
+import {
+  createPendingUser,
+  createVerifiedUser,
+  DEFAULT_TEST_PASSWORD,
+} from 'test/factories/users.factory';
+import { recordCommands } from 'test/utils/db-commands';
 import { lastCode } from 'test/utils/outbox';
 import { createTestApp, type TestApp } from 'test/utils/test-app';
 import {
@@ -346,5 +351,37 @@ describe('Auth: login-failure buckets across IPs (§1.14)', () => {
       await attemptFrom('203.0.113.9', 'ghost_user', 'whatever 1').expect(401);
     }
     expectError(await attemptFrom('203.0.113.9', 'ghost_user', 'whatever 1'), 429, 'RATE_LIMITED');
+  });
+});
+
+describe('Auth: login round trips (issue 7)', () => {
+  let t: TestApp;
+
+  beforeAll(async () => {
+    t = await createTestApp({ ...RELAXED_LIMITS, DB_MONITOR_COMMANDS: 'true' });
+  });
+  afterAll(async () => {
+    await t.close();
+  });
+
+  it('reads the account once, with its Me, then writes the session and checks the session cap', async () => {
+    const user = await createVerifiedUser(t);
+    const log = recordCommands(t.connection);
+    try {
+      const res = await request(t.app.getHttpServer())
+        .post(`${API}/auth/login`)
+        .send({ identifier: user.email, password: DEFAULT_TEST_PASSWORD });
+      expectSuccess(res, 200, 'User logged in successfully');
+      expect(Object.keys(res.body.data).sort()).toEqual(ME_KEYS);
+      expect(res.body.data).toMatchObject({
+        _id: user.id,
+        username: user.username,
+        email: user.email,
+      });
+      expectNoSecrets(res, [DEFAULT_TEST_PASSWORD]);
+      expect(log.calls).toEqual(['find users', 'insert sessions', 'find sessions']);
+    } finally {
+      log.stop();
+    }
   });
 });

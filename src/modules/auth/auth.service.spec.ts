@@ -8,11 +8,11 @@ import { AuthService } from 'src/modules/auth/auth.service';
 import { LoginFailures } from 'src/modules/auth/login-failures.service';
 import type { SessionsService } from 'src/modules/auth/sessions.service';
 import type { AccountMailer } from 'src/modules/users/account-mailer.service';
-import type { AccountsService } from 'src/modules/users/accounts.service';
+import type { AccountsService, LoginAccount } from 'src/modules/users/accounts.service';
 import type { MeResponse } from 'src/modules/users/dto/me.response';
 import type { OneTimeCodes } from 'src/modules/users/one-time-codes.service';
 import type { PasswordHasher } from 'src/modules/users/password-hasher.service';
-import type { CredentialsRecord, HolderRecord } from 'src/modules/users/user-records.type';
+import type { HolderRecord } from 'src/modules/users/user-records.type';
 import type { UsersService } from 'src/modules/users/users.service';
 import { MemoryCounterStore } from 'src/infrastructure/counters/memory-counter-store';
 
@@ -57,7 +57,7 @@ describe('AuthService', () => {
       deleteStalePending: jest.fn(),
       createPending: jest.fn(),
       replacePending: jest.fn(),
-      findCredentialsByIdentifier: jest.fn(),
+      findLoginAccount: jest.fn(),
       findCredentialsById: jest.fn(),
       findCodeHolderByEmail: jest.fn(),
       setPassword: jest.fn(),
@@ -89,16 +89,19 @@ describe('AuthService', () => {
   afterEach(() => counters.onModuleDestroy());
 
   describe('login', () => {
-    const account = (isVerified: boolean): CredentialsRecord => ({
-      _id: new Types.ObjectId(),
-      username: 'ada',
-      email: 'ada@example.com',
-      isVerified,
-      password: '$2b$real',
+    const account = (isVerified: boolean): LoginAccount => ({
+      credentials: {
+        _id: new Types.ObjectId(),
+        username: 'ada',
+        email: 'ada@example.com',
+        isVerified,
+        password: '$2b$real',
+      },
+      me: ME,
     });
 
     it('compares a pending account against the dummy hash and answers Invalid credentials', async () => {
-      accounts.findCredentialsByIdentifier.mockResolvedValue(account(false));
+      accounts.findLoginAccount.mockResolvedValue(account(false));
       passwords.verify.mockResolvedValue(false);
       const error = await failure(sut.login({ identifier: 'ada', password: 'x' }, CLIENT, cookies));
       expect(error.code).toBe(ErrorCode.INVALID_CREDENTIALS);
@@ -108,7 +111,7 @@ describe('AuthService', () => {
     });
 
     it('compares an unknown identifier too', async () => {
-      accounts.findCredentialsByIdentifier.mockResolvedValue(null);
+      accounts.findLoginAccount.mockResolvedValue(null);
       passwords.verify.mockResolvedValue(false);
       await failure(sut.login({ identifier: 'ghost', password: 'x' }, CLIENT, cookies));
       expect(passwords.verify).toHaveBeenCalledTimes(1);
@@ -116,12 +119,14 @@ describe('AuthService', () => {
 
     it('opens a session, signs the cookies in and returns Me', async () => {
       const verified = account(true);
-      accounts.findCredentialsByIdentifier.mockResolvedValue(verified);
+      accounts.findLoginAccount.mockResolvedValue(verified);
       passwords.verify.mockResolvedValue(true);
       sessions.open.mockResolvedValue({ accessToken: 'a', refreshToken: 'r' });
       expect(await sut.login({ identifier: 'ada', password: 'right' }, CLIENT, cookies)).toBe(ME);
       expect(passwords.verify).toHaveBeenCalledWith('right', '$2b$real');
-      expect(sessions.open).toHaveBeenCalledWith(verified._id.toHexString(), CLIENT);
+      expect(sessions.open).toHaveBeenCalledWith(verified.credentials._id.toHexString(), CLIENT);
+      // The Me came with the credentials: no second read of the user.
+      expect(users.getMe).not.toHaveBeenCalled();
       expect(cookies.instruction).toEqual({ kind: 'sign-in', accessToken: 'a', refreshToken: 'r' });
     });
   });

@@ -19,7 +19,7 @@ import type { VerifyAccountDto } from 'src/modules/auth/dto/verify-account.dto';
 import { LoginFailures } from 'src/modules/auth/login-failures.service';
 import { type LogoutCredentials, SessionsService } from 'src/modules/auth/sessions.service';
 import { AccountMailer } from 'src/modules/users/account-mailer.service';
-import { AccountsService } from 'src/modules/users/accounts.service';
+import { AccountsService, type LoginAccount } from 'src/modules/users/accounts.service';
 import type { MeResponse } from 'src/modules/users/dto/me.response';
 import { OneTimeCodes } from 'src/modules/users/one-time-codes.service';
 import { PasswordHasher } from 'src/modules/users/password-hasher.service';
@@ -137,17 +137,20 @@ export class AuthService {
 
   /** A5. The failure buckets are checked first; the password comparison always happens. */
   async login(dto: LoginDto, client: ClientContext, cookies: AuthCookieJar): Promise<MeResponse> {
-    let account: CredentialsRecord | null = null;
+    let account: LoginAccount | null = null;
     const ok = await this.loginFailures.attemptLogin(dto.identifier, client.ip, async () => {
-      account = await this.accounts.findCredentialsByIdentifier(dto.identifier);
+      account = await this.accounts.findLoginAccount(dto.identifier);
+      const { credentials } = account ?? {};
       // Pending and unknown accounts are compared against the dummy hash: same work, same answer.
-      return this.passwords.verify(dto.password, account?.isVerified ? account.password : null);
+      return this.passwords.verify(
+        dto.password,
+        credentials?.isVerified ? credentials.password : null,
+      );
     });
-    const signedIn = account as CredentialsRecord | null;
+    const signedIn = account as LoginAccount | null;
     if (!ok || !signedIn) throw AuthErrors.invalidCredentials();
-    const userId = signedIn._id.toHexString();
-    cookies.signIn(await this.sessions.open(userId, client));
-    return this.users.getMe(userId);
+    cookies.signIn(await this.sessions.open(signedIn.credentials._id.toHexString(), client));
+    return signedIn.me;
   }
 
   /** A6: both cookies on rotation, the access cookie alone in the grace case, both cleared on any failure. */

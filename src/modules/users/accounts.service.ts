@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { Types } from 'mongoose';
+import type { MeResponse } from 'src/modules/users/dto/me.response';
 import type {
   CodeHolderRecord,
   CodePurpose,
@@ -7,7 +8,14 @@ import type {
   HolderRecord,
   NewPendingAccount,
 } from 'src/modules/users/user-records.type';
+import { toMe } from 'src/modules/users/users.mapper';
 import { UsersRepository } from 'src/modules/users/users.repository';
+
+/** A login's account: what the password check needs, and the Me a successful login returns. */
+export interface LoginAccount {
+  credentials: CredentialsRecord;
+  me: MeResponse;
+}
 
 /**
  * The account records the auth flows (§2) work on: registration holders, credentials and pending
@@ -40,8 +48,10 @@ export class AccountsService {
     return this.users.replacePending(userId, account);
   }
 
-  findCredentialsByIdentifier(identifier: string): Promise<CredentialsRecord | null> {
-    return this.users.findCredentialsByIdentifier(identifier);
+  /** A5: the account behind an email or username, in one read. */
+  async findLoginAccount(identifier: string): Promise<LoginAccount | null> {
+    const record = await this.users.findLoginAccount(identifier);
+    return record ? { credentials: record, me: toMe(record) } : null;
   }
 
   findCredentialsById(userId: string): Promise<CredentialsRecord | null> {

@@ -67,12 +67,15 @@ export class UsersRepository {
       .exec();
   }
 
-  /** Login: email and username never overlap (`@` is not a username character), so one match at most. */
-  findCredentialsByIdentifier(identifier: string): Promise<CredentialsRecord | null> {
+  /**
+   * Login: email and username never overlap (`@` is not a username character), so one match at
+   * most. The Me fields come along, so a successful login needs no second read of the user.
+   */
+  findLoginAccount(identifier: string): Promise<(CredentialsRecord & MeRecord) | null> {
     return this.users
       .findOne({ $or: [{ email: identifier }, { username: identifier }] })
-      .select(CREDENTIALS_PROJECTION)
-      .lean<CredentialsRecord>()
+      .select({ ...CREDENTIALS_PROJECTION, ...ME_PROJECTION })
+      .lean<CredentialsRecord & MeRecord>()
       .exec();
   }
 
