@@ -40,16 +40,9 @@ export class LikesRepository {
     targetIds: string[],
     viewerId: string | null,
   ): Promise<LikeFiguresRecord[]> {
-    const viewer = viewerId === null ? null : new Types.ObjectId(viewerId);
     const pipeline: PipelineStage[] = [
       { $match: { targetType, target: { $in: toObjectIds(targetIds) } } },
-      {
-        $group: {
-          _id: '$target',
-          count: { $sum: 1 },
-          liked: { $max: viewer ? { $cond: [{ $eq: ['$likedBy', viewer] }, 1, 0] } : 0 },
-        },
-      },
+      figuresGroup('$target', viewerId),
     ];
     return this.likes.aggregate<LikeFiguresRecord>(pipeline).exec();
   }
@@ -65,19 +58,12 @@ export class LikesRepository {
     viewerId: string | null,
     as: string,
   ): PipelineStage.Lookup {
-    const viewer = viewerId === null ? null : new Types.ObjectId(viewerId);
     return {
       $lookup: {
         from: this.likes.collection.collectionName,
         pipeline: [
           { $match: { targetType, target: new Types.ObjectId(targetId) } },
-          {
-            $group: {
-              _id: null,
-              count: { $sum: 1 },
-              liked: { $max: viewer ? { $cond: [{ $eq: ['$likedBy', viewer] }, 1, 0] } : 0 },
-            },
-          },
+          figuresGroup(null, viewerId),
         ],
         as,
       },
@@ -122,4 +108,16 @@ function keyFilter(key: LikeKey): Pick<Like, 'targetType' | 'target' | 'likedBy'
 
 function toObjectIds(ids: string[]): Types.ObjectId[] {
   return ids.map((id) => new Types.ObjectId(id));
+}
+
+/** `count` of likes per group and `liked` (1 or 0): whether `viewerId` is among them. */
+function figuresGroup(groupBy: '$target' | null, viewerId: string | null): PipelineStage.Group {
+  const viewer = viewerId === null ? null : new Types.ObjectId(viewerId);
+  return {
+    $group: {
+      _id: groupBy,
+      count: { $sum: 1 },
+      liked: { $max: viewer ? { $cond: [{ $eq: ['$likedBy', viewer] }, 1, 0] } : 0 },
+    },
+  };
 }
