@@ -1,7 +1,7 @@
 // Prints one plain closing line after every run, `jest: N passed, N failed, N skipped`, and
-// writes the same line to var/test-results/jest-summary.txt. CI repeats it as the last line of
-// its output, so anything reading the run's end sees the real counts (Jest's own summary
-// is spread over several lines).
+// writes the counts to var/test-results/jest-summary.json. CI adds them to the other steps'
+// counts for the plain `N passed, N failed` line that closes its output (Jest's own summary is
+// spread over several lines).
 const { mkdirSync, writeFileSync } = require('node:fs');
 const { join } = require('node:path');
 
@@ -13,11 +13,11 @@ class SummaryReporter {
   onRunComplete(_contexts, results) {
     const skipped = results.numPendingTests + results.numTodoTests;
     const failed = results.numFailedTests + results.numRuntimeErrorTestSuites;
-    const line = `jest: ${results.numPassedTests} passed, ${failed} failed, ${skipped} skipped`;
+    const passed = results.numPassedTests;
     const dir = join(this.rootDir, 'var', 'test-results');
     mkdirSync(dir, { recursive: true });
-    writeFileSync(join(dir, 'jest-summary.txt'), `${line}\n`);
-    process.stderr.write(`\n${line}\n`);
+    writeFileSync(join(dir, 'jest-summary.json'), JSON.stringify({ passed, failed, skipped }));
+    process.stderr.write(`\njest: ${passed} passed, ${failed} failed, ${skipped} skipped\n`);
   }
 }
 
