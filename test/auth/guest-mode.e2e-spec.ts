@@ -1,9 +1,8 @@
 import { JwtService } from '@nestjs/jwt';
-import { Types } from 'mongoose';
 import request from 'supertest';
 import { createVerifiedUser } from 'test/factories/users.factory';
 import { createTestApp, type TestApp } from 'test/utils/test-app';
-import { API, expectError, type Http, RELAXED_LIMITS } from 'test/auth/helpers';
+import { API, expectError, type Http, RELAXED_LIMITS, type StoredSession } from 'test/auth/helpers';
 
 /** The six guest endpoints (§2). An empty body shows whether the guest check let the call through. */
 const GUEST_ENDPOINTS = [
@@ -50,9 +49,9 @@ describe('Auth: guest mode on all six guest endpoints (I-8)', () => {
   it.each(GUEST_ENDPOINTS)('%s: proceeds with a revoked session', async (endpoint) => {
     const user = await createVerifiedUser(t);
     await t.connection
-      .collection('sessions')
+      .collection<StoredSession>('sessions')
       .updateOne(
-        { _id: new Types.ObjectId(user.sessionId) },
+        { _id: user.sessionId },
         { $set: { revokedAt: new Date(), revokedReason: 'logout' } },
       );
     expectError(await call(endpoint).set('Cookie', user.cookies), 400, 'VALIDATION_ERROR');
@@ -75,11 +74,8 @@ describe('Auth: guest mode on all six guest endpoints (I-8)', () => {
       );
 
       await t.connection
-        .collection('sessions')
-        .updateOne(
-          { _id: new Types.ObjectId(user.sessionId) },
-          { $set: { expiresAt: new Date(Date.now() - 1000) } },
-        );
+        .collection<StoredSession>('sessions')
+        .updateOne({ _id: user.sessionId }, { $set: { expiresAt: new Date(Date.now() - 1000) } });
       expectError(await call(endpoint).set('Cookie', user.cookies), 400, 'VALIDATION_ERROR');
     },
   );

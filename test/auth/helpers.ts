@@ -16,6 +16,9 @@ export const RELAXED_LIMITS: Record<string, string> = {
 
 export type Http = ReturnType<TestApp['app']['getHttpServer']>;
 
+/** A session document as stored: its `_id` is the random session id, a string. */
+export type StoredSession = { _id: string } & Record<string, unknown>;
+
 export function expectError(res: Response, status: number, code: string, message?: string): void {
   expect({ status: res.status, code: res.body?.code, message: res.body?.message }).toEqual({
     status,

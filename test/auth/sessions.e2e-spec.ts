@@ -1,7 +1,8 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { JwtService } from '@nestjs/jwt';
 import { Types } from 'mongoose';
 import request from 'supertest';
+import { createPost } from 'test/factories/posts.factory';
 import { createVerifiedUser, signIn, type TestUser } from 'test/factories/users.factory';
 import { createTestApp, type TestApp } from 'test/utils/test-app';
 import {
@@ -15,10 +16,43 @@ import {
   login,
   RELAXED_LIMITS,
   setCookies,
+  type StoredSession,
 } from 'test/auth/helpers';
 
 const sha256 = (secret: string): string => createHash('sha256').update(secret).digest('hex');
 const secretOf = (refreshToken: string): string => refreshToken.split('.')[1];
+const randomSecret = (): string => randomBytes(32).toString('base64url');
+
+/**
+ * Every ObjectId the process that made `before` and `after` can have made in between: the same
+ * 5 random bytes, a timestamp between theirs and a counter strictly between theirs. This is how
+ * an attacker predicts an ObjectId from two public ids created around it (issue 11).
+ */
+function objectIdsBetween(before: string, after: string): string[] {
+  const first = Buffer.from(before, 'hex');
+  const last = Buffer.from(after, 'hex');
+  expect(first.subarray(4, 9).equals(last.subarray(4, 9))).toBe(true);
+  const candidates: string[] = [];
+  for (let counter = first.readUIntBE(9, 3) + 1; counter < last.readUIntBE(9, 3); counter += 1) {
+    for (let time = first.readUInt32BE(0); time <= last.readUInt32BE(0); time += 1) {
+      const id = Buffer.alloc(12);
+      id.writeUInt32BE(time, 0);
+      first.copy(id, 4, 4, 9);
+      id.writeUIntBE(counter, 9, 3);
+      candidates.push(id.toString('hex'));
+    }
+  }
+  return candidates;
+}
+
+/** Differing bits of two equally long byte strings. */
+function bitDistance(a: Buffer, b: Buffer): number {
+  let bits = 0;
+  for (let i = 0; i < a.length; i += 1) {
+    for (let x = a[i] ^ b[i]; x; x &= x - 1) bits += 1;
+  }
+  return bits;
+}
 
 describe('Auth: sessions, refresh, logout, change-password (A6, A10, A11)', () => {
   let t: TestApp;
@@ -32,9 +66,8 @@ describe('Auth: sessions, refresh, logout, change-password (A6, A10, A11)', () =
     await t.close();
   });
 
-  const sessions = () => t.connection.collection('sessions');
-  const sessionDoc = (sessionId: string) =>
-    sessions().findOne({ _id: new Types.ObjectId(sessionId) });
+  const sessions = () => t.connection.collection<StoredSession>('sessions');
+  const sessionDoc = (sessionId: string) => sessions().findOne({ _id: sessionId });
   const me = (access: string) =>
     request(http).get(`${API}/auth/me`).set('Authorization', `Bearer ${access}`);
   const refreshWithCookie = (refreshToken: string) =>
@@ -139,15 +172,12 @@ describe('Auth: sessions, refresh, logout, change-password (A6, A10, A11)', () =
 
     it('refuses a revoked or expired session, and a user who is no longer verified', async () => {
       const revoked = await createVerifiedUser(t);
-      await sessions().updateOne(
-        { _id: new Types.ObjectId(revoked.sessionId) },
-        { $set: { revokedAt: new Date() } },
-      );
+      await sessions().updateOne({ _id: revoked.sessionId }, { $set: { revokedAt: new Date() } });
       expectError(await refreshWithCookie(revoked.refreshToken), 401, 'INVALID_REFRESH_TOKEN');
 
       const expired = await createVerifiedUser(t);
       await sessions().updateOne(
-        { _id: new Types.ObjectId(expired.sessionId) },
+        { _id: expired.sessionId },
         { $set: { expiresAt: new Date(Date.now() - 1000) } },
       );
       expectError(await refreshWithCookie(expired.refreshToken), 401, 'INVALID_REFRESH_TOKEN');
@@ -181,7 +211,7 @@ describe('Auth: sessions, refresh, logout, change-password (A6, A10, A11)', () =
       const current = cookieValue(rotated, 'refreshToken') ?? '';
       const currentAccess = cookieValue(rotated, 'accessToken') ?? '';
       await sessions().updateOne(
-        { _id: new Types.ObjectId(user.sessionId) },
+        { _id: user.sessionId },
         { $set: { rotatedAt: new Date(Date.now() - 11_000) } },
       );
 
@@ -219,6 +249,111 @@ describe('Auth: sessions, refresh, logout, change-password (A6, A10, A11)', () =
         );
         expect(stored?.revokedAt).toBeNull();
       }
+    });
+  });
+
+  describe('A6: nobody but the holder of a token can end a session (issue 11)', () => {
+    it('an attacker who predicts the session id from two public ids around the login signs nobody out', async () => {
+      const attacker = await createVerifiedUser(t);
+      const victim = await createVerifiedUser(t);
+      const before = await createPost(t, attacker);
+      const victimLogin = await login(http, victim.email, victim.password);
+      const after = await createPost(t, attacker);
+
+      // With ObjectId session ids the victim's is one of a handful of candidates. With random
+      // ids the login makes no ObjectId at all, so there may be none left to try.
+      const candidates = objectIdsBetween(before._id, after._id);
+      expect(candidates.length).toBeLessThan(200);
+      for (const sessionId of candidates) {
+        const res = await refreshWithCookie(`${sessionId}.${randomSecret()}`);
+        expectError(res, 401, 'INVALID_REFRESH_TOKEN', 'INVALID_REFRESH_TOKEN');
+      }
+
+      await me(victimLogin.accessToken).expect(200);
+      await refreshWithCookie(victimLogin.refreshToken).expect(200);
+      expect(
+        await sessions().countDocuments({ user: new Types.ObjectId(victim.id), revokedAt: null }),
+      ).toBe(2);
+    });
+
+    it('an attacker who knows the session id but not a secret it issued gets 401 and revokes nothing', async () => {
+      const victim = await createVerifiedUser(t);
+      // Past the grace window, so the previous secret would count as reuse if it were presented.
+      const rotated = await refreshWithCookie(victim.refreshToken).expect(200);
+      await sessions().updateOne(
+        { _id: victim.sessionId },
+        { $set: { rotatedAt: new Date(Date.now() - 60_000) } },
+      );
+      const currentRefresh = cookieValue(rotated, 'refreshToken') ?? '';
+      const currentAccess = cookieValue(rotated, 'accessToken') ?? '';
+
+      for (const forged of [
+        randomSecret(),
+        'A'.repeat(43),
+        secretOf(currentRefresh).slice(1) + 'x',
+      ]) {
+        const res = await refreshWithCookie(`${victim.sessionId}.${forged}`);
+        expectError(res, 401, 'INVALID_REFRESH_TOKEN', 'INVALID_REFRESH_TOKEN');
+        expectCookiesCleared(res);
+        const bearer = await request(http)
+          .post(`${API}/auth/refresh-token`)
+          .set('Authorization', `Bearer ${victim.sessionId}.${forged}`);
+        expectError(bearer, 401, 'INVALID_REFRESH_TOKEN');
+      }
+
+      await me(currentAccess).expect(200);
+      await refreshWithCookie(currentRefresh).expect(200);
+      expect(await sessionDoc(victim.sessionId)).toMatchObject({
+        revokedAt: null,
+        revokedReason: null,
+      });
+    });
+
+    it('still revokes the session when a secret it issued and rotated away comes back', async () => {
+      const victim = await createVerifiedUser(t);
+      let current = victim.refreshToken;
+      for (let round = 0; round < 5; round += 1) {
+        current = cookieValue(await refreshWithCookie(current).expect(200), 'refreshToken') ?? '';
+      }
+      const stored = await sessionDoc(victim.sessionId);
+      expect(stored?.pastTokenHashes).toHaveLength(5);
+      expect(stored?.pastTokenHashes).toContain(sha256(secretOf(victim.refreshToken)));
+      expect(JSON.stringify(stored)).not.toContain(secretOf(victim.refreshToken));
+
+      // The first secret, five rotations ago: whoever holds it copied the token at some point.
+      const reuse = await refreshWithCookie(victim.refreshToken);
+      expectError(reuse, 401, 'INVALID_REFRESH_TOKEN');
+      expect(await sessionDoc(victim.sessionId)).toMatchObject({ revokedReason: 'reuse' });
+      expectError(await refreshWithCookie(current), 401, 'INVALID_REFRESH_TOKEN');
+    });
+
+    it('names sessions with 128 random bits, never with an ObjectId', async () => {
+      const user = await createVerifiedUser(t);
+      const ids: Buffer[] = [];
+      for (let round = 0; round < 4; round += 1) {
+        const { accessToken, refreshToken } = await login(http, user.email, user.password);
+        const [sessionId] = refreshToken.split('.');
+        expect(sessionId).toMatch(/^[A-Za-z0-9_-]{22}$/);
+        expect(sessionId).not.toMatch(/^[0-9a-f]{24}$/);
+        expect(Buffer.from(sessionId, 'base64url').toString('base64url')).toBe(sessionId);
+        expect(Buffer.from(sessionId, 'base64url')).toHaveLength(16);
+        const claims = JSON.parse(
+          Buffer.from(accessToken.split('.')[1], 'base64url').toString('utf8'),
+        ) as { sid: string };
+        expect(claims.sid).toBe(sessionId);
+        expect(await sessionDoc(sessionId)).toMatchObject({ _id: sessionId });
+        ids.push(Buffer.from(sessionId, 'base64url'));
+      }
+      // Sequential ids (time + counter) differ in a few bits; random ones in about half of 128.
+      for (let i = 1; i < ids.length; i += 1)
+        expect(bitDistance(ids[i - 1], ids[i])).toBeGreaterThan(30);
+    });
+
+    it('refuses a token in the old ObjectId format', async () => {
+      const user = await createVerifiedUser(t);
+      const oldFormat = `${new Types.ObjectId().toHexString()}.${secretOf(user.refreshToken)}`;
+      expectError(await refreshWithCookie(oldFormat), 401, 'INVALID_REFRESH_TOKEN');
+      await refreshWithCookie(user.refreshToken).expect(200);
     });
   });
 

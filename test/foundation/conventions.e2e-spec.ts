@@ -316,7 +316,7 @@ describe('Conventions (contract §1)', () => {
   describe('authentication modes (§1.7)', () => {
     async function signedIn(): Promise<{ token: string; userId: string; sessionId: string }> {
       const userId = new Types.ObjectId();
-      const sessionId = new Types.ObjectId();
+      const sessionId = t.app.get(TokenService).newSessionId();
       const now = new Date();
       await t.connection.collection('users').insertOne({
         _id: userId,
@@ -329,18 +329,18 @@ describe('Conventions (contract §1)', () => {
         createdAt: now,
         updatedAt: now,
       });
-      await t.connection.collection('sessions').insertOne({
-        _id: sessionId,
-        user: userId,
-        tokenHash: 'h',
-        expiresAt: new Date(Date.now() + 3600_000),
-        revokedAt: null,
-        lastUsedAt: now,
-      });
-      const token = await t.app
-        .get(TokenService)
-        .signAccessToken(userId.toHexString(), sessionId.toHexString());
-      return { token, userId: userId.toHexString(), sessionId: sessionId.toHexString() };
+      await t.connection
+        .collection<{ _id: string } & Record<string, unknown>>('sessions')
+        .insertOne({
+          _id: sessionId,
+          user: userId,
+          tokenHash: 'h',
+          expiresAt: new Date(Date.now() + 3600_000),
+          revokedAt: null,
+          lastUsedAt: now,
+        });
+      const token = await t.app.get(TokenService).signAccessToken(userId.toHexString(), sessionId);
+      return { token, userId: userId.toHexString(), sessionId };
     }
 
     it('required: 401 UNAUTHORIZED without credentials, the user with a live session', async () => {
@@ -451,8 +451,8 @@ describe('Conventions (contract §1)', () => {
         .set('Authorization', `Bearer ${token}`)
         .expect(200);
       await t.connection
-        .collection('sessions')
-        .updateOne({ _id: new Types.ObjectId(sessionId) }, { $set: { revokedAt: new Date() } });
+        .collection<{ _id: string } & Record<string, unknown>>('sessions')
+        .updateOne({ _id: sessionId }, { $set: { revokedAt: new Date() } });
       expectErrorBody(
         await request(http).get('/api/v1/probe/required').set('Authorization', `Bearer ${token}`),
         401,
@@ -470,8 +470,8 @@ describe('Conventions (contract §1)', () => {
         'You are already logged in',
       );
       await t.connection
-        .collection('sessions')
-        .updateOne({ _id: new Types.ObjectId(sessionId) }, { $set: { revokedAt: new Date() } });
+        .collection<{ _id: string } & Record<string, unknown>>('sessions')
+        .updateOne({ _id: sessionId }, { $set: { revokedAt: new Date() } });
       await request(http)
         .get('/api/v1/probe/guest')
         .set('Cookie', `accessToken=${token}`)

@@ -33,7 +33,7 @@ export class AccessTokenAuthenticator extends RequestAuthenticator {
         continue;
       }
       const { sub, sid } = verification.claims;
-      if (!/^[0-9a-f]{24}$/.test(sub) || !/^[0-9a-f]{24}$/.test(sid)) continue;
+      if (!/^[0-9a-f]{24}$/.test(sub) || !this.tokens.isSessionId(sid)) continue;
       const session = await this.sessions.findLive(sid, sub, new Date());
       if (session && (await this.users.isVerified(sub))) {
         return { kind: 'authenticated', principal: { userId: sub, sessionId: sid } };

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
-import { type Model, Types } from 'mongoose';
+import type { Model, Types } from 'mongoose';
 import {
   Session,
   type SessionRecord,
@@ -10,10 +10,19 @@ import {
 /** What refresh and logout need to judge a presented refresh token. */
 export type RefreshableSession = Pick<
   SessionRecord,
-  '_id' | 'user' | 'tokenHash' | 'previousTokenHash' | 'rotatedAt' | 'expiresAt' | 'revokedAt'
+  | '_id'
+  | 'user'
+  | 'tokenHash'
+  | 'previousTokenHash'
+  | 'pastTokenHashes'
+  | 'rotatedAt'
+  | 'expiresAt'
+  | 'revokedAt'
 >;
 
 export interface NewSession {
+  /** A random id (TokenService.newSessionId). */
+  _id: string;
   user: Types.ObjectId;
   tokenHash: string;
   expiresAt: Date;
@@ -29,28 +38,37 @@ const LIMIT_SWEEP_BATCH = 100;
 export class SessionsRepository {
   constructor(@InjectModel(Session.name) private readonly sessions: Model<Session>) {}
 
-  /** The session behind an access token, if it is still live and belongs to that user. */
-  findLive(sessionId: string, userId: string, now: Date): Promise<SessionRecord | null> {
-    return this.sessions
-      .findOne({
-        _id: new Types.ObjectId(sessionId),
-        user: new Types.ObjectId(userId),
-        revokedAt: null,
-        expiresAt: { $gt: now },
-      })
-      .select({ _id: 1, user: 1 })
-      .lean<SessionRecord>()
+  /**
+   * The session behind an access token, if it is still live and belongs to that user. Runs on
+   * every authenticated request, so it is a lookup by `_id` alone, and the other conditions are
+   * checked here: the embedded engine uses an index only for a filter that is exactly a unique key.
+   */
+  async findLive(
+    sessionId: string,
+    userId: string,
+    now: Date,
+  ): Promise<Pick<SessionRecord, '_id' | 'user'> | null> {
+    const session = await this.sessions
+      .findOne({ _id: sessionId })
+      .select({ user: 1, revokedAt: 1, expiresAt: 1 })
+      .lean<Pick<SessionRecord, '_id' | 'user' | 'revokedAt' | 'expiresAt'>>()
       .exec();
+    const live =
+      !!session &&
+      !session.revokedAt &&
+      session.expiresAt.getTime() > now.getTime() &&
+      session.user.equals(userId);
+    return live ? { _id: session._id, user: session.user } : null;
   }
 
-  async create(session: NewSession): Promise<Types.ObjectId> {
-    const created = await this.sessions.create({
+  async create(session: NewSession): Promise<void> {
+    await this.sessions.create({
       ...session,
       previousTokenHash: null,
+      pastTokenHashes: [],
       rotatedAt: null,
       revokedAt: null,
     });
-    return created._id;
   }
 
   /**
@@ -78,11 +96,12 @@ export class SessionsRepository {
 
   findRefreshable(sessionId: string): Promise<RefreshableSession | null> {
     return this.sessions
-      .findOne({ _id: new Types.ObjectId(sessionId) })
+      .findOne({ _id: sessionId })
       .select({
         user: 1,
         tokenHash: 1,
         previousTokenHash: 1,
+        pastTokenHashes: 1,
         rotatedAt: 1,
         expiresAt: 1,
         revokedAt: 1,
@@ -94,13 +113,15 @@ export class SessionsRepository {
   /**
    * Rotation as one compare-and-set on the current hash: of two concurrent refreshes with the
    * same token exactly one matches; the other sees the new hash and falls to the grace rule.
+   * The replaced hash joins the bounded list of past ones (the oldest fall off beyond `keepPast`).
    */
   async rotate(
-    sessionId: Types.ObjectId,
+    sessionId: string,
     presentedHash: string,
     nextHash: string,
     now: Date,
     expiresAt: Date,
+    keepPast: number,
   ): Promise<boolean> {
     const result = await this.sessions
       .updateOne(
@@ -113,17 +134,14 @@ export class SessionsRepository {
             lastUsedAt: now,
             expiresAt,
           },
+          $push: { pastTokenHashes: { $each: [presentedHash], $slice: -keepPast } },
         },
       )
       .exec();
     return result.modifiedCount === 1;
   }
 
-  async revoke(
-    sessionId: Types.ObjectId,
-    reason: SessionRevokedReason,
-    now: Date,
-  ): Promise<boolean> {
+  async revoke(sessionId: string, reason: SessionRevokedReason, now: Date): Promise<boolean> {
     const result = await this.sessions
       .updateOne(
         { _id: sessionId, revokedAt: null },
@@ -138,7 +156,7 @@ export class SessionsRepository {
     userId: Types.ObjectId,
     reason: SessionRevokedReason,
     now: Date,
-    exceptSessionId?: Types.ObjectId,
+    exceptSessionId?: string,
   ): Promise<number> {
     const result = await this.sessions
       .updateMany(

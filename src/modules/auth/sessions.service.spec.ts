@@ -16,10 +16,11 @@ const config = loadAppConfig({
 });
 const sha = (secret: string): string => createHash('sha256').update(secret).digest('hex');
 const userId = new Types.ObjectId();
-const sessionId = new Types.ObjectId();
+const sessionId = 'c2Vzc2lvbi1pZC0xMjM0NQ';
 const SECRET = 'S'.repeat(43);
 const PREVIOUS = 'P'.repeat(43);
-const token = (secret: string): string => `${sessionId.toHexString()}.${secret}`;
+const OLDER = 'Q'.repeat(43);
+const token = (secret: string): string => `${sessionId}.${secret}`;
 
 function session(overrides: Partial<RefreshableSession> = {}): RefreshableSession {
   return {
@@ -27,6 +28,7 @@ function session(overrides: Partial<RefreshableSession> = {}): RefreshableSessio
     user: userId,
     tokenHash: sha(SECRET),
     previousTokenHash: sha(PREVIOUS),
+    pastTokenHashes: [sha(OLDER), sha(PREVIOUS)],
     rotatedAt: new Date(Date.now() - 2000),
     expiresAt: new Date(Date.now() + 3600_000),
     revokedAt: null,
@@ -83,14 +85,17 @@ describe('SessionsService', () => {
 
   describe('open', () => {
     it('stores only the hash of the secret, enforces the limit and returns both tokens', async () => {
-      repository.create.mockResolvedValue(sessionId);
+      repository.create.mockResolvedValue();
       repository.revokeBeyondLimit.mockResolvedValue(0);
       const result = await sut.open(userId.toHexString(), { ip: '1.2.3.4', userAgent: 'jest' });
 
       const [id, secret] = result.refreshToken.split('.');
-      expect(id).toBe(sessionId.toHexString());
+      // 128 random bits, never an ObjectId (predictable from ids made around the same time).
+      expect(id).toMatch(/^[A-Za-z0-9_-]{22}$/);
+      expect(Buffer.from(id, 'base64url')).toHaveLength(16);
       const stored = repository.create.mock.calls[0][0];
       expect(stored).toMatchObject({
+        _id: id,
         user: userId,
         tokenHash: sha(secret),
         ip: '1.2.3.4',
@@ -102,15 +107,31 @@ describe('SessionsService', () => {
       const verification = await tokens.verifyAccessToken(result.accessToken);
       expect(verification).toEqual({
         valid: true,
-        claims: { sub: userId.toHexString(), sid: sessionId.toHexString() },
+        claims: { sub: userId.toHexString(), sid: id },
       });
+    });
+
+    it('gives every session an id of its own', async () => {
+      repository.create.mockResolvedValue();
+      repository.revokeBeyondLimit.mockResolvedValue(0);
+      const ids = new Set<string>();
+      for (let i = 0; i < 20; i += 1) {
+        const { refreshToken } = await sut.open(userId.toHexString(), {
+          ip: '1.2.3.4',
+          userAgent: 'jest',
+        });
+        ids.add(refreshToken.split('.')[0]);
+      }
+      expect(ids.size).toBe(20);
     });
   });
 
   describe('refresh', () => {
-    it('without a token → UNAUTHORIZED; malformed → INVALID_REFRESH_TOKEN', async () => {
+    it('without a token → UNAUTHORIZED; malformed or old-format → INVALID_REFRESH_TOKEN', async () => {
       expect(await codeOf(sut.refresh(undefined))).toBe('UNAUTHORIZED');
       expect(await codeOf(sut.refresh('garbage'))).toBe('INVALID_REFRESH_TOKEN');
+      const oldFormat = `${new Types.ObjectId().toHexString()}.${SECRET}`;
+      expect(await codeOf(sut.refresh(oldFormat))).toBe('INVALID_REFRESH_TOKEN');
       expect(repository.findRefreshable).not.toHaveBeenCalled();
     });
 
@@ -143,6 +164,7 @@ describe('SessionsService', () => {
         sha(newSecret),
         expect.any(Date),
         expect.any(Date),
+        32,
       );
     });
 
@@ -167,14 +189,28 @@ describe('SessionsService', () => {
       expect(repository.rotate).not.toHaveBeenCalled();
     });
 
-    it('the previous token after the grace window, or any other token → reuse: revoked', async () => {
+    it('the previous token after the grace window, or an older one it issued → reuse: revoked', async () => {
       repository.findRefreshable.mockResolvedValue(
         session({ rotatedAt: new Date(Date.now() - 10_500) }),
       );
       expect(await codeOf(sut.refresh(token(PREVIOUS)))).toBe('INVALID_REFRESH_TOKEN');
       repository.findRefreshable.mockResolvedValue(session());
+      expect(await codeOf(sut.refresh(token(OLDER)))).toBe('INVALID_REFRESH_TOKEN');
+      expect(repository.revoke.mock.calls).toEqual([
+        [sessionId, 'reuse', expect.any(Date)],
+        [sessionId, 'reuse', expect.any(Date)],
+      ]);
+    });
+
+    it('a secret the session never issued → INVALID_REFRESH_TOKEN, and nothing is revoked', async () => {
+      repository.findRefreshable.mockResolvedValue(session());
       expect(await codeOf(sut.refresh(token('O'.repeat(43))))).toBe('INVALID_REFRESH_TOKEN');
-      expect(repository.revoke.mock.calls.map((call) => call[1])).toEqual(['reuse', 'reuse']);
+      repository.findRefreshable.mockResolvedValue(
+        session({ rotatedAt: new Date(Date.now() - 60_000) }),
+      );
+      expect(await codeOf(sut.refresh(token('O'.repeat(43))))).toBe('INVALID_REFRESH_TOKEN');
+      expect(repository.revoke).not.toHaveBeenCalled();
+      expect(repository.rotate).not.toHaveBeenCalled();
     });
   });
 
@@ -182,7 +218,7 @@ describe('SessionsService', () => {
     it('prefers an authenticating access token', async () => {
       authenticator.authenticate.mockResolvedValue({
         kind: 'authenticated',
-        principal: { userId: userId.toHexString(), sessionId: sessionId.toHexString() },
+        principal: { userId: userId.toHexString(), sessionId },
       });
       repository.revoke.mockResolvedValue(true);
       await sut.logout({ access: { bearer: 'a', cookie: undefined }, refreshToken: token(SECRET) });
@@ -194,16 +230,16 @@ describe('SessionsService', () => {
       const expired = await new JwtService().signAsync(
         {
           sub: userId.toHexString(),
-          sid: sessionId.toHexString(),
+          sid: sessionId,
           exp: Math.floor(Date.now() / 1000) - 5,
         },
         { secret: config.auth.accessSecret, algorithm: 'HS256' },
       );
-      repository.findLive.mockResolvedValue({ _id: sessionId, user: userId } as never);
+      repository.findLive.mockResolvedValue({ _id: sessionId, user: userId });
       repository.revoke.mockResolvedValue(true);
       await sut.logout({ access: { bearer: undefined, cookie: expired }, refreshToken: undefined });
       expect(repository.findLive).toHaveBeenCalledWith(
-        sessionId.toHexString(),
+        sessionId,
         userId.toHexString(),
         expect.any(Date),
       );
@@ -214,7 +250,7 @@ describe('SessionsService', () => {
       const forged = await new JwtService().signAsync(
         {
           sub: userId.toHexString(),
-          sid: sessionId.toHexString(),
+          sid: sessionId,
           exp: Math.floor(Date.now() / 1000) - 5,
         },
         { secret: 'another secret of at least thirty-two characters', algorithm: 'HS256' },
@@ -249,7 +285,7 @@ describe('SessionsService', () => {
 
   it('revokeOthers keeps the current session', async () => {
     repository.revokeAllOfUser.mockResolvedValue(2);
-    await sut.revokeOthers(userId.toHexString(), sessionId.toHexString());
+    await sut.revokeOthers(userId.toHexString(), sessionId);
     expect(repository.revokeAllOfUser).toHaveBeenCalledWith(
       userId,
       'password_change',

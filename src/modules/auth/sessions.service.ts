@@ -7,7 +7,10 @@ import { isObjectIdString } from 'src/common/validation/rules.util';
 import type { AppConfig } from 'src/config/app-config';
 import { InjectConfig } from 'src/config/app-config.provider';
 import { AuthErrors } from 'src/modules/auth/auth.errors';
-import type { SessionRevokedReason } from 'src/modules/auth/schemas/session.schema';
+import {
+  PAST_SECRETS_KEPT,
+  type SessionRevokedReason,
+} from 'src/modules/auth/schemas/session.schema';
 import { type RefreshableSession, SessionsRepository } from 'src/modules/auth/sessions.repository';
 import { TokenService } from 'src/modules/auth/token.service';
 import { UsersService } from 'src/modules/users/users.service';
@@ -49,7 +52,9 @@ export class SessionsService {
     const now = new Date();
     const user = new Types.ObjectId(userId);
     const secret = this.tokens.newRefreshSecret();
-    const sessionId = await this.sessions.create({
+    const sessionId = this.tokens.newSessionId();
+    await this.sessions.create({
+      _id: sessionId,
       user,
       tokenHash: this.tokens.hashSecret(secret),
       expiresAt: this.slidingExpiry(now),
@@ -58,10 +63,9 @@ export class SessionsService {
       ip: client.ip,
     });
     await this.sessions.revokeBeyondLimit(user, this.config.auth.maxSessionsPerUser, now);
-    const id = sessionId.toHexString();
     return {
-      accessToken: await this.tokens.signAccessToken(userId, id),
-      refreshToken: this.tokens.composeRefreshToken(id, secret),
+      accessToken: await this.tokens.signAccessToken(userId, sessionId),
+      refreshToken: this.tokens.composeRefreshToken(sessionId, secret),
     };
   }
 
@@ -87,6 +91,7 @@ export class SessionsService {
       this.tokens.hashSecret(secret),
       now,
       this.slidingExpiry(now),
+      PAST_SECRETS_KEPT,
     );
     if (!rotated) {
       // A concurrent refresh with the same token rotated first: judged again, this request is
@@ -95,7 +100,7 @@ export class SessionsService {
       if (!current || !isLive(current, now)) throw AuthErrors.invalidRefreshToken();
       return this.judgePastToken(current, presented, now);
     }
-    const sessionId = session._id.toHexString();
+    const sessionId = session._id;
     return {
       kind: 'rotated',
       tokens: {
@@ -125,7 +130,7 @@ export class SessionsService {
       new Types.ObjectId(userId),
       'password_change',
       new Date(),
-      new Types.ObjectId(currentSessionId),
+      currentSessionId,
     );
   }
 
@@ -137,7 +142,12 @@ export class SessionsService {
     await this.sessions.revokeAllOfUser(userId, reason, new Date());
   }
 
-  /** A token that is not the current one: the grace case, or reuse, which revokes the session. */
+  /**
+   * A token that is not the current one: the grace case; reuse of a secret this session issued
+   * before, which revokes the session; or a secret it never issued, which is only refused. Whoever
+   * sends an unknown secret may know nothing but the session id, and must not be able to sign
+   * its owner out.
+   */
   private async judgePastToken(
     session: RefreshableSession,
     presented: string,
@@ -149,35 +159,32 @@ export class SessionsService {
     if (isPrevious && session.rotatedAt && now.getTime() - session.rotatedAt.getTime() <= graceMs) {
       return {
         kind: 'grace',
-        accessToken: await this.tokens.signAccessToken(
-          session.user.toHexString(),
-          session._id.toHexString(),
-        ),
+        accessToken: await this.tokens.signAccessToken(session.user.toHexString(), session._id),
       };
     }
-    await this.sessions.revoke(session._id, 'reuse', now);
+    const issuedBefore =
+      isPrevious ||
+      (session.pastTokenHashes ?? []).some((hash) => this.tokens.hashesEqual(presented, hash));
+    if (issuedBefore) await this.sessions.revoke(session._id, 'reuse', now);
     throw AuthErrors.invalidRefreshToken();
   }
 
-  private async sessionOfValidAccessToken(
-    access: RequestCredentials,
-  ): Promise<Types.ObjectId | null> {
+  private async sessionOfValidAccessToken(access: RequestCredentials): Promise<string | null> {
     const outcome = await this.authenticator.authenticate(access);
-    return outcome.kind === 'authenticated'
-      ? new Types.ObjectId(outcome.principal.sessionId)
-      : null;
+    return outcome.kind === 'authenticated' ? outcome.principal.sessionId : null;
   }
 
   private async sessionOfExpiredAccessToken(
     access: RequestCredentials,
     now: Date,
-  ): Promise<Types.ObjectId | null> {
+  ): Promise<string | null> {
     for (const token of [access.bearer, access.cookie]) {
       if (token === undefined) continue;
       const verification = await this.tokens.verifyAccessToken(token);
       if (verification.valid || !verification.expired) continue;
       const claims = await this.tokens.claimsIgnoringExpiry(token);
-      if (!claims || !isObjectIdString(claims.sid) || !isObjectIdString(claims.sub)) continue;
+      if (!claims || !this.tokens.isSessionId(claims.sid) || !isObjectIdString(claims.sub))
+        continue;
       const session = await this.sessions.findLive(claims.sid, claims.sub, now);
       if (session) return session._id;
     }
@@ -188,7 +195,7 @@ export class SessionsService {
   private async sessionOfRefreshToken(
     rawToken: string | undefined,
     now: Date,
-  ): Promise<Types.ObjectId | null> {
+  ): Promise<string | null> {
     const parsed = rawToken === undefined ? null : this.tokens.parseRefreshToken(rawToken);
     if (!parsed) return null;
     const session = await this.sessions.findRefreshable(parsed.sessionId);

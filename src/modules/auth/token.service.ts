@@ -12,6 +12,10 @@ export interface AccessClaims {
 export type AccessVerification =
   { valid: true; claims: AccessClaims } | { valid: false; expired: boolean };
 
+/** A session id as minted by `newSessionId`: 16 random bytes in base64url. */
+const SESSION_ID = /^[A-Za-z0-9_-]{22}$/;
+const REFRESH_TOKEN = /^([A-Za-z0-9_-]{22})\.([A-Za-z0-9_-]{43})$/;
+
 /** Access JWTs (HS256 only) and opaque refresh tokens `<sessionId>.<secret>` (§1.9). */
 @Injectable()
 export class TokenService {
@@ -68,6 +72,19 @@ export class TokenService {
     }
   }
 
+  /**
+   * A session id names the session in the access token (`sid`) and in the refresh token, so it
+   * must be unguessable on its own: 128 random bits. An ObjectId would not do: it is a timestamp
+   * plus a per-process counter, predictable from any two public ids created around a login.
+   */
+  newSessionId(): string {
+    return randomBytes(16).toString('base64url');
+  }
+
+  isSessionId(value: string): boolean {
+    return SESSION_ID.test(value);
+  }
+
   newRefreshSecret(): string {
     return randomBytes(32).toString('base64url');
   }
@@ -81,7 +98,7 @@ export class TokenService {
   }
 
   parseRefreshToken(token: string): { sessionId: string; secret: string } | null {
-    const match = /^([0-9a-f]{24})\.([A-Za-z0-9_-]{43})$/.exec(token);
+    const match = REFRESH_TOKEN.exec(token);
     return match ? { sessionId: match[1], secret: match[2] } : null;
   }
 

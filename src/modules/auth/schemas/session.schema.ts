@@ -1,12 +1,22 @@
 import { Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
 import { type HydratedDocument, Types } from 'mongoose';
 
+/** How many rotated-away secrets a session remembers for reuse detection (§1.9). */
+export const PAST_SECRETS_KEPT = 32;
+
 export type SessionRevokedReason =
   'logout' | 'password_change' | 'password_reset' | 'reuse' | 'limit';
 
 /** One signed-in device (§1.9). Only hashes of refresh secrets are stored, and never selected by default. */
 @Schema({ timestamps: true, collection: 'sessions' })
 export class Session {
+  /**
+   * 16 random bytes in base64url (TokenService.newSessionId), not an ObjectId: tokens carry this
+   * id, and anyone who knows it may present it, so it must not be predictable.
+   */
+  @Prop({ type: String, required: true })
+  _id: string;
+
   @Prop({ type: Types.ObjectId, required: true })
   user: Types.ObjectId;
 
@@ -17,6 +27,14 @@ export class Session {
   /** SHA-256 of the secret replaced by the last rotation (grace window for concurrent tabs). */
   @Prop({ type: String, default: null, select: false })
   previousTokenHash: string | null;
+
+  /**
+   * SHA-256 of the secrets this session issued and rotated away, oldest first, at most
+   * PAST_SECRETS_KEPT. Only one of these proves reuse; a secret we never issued proves nothing
+   * (whoever sends it may only know the session id) and must not revoke anything.
+   */
+  @Prop({ type: [String], default: [], select: false })
+  pastTokenHashes: string[];
 
   @Prop({ type: Date, default: null })
   rotatedAt: Date | null;
@@ -44,7 +62,7 @@ export class Session {
 }
 
 export type SessionDocument = HydratedDocument<Session>;
-export type SessionRecord = Session & { _id: Types.ObjectId };
+export type SessionRecord = Session;
 
 export const SessionSchema = SchemaFactory.createForClass(Session);
 // revoke all or others, session limit (least recently used)
