@@ -480,4 +480,81 @@ describe('Auth: registration and verification (A1–A4)', () => {
       expectError(await resend('nope'), 400, 'VALIDATION_ERROR', 'Invalid email format');
     });
   });
+
+  describe('A2/A3: a code verifies only the registration it was sent for (issue 11)', () => {
+    const loginWith = (identifier: string, password: string) =>
+      request(http).post(`${API}/auth/login`).send({ identifier, password });
+
+    it("an attacker re-registering a pending email cannot ride on the victim's code", async () => {
+      const victim = newRegistration({ password: 'victim pass 11' });
+      await register(victim).expect(201);
+      const victimCode = lastCode(t, victim.email, 'Verify your email');
+
+      // Within the resend cooldown: A2 step 4 replaces the pending account in place, no email.
+      const attacker = newRegistration({ email: victim.email, password: 'attacker pass 22' });
+      expectSuccess(await register(attacker), 201, REGISTERED);
+      expect(emailsTo(t, victim.email)).toHaveLength(1);
+
+      const res = await verify(victim.email, victimCode);
+      expectError(res, 400, 'INVALID_CODE', 'Invalid verification code');
+      expect(await users().findOne({ email: victim.email })).toMatchObject({
+        isVerified: false,
+        username: attacker.username,
+      });
+      for (const identifier of [victim.email, attacker.username]) {
+        expectError(
+          await loginWith(identifier, attacker.password),
+          401,
+          'INVALID_CREDENTIALS',
+          'Invalid credentials',
+        );
+      }
+
+      // Once the cooldown has passed the victim registers again and gets a fresh code, which
+      // verifies their own registration.
+      await ageCode(victim.email, 61_000);
+      await register(victim).expect(201);
+      const fresh = lastCode(t, victim.email, 'Verify your email');
+      await verify(victim.email, fresh).expect(200);
+      expect(await users().findOne({ email: victim.email })).toMatchObject({
+        isVerified: true,
+        username: victim.username,
+      });
+      await loginWith(victim.username, victim.password).expect(200);
+      expectError(await loginWith(victim.email, attacker.password), 401, 'INVALID_CREDENTIALS');
+    });
+
+    it('voids the code of the replaced attempt even after the cooldown; a resend sends one for the current attempt', async () => {
+      const first = newRegistration({ password: 'first pass 33' });
+      await register(first).expect(201);
+      const firstCode = lastCode(t, first.email, 'Verify your email');
+      await ageCode(first.email, 61_000);
+
+      const second = newRegistration({ email: first.email, password: 'second pass 44' });
+      await register(second).expect(201);
+      const secondCode = lastCode(t, first.email, 'Verify your email');
+      expect(emailsTo(t, first.email)).toHaveLength(2);
+      expect(emailsTo(t, first.email)[1].text).toContain(`Hi ${second.username},`);
+
+      if (firstCode !== secondCode) {
+        expectError(await verify(first.email, firstCode), 400, 'INVALID_CODE');
+      }
+      await ageCode(first.email, 61_000);
+      await resend(first.email).expect(200);
+      const resent = lastCode(t, first.email, 'Verify your email');
+      expect(emailsTo(t, first.email)).toHaveLength(3);
+      await verify(first.email, resent).expect(200);
+      await loginWith(second.username, second.password).expect(200);
+      expectError(await loginWith(first.email, first.password), 401, 'INVALID_CREDENTIALS');
+    });
+
+    it('keeps the registration nonce out of every response', async () => {
+      const user = newRegistration();
+      const res = await register(user);
+      const stored = await users().findOne({ email: user.email });
+      expect(stored?.registrationNonce).toEqual(expect.stringMatching(/^[A-Za-z0-9_-]{22}$/));
+      expectNoSecrets(res, [String(stored?.registrationNonce)]);
+      expect(res.text).not.toContain('registrationNonce');
+    });
+  });
 });

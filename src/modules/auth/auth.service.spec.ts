@@ -249,6 +249,7 @@ describe('AuthService', () => {
         username: 'ada',
         email: 'ada@example.com',
         isVerified: true,
+        registrationNonce: null,
         code: null,
       };
       accounts.findCodeHolderByEmail.mockResolvedValue(holder);
@@ -275,6 +276,7 @@ describe('AuthService', () => {
         username: 'ada',
         email: 'ada@example.com',
         isVerified: false,
+        registrationNonce: null,
         code: null,
       });
       codes.redeem.mockRejectedValue(

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { Injectable, Logger } from '@nestjs/common';
 import type { Types } from 'mongoose';
 import type { AuthPrincipal } from 'src/common/auth/auth-principal.type';
@@ -80,6 +81,8 @@ export class AuthService {
       passwordHash: await this.passwords.hash(dto.password),
       profileImage: defaultAvatarUrl(dto.name),
       registeredAt: now,
+      // Names this attempt: the code below is sent for it alone (a later re-registration voids it).
+      registrationNonce: randomBytes(16).toString('base64url'),
     };
     let userId: Types.ObjectId;
     try {
@@ -96,7 +99,10 @@ export class AuthService {
       throw error;
     }
 
-    const issued = await this.codes.issue(userId, 'verification', { where: { isVerified: false } });
+    const issued = await this.codes.issue(userId, 'verification', {
+      where: { isVerified: false },
+      registrationNonce: account.registrationNonce,
+    });
     if (!issued) return; // a code went out less than a minute ago: no second email, same answer
     try {
       await this.mail.sendVerificationCode(dto.email, dto.username, issued.code);
@@ -123,6 +129,7 @@ export class AuthService {
     if (!holder || holder.isVerified) return;
     const issued = await this.codes.issue(holder._id, 'verification', {
       where: { isVerified: false },
+      registrationNonce: holder.registrationNonce,
     });
     if (!issued) return;
     try {

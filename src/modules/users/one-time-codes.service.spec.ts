@@ -10,18 +10,25 @@ import type { UsersRepository } from 'src/modules/users/users.repository';
 const config = loadAppConfig({ NODE_ENV: 'test', CODE_HASH_SECRET: 'k'.repeat(40) });
 const userId = new Types.ObjectId();
 
-function hashOf(purpose: string, code: string): string {
+function hashOf(purpose: string, code: string, registrationNonce?: string): string {
+  const subject = registrationNonce
+    ? `${userId.toHexString()}:${registrationNonce}`
+    : userId.toHexString();
   return createHmac('sha256', config.auth.codeSecret)
-    .update(`${purpose}:${userId.toHexString()}:${code}`)
+    .update(`${purpose}:${subject}:${code}`)
     .digest('hex');
 }
 
-function holder(code: Partial<PendingCode> | null): CodeHolderRecord {
+function holder(
+  code: Partial<PendingCode> | null,
+  registrationNonce: string | null = null,
+): CodeHolderRecord {
   return {
     _id: userId,
     username: 'ada',
     email: 'ada@example.com',
     isVerified: false,
+    registrationNonce,
     code: code && {
       codeHash: hashOf('verification', '123456'),
       expiresAt: new Date(Date.now() + 60_000),
@@ -64,7 +71,11 @@ describe('OneTimeCodes', () => {
       expect(issued?.code).toMatch(/^\d{6}$/);
       expect(issued?.codeHash).toBe(hashOf('verification', issued?.code ?? ''));
       const [id, purpose, stored, cutoff, where] = repository.storeCode.mock.calls[0];
-      expect([id, purpose, where]).toEqual([userId, 'verification', { isVerified: false }]);
+      expect([id, purpose, where]).toEqual([
+        userId,
+        'verification',
+        { isVerified: false, registrationNonce: null },
+      ]);
       expect(stored).toMatchObject({ codeHash: issued?.codeHash, attempts: 0 });
       expect(JSON.stringify(stored)).not.toContain(`"${issued?.code}"`);
       expect(stored.expiresAt.getTime() - stored.sentAt.getTime()).toBe(15 * 60_000);
@@ -76,6 +87,30 @@ describe('OneTimeCodes', () => {
       repository.storeCode.mockResolvedValue(true);
       const issued = await sut.issue(userId, 'passwordReset');
       expect(issued?.codeHash).not.toBe(hashOf('verification', issued?.code ?? ''));
+    });
+
+    it('binds a verification code to the registration attempt, and stores it only while that attempt is current', async () => {
+      repository.storeCode.mockResolvedValue(true);
+      const issued = await sut.issue(userId, 'verification', {
+        where: { isVerified: false },
+        registrationNonce: 'attempt-1',
+      });
+      expect(issued?.codeHash).toBe(hashOf('verification', issued?.code ?? '', 'attempt-1'));
+      expect(issued?.codeHash).not.toBe(hashOf('verification', issued?.code ?? ''));
+      expect(repository.storeCode.mock.calls[0][4]).toEqual({
+        isVerified: false,
+        registrationNonce: 'attempt-1',
+      });
+    });
+
+    it('binds no other purpose to a registration attempt', async () => {
+      repository.storeCode.mockResolvedValue(true);
+      const issued = await sut.issue(userId, 'passwordReset', {
+        where: { isVerified: true },
+        registrationNonce: 'ignored',
+      });
+      expect(issued?.codeHash).toBe(hashOf('passwordReset', issued?.code ?? ''));
+      expect(repository.storeCode.mock.calls[0][4]).toEqual({ isVerified: true });
     });
 
     it('answers null within the cooldown', async () => {
@@ -153,14 +188,30 @@ describe('OneTimeCodes', () => {
       const prepare = jest.fn(changes);
       await sut.redeem(holder({}), 'verification', '123456', prepare);
       expect(prepare).toHaveBeenCalledTimes(1);
-      const [id, purpose, hash, max, , applied] = repository.consumeCode.mock.calls[0];
-      expect([id, purpose, hash, max, applied]).toEqual([
+      const [id, purpose, hash, max, , applied, where] = repository.consumeCode.mock.calls[0];
+      expect([id, purpose, hash, max, applied, where]).toEqual([
         userId,
         'verification',
         hashOf('verification', '123456'),
         5,
         { isVerified: true },
+        { registrationNonce: null },
       ]);
+    });
+
+    it('verifies only the registration attempt the code was sent for', async () => {
+      repository.consumeCode.mockResolvedValue(true);
+      repository.countWrongAttempt.mockResolvedValue(1);
+      const sentFor = { codeHash: hashOf('verification', '123456', 'attempt-1') };
+      // The account was registered again since: its nonce changed, the code is void.
+      expect(
+        await failure(sut.redeem(holder(sentFor, 'attempt-2'), 'verification', '123456', changes)),
+      ).toEqual({ code: 'INVALID_CODE', message: 'Invalid verification code' });
+      expect(repository.consumeCode).not.toHaveBeenCalled();
+
+      await sut.redeem(holder(sentFor, 'attempt-1'), 'verification', '123456', changes);
+      // The consuming update requires the same attempt, so a re-registration racing it loses nothing.
+      expect(repository.consumeCode.mock.calls[0][6]).toEqual({ registrationNonce: 'attempt-1' });
     });
 
     it('a code consumed concurrently is INVALID_CODE', async () => {

@@ -7,7 +7,7 @@ import type { AppConfig } from 'src/config/app-config';
 import { InjectConfig } from 'src/config/app-config.provider';
 import type { PendingCode, PendingEmailChange, User } from 'src/modules/users/schemas/user.schema';
 import type { CodeHolderRecord, CodePurpose } from 'src/modules/users/user-records.type';
-import { UsersRepository } from 'src/modules/users/users.repository';
+import { type CodeCondition, UsersRepository } from 'src/modules/users/users.repository';
 
 /** The 400 messages of §1.17 by purpose; "too many attempts" is the same for all three. */
 export const CODE_MESSAGES: Record<CodePurpose, { invalid: string; expired: string }> = {
@@ -33,8 +33,11 @@ export type CodeChanges = Partial<Pick<User, 'isVerified' | 'password' | 'email'
 /**
  * One-time codes (§1.17): 6 digits from a CSPRNG, stored only as an HMAC keyed with
  * `CODE_HASH_SECRET` and bound to the user and purpose (a stolen database reveals nothing usable,
- * and a hash cannot be replayed for another account or purpose). Every state change is a single
- * conditional update on the user document, so limits hold under concurrent requests.
+ * and a hash cannot be replayed for another account or purpose). A verification code is also
+ * bound to the registration attempt it was sent for (the pending account's registration nonce):
+ * A2 replaces a pending account in place, and the code mailed for one attempt must not verify
+ * another one's username and password. Every state change is a single conditional update on the
+ * user document, so limits hold under concurrent requests.
  */
 @Injectable()
 export class OneTimeCodes {
@@ -46,15 +49,21 @@ export class OneTimeCodes {
   /**
    * Issues a new code (voiding the previous one and its attempts) unless one was sent within the
    * cooldown; null in that case. `where` narrows which account may receive it (e.g. still pending).
+   * A verification code is issued for `registrationNonce`, and only while that attempt is current.
    */
   async issue(
     userId: Types.ObjectId,
     purpose: CodePurpose,
-    options: { pendingEmail?: string; where?: { isVerified?: boolean } } = {},
+    options: {
+      pendingEmail?: string;
+      where?: { isVerified?: boolean };
+      registrationNonce?: string | null;
+    } = {},
   ): Promise<IssuedCode | null> {
     const now = Date.now();
     const code = String(randomInt(0, 1_000_000)).padStart(6, '0');
-    const codeHash = this.hash(purpose, userId, code);
+    const binding = bindingOf(purpose, options.registrationNonce ?? null);
+    const codeHash = this.hash(purpose, userId, code, binding);
     const stored: PendingCode | PendingEmailChange = {
       codeHash,
       expiresAt: new Date(now + this.config.auth.codeTtlMinutes * 60_000),
@@ -63,13 +72,10 @@ export class OneTimeCodes {
       ...(options.pendingEmail !== undefined ? { pendingEmail: options.pendingEmail } : {}),
     };
     const cooldownCutoff = new Date(now - this.config.auth.codeResendCooldownSeconds * 1000);
-    const accepted = await this.users.storeCode(
-      userId,
-      purpose,
-      stored,
-      cooldownCutoff,
-      options.where,
-    );
+    const accepted = await this.users.storeCode(userId, purpose, stored, cooldownCutoff, {
+      ...options.where,
+      ...binding,
+    });
     return accepted ? { code, codeHash } : null;
   }
 
@@ -107,7 +113,8 @@ export class OneTimeCodes {
     if (stored.expiresAt.getTime() <= now.getTime())
       throw new AppException(ErrorCode.CODE_EXPIRED, messages.expired);
 
-    if (!this.matches(this.hash(purpose, holder._id, submitted), stored.codeHash)) {
+    const binding = bindingOf(purpose, holder.registrationNonce);
+    if (!this.matches(this.hash(purpose, holder._id, submitted, binding), stored.codeHash)) {
       const attempts = await this.users.countWrongAttempt(
         holder._id,
         purpose,
@@ -126,15 +133,25 @@ export class OneTimeCodes {
       maxAttempts,
       now,
       changes,
+      binding,
     );
-    // Lost a race with another request that consumed, replaced or exhausted this very code.
+    // Lost a race with another request that consumed, replaced or exhausted this very code, or
+    // with a re-registration that replaced the attempt it was for.
     if (!consumed) throw new AppException(ErrorCode.INVALID_CODE, messages.invalid);
     return holder;
   }
 
-  private hash(purpose: CodePurpose, userId: Types.ObjectId, code: string): string {
+  private hash(
+    purpose: CodePurpose,
+    userId: Types.ObjectId,
+    code: string,
+    binding: CodeCondition,
+  ): string {
+    // Accounts registered before nonces existed (null) keep the original form of the hash.
+    const nonce = binding.registrationNonce;
+    const subject = nonce ? `${userId.toHexString()}:${nonce}` : userId.toHexString();
     return createHmac('sha256', this.config.auth.codeSecret)
-      .update(`${purpose}:${userId.toHexString()}:${code}`)
+      .update(`${purpose}:${subject}:${code}`)
       .digest('hex');
   }
 
@@ -143,4 +160,13 @@ export class OneTimeCodes {
     const right = Buffer.from(b, 'hex');
     return left.length === right.length && timingSafeEqual(left, right);
   }
+}
+
+/**
+ * The condition a code of this purpose is bound to: for a verification code, the registration
+ * attempt (its nonce in the hash, and equality required when storing and consuming, so a
+ * re-registration racing a verification cannot slip between the check and the write).
+ */
+function bindingOf(purpose: CodePurpose, registrationNonce: string | null): CodeCondition {
+  return purpose === 'verification' ? { registrationNonce } : {};
 }

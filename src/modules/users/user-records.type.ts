@@ -57,6 +57,8 @@ export interface CodeHolderRecord {
   username: string;
   email: string;
   isVerified: boolean;
+  /** The registration attempt verification codes are bound to (null for accounts from before). */
+  registrationNonce: string | null;
   code: PendingCode | PendingEmailChange | null;
 }
 
@@ -67,4 +69,6 @@ export interface NewPendingAccount {
   passwordHash: string;
   profileImage: string;
   registeredAt: Date;
+  /** Fresh for every registration attempt (see User.registrationNonce). */
+  registrationNonce: string;
 }

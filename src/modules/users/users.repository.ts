@@ -36,13 +36,27 @@ const PROFILE_PROJECTION = { ...CARD_PROJECTION, bio: 1, createdAt: 1 } as const
 const OWNER_LITE_PROJECTION = { username: 1, name: 1, profileImage: 1 } as const;
 const HOLDER_PROJECTION = { email: 1, username: 1, isVerified: 1, lastRegisteredAt: 1 } as const;
 const CREDENTIALS_PROJECTION = { username: 1, email: 1, isVerified: 1, password: 1 } as const;
+const CODE_HOLDER_PROJECTION = {
+  username: 1,
+  email: 1,
+  isVerified: 1,
+  registrationNonce: 1,
+} as const;
 
 /** Updates of one-time-code bookkeeping do not touch `updatedAt`: it tracks what the user changed. */
 const QUIET = { timestamps: false } as const;
 
 type StoredCode = PendingCode | PendingEmailChange;
-type RawCodeHolder = Omit<CodeHolderRecord, 'code'> &
+type RawCodeHolder = Omit<CodeHolderRecord, 'code' | 'registrationNonce'> &
+  Partial<Pick<CodeHolderRecord, 'registrationNonce'>> &
   Partial<Record<CodePurpose, StoredCode | null>>;
+
+/** Which account may take a code, besides its id (e.g. still pending, still this registration). */
+export interface CodeCondition {
+  isVerified?: boolean;
+  /** null matches accounts registered before nonces existed. */
+  registrationNonce?: string | null;
+}
 
 @Injectable()
 export class UsersRepository {
@@ -121,11 +135,16 @@ export class UsersRepository {
       profileImageKey: null,
       isVerified: false,
       lastRegisteredAt: account.registeredAt,
+      registrationNonce: account.registrationNonce,
     });
     return created._id;
   }
 
-  /** A2 step 4: a pending account re-registered with its own email is overwritten in place. */
+  /**
+   * A2 step 4: a pending account re-registered with its own email is overwritten in place. The new
+   * registration nonce voids every verification code sent for an earlier attempt; the code itself
+   * is kept, so its resend cooldown still holds.
+   */
   async replacePending(userId: Types.ObjectId, account: NewPendingAccount): Promise<boolean> {
     const result = await this.users
       .updateOne(
@@ -138,6 +157,7 @@ export class UsersRepository {
             profileImage: account.profileImage,
             profileImageKey: null,
             lastRegisteredAt: account.registeredAt,
+            registrationNonce: account.registrationNonce,
           },
         },
       )
@@ -153,7 +173,7 @@ export class UsersRepository {
     return toCodeHolder(
       await this.users
         .findOne({ email })
-        .select({ username: 1, email: 1, isVerified: 1, [purpose]: 1 })
+        .select({ ...CODE_HOLDER_PROJECTION, [purpose]: 1 })
         .lean<RawCodeHolder>()
         .exec(),
       purpose,
@@ -165,7 +185,7 @@ export class UsersRepository {
     return toCodeHolder(
       await this.users
         .findOne({ _id: new Types.ObjectId(userId), isVerified: true })
-        .select({ username: 1, email: 1, isVerified: 1, [purpose]: 1 })
+        .select({ ...CODE_HOLDER_PROJECTION, [purpose]: 1 })
         .lean<RawCodeHolder>()
         .exec(),
       purpose,
@@ -182,7 +202,7 @@ export class UsersRepository {
     purpose: CodePurpose,
     code: StoredCode,
     cooldownCutoff: Date,
-    where: { isVerified?: boolean } = {},
+    where: CodeCondition = {},
   ): Promise<boolean> {
     const result = await this.users
       .updateOne(
@@ -234,7 +254,9 @@ export class UsersRepository {
   /**
    * Single use: consumes the code and applies `changes` in one conditional update, so a code can
    * never be used twice, even by concurrent requests. False when it was consumed, replaced,
-   * exhausted or expired meanwhile. A duplicate-key error (email change) propagates.
+   * exhausted or expired meanwhile, or when the account no longer meets `where` (e.g. a
+   * re-registration replaced the attempt a verification code was for). A duplicate-key error
+   * (email change) propagates.
    */
   async consumeCode(
     userId: Types.ObjectId,
@@ -243,11 +265,13 @@ export class UsersRepository {
     maxAttempts: number,
     now: Date,
     changes: Partial<Pick<User, 'isVerified' | 'password' | 'email'>>,
+    where: CodeCondition = {},
   ): Promise<boolean> {
     const result = await this.users
       .updateOne(
         {
           _id: userId,
+          ...where,
           [`${purpose}.codeHash`]: codeHash,
           [`${purpose}.attempts`]: { $lt: maxAttempts },
           [`${purpose}.expiresAt`]: { $gt: now },
@@ -381,6 +405,7 @@ function toCodeHolder(raw: RawCodeHolder | null, purpose: CodePurpose): CodeHold
     username: raw.username,
     email: raw.email,
     isVerified: raw.isVerified,
+    registrationNonce: raw.registrationNonce ?? null,
     code: raw[purpose] ?? null,
   };
 }

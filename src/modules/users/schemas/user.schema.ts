@@ -55,6 +55,14 @@ export class User {
   @Prop({ type: Date, default: () => new Date() })
   lastRegisteredAt: Date;
 
+  /**
+   * Random id of the current registration attempt of a pending account, replaced each time A2
+   * overwrites the account in place. Verification codes are bound to it, so a code verifies only
+   * the registration it was sent for: a re-registration voids every code issued before it.
+   */
+  @Prop({ type: String, default: null, select: false })
+  registrationNonce: string | null;
+
   @Prop({ type: PendingCodeSchema, default: null, select: false })
   verification: PendingCode | null;
 
