@@ -316,4 +316,53 @@ describe('Users: confirmed email change (U3, U4)', () => {
       );
     });
   });
+
+  describe('U4 voids the codes mailed to the old address (issue 11)', () => {
+    it('a password-reset code sent before the change no longer resets, by the new or the old email', async () => {
+      const user = await createVerifiedUser(t);
+      await request(http)
+        .post(`${API}/auth/forgot-password`)
+        .send({ email: user.email })
+        .expect(200);
+      const resetCode = lastCode(t, user.email, 'Reset your password');
+
+      const newEmail = freshEmail();
+      await requestChange(user, { email: newEmail, password: user.password }).expect(200);
+      await confirm(user, lastCode(t, newEmail, 'Confirm your new email')).expect(200);
+
+      for (const email of [newEmail, user.email]) {
+        const res = await request(http)
+          .post(`${API}/auth/reset-password`)
+          .send({ email, code: resetCode, newPassword: 'taken over 123' });
+        expectError(res, 400, 'INVALID_CODE', 'Invalid reset code');
+      }
+      expect(await users().findOne({ _id: new Types.ObjectId(user.id) })).toMatchObject({
+        email: newEmail,
+        passwordReset: null,
+        verification: null,
+      });
+
+      await request(http).get(`${API}/auth/me`).set('Cookie', user.cookies).expect(200);
+      await login(http, newEmail, user.password);
+      expectError(
+        await request(http)
+          .post(`${API}/auth/login`)
+          .send({ identifier: newEmail, password: 'taken over 123' }),
+        401,
+        'INVALID_CREDENTIALS',
+      );
+    });
+
+    it('a reset code requested after the change, to the new address, still works', async () => {
+      const { user, newEmail, code } = await pendingChange();
+      await confirm(user, code).expect(200);
+      await request(http).post(`${API}/auth/forgot-password`).send({ email: newEmail }).expect(200);
+      const resetCode = lastCode(t, newEmail, 'Reset your password');
+      await request(http)
+        .post(`${API}/auth/reset-password`)
+        .send({ email: newEmail, code: resetCode, newPassword: 'after the move 9' })
+        .expect(200);
+      await login(http, newEmail, 'after the move 9');
+    });
+  });
 });

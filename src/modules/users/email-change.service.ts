@@ -73,8 +73,12 @@ export class EmailChangeService {
     try {
       // The unique email index is the "is it still free?" check: it also catches a registration
       // or another change that takes the address between this request's reads and its write.
+      // Codes mailed to the old address die with it, in the same update: a reset code read there
+      // must not take over the account once it has moved to the new one.
       await this.codes.redeem(holder, 'emailChange', code, () => ({
         email: change?.pendingEmail ?? holder.email,
+        passwordReset: null,
+        verification: null,
       }));
     } catch (error) {
       if (!isDuplicateKey(error)) throw error;

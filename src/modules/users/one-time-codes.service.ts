@@ -28,7 +28,9 @@ export interface IssuedCode {
   codeHash: string;
 }
 
-export type CodeChanges = Partial<Pick<User, 'isVerified' | 'password' | 'email'>>;
+export type CodeChanges = Partial<
+  Pick<User, 'isVerified' | 'password' | 'email' | 'verification' | 'passwordReset'>
+>;
 
 /**
  * One-time codes (§1.17): 6 digits from a CSPRNG, stored only as an HMAC keyed with

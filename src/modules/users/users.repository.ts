@@ -264,7 +264,9 @@ export class UsersRepository {
     codeHash: string,
     maxAttempts: number,
     now: Date,
-    changes: Partial<Pick<User, 'isVerified' | 'password' | 'email'>>,
+    changes: Partial<
+      Pick<User, 'isVerified' | 'password' | 'email' | 'verification' | 'passwordReset'>
+    >,
     where: CodeCondition = {},
   ): Promise<boolean> {
     const result = await this.users
