@@ -211,8 +211,12 @@ describe('Auth: login and me (A5, A9)', () => {
       expect(retryAfter).toBeLessThanOrEqual(900);
       expect(refused.headers['x-ratelimit-limit']).toBe('10');
       expect(setCookies(refused)).toEqual([]);
-      // The bucket is per identifier: the same account by its username is still open.
-      await attempt({ identifier: user.username, password: user.password }).expect(200);
+      // The bucket is the account's, whichever identifier names it (issue 11).
+      expectError(
+        await attempt({ identifier: user.username, password: user.password }),
+        429,
+        'RATE_LIMITED',
+      );
     });
 
     it('clears the identifier+IP failures on a successful login', async () => {
@@ -314,7 +318,7 @@ describe('Auth: login-failure buckets across IPs (§1.14)', () => {
     expectError(await attemptFrom('203.0.113.1', user.email, user.password), 429, 'RATE_LIMITED');
   });
 
-  it('caps failures per identifier across rotating IPs, even for the right password', async () => {
+  it('caps failures per account across rotating IPs, even for the right password', async () => {
     const user = await createVerifiedUser(t);
     for (let failure = 1; failure <= 5; failure += 1) {
       expectError(
@@ -331,7 +335,7 @@ describe('Auth: login-failure buckets across IPs (§1.14)', () => {
     expectError(await attemptFrom('198.51.100.78', user.email, user.password), 429, 'RATE_LIMITED');
   });
 
-  it('lifts the per-identifier cap with a password reset', async () => {
+  it('lifts the per-account cap with a password reset, for every identifier of the account', async () => {
     const user = await createVerifiedUser(t);
     for (let failure = 1; failure <= 5; failure += 1) {
       await attemptFrom(`192.0.2.${failure}`, user.email, 'wrong guess 1').expect(401);
@@ -345,6 +349,80 @@ describe('Auth: login-failure buckets across IPs (§1.14)', () => {
       .send({ email: user.email, code, newPassword: 'brand new 99' })
       .expect(200);
     await attemptFrom('192.0.2.51', user.email, 'brand new 99').expect(200);
+    await attemptFrom('192.0.2.52', user.username, 'brand new 99').expect(200);
+  });
+
+  describe('one account, one budget (issue 11)', () => {
+    it('counts alternating email and username guesses against one per-account cap', async () => {
+      const user = await createVerifiedUser(t);
+      for (let failure = 1; failure <= 5; failure += 1) {
+        const identifier = failure % 2 ? user.email : user.username;
+        expectError(
+          await attemptFrom(`198.18.0.${failure}`, identifier, 'wrong guess 1'),
+          401,
+          'INVALID_CREDENTIALS',
+        );
+      }
+      for (const identifier of [user.username, user.email]) {
+        const refused = await attemptFrom('198.18.0.99', identifier, 'wrong guess 1');
+        expectError(
+          refused,
+          429,
+          'RATE_LIMITED',
+          'Too many login attempts, please try again later',
+        );
+        expect(Number(refused.headers['retry-after'])).toBeGreaterThan(900);
+        expectError(
+          await attemptFrom('198.18.0.98', identifier, user.password),
+          429,
+          'RATE_LIMITED',
+        );
+      }
+    });
+
+    it('counts alternating email and username guesses from one IP in one account+IP bucket', async () => {
+      const user = await createVerifiedUser(t);
+      for (const identifier of [user.email, user.username, user.email]) {
+        await attemptFrom('198.18.1.1', identifier, 'wrong guess 1').expect(401);
+      }
+      for (const identifier of [user.username, user.email]) {
+        const refused = await attemptFrom('198.18.1.1', identifier, user.password);
+        expectError(refused, 429, 'RATE_LIMITED');
+        expect(Number(refused.headers['retry-after'])).toBeLessThanOrEqual(900);
+      }
+      await attemptFrom('198.18.1.2', user.username, user.password).expect(200);
+    });
+
+    it('never runs more password checks than the per-account cap for a parallel burst from many IPs', async () => {
+      const user = await createVerifiedUser(t);
+      const results = await Promise.all(
+        Array.from({ length: 30 }, (_, i) =>
+          attemptFrom(
+            `198.18.2.${(i % 15) + 1}`,
+            i % 2 ? user.email : user.username,
+            `wrong guess ${i}`,
+          ),
+        ),
+      );
+      const statuses = results.map((res) => res.status);
+      // Every 401 is a password check that ran; the cap is 5.
+      expect(statuses.filter((status) => status === 401)).toHaveLength(5);
+      expect(statuses.filter((status) => status === 429)).toHaveLength(25);
+      expectError(await attemptFrom('198.18.2.99', user.email, user.password), 429, 'RATE_LIMITED');
+    });
+
+    it('gives a correct login its reservation back', async () => {
+      const user = await createVerifiedUser(t);
+      for (let failure = 1; failure <= 4; failure += 1) {
+        await attemptFrom(`198.18.3.${failure}`, user.email, 'wrong guess 1').expect(401);
+      }
+      for (let success = 1; success <= 3; success += 1) {
+        await attemptFrom(`198.18.3.${10 + success}`, user.username, user.password).expect(200);
+      }
+      // Four failures so far: one more is allowed, then the cap of five is reached.
+      await attemptFrom('198.18.3.20', user.email, 'wrong guess 1').expect(401);
+      expectError(await attemptFrom('198.18.3.21', user.email, user.password), 429, 'RATE_LIMITED');
+    });
   });
 
   it('keeps unknown identifiers in the same buckets (no shortcut for accounts that do not exist)', async () => {

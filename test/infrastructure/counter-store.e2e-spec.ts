@@ -45,6 +45,38 @@ describe.each(['memory', 'redis'] as const)('%s counter store', (kind) => {
     expect((await sut.peek(k)).count).toBe(0);
   });
 
+  it('refunds one hit of the open window, keeping its end, never below zero', async () => {
+    const k = nextKey();
+    await sut.refund(k);
+    expect(await sut.peek(k)).toEqual({ count: 0, resetInMs: 0 });
+    await sut.hit(k, 60_000);
+    const second = await sut.hit(k, 60_000);
+    await sut.refund(k);
+    const after = await sut.peek(k);
+    expect(after.count).toBe(1);
+    expect(after.resetInMs).toBeLessThanOrEqual(second.resetInMs);
+    expect(after.resetInMs).toBeGreaterThan(59_000);
+    await sut.refund(k);
+    await sut.refund(k);
+    expect((await sut.peek(k)).count).toBe(0);
+    expect((await sut.hit(k, 60_000)).count).toBe(1);
+  });
+
+  it('refunds concurrently without losing or inventing hits', async () => {
+    const k = nextKey();
+    await Promise.all(Array.from({ length: 30 }, () => sut.hit(k, 60_000)));
+    await Promise.all(Array.from({ length: 20 }, () => sut.refund(k)));
+    expect((await sut.peek(k)).count).toBe(10);
+  });
+
+  it('refunds nothing once the window has ended', async () => {
+    const k = nextKey();
+    await sut.hit(k, 100);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    await sut.refund(k);
+    expect((await sut.hit(k, 60_000)).count).toBe(1);
+  });
+
   it('counts concurrent hits exactly', async () => {
     const k = nextKey();
     const results = await Promise.all(Array.from({ length: 50 }, () => sut.hit(k, 60_000)));

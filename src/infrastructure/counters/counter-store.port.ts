@@ -15,4 +15,9 @@ export abstract class CounterStore {
   /** The current state without counting. */
   abstract peek(key: string): Promise<CounterState>;
   abstract reset(key: string): Promise<void>;
+  /**
+   * Gives back one hit counted in the current window (a reservation that turned out not to be
+   * needed), never going below zero; the window keeps its end. A no-op when no window is open.
+   */
+  abstract refund(key: string): Promise<void>;
 }

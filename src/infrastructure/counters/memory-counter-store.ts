@@ -37,6 +37,12 @@ export class MemoryCounterStore extends CounterStore implements OnModuleDestroy 
     return Promise.resolve();
   }
 
+  refund(key: string): Promise<void> {
+    const window = this.windows.get(key);
+    if (window && window.endsAt > Date.now() && window.count > 0) window.count -= 1;
+    return Promise.resolve();
+  }
+
   onModuleDestroy(): void {
     clearInterval(this.sweeper);
   }

@@ -11,10 +11,20 @@ if ttl < 0 then redis.call('PEXPIRE', KEYS[1], ARGV[1]); ttl = tonumber(ARGV[1])
 return { count, ttl }
 `;
 
+/** DECR only a positive count of a live window, in one atomic step; DECR keeps the expiry. */
+const REFUND_SCRIPT = `
+local count = tonumber(redis.call('GET', KEYS[1]) or '0')
+if count > 0 then redis.call('DECR', KEYS[1]) end
+return count
+`;
+
 const PREFIX = 'dancely:counter:';
 
-/** The Lua command registered with `defineCommand` in the constructor. */
-type HitCommand = Redis & { dancelyHit(key: string, windowMs: number): Promise<[number, number]> };
+/** The Lua commands registered with `defineCommand` in the constructor. */
+type CounterCommands = Redis & {
+  dancelyHit(key: string, windowMs: number): Promise<[number, number]>;
+  dancelyRefund(key: string): Promise<number>;
+};
 
 export class RedisCounterStore extends CounterStore implements OnModuleDestroy {
   private readonly logger = new Logger('RedisCounters');
@@ -31,10 +41,11 @@ export class RedisCounterStore extends CounterStore implements OnModuleDestroy {
     });
     this.redis.on('error', (error: Error) => this.logger.warn(`Redis: ${error.message}`));
     this.redis.defineCommand('dancelyHit', { numberOfKeys: 1, lua: HIT_SCRIPT });
+    this.redis.defineCommand('dancelyRefund', { numberOfKeys: 1, lua: REFUND_SCRIPT });
   }
 
   async hit(key: string, windowMs: number): Promise<CounterState> {
-    const [count, ttl] = await (this.redis as HitCommand).dancelyHit(PREFIX + key, windowMs);
+    const [count, ttl] = await (this.redis as CounterCommands).dancelyHit(PREFIX + key, windowMs);
     return { count, resetInMs: Math.max(0, ttl) };
   }
 
@@ -53,6 +64,10 @@ export class RedisCounterStore extends CounterStore implements OnModuleDestroy {
 
   async reset(key: string): Promise<void> {
     await this.redis.del(PREFIX + key);
+  }
+
+  async refund(key: string): Promise<void> {
+    await (this.redis as CounterCommands).dancelyRefund(PREFIX + key);
   }
 
   async onModuleDestroy(): Promise<void> {

@@ -117,6 +117,18 @@ describe('AuthService', () => {
       expect(passwords.verify).toHaveBeenCalledTimes(1);
     });
 
+    it('counts failures against the account, whichever identifier names it', async () => {
+      const verified = account(true);
+      accounts.findLoginAccount.mockResolvedValue(verified);
+      passwords.verify.mockResolvedValue(false);
+      await failure(sut.login({ identifier: 'ada', password: 'x' }, CLIENT, cookies));
+      await failure(sut.login({ identifier: 'ada@example.com', password: 'x' }, CLIENT, cookies));
+      const id = verified.credentials._id.toHexString();
+      expect((await counters.peek(`login-failures-account:u:${id}`)).count).toBe(2);
+      expect((await counters.peek(`login-failures:u:${id}|${CLIENT.ip}`)).count).toBe(2);
+      expect((await counters.peek('login-failures-account:i:ada')).count).toBe(0);
+    });
+
     it('opens a session, signs the cookies in and returns Me', async () => {
       const verified = account(true);
       accounts.findLoginAccount.mockResolvedValue(verified);
@@ -254,7 +266,8 @@ describe('AuthService', () => {
       };
       accounts.findCodeHolderByEmail.mockResolvedValue(holder);
       codes.redeem.mockResolvedValue(holder);
-      await counters.hit('login-failures-account:ada', 60_000);
+      const accountBucket = `login-failures-account:u:${holder._id.toHexString()}`;
+      await counters.hit(accountBucket, 60_000);
       await sut.resetPassword(
         { email: holder.email, code: '123456', newPassword: 'new one 123' },
         cookies,
@@ -266,7 +279,7 @@ describe('AuthService', () => {
         expect.any(Function),
       );
       expect(sessions.revokeAll).toHaveBeenCalledWith(holder._id, 'password_reset');
-      expect((await counters.peek('login-failures-account:ada')).count).toBe(0);
+      expect((await counters.peek(accountBucket)).count).toBe(0);
       expect(cookies.instruction).toEqual({ kind: 'clear' });
     });
 

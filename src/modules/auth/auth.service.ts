@@ -20,7 +20,7 @@ import type { VerifyAccountDto } from 'src/modules/auth/dto/verify-account.dto';
 import { LoginFailures } from 'src/modules/auth/login-failures.service';
 import { type LogoutCredentials, SessionsService } from 'src/modules/auth/sessions.service';
 import { AccountMailer } from 'src/modules/users/account-mailer.service';
-import { AccountsService, type LoginAccount } from 'src/modules/users/accounts.service';
+import { AccountsService } from 'src/modules/users/accounts.service';
 import type { MeResponse } from 'src/modules/users/dto/me.response';
 import { OneTimeCodes } from 'src/modules/users/one-time-codes.service';
 import { PasswordHasher } from 'src/modules/users/password-hasher.service';
@@ -142,22 +142,24 @@ export class AuthService {
     }
   }
 
-  /** A5. The failure buckets are checked first; the password comparison always happens. */
+  /**
+   * A5. The account is resolved first, so the failure buckets are those of the account whichever
+   * identifier names it; they are counted before the password comparison, which always happens.
+   */
   async login(dto: LoginDto, client: ClientContext, cookies: AuthCookieJar): Promise<MeResponse> {
-    let account: LoginAccount | null = null;
-    const ok = await this.loginFailures.attemptLogin(dto.identifier, client.ip, async () => {
-      account = await this.accounts.findLoginAccount(dto.identifier);
-      const { credentials } = account ?? {};
+    const account = await this.accounts.findLoginAccount(dto.identifier);
+    const credentials = account?.credentials ?? null;
+    const subject = {
+      accountId: credentials?._id.toHexString() ?? null,
+      identifier: dto.identifier,
+    };
+    const ok = await this.loginFailures.attemptLogin(subject, client.ip, () =>
       // Pending and unknown accounts are compared against the dummy hash: same work, same answer.
-      return this.passwords.verify(
-        dto.password,
-        credentials?.isVerified ? credentials.password : null,
-      );
-    });
-    const signedIn = account as LoginAccount | null;
-    if (!ok || !signedIn) throw AuthErrors.invalidCredentials();
-    cookies.signIn(await this.sessions.open(signedIn.credentials._id.toHexString(), client));
-    return signedIn.me;
+      this.passwords.verify(dto.password, credentials?.isVerified ? credentials.password : null),
+    );
+    if (!ok || !account) throw AuthErrors.invalidCredentials();
+    cookies.signIn(await this.sessions.open(account.credentials._id.toHexString(), client));
+    return account.me;
   }
 
   /** A6: both cookies on rotation, the access cookie alone in the grace case, both cleared on any failure. */
@@ -202,7 +204,7 @@ export class AuthService {
       }),
     );
     await this.sessions.revokeAll(account._id, 'password_reset');
-    await this.loginFailures.clearAccount([account.email, account.username]);
+    await this.loginFailures.clearAccount(account._id.toHexString());
     cookies.clear();
   }
 

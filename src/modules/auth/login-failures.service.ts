@@ -7,18 +7,30 @@ import { type CounterState, CounterStore } from 'src/infrastructure/counters/cou
 
 export const LOGIN_FAILURES_MESSAGE = 'Too many login attempts, please try again later';
 
+/** Who a login attempt is against: the account the identifier resolved to, if any. */
+export interface LoginSubject {
+  accountId: string | null;
+  /** As typed (trimmed, lowercased); keys the buckets only when it names no account. */
+  identifier: string;
+}
+
 /**
  * The two password-guessing buckets of §1.14, on the shared counter store (in memory, or Redis
  * with THROTTLE_REDIS_URL, so the caps hold across instances):
- * - `login-failures`: identifier (user id when signed in) + IP, 10 per 15 min;
- * - `login-failures-account`: identifier alone, 100 per 24 h, so rotating IPs does not help.
+ * - `login-failures`: account (or unknown identifier) + IP, 10 per 15 min;
+ * - `login-failures-account`: account (or unknown identifier) alone, 100 per 24 h, so rotating
+ *   IPs does not help.
  * While a bucket is exhausted every attempt is refused, even with the right password.
  *
- * The identifier+IP bucket counts an attempt *before* the password is checked and is cleared
- * when it was right (which §1.14 asks anyway): checking first and counting afterwards would let
- * a burst of concurrent guesses all pass the check before any was counted. The account bucket
- * cannot be cleared by one success, so it is checked first and counted on failure; a burst can
- * overshoot its 100 by at most the number of guesses in flight, already capped per IP above.
+ * Both are keyed by the account the identifier resolves to, not by what was typed: an account's
+ * email and username are one target, and must not be two budgets. An identifier that names no
+ * account keys them itself, so unknown and known identifiers go through the same steps.
+ *
+ * Both count an attempt *before* the password is checked (a reservation): checking first and
+ * counting afterwards would let every guess of a concurrent burst pass the check before any was
+ * counted, so no more password checks run than the caps allow. A correct password clears the
+ * account+IP bucket (as §1.14 asks) and gives its reservation back to the account bucket, which
+ * only a password reset clears.
  */
 @Injectable()
 export class LoginFailures {
@@ -29,32 +41,39 @@ export class LoginFailures {
 
   /** A5: `check` performs the password comparison; resolves to its result or throws 429. */
   async attemptLogin(
-    identifier: string,
+    subject: LoginSubject,
     ip: string,
     check: () => Promise<boolean>,
   ): Promise<boolean> {
     const { loginFailures, loginFailuresAccount } = this.config.rateLimits;
-    const account = accountKey(identifier);
-    const perIp = ipKey(`i:${identifier}`, ip);
-    const accountState = await this.counters.peek(account);
-    if (accountState.count >= loginFailuresAccount.limit)
-      throw tooManyAttempts(accountState, loginFailuresAccount);
+    const identity = identityOf(subject);
+    const perIp = ipKey(identity, ip);
+    const account = accountKey(identity);
     await this.reserve(perIp, loginFailures);
+    try {
+      await this.reserve(account, loginFailuresAccount);
+    } catch (error) {
+      // Refused before any password check: this IP's budget for the account is not spent on it.
+      await this.counters.refund(perIp);
+      throw error;
+    }
     if (await check()) {
-      await this.counters.reset(perIp);
+      await Promise.all([this.counters.reset(perIp), this.counters.refund(account)]);
       return true;
     }
-    await this.counters.hit(account, loginFailuresAccount.windowSeconds * 1000);
     return false;
   }
 
-  /** A10, U3: a signed-in user's password checks count in the identifier+IP bucket, keyed by user id. */
+  /**
+   * A10, U3: a signed-in user's password checks count in the account+IP bucket, keyed by user
+   * id: the same bucket as that account's logins from that IP.
+   */
   async attemptSignedIn(
     userId: string,
     ip: string,
     check: () => Promise<boolean>,
   ): Promise<boolean> {
-    const perIp = ipKey(`u:${userId}`, ip);
+    const perIp = ipKey(accountIdentity(userId), ip);
     await this.reserve(perIp, this.config.rateLimits.loginFailures);
     if (await check()) {
       await this.counters.reset(perIp);
@@ -63,9 +82,9 @@ export class LoginFailures {
     return false;
   }
 
-  /** A8: a password reset lifts the per-account cap of every identifier of that account. */
-  async clearAccount(identifiers: string[]): Promise<void> {
-    await Promise.all(identifiers.map((identifier) => this.counters.reset(accountKey(identifier))));
+  /** A8: a password reset lifts the per-account cap. */
+  async clearAccount(accountId: string): Promise<void> {
+    await this.counters.reset(accountKey(accountIdentity(accountId)));
   }
 
   private async reserve(key: string, rule: RateLimitRule): Promise<void> {
@@ -86,11 +105,19 @@ function tooManyAttempts(state: CounterState, rule: RateLimitRule): AppException
   });
 }
 
-/** `i:` (typed identifier) and `u:` (user id) never collide, even for a username that looks like an id. */
+/** `u:` (account id) and `i:` (unknown identifier) never collide, even for a username that looks like an id. */
+function identityOf(subject: LoginSubject): string {
+  return subject.accountId ? accountIdentity(subject.accountId) : `i:${subject.identifier}`;
+}
+
+function accountIdentity(accountId: string): string {
+  return `u:${accountId}`;
+}
+
 function ipKey(identity: string, ip: string): string {
   return `login-failures:${identity}|${ip}`;
 }
 
-function accountKey(identifier: string): string {
-  return `login-failures-account:${identifier}`;
+function accountKey(identity: string): string {
+  return `login-failures-account:${identity}`;
 }
