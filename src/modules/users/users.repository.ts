@@ -62,14 +62,18 @@ export interface CodeCondition {
 export class UsersRepository {
   constructor(@InjectModel(User.name) private readonly users: Model<User>) {}
 
-  /** Authentication: does this id name a verified account? */
+  /**
+   * Authentication: does this id name a verified account? Runs on every authenticated request, so
+   * it is a lookup by `_id` alone and the flag is checked here: the embedded engine uses an index
+   * only for a filter that is exactly a unique key, and scans the collection otherwise.
+   */
   async isVerified(userId: string): Promise<boolean> {
     const found = await this.users
-      .findOne({ _id: new Types.ObjectId(userId), isVerified: true })
-      .select({ _id: 1 })
-      .lean<Pick<UserRecord, '_id'>>()
+      .findOne({ _id: new Types.ObjectId(userId) })
+      .select({ isVerified: 1 })
+      .lean<Pick<UserRecord, '_id' | 'isVerified'>>()
       .exec();
-    return found !== null;
+    return found?.isVerified === true;
   }
 
   /** Me (A5, A9, U2–U6): the signed-in, verified user. */
