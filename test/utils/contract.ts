@@ -41,8 +41,20 @@ export function api(t: TestApp): ReturnType<typeof request> {
   return request(t.app.getHttpServer());
 }
 
+/** What `expectError` reads: a supertest response, or a raw one (test/utils/raw-http.ts). */
+export interface ResponseLike {
+  status: number;
+  body: Record<string, unknown> | null;
+  headers: Record<string, unknown>;
+}
+
 /** The error body of contract §1.4 with the exact status, code and message. */
-export function expectError(res: Response, status: number, code: string, message: string): void {
+export function expectError(
+  res: Response | ResponseLike,
+  status: number,
+  code: string,
+  message: string,
+): void {
   expect({ status: res.status, code: res.body?.code, message: res.body?.message }).toEqual({
     status,
     code,

@@ -8,9 +8,20 @@ export interface FieldError {
   message: string;
 }
 
+export interface AppExceptionOptions {
+  errors?: FieldError[];
+  /** E.g. `Retry-After`. */
+  headers?: Record<string, string>;
+  /**
+   * Input no real client sends (nesting bombs, compressed or ill-formed bodies): a 4xx like any
+   * other, but logged at warn, so a probe shows up in the logs without being an error of ours.
+   */
+  warn?: boolean;
+}
+
 /**
  * The one exception type services throw. The global filter turns it into the contract's error
- * body; `headers` lets a failure carry e.g. `Retry-After`.
+ * body.
  */
 export class AppException extends Error {
   readonly status: number;
@@ -18,7 +29,7 @@ export class AppException extends Error {
   constructor(
     readonly code: ErrorCode,
     message?: string,
-    readonly options: { errors?: FieldError[]; headers?: Record<string, string> } = {},
+    readonly options: AppExceptionOptions = {},
   ) {
     super(message ?? DEFAULT_MESSAGES[code] ?? code);
     this.name = 'AppException';
@@ -41,8 +52,12 @@ export class AppException extends Error {
     return new AppException(ErrorCode.CONFLICT, message);
   }
 
-  static validation(errors: FieldError[]): AppException {
+  static validation(
+    errors: FieldError[],
+    options: Omit<AppExceptionOptions, 'errors'> = {},
+  ): AppException {
     return new AppException(ErrorCode.VALIDATION_ERROR, errors.map((e) => e.message).join(', '), {
+      ...options,
       errors,
     });
   }

@@ -1,7 +1,16 @@
-import { type ArgumentsHost, Catch, type ExceptionFilter, Logger } from '@nestjs/common';
+import {
+  type ArgumentsHost,
+  Catch,
+  type ExceptionFilter,
+  HttpException,
+  Logger,
+} from '@nestjs/common';
 import type { Request, Response } from 'express';
+import { AppException } from 'src/common/errors/app.exception';
 import { writeErrorResponse } from 'src/common/errors/error-body.util';
 import { toAppException } from 'src/common/errors/error-mapping.util';
+import { RouteTable } from 'src/common/http/route-table.util';
+import { invalidIdParams } from 'src/common/interceptors/object-id-params.interceptor';
 import { type AppConfig } from 'src/config/app-config';
 import { InjectConfig } from 'src/config/app-config.provider';
 
@@ -9,6 +18,7 @@ import { InjectConfig } from 'src/config/app-config.provider';
 @Catch()
 export class AllExceptionsFilter implements ExceptionFilter {
   private readonly logger = new Logger('ExceptionsFilter');
+  private routeTable?: RouteTable;
 
   constructor(@InjectConfig() private readonly config: AppConfig) {}
 
@@ -16,7 +26,13 @@ export class AllExceptionsFilter implements ExceptionFilter {
     const http = host.switchToHttp();
     const req = http.getRequest<Request>();
     const res = http.getResponse<Response>();
-    const { exception, unexpected } = toAppException(error);
+    const mapped = toAppException(error);
+    const { unexpected } = mapped;
+    let { exception } = mapped;
+    if (isUndecodableParam(error)) {
+      exception = this.undecodableParams(req) ?? exception;
+    }
+
     if (unexpected) {
       this.logger.error(
         `Unexpected error on ${req.method} ${req.path}`,
@@ -24,10 +40,63 @@ export class AllExceptionsFilter implements ExceptionFilter {
       );
     } else if (exception.status >= 500) {
       this.logger.warn(`${exception.code} on ${req.method} ${req.path}: ${describe(error)}`);
+    } else if (exception.options.warn) {
+      this.logger.warn(`${exception.code} on ${req.method} ${req.path}: ${exception.message}`);
     }
     const stack = this.config.exposeStack && error instanceof Error ? error.stack : undefined;
     writeErrorResponse(res, exception, req.requestId, stack);
   }
+
+  /**
+   * The router could not percent-decode a path parameter (not UTF-8, e.g. `%ED%A0%80`, the
+   * encoding of a lone surrogate). Named like any other parameter problem: `Invalid ID` for ids,
+   * otherwise `<param> must be valid Unicode text`.
+   */
+  private undecodableParams(req: Request): AppException | null {
+    const params = this.routes(req).rawParams(req.method, pathOf(req));
+    if (!params) return null;
+    const decoded: Record<string, string | null> = {};
+    for (const [name, segments] of Object.entries(params)) {
+      const parts = segments.map(tryDecode);
+      decoded[name] = parts.includes(null) ? null : parts.join('/');
+    }
+    const invalidId = invalidIdParams(decoded);
+    if (invalidId) return invalidId;
+    const bad = Object.keys(decoded).filter((name) => decoded[name] === null);
+    if (bad.length === 0) return null;
+    return AppException.validation(
+      bad.map((field) => ({
+        field,
+        location: 'params' as const,
+        message: `${field} must be valid Unicode text`,
+      })),
+      { warn: true },
+    );
+  }
+
+  /** Built on the first routing failure, when every route is registered on the application. */
+  private routes(req: Request): RouteTable {
+    this.routeTable ??= new RouteTable(req.app);
+    return this.routeTable;
+  }
+}
+
+/** Express (via Nest's adapter) reports a malformed escape in a path parameter as a 400 URIError. */
+function isUndecodableParam(error: unknown): boolean {
+  return error instanceof HttpException && error.cause instanceof URIError;
+}
+
+function tryDecode(segment: string): string | null {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return null;
+  }
+}
+
+/** The full path: inside Nest's prefix router `req.path` is relative to the mount point. */
+function pathOf(req: Request): string {
+  return req.originalUrl.split('?')[0] ?? '/';
 }
 
 function describe(error: unknown): string {

@@ -20,20 +20,20 @@ import { isObjectIdString } from 'src/common/validation/rules.util';
 export class ObjectIdParamsInterceptor implements NestInterceptor {
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
     if (context.getType() === 'http') {
-      const params = context.switchToHttp().getRequest<Request>().params ?? {};
-      const bad = Object.entries(params).filter(
-        ([name, value]) => name.endsWith('Id') && !isObjectIdString(value),
-      );
-      if (bad.length > 0) {
-        throw new AppException(ErrorCode.INVALID_ID, 'Invalid ID', {
-          errors: bad.map(([field]) => ({
-            field,
-            location: 'params' as const,
-            message: 'Invalid ID',
-          })),
-        });
-      }
+      const invalid = invalidIdParams(context.switchToHttp().getRequest<Request>().params ?? {});
+      if (invalid) throw invalid;
     }
     return next.handle();
   }
+}
+
+/** `Invalid ID` naming every `:…Id` parameter that is not an ObjectId, or null when all are. */
+export function invalidIdParams(params: Record<string, unknown>): AppException | null {
+  const bad = Object.entries(params).filter(
+    ([name, value]) => name.endsWith('Id') && !isObjectIdString(value),
+  );
+  if (bad.length === 0) return null;
+  return new AppException(ErrorCode.INVALID_ID, 'Invalid ID', {
+    errors: bad.map(([field]) => ({ field, location: 'params' as const, message: 'Invalid ID' })),
+  });
 }

@@ -3,6 +3,7 @@ import { plainToInstance } from 'class-transformer';
 import { getMetadataStorage, validateSync } from 'class-validator';
 import { AppException, type ErrorLocation } from 'src/common/errors/app.exception';
 import { ErrorCode } from 'src/common/errors/error-code.constant';
+import { findUnsafeInput } from 'src/common/validation/unsafe-input.util';
 import {
   flattenValidationErrors,
   type MappedFieldError,
@@ -13,8 +14,10 @@ const PRIMITIVES: unknown[] = [String, Boolean, Number, Array, Object];
 
 /**
  * The global pipe (contract §1.5). Bodies reject unknown properties; query strings ignore
- * them; nothing is coerced implicitly; a repeated query parameter is an error. Synchronous on
- * purpose: Nest resolves arguments in declaration order, so params fail before query and body.
+ * them; nothing is coerced implicitly; a repeated query parameter is an error. Prototype keys
+ * and ill-formed Unicode are reported for every location before any validator sees the input.
+ * Synchronous on purpose: Nest resolves arguments in declaration order, so params fail before
+ * query and body.
  */
 @Injectable()
 export class RequestValidationPipe implements PipeTransform {
@@ -52,6 +55,12 @@ export class RequestValidationPipe implements PipeTransform {
       }
     }
 
+    // Withheld from the validators, which could throw on them (validator.js on a lone surrogate),
+    // and reported instead of whatever the validators would say about the field's absence.
+    const unsafe = findUnsafeInput(input, location);
+    const withheld = new Set([...repeated, ...unsafe].map((p) => topLevelField(p.field)));
+    for (const field of withheld) delete input[field];
+
     const instance = plainToInstance(metatype as new () => object, input, {
       enableImplicitConversion: false,
       exposeDefaultValues: true,
@@ -64,8 +73,9 @@ export class RequestValidationPipe implements PipeTransform {
     });
     const problems = [
       ...repeated,
+      ...unsafe,
       ...flattenValidationErrors(errors, location).filter(
-        (p) => !repeated.some((r) => r.field === p.field),
+        (p) => !withheld.has(topLevelField(p.field)),
       ),
     ];
     if (problems.length === 0) return instance;
@@ -78,8 +88,13 @@ export class RequestValidationPipe implements PipeTransform {
     if (problems.every((p) => p.constraint === OBJECT_ID_CONSTRAINT)) {
       throw new AppException(ErrorCode.INVALID_ID, 'Invalid ID', { errors: fieldErrors });
     }
-    throw AppException.validation(fieldErrors);
+    throw AppException.validation(fieldErrors, { warn: unsafe.length > 0 });
   }
+}
+
+function topLevelField(path: string): string {
+  const dot = path.indexOf('.');
+  return dot === -1 ? path : path.slice(0, dot);
 }
 
 const declaredCache = new WeakMap<object, Set<string>>();
