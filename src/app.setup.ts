@@ -9,6 +9,7 @@ import { WINSTON_MODULE_NEST_PROVIDER, WINSTON_MODULE_PROVIDER } from 'nest-wins
 import type { Logger as WinstonLogger } from 'winston';
 import { ACCESS_COOKIE, REFRESH_COOKIE } from 'src/common/auth/credentials.util';
 import { weakEtag } from 'src/common/http/etag.util';
+import { cacheControlMiddleware } from 'src/common/http/cache-control.middleware';
 import { docsRateLimitMiddleware } from 'src/common/http/docs-rate-limit.middleware';
 import { expressErrorMiddleware } from 'src/common/http/express-error.middleware';
 import { outsideRoutesMiddleware } from 'src/common/http/outside-routes.middleware';
@@ -71,6 +72,7 @@ export function configureApp(app: NestExpressApplication): NestExpressApplicatio
     optionsSuccessStatus: 204,
   });
   app.use(cookieParser());
+  app.use(cacheControlMiddleware);
   app.use(outsideRoutesMiddleware([API_PREFIX, 'health', 'media']));
   app.use(expressErrorMiddleware(config.exposeStack));
   // After all of the above, before Nest's routes (see liveness.route.ts).

@@ -1,5 +1,6 @@
 import type { Response } from 'express';
 import type { AppException, FieldError } from 'src/common/errors/app.exception';
+import { PERSONAL_CACHE_CONTROL } from 'src/common/http/cache-control.middleware';
 
 export interface ErrorBody {
   statusCode: number;
@@ -31,6 +32,7 @@ export function writeErrorResponse(
   };
   if (exception.options.errors) body.errors = exception.options.errors;
   if (stack !== undefined) body.stack = stack;
+  res.setHeader('Cache-Control', PERSONAL_CACHE_CONTROL);
   for (const [name, value] of Object.entries(exception.options.headers ?? {}))
     res.setHeader(name, value);
   res.status(exception.status).type('application/json; charset=utf-8').send(JSON.stringify(body));
