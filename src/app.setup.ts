@@ -10,6 +10,7 @@ import type { Logger as WinstonLogger } from 'winston';
 import { ACCESS_COOKIE, REFRESH_COOKIE } from 'src/common/auth/credentials.util';
 import { weakEtag } from 'src/common/http/etag.util';
 import { cacheControlMiddleware } from 'src/common/http/cache-control.middleware';
+import { answerClientErrors } from 'src/common/http/client-error.util';
 import { docsRateLimitMiddleware } from 'src/common/http/docs-rate-limit.middleware';
 import { expressErrorMiddleware } from 'src/common/http/express-error.middleware';
 import { outsideRoutesMiddleware } from 'src/common/http/outside-routes.middleware';
@@ -87,6 +88,7 @@ export function configureApp(app: NestExpressApplication): NestExpressApplicatio
     ],
   });
   app.enableVersioning({ type: VersioningType.URI, defaultVersion: API_VERSION });
+  answerClientErrors(app.getHttpServer());
 
   if (config.docsEnabled) setupDocs(app, config);
   // SIGTERM/SIGINT: stop accepting, let in-flight requests finish, then close the database

@@ -435,14 +435,12 @@ describe('community posts', () => {
     });
   });
 
-  it('has no single-post GET: GET /communitypost/:postId is 404 Route not found', async () => {
+  it('has no single-post GET: GET /communitypost/:postId is 405, the path serving PATCH and DELETE only', async () => {
+    // API-EXTENSIONS §X9: a known path with a method it does not serve (was 404 Route not found).
     const post = await createPost(t, owner);
-    expectError(
-      await api(t).get(`/api/v1/communitypost/${post._id}`),
-      404,
-      'ROUTE_NOT_FOUND',
-      'Route not found',
-    );
+    const res = await api(t).get(`/api/v1/communitypost/${post._id}`);
+    expectError(res, 405, 'METHOD_NOT_ALLOWED', 'Method not allowed');
+    expect(res.headers.allow).toBe('PATCH, DELETE, OPTIONS');
     expect(Types.ObjectId.isValid(post._id)).toBe(true);
   });
 });

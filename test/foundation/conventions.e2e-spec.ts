@@ -49,11 +49,13 @@ describe('Conventions (contract §1)', () => {
       },
     );
 
-    it('answers a known path with a method it does not serve with the 404, whatever the credentials', async () => {
+    it('answers a known path with a method it does not serve with 405 and Allow, whatever the credentials', async () => {
+      // API-EXTENSIONS §X9 (was 404 under §1.1); test/foundation/http-conformance covers it all.
       const res = await request(http)
         .delete('/api/v1/probe/data')
         .set('Authorization', 'Bearer nonsense');
-      expectErrorBody(res, 404, 'ROUTE_NOT_FOUND', 'Route not found');
+      expectErrorBody(res, 405, 'METHOD_NOT_ALLOWED', 'Method not allowed');
+      expect(res.headers.allow).toBe('GET, HEAD, OPTIONS');
     });
 
     it('serves HEAD wherever GET works, with the same status and no body', async () => {

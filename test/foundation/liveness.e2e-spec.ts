@@ -44,11 +44,12 @@ describe('liveness probe (§11)', () => {
     expect(head.headers['content-length']).toBe('49');
   });
 
-  it('leaves other methods to the JSON 404', async () => {
+  it('answers other methods with the JSON 405 and Allow (API-EXTENSIONS §X9)', async () => {
     const res = await request(http).post('/health/live');
-    expect(res.status).toBe(404);
+    expect(res.status).toBe(405);
+    expect(res.headers.allow).toBe('GET, HEAD, OPTIONS');
     expect(res.body).toMatchObject({
-      code: 'ROUTE_NOT_FOUND',
+      code: 'METHOD_NOT_ALLOWED',
       requestId: res.headers['x-request-id'],
     });
   });

@@ -12,7 +12,21 @@ export interface ErrorBody {
   stack?: string;
 }
 
-/** Writes the one error body of contract §1.4 (used by the Nest filter and the Express fallback). */
+/** The one error body of contract §1.4. */
+export function errorBody(exception: AppException, requestId: string, stack?: string): ErrorBody {
+  const body: ErrorBody = {
+    statusCode: exception.status,
+    success: false,
+    message: exception.message,
+    code: exception.code,
+    requestId,
+  };
+  if (exception.options.errors) body.errors = exception.options.errors;
+  if (stack !== undefined) body.stack = stack;
+  return body;
+}
+
+/** Writes the one error body (used by the Nest filter and the Express fallback). */
 export function writeErrorResponse(
   res: Response,
   exception: AppException,
@@ -23,17 +37,11 @@ export function writeErrorResponse(
     res.destroy();
     return;
   }
-  const body: ErrorBody = {
-    statusCode: exception.status,
-    success: false,
-    message: exception.message,
-    code: exception.code,
-    requestId,
-  };
-  if (exception.options.errors) body.errors = exception.options.errors;
-  if (stack !== undefined) body.stack = stack;
   res.setHeader('Cache-Control', PERSONAL_CACHE_CONTROL);
   for (const [name, value] of Object.entries(exception.options.headers ?? {}))
     res.setHeader(name, value);
-  res.status(exception.status).type('application/json; charset=utf-8').send(JSON.stringify(body));
+  res
+    .status(exception.status)
+    .type('application/json; charset=utf-8')
+    .send(JSON.stringify(errorBody(exception, requestId, stack)));
 }

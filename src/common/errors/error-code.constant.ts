@@ -19,9 +19,12 @@ export enum ErrorCode {
   FORBIDDEN = 'FORBIDDEN',
   NOT_FOUND = 'NOT_FOUND',
   ROUTE_NOT_FOUND = 'ROUTE_NOT_FOUND',
+  METHOD_NOT_ALLOWED = 'METHOD_NOT_ALLOWED',
+  REQUEST_TIMEOUT = 'REQUEST_TIMEOUT',
   CONFLICT = 'CONFLICT',
   PAYLOAD_TOO_LARGE = 'PAYLOAD_TOO_LARGE',
   UNSUPPORTED_MEDIA_TYPE = 'UNSUPPORTED_MEDIA_TYPE',
+  HEADERS_TOO_LARGE = 'HEADERS_TOO_LARGE',
   RATE_LIMITED = 'RATE_LIMITED',
   INTERNAL_ERROR = 'INTERNAL_ERROR',
   STORAGE_ERROR = 'STORAGE_ERROR',
@@ -29,8 +32,11 @@ export enum ErrorCode {
   SERVICE_UNAVAILABLE = 'SERVICE_UNAVAILABLE',
 }
 
+/** RFC 6585; missing from Nest's `HttpStatus`. */
+const REQUEST_HEADER_FIELDS_TOO_LARGE = 431;
+
 /** Exhaustive code-to-status table: adding a code without a status fails the type check. */
-export const ERROR_STATUS: Record<ErrorCode, HttpStatus> = {
+export const ERROR_STATUS: Record<ErrorCode, number> = {
   [ErrorCode.VALIDATION_ERROR]: HttpStatus.BAD_REQUEST,
   [ErrorCode.INVALID_ID]: HttpStatus.BAD_REQUEST,
   [ErrorCode.MALFORMED_JSON]: HttpStatus.BAD_REQUEST,
@@ -48,9 +54,12 @@ export const ERROR_STATUS: Record<ErrorCode, HttpStatus> = {
   [ErrorCode.FORBIDDEN]: HttpStatus.FORBIDDEN,
   [ErrorCode.NOT_FOUND]: HttpStatus.NOT_FOUND,
   [ErrorCode.ROUTE_NOT_FOUND]: HttpStatus.NOT_FOUND,
+  [ErrorCode.METHOD_NOT_ALLOWED]: HttpStatus.METHOD_NOT_ALLOWED,
+  [ErrorCode.REQUEST_TIMEOUT]: HttpStatus.REQUEST_TIMEOUT,
   [ErrorCode.CONFLICT]: HttpStatus.CONFLICT,
   [ErrorCode.PAYLOAD_TOO_LARGE]: HttpStatus.PAYLOAD_TOO_LARGE,
   [ErrorCode.UNSUPPORTED_MEDIA_TYPE]: HttpStatus.UNSUPPORTED_MEDIA_TYPE,
+  [ErrorCode.HEADERS_TOO_LARGE]: REQUEST_HEADER_FIELDS_TOO_LARGE,
   [ErrorCode.RATE_LIMITED]: HttpStatus.TOO_MANY_REQUESTS,
   [ErrorCode.INTERNAL_ERROR]: HttpStatus.INTERNAL_SERVER_ERROR,
   [ErrorCode.STORAGE_ERROR]: HttpStatus.BAD_GATEWAY,
@@ -70,6 +79,9 @@ export const DEFAULT_MESSAGES: Partial<Record<ErrorCode, string>> = {
   [ErrorCode.INVALID_REFRESH_TOKEN]: 'INVALID_REFRESH_TOKEN',
   [ErrorCode.INVALID_CREDENTIALS]: 'Invalid credentials',
   [ErrorCode.ROUTE_NOT_FOUND]: 'Route not found',
+  [ErrorCode.METHOD_NOT_ALLOWED]: 'Method not allowed',
+  [ErrorCode.REQUEST_TIMEOUT]: 'Request timeout',
+  [ErrorCode.HEADERS_TOO_LARGE]: 'Request header fields too large',
   [ErrorCode.CONFLICT]: 'Resource already exists',
   [ErrorCode.RATE_LIMITED]: 'Too many requests, please try again later.',
   [ErrorCode.INTERNAL_ERROR]: 'Internal server error',

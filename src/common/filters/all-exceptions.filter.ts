@@ -3,11 +3,13 @@ import {
   Catch,
   type ExceptionFilter,
   HttpException,
+  HttpStatus,
   Logger,
 } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { AppException } from 'src/common/errors/app.exception';
 import { writeErrorResponse } from 'src/common/errors/error-body.util';
+import { ErrorCode } from 'src/common/errors/error-code.constant';
 import { toAppException } from 'src/common/errors/error-mapping.util';
 import { RouteTable } from 'src/common/http/route-table.util';
 import { invalidIdParams } from 'src/common/interceptors/object-id-params.interceptor';
@@ -29,7 +31,19 @@ export class AllExceptionsFilter implements ExceptionFilter {
     const mapped = toAppException(error);
     const { unexpected } = mapped;
     let { exception } = mapped;
-    if (isUndecodableParam(error)) {
+    if (exception.code === ErrorCode.ROUTE_NOT_FOUND) {
+      const allow = this.otherMethodsAllowed(req);
+      if (allow !== null && req.method === 'OPTIONS') {
+        // Outside a CORS preflight (those are answered by the CORS middleware).
+        res.status(HttpStatus.NO_CONTENT).setHeader('Allow', allow).end();
+        return;
+      }
+      if (allow !== null) {
+        exception = new AppException(ErrorCode.METHOD_NOT_ALLOWED, undefined, {
+          headers: { Allow: allow },
+        });
+      }
+    } else if (isUndecodableParam(error)) {
       exception = this.undecodableParams(req) ?? exception;
     }
 
@@ -45,6 +59,16 @@ export class AllExceptionsFilter implements ExceptionFilter {
     }
     const stack = this.config.exposeStack && error instanceof Error ? error.stack : undefined;
     writeErrorResponse(res, exception, req.requestId, stack);
+  }
+
+  /**
+   * Nothing serves this method here, but the path itself may be served (API-EXTENSIONS §X9): then
+   * the `Allow` value listing its methods, otherwise null (an unknown path stays 404).
+   */
+  private otherMethodsAllowed(req: Request): string | null {
+    const served = this.routes(req).servedMethods(pathOf(req));
+    if (served.length === 0 || served.includes(req.method)) return null;
+    return [...served, 'OPTIONS'].join(', ');
   }
 
   /**
