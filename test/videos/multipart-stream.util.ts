@@ -1,10 +1,16 @@
 import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
-import { request as httpRequest, type ClientRequest, type IncomingMessage } from 'node:http';
+import {
+  request as httpRequest,
+  type ClientRequest,
+  type IncomingHttpHeaders,
+  type IncomingMessage,
+} from 'node:http';
 
 /**
  * A hand-driven multipart upload over a raw socket, for what supertest cannot do: watch the
- * server answer while the body is still being sent, abort half-way, send a truncated body.
+ * server answer while the body is still being sent, abort half-way, send a truncated body, stall,
+ * or leave once the whole body is sent.
  */
 
 export interface TextPart {
@@ -22,20 +28,33 @@ export interface FilePart {
   size: number;
 }
 
+/** A small file sent whole after the streamed one (e.g. the thumbnail beside a video). */
+export interface AttachedPart {
+  name: string;
+  filename: string;
+  content: Buffer;
+}
+
 export interface StreamOptions {
   url: string;
   method?: string;
   headers?: Record<string, string>;
   texts?: TextPart[];
   file: FilePart;
+  attachments?: AttachedPart[];
   /** Leave out the closing boundary (a truncated body). */
   truncate?: boolean;
   /** Send without Content-Length (chunked), so the server cannot judge the size in advance. */
   chunked?: boolean;
+  /** Send only this many bytes of the file, then nothing more until the server answers. */
+  stallAfterBytes?: number;
+  /** Send the file in small pieces with a pause before each: a slow but live client. */
+  trickle?: { chunkBytes: number; pauseMs: number };
 }
 
 export interface StreamResult {
   status: number;
+  headers: IncomingHttpHeaders;
   body: { message?: string; code?: string };
   /** Bytes of the body written before the response arrived. */
   bytesSentBeforeResponse: number;
@@ -62,7 +81,18 @@ function layout(options: StreamOptions): {
     `${texts}--${boundary}\r\nContent-Disposition: form-data; name="${file.name}"; filename="${file.filename}"\r\n` +
       `Content-Type: ${file.contentType ?? 'application/octet-stream'}\r\n\r\n`,
   );
-  const suffix = Buffer.from(options.truncate ? '' : `\r\n--${boundary}--\r\n`);
+  const attachments = (options.attachments ?? []).map((part) =>
+    Buffer.concat([
+      Buffer.from(
+        `\r\n--${boundary}\r\nContent-Disposition: form-data; name="${part.name}"; filename="${part.filename}"\r\n` +
+          'Content-Type: application/octet-stream\r\n\r\n',
+      ),
+      part.content,
+    ]),
+  );
+  const suffix = options.truncate
+    ? Buffer.alloc(0)
+    : Buffer.concat([...attachments, Buffer.from(`\r\n--${boundary}--\r\n`)]);
   return { boundary, prefix, suffix, total: prefix.length + file.size + suffix.length };
 }
 
@@ -115,26 +145,35 @@ export async function streamUpload(options: StreamOptions): Promise<StreamResult
   };
 
   const filler = Buffer.alloc(CHUNK, 0x5a);
+  const fileBytes = Math.min(options.file.size, options.stallAfterBytes ?? options.file.size);
+  const head = options.file.head.subarray(0, fileBytes);
+  const piece = options.trickle?.chunkBytes;
+  const pause = (): Promise<unknown> =>
+    new Promise((resolve) => setTimeout(resolve, options.trickle?.pauseMs ?? 0));
   let more = await write(prefix);
   let fileWritten = 0;
-  if (more) {
-    const head = options.file.head.subarray(0, options.file.size);
-    more = await write(head);
-    fileWritten = head.length;
-  }
-  while (more && fileWritten < options.file.size) {
-    const size = Math.min(CHUNK, options.file.size - fileWritten);
-    more = await write(filler.subarray(0, size));
+  while (more && fileWritten < fileBytes) {
+    if (options.trickle) await pause();
+    const fromHead = fileWritten < head.length;
+    const size = Math.min(
+      piece ?? (fromHead ? head.length : CHUNK),
+      (fromHead ? head.length : fileBytes) - fileWritten,
+    );
+    more = await write(
+      fromHead ? head.subarray(fileWritten, fileWritten + size) : filler.subarray(0, size),
+    );
     fileWritten += size;
   }
-  if (more && suffix.length > 0) more = await write(suffix);
-  if (more) req.end();
+  const stalled = fileBytes < options.file.size;
+  if (more && !stalled && suffix.length > 0) more = await write(suffix);
+  if (more && !stalled) req.end();
 
   const res = await responded;
   const body = await readJson(res);
   req.destroy();
   return {
     status: res.statusCode ?? 0,
+    headers: res.headers,
     body,
     bytesSentBeforeResponse: sentAtAnswer,
     totalBytes: total,
@@ -157,6 +196,29 @@ export async function abortUpload(
   const head = options.file.head;
   req.write(head);
   req.write(Buffer.alloc(Math.max(0, sendBytes - head.length), 0x5a));
+  const deadline = Date.now() + 5000;
+  while (!(await until())) {
+    if (Date.now() > deadline) throw new Error('the upload never reached the expected state');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  req.destroy();
+}
+
+/**
+ * Sends the whole body, waits for `until` (e.g. "the handler is storing the file"), then drops
+ * the connection without reading the answer, like a tab closed while the server still works.
+ */
+export async function uploadThenDisconnect(
+  options: StreamOptions,
+  until: () => Promise<boolean>,
+): Promise<void> {
+  const { boundary, prefix, suffix, total } = layout(options);
+  const req = open(options, boundary, total);
+  req.on('error', () => undefined);
+  req.write(prefix);
+  req.write(options.file.head);
+  req.write(Buffer.alloc(Math.max(0, options.file.size - options.file.head.length), 0x5a));
+  req.end(suffix);
   const deadline = Date.now() + 5000;
   while (!(await until())) {
     if (Date.now() > deadline) throw new Error('the upload never reached the expected state');
