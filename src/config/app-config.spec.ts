@@ -87,4 +87,24 @@ describe('loadAppConfig', () => {
       /MEDIA_STORAGE must be one of local, cloudinary/,
     );
   });
+
+  it('caps concurrent uploads per user at 3 and cuts idle upload bodies after 30 s by default', () => {
+    const sut = loadAppConfig({});
+    expect(sut.media.uploadMaxConcurrentPerUser).toBe(3);
+    expect(sut.media.uploadIdleTimeoutSeconds).toBe(30);
+    const tuned = loadAppConfig({
+      UPLOAD_MAX_CONCURRENT_PER_USER: '1',
+      UPLOAD_IDLE_TIMEOUT_SECONDS: '5',
+    });
+    expect(tuned.media).toMatchObject({
+      uploadMaxConcurrentPerUser: 1,
+      uploadIdleTimeoutSeconds: 5,
+    });
+    expect(() => loadAppConfig({ UPLOAD_MAX_CONCURRENT_PER_USER: '0' })).toThrow(
+      /UPLOAD_MAX_CONCURRENT_PER_USER must be an integer between 1 and 100/,
+    );
+    expect(() => loadAppConfig({ UPLOAD_IDLE_TIMEOUT_SECONDS: '0' })).toThrow(
+      /UPLOAD_IDLE_TIMEOUT_SECONDS must be an integer between 1 and 3600/,
+    );
+  });
 });

@@ -68,6 +68,10 @@ export interface AppConfig {
     localDir: string;
     publicBaseUrl: string;
     uploadTmpDir: string;
+    /** Uploads one user may have in progress at once, over every upload route (429 beyond). */
+    uploadMaxConcurrentPerUser: number;
+    /** An upload body that sends nothing for this long is cut with 408. */
+    uploadIdleTimeoutSeconds: number;
     cloudinary: {
       cloudName: string;
       apiKey: string;
@@ -322,6 +326,8 @@ export function loadAppConfig(env: Env, cwd: string = process.cwd()): AppConfig 
       localDir: path('MEDIA_LOCAL_DIR', 'var/media'),
       publicBaseUrl: url('MEDIA_PUBLIC_BASE_URL', localBase),
       uploadTmpDir: path('UPLOAD_TMP_DIR', resolve(tmpdir(), 'dancely-uploads')),
+      uploadMaxConcurrentPerUser: int('UPLOAD_MAX_CONCURRENT_PER_USER', 3, 1, 100),
+      uploadIdleTimeoutSeconds: int('UPLOAD_IDLE_TIMEOUT_SECONDS', 30, 1, 3600),
       cloudinary,
     },
     mail: {

@@ -1,11 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import { createWriteStream, mkdirSync, rmSync, type WriteStream } from 'node:fs';
+import { createWriteStream, mkdirSync, type WriteStream } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
   applyDecorators,
   type CallHandler,
   type ExecutionContext,
   Injectable,
+  Logger,
   mixin,
   type NestInterceptor,
   type Type,
@@ -13,19 +15,22 @@ import {
 } from '@nestjs/common';
 import busboy from 'busboy';
 import type { Request, Response } from 'express';
-import { from, type Observable, switchMap } from 'rxjs';
+import { defer, finalize, from, type Observable, switchMap } from 'rxjs';
 import { AppException } from 'src/common/errors/app.exception';
 import { ErrorCode } from 'src/common/errors/error-code.constant';
 import { MultipartBody } from 'src/common/http/body-kind.util';
 import { detectFileType, SIGNATURE_BYTES } from 'src/common/uploads/file-signature.util';
+import { takeUploadSlot, type UploadSlot } from 'src/common/uploads/upload-slots.util';
 import {
   MULTIPART_BODY_LIMIT,
   type ReceivedFile,
   type UploadFieldSpec,
   type UploadSpec,
 } from 'src/common/uploads/upload-spec.type';
+import { UploadsErrors } from 'src/common/uploads/uploads.errors';
 import type { AppConfig } from 'src/config/app-config';
 import { InjectConfig } from 'src/config/app-config.provider';
+import { CounterStore } from 'src/infrastructure/counters/counter-store.port';
 
 export const UPLOADED_FILES_KEY = 'uploadedFiles';
 
@@ -38,34 +43,84 @@ declare module 'express' {
 /**
  * Streams a multipart body (contract §1.13): per-field size limits while streaming (413 at once,
  * nothing kept), one file per field, no unexpected fields, the type decided from the first bytes.
- * Text fields become `req.body` for the DTO. Temporary files live in UPLOAD_TMP_DIR and are
- * removed when the response ends, whatever the outcome, including client aborts.
+ * Text fields become `req.body` for the DTO. Before a byte is read, the caller must get one of
+ * its UPLOAD_MAX_CONCURRENT_PER_USER upload slots (429 otherwise); a body that sends nothing for
+ * UPLOAD_IDLE_TIMEOUT_SECONDS is cut with 408. Temporary files live in UPLOAD_TMP_DIR.
+ *
+ * What the request holds (its slot, its temp files) is given back once the handler has finished
+ * or failed and the response is done, whatever the outcome. Never on the client's disconnect
+ * alone: a client may leave once its body is sent while the handler still reads the files.
  */
 function createMultipartInterceptor(spec: UploadSpec): Type<NestInterceptor> {
   @Injectable()
   class MultipartInterceptor implements NestInterceptor {
-    constructor(@InjectConfig() private readonly config: AppConfig) {}
+    private readonly logger = new Logger('Uploads');
+
+    constructor(
+      @InjectConfig() private readonly config: AppConfig,
+      private readonly counters: CounterStore,
+    ) {}
 
     intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
       const http = context.switchToHttp();
       const req = http.getRequest<Request>();
       const res = http.getResponse<Response>();
-      const files: ReceivedFile[] = [];
-      const { parsed, settled } = this.parse(req, files);
-      // Removal waits until the parser has closed every temp file: a response can end (413,
-      // client abort) while a write stream is still opening, and a file created after an
-      // earlier removal would stay behind forever.
-      let removing = false;
-      const cleanup = (): void => {
-        if (removing) return;
-        removing = true;
-        void settled.then(() => {
-          for (const file of files) if (file.path) rmSync(file.path, { force: true });
-        });
-      };
-      res.once('close', cleanup);
-      res.once('finish', cleanup);
-      return from(parsed).pipe(switchMap(() => next.handle()));
+      return defer(() => {
+        const files: ReceivedFile[] = [];
+        const slot = this.takeSlot(req);
+        const reception = slot.then(() => this.parse(req, files));
+        return from(reception.then(({ parsed }) => parsed)).pipe(
+          switchMap(() => next.handle()),
+          finalize(() => void this.giveBack(res, slot, reception, files)),
+        );
+      });
+    }
+
+    private async takeSlot(req: Request): Promise<UploadSlot> {
+      // Upload routes require authentication; the guard has set the caller.
+      const userId = req.principal?.userId;
+      if (!userId) throw new AppException(ErrorCode.UNAUTHORIZED);
+      const slot = await takeUploadSlot(
+        this.counters,
+        userId,
+        this.config.media.uploadMaxConcurrentPerUser,
+      );
+      if (!slot) throw UploadsErrors.tooManyConcurrent();
+      return slot;
+    }
+
+    /**
+     * Runs when the handler has finished or failed. Removal also waits until the parser has
+     * closed every temp file (a file created after an earlier removal would stay behind forever)
+     * and until the response is done.
+     */
+    private async giveBack(
+      res: Response,
+      slot: Promise<UploadSlot>,
+      reception: Promise<Reception>,
+      files: ReceivedFile[],
+    ): Promise<void> {
+      await reception.then(
+        ({ settled }) => settled,
+        () => undefined,
+      );
+      if (!res.closed) await new Promise((resolve) => res.once('close', resolve));
+      for (const file of files) {
+        if (!file.path) continue;
+        await rm(file.path, { force: true }).catch((error: unknown) =>
+          this.logger.warn(
+            `Could not remove the upload temp file ${file.path}: ${describe(error)}`,
+          ),
+        );
+      }
+      const taken = await slot.catch(() => null);
+      await taken
+        ?.release()
+        .catch((error: unknown) =>
+          this.logger.warn(
+            `Could not free an upload slot (it expires by itself): ${describe(error)}`,
+          ),
+        );
     }
 
     private parse(req: Request, files: ReceivedFile[]): Reception {
@@ -87,10 +142,17 @@ function createMultipartInterceptor(spec: UploadSpec): Type<NestInterceptor> {
         };
       }
       mkdirSync(this.config.media.uploadTmpDir, { recursive: true });
-      return receive(req, spec, files, this.config.media.uploadTmpDir);
+      return receive(req, spec, files, {
+        tmpDir: this.config.media.uploadTmpDir,
+        idleSeconds: this.config.media.uploadIdleTimeoutSeconds,
+      });
     }
   }
   return mixin(MultipartInterceptor);
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }
 
 interface Reception {
@@ -105,7 +167,17 @@ const malformed = (): AppException =>
     { field: 'body', location: 'body', message: 'Malformed multipart body' },
   ]);
 
-function receive(req: Request, spec: UploadSpec, files: ReceivedFile[], tmpDir: string): Reception {
+interface ReceiveOptions {
+  tmpDir: string;
+  idleSeconds: number;
+}
+
+function receive(
+  req: Request,
+  spec: UploadSpec,
+  files: ReceivedFile[],
+  { tmpDir, idleSeconds }: ReceiveOptions,
+): Reception {
   let resolveParsed!: () => void;
   let rejectParsed!: (error: unknown) => void;
   const parsed = new Promise<void>((resolve, reject) => {
@@ -145,9 +217,25 @@ function receive(req: Request, spec: UploadSpec, files: ReceivedFile[], tmpDir: 
 
   const writesClosed = (): Promise<void> => Promise.allSettled(pendingWrites).then(() => undefined);
 
+  // A client that stops sending would otherwise hold its slot, its socket and its temp file
+  // until Node's own request timeout, minutes later. Only the client's silence counts: while the
+  // request is paused because the parser or the disk is behind, the client is not to blame.
+  const idle = setTimeout(() => {
+    const seen = received;
+    // After a stalled event loop the timer can run before data already waiting on the socket
+    // was read; that data is read before the check phase.
+    setImmediate(() => {
+      if (failure || finished) return;
+      if (received !== seen || req.isPaused()) idle.refresh();
+      else fail(UploadsErrors.idleTimeout(idleSeconds));
+    });
+  }, idleSeconds * 1000);
+  req.once('end', () => clearTimeout(idle));
+
   const fail = (error: unknown): void => {
     if (failure || finished) return;
     failure = { error };
+    clearTimeout(idle);
     req.unpipe(parser);
     // The parser gets no more data, so an open temp file would never see its end: close it now.
     for (const out of writers) out.destroy();
@@ -161,6 +249,7 @@ function receive(req: Request, spec: UploadSpec, files: ReceivedFile[], tmpDir: 
 
   req.on('data', (chunk: Buffer) => {
     received += chunk.length;
+    idle.refresh();
     if (received > MULTIPART_BODY_LIMIT)
       fail(new AppException(ErrorCode.PAYLOAD_TOO_LARGE, 'Request body too large'));
   });
@@ -264,6 +353,7 @@ function receive(req: Request, spec: UploadSpec, files: ReceivedFile[], tmpDir: 
   );
   parser.on('error', () => fail(malformed()));
   parser.once('close', () => {
+    clearTimeout(idle);
     if (failure) return;
     void writesClosed().then(() => {
       // A temp file that failed to close properly has already failed the request.

@@ -21,6 +21,7 @@ import { ApiSuccess } from 'src/common/swagger/api-success.decorator';
 import { PROFILE_IMAGE_FILE } from 'src/common/uploads/media-fields.constant';
 import { MultipartUpload } from 'src/common/uploads/multipart.interceptor';
 import { NoTextFields } from 'src/common/uploads/no-text-fields.decorator';
+import { UPLOAD_ROUTE_ERRORS } from 'src/common/uploads/uploads.errors';
 import type { VerifiedFiles } from 'src/common/uploads/upload-spec.type';
 import { UploadedMedia } from 'src/common/uploads/uploaded-files.decorator';
 import { MeResponse } from 'src/modules/users/dto/me.response';
@@ -138,6 +139,7 @@ export class UsersController {
     413: ['PAYLOAD_TOO_LARGE: Profile image exceeds 5MB size limit'],
     415: ['UNSUPPORTED_MEDIA_TYPE: Invalid profileImage file. Only jpeg or png allowed.'],
     502: ['STORAGE_ERROR: Media storage error'],
+    ...UPLOAD_ROUTE_ERRORS,
   })
   updateProfileImage(
     @CurrentUser() user: AuthPrincipal,

@@ -13,6 +13,7 @@ import { ApiSuccess } from 'src/common/swagger/api-success.decorator';
 import { THUMBNAIL_FILE, VIDEO_FILE } from 'src/common/uploads/media-fields.constant';
 import { MultipartUpload } from 'src/common/uploads/multipart.interceptor';
 import { NoTextFields } from 'src/common/uploads/no-text-fields.decorator';
+import { UPLOAD_ROUTE_ERRORS } from 'src/common/uploads/uploads.errors';
 import type { VerifiedFiles } from 'src/common/uploads/upload-spec.type';
 import { UploadedMedia } from 'src/common/uploads/uploaded-files.decorator';
 import { IsHeadRequest } from 'src/modules/videos/decorators/is-head-request.decorator';
@@ -46,6 +47,7 @@ const THUMBNAIL_ERRORS = {
   ],
   415: ['UNSUPPORTED_MEDIA_TYPE: Invalid thumbnail type. Only jpeg or png allowed.'],
   502: ['STORAGE_ERROR: Media storage error'],
+  ...UPLOAD_ROUTE_ERRORS,
 };
 
 const binary = { type: 'string', format: 'binary' } as const;
@@ -109,6 +111,7 @@ export class VideosController {
       'UNSUPPORTED_MEDIA_TYPE: Invalid video file. Could not read its duration',
     ],
     502: ['STORAGE_ERROR: Media storage error'],
+    ...UPLOAD_ROUTE_ERRORS,
   })
   upload(
     @CurrentUser() user: AuthPrincipal,
