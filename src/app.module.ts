@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
-import { EventEmitterModule } from '@nestjs/event-emitter';
+import { DomainEventsModule } from 'src/common/events/domain-events.module';
 import { AllExceptionsFilter } from 'src/common/filters/all-exceptions.filter';
 import { AuthGuard } from 'src/common/guards/auth.guard';
 import { EnvelopeInterceptor } from 'src/common/interceptors/envelope.interceptor';
@@ -15,10 +15,11 @@ import { DatabaseModule } from 'src/infrastructure/database/database.module';
 import { LoggingModule } from 'src/infrastructure/logging/logging.module';
 import { MailModule } from 'src/infrastructure/mail/mail.module';
 import { MediaStorageModule } from 'src/infrastructure/media/media-storage.module';
+import { ChannelModule } from 'src/features/channel/channel.module';
+import { EngagementModule } from 'src/features/engagement/engagement.module';
 import { AuthModule } from 'src/modules/auth/auth.module';
 import { CommentsModule } from 'src/modules/comments/comments.module';
 import { CommunityPostsModule } from 'src/modules/community-posts/community-posts.module';
-import { DashboardModule } from 'src/modules/dashboard/dashboard.module';
 import { FollowsModule } from 'src/modules/follows/follows.module';
 import { HealthModule } from 'src/modules/health/health.module';
 import { LikesModule } from 'src/modules/likes/likes.module';
@@ -42,20 +43,22 @@ import { WatchHistoryModule } from 'src/modules/watch-history/watch-history.modu
     HealthModule,
     MediaStorageModule,
     MailModule,
-    // Domain events (e.g. `video.deleted`) for cascades across modules.
-    EventEmitterModule.forRoot(),
-    // Before AuthModule/UsersModule: Nest registers routes module by module in this order, and
-    // `GET|DELETE /user/history` must match before `GET /user/:username` (§1.1).
+    // Typed domain events (src/common/events) for cascades to the domains above the publisher.
+    DomainEventsModule,
+    // Domains, lowest first (each imports only the ones listed before it); route order does
+    // not depend on this list: literal segments win over parameters by specificity.
+    UsersModule,
+    AuthModule,
+    LikesModule,
+    FollowsModule,
     WatchHistoryModule,
     VideosModule,
-    AuthModule,
-    UsersModule,
-    FollowsModule,
-    PlaylistsModule,
-    DashboardModule,
-    LikesModule,
-    CommentsModule,
     CommunityPostsModule,
+    CommentsModule,
+    PlaylistsModule,
+    // Features: what combines several domains.
+    ChannelModule,
+    EngagementModule,
   ],
   providers: [
     { provide: APP_GUARD, useClass: RateLimitGuard },

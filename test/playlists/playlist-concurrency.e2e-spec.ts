@@ -1,4 +1,4 @@
-import { VideosService } from 'src/modules/videos/videos.service';
+import { VideoCatalogueService } from 'src/modules/videos/video-catalogue.service';
 import { createPlaylist, storedPlaylistVideos } from 'test/factories/playlists.factory';
 import { createVerifiedUsers, type TestUser } from 'test/factories/users.factory';
 import { insertVideo, uploadVideo } from 'test/factories/videos.factory';
@@ -93,12 +93,12 @@ describe('Playlists under concurrency (I-1, I-2, I-20)', () => {
   it('removes the entry and answers 404 when the video is deleted between its check and the append', async () => {
     const playlist = await createPlaylist(t, other);
     const video = await uploadVideo(t, owner, { isPublished: true });
-    const videos = t.app.get(VideosService);
-    const check = videos.isVisibleTo.bind(videos);
+    const videos = t.app.get(VideoCatalogueService);
+    const check = videos.findVisibleOwnerId.bind(videos);
     // Force the unlucky interleaving: the deletion, cascade included, completes right after
     // PL8's visibility check, so the cascade cannot see the entry appended next.
     const spy = jest
-      .spyOn(videos, 'isVisibleTo')
+      .spyOn(videos, 'findVisibleOwnerId')
       .mockImplementationOnce(async (videoId, viewerId) => {
         const visible = await check(videoId, viewerId);
         await api(t)

@@ -1,7 +1,9 @@
 import { Logger } from '@nestjs/common';
 import { EventEmitter2 } from '@nestjs/event-emitter';
 import { Types } from 'mongoose';
-import { VideoDeletedEvent } from 'src/modules/videos/events/video-deleted.event';
+import type { DomainEvent } from 'src/common/events/domain-events';
+import { PlaylistsService } from 'src/modules/playlists/playlists.service';
+import { LikesService } from 'src/modules/likes/likes.service';
 import { VideosRepository } from 'src/modules/videos/videos.repository';
 import { createPendingUser, createVerifiedUser, type TestUser } from 'test/factories/users.factory';
 import { insertVideo, uploadVideo } from 'test/factories/videos.factory';
@@ -417,17 +419,22 @@ describe('videos', () => {
       const oid = { video: new Types.ObjectId(video._id) };
       expect(await t.connection.collection('videoviews').countDocuments(oid)).toBe(2);
       expect(await t.connection.collection('watchhistories').countDocuments(oid)).toBe(1);
-      const events: VideoDeletedEvent[] = [];
+      const events: DomainEvent<'video.deleted'>[] = [];
       t.app
         .get(EventEmitter2)
-        .once(VideoDeletedEvent.eventName, (event: VideoDeletedEvent) => events.push(event));
+        .once('video.deleted', (event: DomainEvent<'video.deleted'>) => events.push(event));
 
       const res = await as(owner).delete(`/api/v1/video/${video._id}`);
 
       expectSuccess(res, 200, 'Video deleted successfully');
       expect(res.body.data).toEqual({ deletedVideoId: video._id });
-      expect(events).toEqual([expect.objectContaining({ videoId: video._id, ownerId: owner.id })]);
-      expect(events[0].deletedAt).toBeInstanceOf(Date);
+      expect(events).toEqual([
+        expect.objectContaining({
+          name: 'video.deleted',
+          payload: expect.objectContaining({ videoId: video._id, ownerId: owner.id }),
+        }),
+      ]);
+      expect(events[0].payload.deletedAt).toBeInstanceOf(Date);
       expect(await t.connection.collection('videoviews').countDocuments(oid)).toBe(0);
       expect(await t.connection.collection('watchhistories').countDocuments(oid)).toBe(0);
       await api(t).get(new URL(video.videoFile.url).pathname).expect(404);
@@ -476,19 +483,23 @@ describe('videos', () => {
     it('keeps its answer when a clean-up step fails, and logs the step with the ids', async () => {
       const video = await uploadVideo(t, owner);
       const errors = jest.spyOn(Logger.prototype, 'error').mockImplementation(() => undefined);
-      t.app.get(EventEmitter2).once(VideoDeletedEvent.eventName, () => {
-        throw new Error('listener down');
-      });
+      const likes = jest
+        .spyOn(t.app.get(LikesService), 'removeAllOn')
+        .mockRejectedValueOnce(new Error('likes store down'));
 
-      const res = await as(owner).delete(`/api/v1/video/${video._id}`);
+      try {
+        const res = await as(owner).delete(`/api/v1/video/${video._id}`);
 
-      expectSuccess(res, 200, 'Video deleted successfully');
-      expect(errors).toHaveBeenCalledWith(
-        expect.stringContaining(
-          `"video.deleted event" failed after deleting video ${video._id} (owner ${owner.id})`,
-        ),
-        expect.anything(),
-      );
+        expectSuccess(res, 200, 'Video deleted successfully');
+        expect(errors).toHaveBeenCalledWith(
+          expect.stringContaining(
+            `"likes" failed after deleting video ${video._id} (owner ${owner.id})`,
+          ),
+          expect.anything(),
+        );
+      } finally {
+        likes.mockRestore();
+      }
       // The other steps still ran.
       await api(t).get(new URL(video.videoFile.url).pathname).expect(404);
       expectError(
@@ -497,6 +508,30 @@ describe('videos', () => {
         'NOT_FOUND',
         'Video not found',
       );
+    });
+
+    it('keeps its answer when a listener of video.deleted fails, and logs it with the event id', async () => {
+      const video = await uploadVideo(t, owner, { isPublished: true });
+      const errors = jest.spyOn(Logger.prototype, 'error').mockImplementation(() => undefined);
+      const playlists = jest
+        .spyOn(t.app.get(PlaylistsService), 'removeDeletedVideo')
+        .mockRejectedValueOnce(new Error('playlists down'));
+
+      try {
+        const res = await as(owner).delete(`/api/v1/video/${video._id}`);
+
+        expectSuccess(res, 200, 'Video deleted successfully');
+        expect(errors).toHaveBeenCalledWith(
+          expect.stringMatching(
+            new RegExp(
+              `PlaylistsVideoDeletedListener\\.removeFromPlaylists failed on video\\.deleted event [0-9a-f-]{36}: .*${video._id}`,
+            ),
+          ),
+          expect.stringContaining('playlists down'),
+        );
+      } finally {
+        playlists.mockRestore();
+      }
     });
 
     it('answers 500 Failed to delete video when deleting the document fails, and keeps everything', async () => {

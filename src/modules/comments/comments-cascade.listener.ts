@@ -1,10 +1,8 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { EventEmitter2, OnEvent } from '@nestjs/event-emitter';
+import { type DomainEvent, OnDomainEvent } from 'src/common/events/domain-events';
 import type { CommentParent } from 'src/modules/comments/comment-records.type';
 import { CommentsRepository } from 'src/modules/comments/comments.repository';
-import { CommentsDeletedEvent } from 'src/modules/comments/events/comments-deleted.event';
-import { CommunityPostDeletedEvent } from 'src/modules/community-posts/events/community-post-deleted.event';
-import { VideoDeletedEvent } from 'src/modules/videos/events/video-deleted.event';
+import { LikesService } from 'src/modules/likes/likes.service';
 
 /** Comments removed per round; bounds each query and each `$in` list. */
 const BATCH_SIZE = 500;
@@ -22,22 +20,22 @@ export class CommentsCascadeListener {
 
   constructor(
     private readonly comments: CommentsRepository,
-    private readonly events: EventEmitter2,
+    private readonly likes: LikesService,
   ) {}
 
-  @OnEvent(VideoDeletedEvent.eventName)
-  async onVideoDeleted(event: VideoDeletedEvent): Promise<void> {
+  @OnDomainEvent('video.deleted')
+  async onVideoDeleted(event: DomainEvent<'video.deleted'>): Promise<void> {
     await this.removeAllOf(
-      { kind: 'video', id: event.videoId },
-      `video ${event.videoId} (owner ${event.ownerId})`,
+      { kind: 'video', id: event.payload.videoId },
+      `video ${event.payload.videoId} (owner ${event.payload.ownerId})`,
     );
   }
 
-  @OnEvent(CommunityPostDeletedEvent.eventName)
-  async onPostDeleted(event: CommunityPostDeletedEvent): Promise<void> {
+  @OnDomainEvent('community-post.deleted')
+  async onPostDeleted(event: DomainEvent<'community-post.deleted'>): Promise<void> {
     await this.removeAllOf(
-      { kind: 'communityPost', id: event.postId },
-      `community post ${event.postId} (owner ${event.ownerId})`,
+      { kind: 'communityPost', id: event.payload.postId },
+      `community post ${event.payload.postId} (owner ${event.payload.ownerId})`,
     );
   }
 
@@ -47,7 +45,7 @@ export class CommentsCascadeListener {
       for (;;) {
         ids = await this.comments.findIdsOfParent(parent, BATCH_SIZE);
         if (ids.length === 0) return;
-        await this.events.emitAsync(CommentsDeletedEvent.eventName, new CommentsDeletedEvent(ids));
+        await this.likes.removeAllOn('comment', ids);
         // Nothing deleted means another run of this clean-up took the batch; it finishes the job.
         if ((await this.comments.deleteByIds(ids)) === 0) return;
         if (ids.length < BATCH_SIZE) return;

@@ -1,6 +1,6 @@
 import type { CommentRecord } from 'src/modules/comments/comment-records.type';
 import type { CommentResponse } from 'src/modules/comments/dto/comment.response';
-import type { CommentLikeFigures } from 'src/modules/comments/ports/comment-likes.port';
+import type { LikeFigures } from 'src/modules/likes/likes.mapper';
 import type { OwnerLiteResponse } from 'src/modules/users/dto/owner-lite.response';
 
 /**
@@ -10,7 +10,7 @@ import type { OwnerLiteResponse } from 'src/modules/users/dto/owner-lite.respons
 export function toCommentResponse(
   comment: CommentRecord,
   owner: OwnerLiteResponse,
-  figures: CommentLikeFigures,
+  figures: LikeFigures,
 ): CommentResponse {
   const parent: Pick<CommentResponse, 'video' | 'communityPost'> = comment.video
     ? { video: comment.video.toHexString() }

@@ -6,13 +6,14 @@ import { CommentsRepository } from 'src/modules/comments/comments.repository';
 import { CommentsService } from 'src/modules/comments/comments.service';
 import { Comment, CommentSchema } from 'src/modules/comments/schemas/comment.schema';
 import { CommunityPostsModule } from 'src/modules/community-posts/community-posts.module';
+import { LikesModule } from 'src/modules/likes/likes.module';
 import { UsersModule } from 'src/modules/users/users.module';
 import { VideosModule } from 'src/modules/videos/videos.module';
 
 /**
- * Comments (§6) on videos and community posts. Like figures come through `CommentLikesPort`,
- * bound globally by the likes module (which sits above comments); the likes of deleted comments
- * are removed by the likes module on `CommentsDeletedEvent`.
+ * Comments on videos and community posts: above both (a comment is visible when its parent is)
+ * and above likes (their figures, and the likes they remove when deleted). A deleted video or
+ * post takes its comments along through the domain events.
  */
 @Module({
   imports: [
@@ -20,6 +21,7 @@ import { VideosModule } from 'src/modules/videos/videos.module';
     UsersModule,
     VideosModule,
     CommunityPostsModule,
+    LikesModule,
   ],
   controllers: [CommentsController],
   providers: [CommentsRepository, CommentsService, CommentsCascadeListener],

@@ -1,15 +1,13 @@
 import { Logger } from '@nestjs/common';
-import type { EventEmitter2 } from '@nestjs/event-emitter';
 import { Types } from 'mongoose';
 import type { CommentRecord } from 'src/modules/comments/comment-records.type';
 import type { CommentsRepository } from 'src/modules/comments/comments.repository';
 import { CommentsService } from 'src/modules/comments/comments.service';
-import { CommentsDeletedEvent } from 'src/modules/comments/events/comments-deleted.event';
-import type { CommentLikesPort } from 'src/modules/comments/ports/comment-likes.port';
 import type { CommunityPostsService } from 'src/modules/community-posts/community-posts.service';
+import type { LikesService } from 'src/modules/likes/likes.service';
 import type { OwnerLiteResponse } from 'src/modules/users/dto/owner-lite.response';
 import type { UsersService } from 'src/modules/users/users.service';
-import type { VideosService } from 'src/modules/videos/videos.service';
+import type { VideoCatalogueService } from 'src/modules/videos/video-catalogue.service';
 
 const id = (): string => new Types.ObjectId().toHexString();
 const AUTHOR = id();
@@ -45,10 +43,9 @@ describe('CommentsService', () => {
     Pick<CommentsRepository, 'findById' | 'findPage' | 'create' | 'updateOwned' | 'deleteById'>
   >;
   let users: jest.Mocked<Pick<UsersService, 'findOwnerLites' | 'findVisibleUserById'>>;
-  let videos: jest.Mocked<Pick<VideosService, 'findVisibleOwnerId'>>;
+  let videos: jest.Mocked<Pick<VideoCatalogueService, 'findVisibleOwnerId'>>;
   let posts: jest.Mocked<Pick<CommunityPostsService, 'findVisibleOwnerId' | 'findOwnerIdOfPost'>>;
-  let likes: jest.Mocked<CommentLikesPort>;
-  let events: jest.Mocked<Pick<EventEmitter2, 'emitAsync'>>;
+  let likes: jest.Mocked<Pick<LikesService, 'figuresFor' | 'removeAllOn'>>;
   let sut: CommentsService;
 
   beforeEach(() => {
@@ -62,15 +59,13 @@ describe('CommentsService', () => {
     users = { findOwnerLites: jest.fn(), findVisibleUserById: jest.fn() };
     videos = { findVisibleOwnerId: jest.fn() };
     posts = { findVisibleOwnerId: jest.fn(), findOwnerIdOfPost: jest.fn() };
-    likes = { figuresFor: jest.fn() };
-    events = { emitAsync: jest.fn().mockResolvedValue([]) };
+    likes = { figuresFor: jest.fn(), removeAllOn: jest.fn().mockResolvedValue(0) };
     sut = new CommentsService(
       repo as unknown as CommentsRepository,
       users as unknown as UsersService,
-      videos as unknown as VideosService,
+      videos as unknown as VideoCatalogueService,
       posts as unknown as CommunityPostsService,
-      likes,
-      events as unknown as EventEmitter2,
+      likes as unknown as LikesService,
     );
   });
   afterEach(() => {
@@ -81,7 +76,7 @@ describe('CommentsService', () => {
     it.each([
       ['the author', AUTHOR],
       ['the owner of the parent video', CREATOR],
-    ])('lets %s delete, then removes the likes through the event', async (_who, caller) => {
+    ])('lets %s delete, then removes its likes', async (_who, caller) => {
       const comment = record();
       repo.findById.mockResolvedValue(comment);
       videos.findVisibleOwnerId.mockResolvedValue(CREATOR);
@@ -90,12 +85,9 @@ describe('CommentsService', () => {
       await expect(sut.remove(comment._id.toHexString(), caller)).resolves.toBeNull();
 
       expect(videos.findVisibleOwnerId).toHaveBeenCalledWith(VIDEO, caller);
-      expect(events.emitAsync).toHaveBeenCalledWith(
-        CommentsDeletedEvent.eventName,
-        new CommentsDeletedEvent([comment._id.toHexString()]),
-      );
+      expect(likes.removeAllOn).toHaveBeenCalledWith('comment', [comment._id.toHexString()]);
       expect(repo.deleteById.mock.invocationCallOrder[0]).toBeLessThan(
-        events.emitAsync.mock.invocationCallOrder[0],
+        likes.removeAllOn.mock.invocationCallOrder[0],
       );
     });
 
@@ -134,7 +126,7 @@ describe('CommentsService', () => {
       repo.findById.mockResolvedValue(comment);
       videos.findVisibleOwnerId.mockResolvedValue(CREATOR);
       repo.deleteById.mockResolvedValue(true);
-      events.emitAsync.mockRejectedValue(new Error('likes store down'));
+      likes.removeAllOn.mockRejectedValue(new Error('likes store down'));
       const error = jest.spyOn(Logger.prototype, 'error').mockImplementation(() => undefined);
 
       await expect(sut.remove(comment._id.toHexString(), AUTHOR)).resolves.toBeNull();
@@ -212,10 +204,7 @@ describe('CommentsService', () => {
         message: 'Video not found',
       });
       expect(repo.deleteById).toHaveBeenCalledWith(created._id.toHexString());
-      expect(events.emitAsync).toHaveBeenCalledWith(
-        CommentsDeletedEvent.eventName,
-        new CommentsDeletedEvent([created._id.toHexString()]),
-      );
+      expect(likes.removeAllOn).toHaveBeenCalledWith('comment', [created._id.toHexString()]);
     });
 
     it('answers the new comment with zero likes', async () => {
@@ -269,6 +258,7 @@ describe('CommentsService', () => {
       const page = await sut.listForPost(POST, { page: 2, limit: 5, sortOrder: 'desc' }, STRANGER);
       expect(repo.findPage).toHaveBeenCalledWith({ kind: 'communityPost', id: POST }, 'desc', 5, 5);
       expect(likes.figuresFor).toHaveBeenCalledWith(
+        'comment',
         [kept._id.toHexString(), orphan._id.toHexString()],
         STRANGER,
       );

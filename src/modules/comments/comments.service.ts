@@ -1,5 +1,4 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { EventEmitter2 } from '@nestjs/event-emitter';
 import { type Paginated, paginate } from 'src/common/dto/paginated.util';
 import type { AppException } from 'src/common/errors/app.exception';
 import type {
@@ -15,17 +14,12 @@ import type {
   ListPostCommentsQueryDto,
   ListVideoCommentsQueryDto,
 } from 'src/modules/comments/dto/list-comments-query.dto';
-import { CommentsDeletedEvent } from 'src/modules/comments/events/comments-deleted.event';
-import {
-  type CommentLikeFigures,
-  CommentLikesPort,
-} from 'src/modules/comments/ports/comment-likes.port';
 import { CommunityPostsService } from 'src/modules/community-posts/community-posts.service';
+import { type LikeFigures, NO_LIKES } from 'src/modules/likes/likes.mapper';
+import { LikesService } from 'src/modules/likes/likes.service';
 import type { OwnerLiteResponse } from 'src/modules/users/dto/owner-lite.response';
 import { UsersService } from 'src/modules/users/users.service';
-import { VideosService } from 'src/modules/videos/videos.service';
-
-const NO_LIKES: CommentLikeFigures = Object.freeze({ likesCount: 0, isLiked: false });
+import { VideoCatalogueService } from 'src/modules/videos/video-catalogue.service';
 
 /** A comment the caller may see, with the owner of its parent (for C6's "creator may delete"). */
 interface VisibleComment {
@@ -45,10 +39,9 @@ export class CommentsService {
   constructor(
     private readonly comments: CommentsRepository,
     private readonly users: UsersService,
-    private readonly videos: VideosService,
+    private readonly videos: VideoCatalogueService,
     private readonly posts: CommunityPostsService,
-    private readonly likes: CommentLikesPort,
-    private readonly events: EventEmitter2,
+    private readonly likes: LikesService,
   ) {}
 
   /** C1: video check, page + total, owners, likes: 4 round trips whatever the limit. */
@@ -131,13 +124,13 @@ export class CommentsService {
     // Deleted meanwhile (C6 by the parent's owner, or a parent cascade).
     if (!updated) throw CommentsErrors.commentNotFound();
     if (!owner) throw CommentsErrors.signedOut();
-    const figures = await this.likes.figuresFor([commentId], userId);
+    const figures = await this.likes.figuresFor('comment', [commentId], userId);
     return toCommentResponse(updated, owner, figures.get(commentId) ?? NO_LIKES);
   }
 
   /**
    * C6: the author or the owner of the parent video or post may delete. The comment goes first,
-   * so a like racing this delete fails its re-check; then its likes, through the event. A failed
+   * so a like racing this delete fails its re-check; then its likes. A failed
    * clean-up is logged and leaves the response alone: reads go through the comment anyway.
    */
   async remove(commentId: string, userId: string): Promise<null> {
@@ -151,7 +144,7 @@ export class CommentsService {
     return null;
   }
 
-  /** For the likes module (L2): the comment exists and its parent is visible to the viewer. */
+  /** For the like endpoints (L2): the comment exists and its parent is visible to the viewer. */
   async isVisible(commentId: string, viewerId: string | null): Promise<boolean> {
     const comment = await this.comments.findById(commentId);
     return comment !== null && (await this.parentOwnerId(comment, viewerId)) !== null;
@@ -187,13 +180,10 @@ export class CommentsService {
     return toCommentResponse(created, owner, NO_LIKES);
   }
 
-  /** The likes of a deleted comment, through the likes module; a failure is logged with the id. */
+  /** The likes of a deleted comment; a failure is logged with the id (the likes are unreachable anyway). */
   private async removeLikesOf(commentId: string): Promise<void> {
     try {
-      await this.events.emitAsync(
-        CommentsDeletedEvent.eventName,
-        new CommentsDeletedEvent([commentId]),
-      );
+      await this.likes.removeAllOn('comment', [commentId]);
     } catch (error) {
       this.logger.error(
         `Removing the likes of deleted comment ${commentId} failed`,
@@ -233,9 +223,10 @@ export class CommentsService {
   private figuresOf(
     page: CommentPageRecord,
     viewerId: string | null,
-  ): Promise<Map<string, CommentLikeFigures>> {
-    if (page.records.length === 0) return Promise.resolve(new Map<string, CommentLikeFigures>());
+  ): Promise<Map<string, LikeFigures>> {
+    if (page.records.length === 0) return Promise.resolve(new Map<string, LikeFigures>());
     return this.likes.figuresFor(
+      'comment',
       page.records.map((comment) => comment._id.toHexString()),
       viewerId,
     );
@@ -244,7 +235,7 @@ export class CommentsService {
   private toPage(
     page: CommentPageRecord,
     owners: Map<string, OwnerLiteResponse>,
-    figures: Map<string, CommentLikeFigures>,
+    figures: Map<string, LikeFigures>,
     query: { page: number; limit: number },
   ): Paginated<CommentResponse> {
     const docs = page.records.flatMap((comment) => {

@@ -1,5 +1,5 @@
 import type { PostResponse } from 'src/modules/community-posts/dto/post.response';
-import type { PostLikeFigures } from 'src/modules/community-posts/ports/post-likes.port';
+import type { LikeFigures } from 'src/modules/likes/likes.mapper';
 import type { PostRecord } from 'src/modules/community-posts/post-records.type';
 import type { OwnerLiteResponse } from 'src/modules/users/dto/owner-lite.response';
 
@@ -7,7 +7,7 @@ import type { OwnerLiteResponse } from 'src/modules/users/dto/owner-lite.respons
 export function toPostResponse(
   post: PostRecord,
   owner: OwnerLiteResponse,
-  figures: PostLikeFigures,
+  figures: LikeFigures,
 ): PostResponse {
   return {
     _id: post._id.toHexString(),

@@ -7,17 +7,18 @@ import {
   CommunityPost,
   CommunityPostSchema,
 } from 'src/modules/community-posts/schemas/community-post.schema';
+import { LikesModule } from 'src/modules/likes/likes.module';
 import { UsersModule } from 'src/modules/users/users.module';
 
 /**
- * Community posts (§8). Their like figures come through `PostLikesPort`, bound globally by the
- * likes module (which sits above posts); their dependents are removed by the likes and comments
- * modules on `CommunityPostDeletedEvent`.
+ * Community posts: above users and likes (their like figures, and the likes they remove when
+ * deleted); comments remove theirs on the `community-post.deleted` event.
  */
 @Module({
   imports: [
     MongooseModule.forFeature([{ name: CommunityPost.name, schema: CommunityPostSchema }]),
     UsersModule,
+    LikesModule,
   ],
   controllers: [CommunityPostsController],
   providers: [CommunityPostsRepository, CommunityPostsService],

@@ -1,11 +1,10 @@
 import { Logger } from '@nestjs/common';
-import type { EventEmitter2 } from '@nestjs/event-emitter';
 import { Types } from 'mongoose';
 import type { CommunityPostsRepository } from 'src/modules/community-posts/community-posts.repository';
 import { CommunityPostsService } from 'src/modules/community-posts/community-posts.service';
-import { CommunityPostDeletedEvent } from 'src/modules/community-posts/events/community-post-deleted.event';
-import type { PostLikesPort } from 'src/modules/community-posts/ports/post-likes.port';
 import type { PostRecord } from 'src/modules/community-posts/post-records.type';
+import type { DomainEvents } from 'src/common/events/domain-events';
+import type { LikesService } from 'src/modules/likes/likes.service';
 import type { OwnerLiteResponse } from 'src/modules/users/dto/owner-lite.response';
 import type { UsersService } from 'src/modules/users/users.service';
 
@@ -44,8 +43,8 @@ describe('CommunityPostsService', () => {
   let users: jest.Mocked<
     Pick<UsersService, 'findOwnerLites' | 'findVisibleUserById' | 'isVerified'>
   >;
-  let likes: jest.Mocked<PostLikesPort>;
-  let events: jest.Mocked<Pick<EventEmitter2, 'emitAsync'>>;
+  let likes: jest.Mocked<Pick<LikesService, 'figuresFor' | 'removeAllOn'>>;
+  let events: jest.Mocked<Pick<DomainEvents, 'publish'>>;
   let sut: CommunityPostsService;
 
   beforeEach(() => {
@@ -57,13 +56,13 @@ describe('CommunityPostsService', () => {
       deleteOwned: jest.fn(),
     };
     users = { findOwnerLites: jest.fn(), findVisibleUserById: jest.fn(), isVerified: jest.fn() };
-    likes = { figuresFor: jest.fn() };
-    events = { emitAsync: jest.fn().mockResolvedValue([]) };
+    likes = { figuresFor: jest.fn(), removeAllOn: jest.fn().mockResolvedValue(0) };
+    events = { publish: jest.fn().mockResolvedValue('event-1') };
     sut = new CommunityPostsService(
       repo as unknown as CommunityPostsRepository,
       users as unknown as UsersService,
-      likes,
-      events as unknown as EventEmitter2,
+      likes as unknown as LikesService,
+      events as unknown as DomainEvents,
     );
   });
   afterEach(() => {
@@ -101,6 +100,7 @@ describe('CommunityPostsService', () => {
       expect(repo.findPage).toHaveBeenCalledWith(null, 8, 4);
       expect(users.findOwnerLites).toHaveBeenCalledTimes(1);
       expect(likes.figuresFor).toHaveBeenCalledWith(
+        'communityPost',
         [visible._id.toHexString(), hidden._id.toHexString()],
         OTHER,
       );
@@ -159,7 +159,7 @@ describe('CommunityPostsService', () => {
   });
 
   describe('remove (P5)', () => {
-    it('deletes the post first, then publishes the event for its dependents', async () => {
+    it('deletes the post first, then its likes, then publishes the event for its comments', async () => {
       const stored = post();
       const postId = stored._id.toHexString();
       repo.findById.mockResolvedValue(stored);
@@ -168,12 +168,16 @@ describe('CommunityPostsService', () => {
 
       await expect(sut.remove(postId, OWNER)).resolves.toBeNull();
       expect(repo.deleteOwned).toHaveBeenCalledWith(postId, OWNER);
-      expect(events.emitAsync).toHaveBeenCalledWith(
-        CommunityPostDeletedEvent.eventName,
+      expect(likes.removeAllOn).toHaveBeenCalledWith('communityPost', [postId]);
+      expect(events.publish).toHaveBeenCalledWith(
+        'community-post.deleted',
         expect.objectContaining({ postId, ownerId: OWNER }),
       );
       expect(repo.deleteOwned.mock.invocationCallOrder[0]).toBeLessThan(
-        events.emitAsync.mock.invocationCallOrder[0],
+        likes.removeAllOn.mock.invocationCallOrder[0],
+      );
+      expect(likes.removeAllOn.mock.invocationCallOrder[0]).toBeLessThan(
+        events.publish.mock.invocationCallOrder[0],
       );
     });
 
@@ -185,7 +189,7 @@ describe('CommunityPostsService', () => {
         message: 'You can only delete your own posts',
       });
       expect(repo.deleteOwned).not.toHaveBeenCalled();
-      expect(events.emitAsync).not.toHaveBeenCalled();
+      expect(events.publish).not.toHaveBeenCalled();
     });
 
     it('answers 404 when a concurrent delete won, leaving the clean-up to it', async () => {
@@ -196,15 +200,15 @@ describe('CommunityPostsService', () => {
         status: 404,
         message: 'Post not found',
       });
-      expect(events.emitAsync).not.toHaveBeenCalled();
+      expect(events.publish).not.toHaveBeenCalled();
     });
 
-    it('logs a failed clean-up with the ids and still succeeds', async () => {
+    it('logs a failed removal of the likes with the ids, still tells the comments, and succeeds', async () => {
       const stored = post();
       repo.findById.mockResolvedValue(stored);
       users.findVisibleUserById.mockResolvedValue(lite(OWNER));
       repo.deleteOwned.mockResolvedValue(true);
-      events.emitAsync.mockRejectedValue(new Error('listener failed'));
+      likes.removeAllOn.mockRejectedValue(new Error('likes store down'));
       const error = jest.spyOn(Logger.prototype, 'error').mockImplementation(() => undefined);
 
       await expect(sut.remove(stored._id.toHexString(), OWNER)).resolves.toBeNull();
@@ -212,6 +216,7 @@ describe('CommunityPostsService', () => {
         expect.stringContaining(stored._id.toHexString()),
         expect.any(String),
       );
+      expect(events.publish).toHaveBeenCalledTimes(1);
     });
   });
 

@@ -1,21 +1,16 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { EventEmitter2 } from '@nestjs/event-emitter';
 import { type Paginated, paginate } from 'src/common/dto/paginated.util';
 import type { PaginationQueryDto } from 'src/common/dto/pagination-query.dto';
+import { DomainEvents } from 'src/common/events/domain-events';
 import { CommunityPostsErrors } from 'src/modules/community-posts/community-posts.errors';
 import { toPostResponse } from 'src/modules/community-posts/community-posts.mapper';
 import { CommunityPostsRepository } from 'src/modules/community-posts/community-posts.repository';
 import type { PostResponse } from 'src/modules/community-posts/dto/post.response';
-import { CommunityPostDeletedEvent } from 'src/modules/community-posts/events/community-post-deleted.event';
-import {
-  type PostLikeFigures,
-  PostLikesPort,
-} from 'src/modules/community-posts/ports/post-likes.port';
 import type { PostRecord } from 'src/modules/community-posts/post-records.type';
+import { NO_LIKES } from 'src/modules/likes/likes.mapper';
+import { LikesService } from 'src/modules/likes/likes.service';
 import type { OwnerLiteResponse } from 'src/modules/users/dto/owner-lite.response';
 import { UsersService } from 'src/modules/users/users.service';
-
-const NO_LIKES: PostLikeFigures = Object.freeze({ likesCount: 0, isLiked: false });
 
 /**
  * Community posts (§8). A post is visible when its owner is (§1.11): every single-post read
@@ -29,8 +24,8 @@ export class CommunityPostsService {
   constructor(
     private readonly posts: CommunityPostsRepository,
     private readonly users: UsersService,
-    private readonly likes: PostLikesPort,
-    private readonly events: EventEmitter2,
+    private readonly likes: LikesService,
+    private readonly events: DomainEvents,
   ) {}
 
   /** P1. */
@@ -50,7 +45,7 @@ export class CommunityPostsService {
     const ids = records.map((post) => post._id.toHexString());
     const [owners, figures] = await Promise.all([
       this.users.findOwnerLites(records.map((post) => post.owner.toHexString())),
-      this.likes.figuresFor(ids, viewerId),
+      this.likes.figuresFor('communityPost', ids, viewerId),
     ]);
     const docs = records.flatMap((post) => {
       const owner = owners.get(post.owner.toHexString());
@@ -79,6 +74,7 @@ export class CommunityPostsService {
     const { records, total } = await this.posts.findPage(userId, (page - 1) * limit, limit);
     if (records.length === 0) return paginate([], total, page, limit);
     const figures = await this.likes.figuresFor(
+      'communityPost',
       records.map((post) => post._id.toHexString()),
       viewerId,
     );
@@ -94,14 +90,14 @@ export class CommunityPostsService {
     if (post.owner.toHexString() !== userId) throw CommunityPostsErrors.notOwnerEdit();
     const updated = await this.posts.updateOwned(postId, userId, content);
     if (!updated) throw CommunityPostsErrors.postNotFound();
-    const figures = await this.likes.figuresFor([postId], userId);
+    const figures = await this.likes.figuresFor('communityPost', [postId], userId);
     return toPostResponse(updated, owner, figures.get(postId) ?? NO_LIKES);
   }
 
   /**
    * P5: the document goes first, so from then on every like, comment or read through the post
-   * misses; then its dependents, through the event (its likes; its comments and their likes).
-   * Listeners log their own failures; a failure never changes this response (V6 rules).
+   * misses; then its likes, then its comments through the event. A failed clean-up is logged and
+   * never changes this response: leftovers are unreachable, since every read goes through the post.
    */
   async remove(postId: string, userId: string): Promise<null> {
     const { post } = await this.findVisibleOr404(postId);
@@ -109,21 +105,23 @@ export class CommunityPostsService {
     // A concurrent delete of the same post won; it also runs the clean-up.
     if (!(await this.posts.deleteOwned(postId, userId))) throw CommunityPostsErrors.postNotFound();
     try {
-      await this.events.emitAsync(
-        CommunityPostDeletedEvent.eventName,
-        new CommunityPostDeletedEvent(postId, userId, new Date()),
-      );
+      await this.likes.removeAllOn('communityPost', [postId]);
     } catch (error) {
       this.logger.error(
-        `Clean-up after deleting post ${postId} (owner ${userId}) failed`,
+        `Removing the likes of deleted post ${postId} (owner ${userId}) failed`,
         error instanceof Error ? error.stack : String(error),
       );
     }
+    await this.events.publish('community-post.deleted', {
+      postId,
+      ownerId: userId,
+      deletedAt: new Date(),
+    });
     return null;
   }
 
   /**
-   * For other domains (likes, comments): the owner id of the post if it exists and its owner is
+   * For comments and the like endpoints: the owner id of the post if it exists and its owner is
    * visible, else null. Missing and invisible are the same answer (§1.11).
    */
   async findVisibleOwnerId(postId: string): Promise<string | null> {

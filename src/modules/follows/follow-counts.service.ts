@@ -2,19 +2,15 @@ import { Injectable } from '@nestjs/common';
 import { firstJoined, type JoinedFigure } from 'src/common/database/joined-figure.type';
 import type { FollowFiguresRecord } from 'src/modules/follows/follow-records.type';
 import { FollowsRepository } from 'src/modules/follows/follows.repository';
-import { OwnerFollowStatsPort } from 'src/modules/videos/ports/owner-follow-stats.port';
 
 /**
- * Follow figures shown outside the follower endpoints: V4's owner (as `OwnerFollowStatsPort`),
+ * Follow figures shown outside the follower endpoints: a video's owner on the watch page,
  * profiles and the dashboard. Every figure is a recount over an index, so it equals the stored
- * relations at the moment of reading (I-1). It depends on the repository only: videos and users
- * consume it, so it must not depend on their services.
+ * relations at the moment of reading.
  */
 @Injectable()
-export class FollowCountsService extends OwnerFollowStatsPort {
-  constructor(private readonly follows: FollowsRepository) {
-    super();
-  }
+export class FollowCountsService {
+  constructor(private readonly follows: FollowsRepository) {}
 
   followersCount(userId: string): Promise<number> {
     return this.follows.countFor('followers', userId);
@@ -34,6 +30,7 @@ export class FollowCountsService extends OwnerFollowStatsPort {
     };
   }
 
+  /** The followers of a video's owner and whether the viewer follows them, inside an aggregation over videos. */
   ownerFiguresJoin(
     viewerId: string | null,
     as: string,

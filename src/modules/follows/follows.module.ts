@@ -1,4 +1,4 @@
-import { Global, Module } from '@nestjs/common';
+import { Module } from '@nestjs/common';
 import { MongooseModule } from '@nestjs/mongoose';
 import { FollowCountsService } from 'src/modules/follows/follow-counts.service';
 import { FollowsController } from 'src/modules/follows/follows.controller';
@@ -6,23 +6,15 @@ import { FollowsRepository } from 'src/modules/follows/follows.repository';
 import { FollowsService } from 'src/modules/follows/follows.service';
 import { Follow, FollowSchema } from 'src/modules/follows/schemas/follow.schema';
 import { UsersModule } from 'src/modules/users/users.module';
-import { OwnerFollowStatsPort } from 'src/modules/videos/ports/owner-follow-stats.port';
 
 /**
- * Follows (§7). Global because videos (V4's owner figures) sit below this module and receive
- * `OwnerFollowStatsPort` without importing it; the dashboard and profile figures use
- * `FollowCountsService`.
+ * Follows: the relation, its endpoints (they need users only) and the follow figures that
+ * videos (the watch page's owner) and the channel feature (profiles, dashboard) show.
  */
-@Global()
 @Module({
   imports: [MongooseModule.forFeature([{ name: Follow.name, schema: FollowSchema }]), UsersModule],
   controllers: [FollowsController],
-  providers: [
-    FollowsRepository,
-    FollowsService,
-    FollowCountsService,
-    { provide: OwnerFollowStatsPort, useExisting: FollowCountsService },
-  ],
-  exports: [FollowCountsService, OwnerFollowStatsPort],
+  providers: [FollowsRepository, FollowsService, FollowCountsService],
+  exports: [FollowCountsService],
 })
 export class FollowsModule {}

@@ -1,13 +1,13 @@
 import type { LikeFiguresRecord } from 'src/modules/likes/like-records.type';
-import type { LikedVideoResponse } from 'src/modules/likes/dto/liked-video.response';
-import type { LikeToggleResponse } from 'src/modules/likes/dto/like-toggle.response';
-import type { VideoCardResponse } from 'src/modules/videos/dto/video.response';
 
-/** A target's figures as the Comment and Post shapes show them. */
+/** A target's like figures as every shape that shows likes has them. */
 export interface LikeFigures {
   likesCount: number;
+  /** The viewer likes the target; false for anonymous viewers. */
   isLiked: boolean;
 }
+
+export const NO_LIKES: Readonly<LikeFigures> = Object.freeze({ likesCount: 0, isLiked: false });
 
 export function toLikeFigures(record: LikeFiguresRecord | undefined): LikeFigures {
   return { likesCount: record?.count ?? 0, isLiked: (record?.liked ?? 0) === 1 };
@@ -16,14 +16,4 @@ export function toLikeFigures(record: LikeFiguresRecord | undefined): LikeFigure
 /** Grouped rows keyed by target id (string); targets without likes have no row. */
 export function toFiguresByTarget(records: LikeFiguresRecord[]): Map<string, LikeFigures> {
   return new Map(records.map((record) => [record._id.toHexString(), toLikeFigures(record)]));
-}
-
-export function toLikeToggle(record: LikeFiguresRecord | undefined): LikeToggleResponse {
-  const figures = toLikeFigures(record);
-  return { isLiked: figures.isLiked, likesCount: figures.likesCount };
-}
-
-/** LikedVideo: the card, then `likedAt`; `isLiked` is true by definition of the list. */
-export function toLikedVideo(card: VideoCardResponse, likedAt: Date): LikedVideoResponse {
-  return { ...card, isLiked: true, likedAt: likedAt.toISOString() };
 }

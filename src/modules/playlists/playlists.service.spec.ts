@@ -7,7 +7,7 @@ import { PlaylistsService } from 'src/modules/playlists/playlists.service';
 import type { SearchPlaylistsQueryDto } from 'src/modules/playlists/dto/search-playlists-query.dto';
 import type { OwnerLiteResponse } from 'src/modules/users/dto/owner-lite.response';
 import type { UsersService } from 'src/modules/users/users.service';
-import type { VideosService } from 'src/modules/videos/videos.service';
+import type { VideoCatalogueService } from 'src/modules/videos/video-catalogue.service';
 
 const OWNER = new Types.ObjectId().toHexString();
 const STRANGER = new Types.ObjectId().toHexString();
@@ -53,7 +53,7 @@ describe('PlaylistsService', () => {
     >
   >;
   let videos: jest.Mocked<
-    Pick<VideosService, 'isVisibleTo' | 'visibleThumbnails' | 'playlistCards'>
+    Pick<VideoCatalogueService, 'findVisibleOwnerId' | 'visibleThumbnails' | 'cardsInOrder'>
   >;
   let users: jest.Mocked<Pick<UsersService, 'findVisibleUserById' | 'findOwnerLites'>>;
   let sut: PlaylistsService;
@@ -68,7 +68,11 @@ describe('PlaylistsService', () => {
       searchPublic: jest.fn(),
       pullVideoEverywhere: jest.fn(),
     };
-    videos = { isVisibleTo: jest.fn(), visibleThumbnails: jest.fn(), playlistCards: jest.fn() };
+    videos = {
+      findVisibleOwnerId: jest.fn(),
+      visibleThumbnails: jest.fn(),
+      cardsInOrder: jest.fn(),
+    };
     users = { findVisibleUserById: jest.fn(), findOwnerLites: jest.fn() };
     users.findVisibleUserById.mockResolvedValue(OWNER_LITE);
     videos.visibleThumbnails.mockImplementation((videoIds) =>
@@ -76,7 +80,7 @@ describe('PlaylistsService', () => {
     );
     sut = new PlaylistsService(
       repo as unknown as PlaylistsRepository,
-      videos as unknown as VideosService,
+      videos as unknown as VideoCatalogueService,
       users as unknown as UsersService,
       { playlistMaxVideos: MAX } as AppConfig,
     );
@@ -89,7 +93,7 @@ describe('PlaylistsService', () => {
         status: 404,
         message: 'Playlist not found',
       });
-      expect(videos.isVisibleTo).not.toHaveBeenCalled();
+      expect(videos.findVisibleOwnerId).not.toHaveBeenCalled();
     });
 
     it('answers 403 for someone else’s visible playlist, before looking at the video', async () => {
@@ -98,12 +102,12 @@ describe('PlaylistsService', () => {
         status: 403,
         message: 'You are not authorized to add videos to this playlist',
       });
-      expect(videos.isVisibleTo).not.toHaveBeenCalled();
+      expect(videos.findVisibleOwnerId).not.toHaveBeenCalled();
     });
 
     it('answers 404 Video not found for a video the caller cannot see, and writes nothing', async () => {
       repo.findVisible.mockResolvedValue(record());
-      videos.isVisibleTo.mockResolvedValue(false);
+      videos.findVisibleOwnerId.mockResolvedValue(null);
       await expect(sut.addVideo(PLAYLIST, VIDEO, OWNER)).rejects.toMatchObject({
         status: 404,
         message: 'Video not found',
@@ -113,7 +117,7 @@ describe('PlaylistsService', () => {
 
     it('treats a video already present as a no-op, whatever its case', async () => {
       repo.findVisible.mockResolvedValue(record([VIDEO]));
-      videos.isVisibleTo.mockResolvedValue(true);
+      videos.findVisibleOwnerId.mockResolvedValue(OWNER);
       const result = await sut.addVideo(PLAYLIST, VIDEO.toUpperCase(), OWNER);
       expect(result.message).toBe('Video is already in the playlist');
       expect(result.data.videos).toEqual([VIDEO]);
@@ -122,7 +126,7 @@ describe('PlaylistsService', () => {
 
     it('refuses a new video when the playlist is full', async () => {
       repo.findVisible.mockResolvedValue(record(ids(MAX)));
-      videos.isVisibleTo.mockResolvedValue(true);
+      videos.findVisibleOwnerId.mockResolvedValue(OWNER);
       await expect(sut.addVideo(PLAYLIST, VIDEO, OWNER)).rejects.toMatchObject({
         status: 400,
         message: `Playlist cannot contain more than ${MAX} videos`,
@@ -133,11 +137,11 @@ describe('PlaylistsService', () => {
     it('appends with one conditional update, re-checks the video and answers the new summary', async () => {
       const before = ids(1);
       repo.findVisible.mockResolvedValue(record(before));
-      videos.isVisibleTo.mockResolvedValue(true);
+      videos.findVisibleOwnerId.mockResolvedValue(OWNER);
       repo.appendVideo.mockResolvedValue(record([...before, VIDEO]));
       const result = await sut.addVideo(PLAYLIST, VIDEO, OWNER);
       expect(repo.appendVideo).toHaveBeenCalledWith(PLAYLIST, OWNER, VIDEO, MAX);
-      expect(videos.isVisibleTo).toHaveBeenCalledTimes(2);
+      expect(videos.findVisibleOwnerId).toHaveBeenCalledTimes(2);
       expect(result).toBeInstanceOf(ApiResult);
       expect(result.message).toBe('Video added to playlist successfully');
       expect(result.data).toMatchObject({
@@ -150,7 +154,7 @@ describe('PlaylistsService', () => {
 
     it('removes the entry again and answers 404 when the video vanished while being added', async () => {
       repo.findVisible.mockResolvedValue(record());
-      videos.isVisibleTo.mockResolvedValueOnce(true).mockResolvedValueOnce(false);
+      videos.findVisibleOwnerId.mockResolvedValueOnce(OWNER).mockResolvedValueOnce(null);
       repo.appendVideo.mockResolvedValue(record([VIDEO]));
       await expect(sut.addVideo(PLAYLIST, VIDEO, OWNER)).rejects.toMatchObject({
         status: 404,
@@ -160,7 +164,7 @@ describe('PlaylistsService', () => {
     });
 
     it('reads again when the conditional update matched nothing, and answers what it finds', async () => {
-      videos.isVisibleTo.mockResolvedValue(true);
+      videos.findVisibleOwnerId.mockResolvedValue(OWNER);
       repo.appendVideo.mockResolvedValue(null);
       // A concurrent request added the same video between our read and our update.
       repo.findVisible.mockResolvedValueOnce(record()).mockResolvedValueOnce(record([VIDEO]));
@@ -264,12 +268,16 @@ describe('PlaylistsService', () => {
 
     it('PL5 answers 404 when the playlist’s owner is not visible', async () => {
       repo.findVisible.mockResolvedValue(record([VIDEO]));
-      videos.playlistCards.mockResolvedValue({ cards: [], playlistOwner: null });
+      videos.cardsInOrder.mockResolvedValue({ total: 0, cards: [], alsoOwner: null });
       await expect(sut.getDetail(PLAYLIST, null)).rejects.toMatchObject({
         status: 404,
         message: 'Playlist not found',
       });
-      expect(videos.playlistCards).toHaveBeenCalledWith([VIDEO], null, OWNER);
+      expect(videos.cardsInOrder).toHaveBeenCalledWith([VIDEO], {
+        viewerId: null,
+        visibility: 'visible',
+        alsoOwnerId: OWNER,
+      });
     });
   });
 

@@ -26,7 +26,7 @@ import {
 import { PlaylistsRepository } from 'src/modules/playlists/playlists.repository';
 import type { OwnerLiteResponse } from 'src/modules/users/dto/owner-lite.response';
 import { UsersService } from 'src/modules/users/users.service';
-import { VideosService } from 'src/modules/videos/videos.service';
+import { VideoCatalogueService } from 'src/modules/videos/video-catalogue.service';
 
 export const VIDEO_ADDED_MESSAGE = 'Video added to playlist successfully';
 export const VIDEO_ALREADY_PRESENT_MESSAGE = 'Video is already in the playlist';
@@ -49,7 +49,7 @@ type Shape<T> = (playlist: PlaylistRecord, owner: OwnerLiteResponse, entries: Vi
 export class PlaylistsService {
   constructor(
     private readonly playlists: PlaylistsRepository,
-    private readonly videos: VideosService,
+    private readonly videos: VideoCatalogueService,
     private readonly users: UsersService,
     @InjectConfig() private readonly config: AppConfig,
   ) {}
@@ -121,10 +121,10 @@ export class PlaylistsService {
   /** PL5: the playlist with its visible videos as cards, earliest addition first. */
   async getDetail(playlistId: string, viewerId: string | null): Promise<PlaylistDetailResponse> {
     const playlist = await this.findVisibleOr404(playlistId, viewerId);
-    const { cards, playlistOwner } = await this.videos.playlistCards(
+    // The playlist owner's OwnerLite comes from the same users query as the cards' owners.
+    const { cards, alsoOwner: playlistOwner } = await this.videos.cardsInOrder(
       playlist.videos.map((video) => video.toHexString()),
-      viewerId,
-      ownerOf(playlist),
+      { viewerId, visibility: 'visible', alsoOwnerId: ownerOf(playlist) },
     );
     // Only verified users own playlists; were the owner ever invisible, so would be the playlist.
     if (!playlistOwner) throw PlaylistsErrors.notFound();
@@ -170,7 +170,8 @@ export class PlaylistsService {
   ): Promise<ApiResult<PlaylistSummaryResponse>> {
     const playlist = await this.findOwnedOr403(playlistId, userId, PlaylistsErrors.notOwnerAdd);
     const videoId = rawVideoId.toLowerCase();
-    if (!(await this.videos.isVisibleTo(videoId, userId))) throw PlaylistsErrors.videoNotFound();
+    if ((await this.videos.findVisibleOwnerId(videoId, userId)) === null)
+      throw PlaylistsErrors.videoNotFound();
 
     const outcome = await this.append(playlist, videoId, userId);
     if (!outcome.added) {
@@ -179,7 +180,7 @@ export class PlaylistsService {
         await this.summaryFor(outcome.playlist, userId),
       );
     }
-    if (!(await this.videos.isVisibleTo(videoId, userId))) {
+    if ((await this.videos.findVisibleOwnerId(videoId, userId)) === null) {
       await this.playlists.removeVideo(idOf(playlist), userId, videoId);
       throw PlaylistsErrors.videoNotFound();
     }

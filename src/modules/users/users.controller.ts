@@ -1,19 +1,9 @@
-import {
-  Body,
-  Controller,
-  Get,
-  HttpCode,
-  HttpStatus,
-  Param,
-  Patch,
-  Post,
-  Query,
-} from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, HttpStatus, Patch, Post, Query } from '@nestjs/common';
 import { ApiBody, ApiConsumes, ApiTags } from '@nestjs/swagger';
 import type { AuthPrincipal } from 'src/common/auth/auth-principal.type';
 import { OptionalAuth, RequiredAuth } from 'src/common/decorators/auth-mode.decorator';
 import { Client, type ClientContext } from 'src/common/decorators/client-context.decorator';
-import { CurrentUser, CurrentViewer } from 'src/common/decorators/current-user.decorator';
+import { CurrentUser } from 'src/common/decorators/current-user.decorator';
 import { ResponseMessage } from 'src/common/decorators/response-message.decorator';
 import { RateLimitBucketOf } from 'src/common/rate-limit/rate-limit.decorator';
 import { ApiErrors } from 'src/common/swagger/api-errors.decorator';
@@ -30,7 +20,6 @@ import { UpdateBioDto } from 'src/modules/users/dto/update-bio.dto';
 import { UpdateEmailDto } from 'src/modules/users/dto/update-email.dto';
 import { UpdateNameDto } from 'src/modules/users/dto/update-name.dto';
 import { UserCardResponse } from 'src/modules/users/dto/user-card.response';
-import { UserProfileResponse } from 'src/modules/users/dto/user-profile.response';
 import { VerifyEmailChangeDto } from 'src/modules/users/dto/verify-email-change.dto';
 import { EmailChangeService } from 'src/modules/users/email-change.service';
 import { UsersService } from 'src/modules/users/users.service';
@@ -155,17 +144,5 @@ export class UsersController {
   @ApiSuccess({ message: 'Bio updated successfully', data: MeResponse })
   updateBio(@CurrentUser() user: AuthPrincipal, @Body() body: UpdateBioDto): Promise<MeResponse> {
     return this.users.updateBio(user.userId, body.bio);
-  }
-
-  @OptionalAuth()
-  @Get(':username')
-  @ResponseMessage('User profile fetched successfully')
-  @ApiSuccess({ message: 'User profile fetched successfully', data: UserProfileResponse })
-  @ApiErrors({ 404: ['NOT_FOUND: User not found'] })
-  profile(
-    @Param('username') username: string,
-    @CurrentViewer() viewer: AuthPrincipal | null,
-  ): Promise<UserProfileResponse> {
-    return this.users.getProfile(username, viewer?.userId ?? null);
   }
 }

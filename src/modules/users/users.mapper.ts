@@ -2,7 +2,7 @@ import type { MeResponse } from 'src/modules/users/dto/me.response';
 import type { OwnerLiteResponse } from 'src/modules/users/dto/owner-lite.response';
 import type { UserCardResponse } from 'src/modules/users/dto/user-card.response';
 import type { UserProfileResponse } from 'src/modules/users/dto/user-profile.response';
-import type { ProfileStats } from 'src/modules/users/profile-stats.port';
+import type { ProfileStats } from 'src/modules/users/profile-stats.type';
 import type {
   CardRecord,
   MeRecord,

@@ -2,7 +2,7 @@ import { Logger } from '@nestjs/common';
 import { Types } from 'mongoose';
 import { AppException } from 'src/common/errors/app.exception';
 import type { MediaStorage, StoredMedia } from 'src/infrastructure/media/media-storage.port';
-import { type ProfileStats, ProfileStatsPort } from 'src/modules/users/profile-stats.port';
+import type { ProfileStats } from 'src/modules/users/profile-stats.type';
 import type { MeRecord, ProfileRecord } from 'src/modules/users/user-records.type';
 import type { UsersRepository } from 'src/modules/users/users.repository';
 import { type ProfileImageUpload, UsersService } from 'src/modules/users/users.service';
@@ -41,18 +41,14 @@ const PROFILE: ProfileRecord = {
   createdAt: new Date('2026-01-01T00:00:00.000Z'),
 };
 
-class FixedStats extends ProfileStatsPort {
-  statsFor = jest.fn((): Promise<ProfileStats> =>
-    Promise.resolve({
-      followersCount: 2,
-      followingCount: 1,
-      isFollowed: true,
-      videosCount: 3,
-      totalViews: 40,
-      totalLikes: 5,
-    }),
-  );
-}
+const STATS: ProfileStats = {
+  followersCount: 2,
+  followingCount: 1,
+  isFollowed: true,
+  videosCount: 3,
+  totalViews: 40,
+  totalLikes: 5,
+};
 
 describe('UsersService', () => {
   let repository: jest.Mocked<
@@ -64,12 +60,8 @@ describe('UsersService', () => {
   let storage: jest.Mocked<Pick<MediaStorage, 'upload' | 'delete'>>;
   let sut: UsersService;
 
-  const build = (stats: ProfileStatsPort | null = null): UsersService =>
-    new UsersService(
-      repository as unknown as UsersRepository,
-      storage as unknown as MediaStorage,
-      stats,
-    );
+  const build = (): UsersService =>
+    new UsersService(repository as unknown as UsersRepository, storage as unknown as MediaStorage);
 
   beforeEach(() => {
     repository = {
@@ -151,37 +143,34 @@ describe('UsersService', () => {
   });
 
   describe('getProfile', () => {
-    it('reports zero counts while no stats provider is bound', async () => {
+    it('asks for the figures of the visible user, but nobody follows themself', async () => {
+      const statsFor = jest.fn().mockResolvedValue(STATS);
       repository.findProfileByUsername.mockResolvedValue(PROFILE);
-      const profile = await sut.getProfile(' ADA ', null);
-      expect(repository.findProfileByUsername).toHaveBeenCalledWith('ada');
-      expect(profile).toMatchObject({
+      expect(await sut.getProfile(' ADA ', 'f'.repeat(24), statsFor)).toMatchObject({
         bio: '',
-        followersCount: 0,
-        totalLikes: 0,
+        followersCount: 2,
+        totalLikes: 5,
+        isFollowed: true,
+        isFollowedByMe: true,
+      });
+      expect(repository.findProfileByUsername).toHaveBeenCalledWith('ada');
+      expect(statsFor).toHaveBeenCalledWith(userId.toHexString());
+      expect(await sut.getProfile('ada', userId.toHexString(), statsFor)).toMatchObject({
+        followersCount: 2,
         isFollowed: false,
         isFollowedByMe: false,
       });
     });
 
-    it('uses a bound provider, but nobody follows themself', async () => {
-      const stats = new FixedStats();
-      sut = build(stats);
-      repository.findProfileByUsername.mockResolvedValue(PROFILE);
-      expect(await sut.getProfile('ada', 'f'.repeat(24))).toMatchObject({
-        followersCount: 2,
-        isFollowed: true,
-        isFollowedByMe: true,
-      });
-      expect(await sut.getProfile('ada', userId.toHexString())).toMatchObject({
-        followersCount: 2,
-        isFollowed: false,
-      });
-      expect(stats.statsFor).toHaveBeenCalledWith(userId.toHexString(), 'f'.repeat(24));
+    it('asks for no figures when the user is not visible', async () => {
+      const statsFor = jest.fn().mockResolvedValue(STATS);
+      repository.findProfileByUsername.mockResolvedValue(null);
+      await expect(sut.getProfile('ada', null, statsFor)).rejects.toMatchObject({ status: 404 });
+      expect(statsFor).not.toHaveBeenCalled();
     });
 
     it.each(['ab', 'no-dash', 'admin'])('answers %j with 404 without a query', async (username) => {
-      await expect(sut.getProfile(username, null)).rejects.toMatchObject({
+      await expect(sut.getProfile(username, null, jest.fn())).rejects.toMatchObject({
         status: 404,
         message: 'User not found',
       });

@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { Types } from 'mongoose';
 import { firstJoined, type JoinedFigure } from 'src/common/database/joined-figure.type';
 import { isObjectIdString } from 'src/common/validation/rules.util';
@@ -13,7 +13,7 @@ import type { MeResponse } from 'src/modules/users/dto/me.response';
 import type { OwnerLiteResponse } from 'src/modules/users/dto/owner-lite.response';
 import type { UserCardResponse } from 'src/modules/users/dto/user-card.response';
 import type { UserProfileResponse } from 'src/modules/users/dto/user-profile.response';
-import { NO_PROFILE_STATS, ProfileStatsPort } from 'src/modules/users/profile-stats.port';
+import type { ProfileStats } from 'src/modules/users/profile-stats.type';
 import type { MeRecord, OwnerLiteRecord } from 'src/modules/users/user-records.type';
 import { isValidUsername } from 'src/modules/users/users.constant';
 import { UsersErrors } from 'src/modules/users/users.errors';
@@ -37,10 +37,6 @@ export class UsersService {
   constructor(
     private readonly users: UsersRepository,
     private readonly storage: MediaStorage,
-    // Bound by the follows/videos domains once they exist; see ProfileStatsPort for why zeros are right until then.
-    @Optional()
-    @Inject(ProfileStatsPort)
-    private readonly profileStats: ProfileStatsPort | null = null,
   ) {}
 
   isVerified(userId: string): Promise<boolean> {
@@ -59,17 +55,22 @@ export class UsersService {
     return users.map(toUserCard);
   }
 
-  /** U9: a malformed, reserved, unknown or pending username is the same 404. */
-  async getProfile(rawUsername: string, viewerId: string | null): Promise<UserProfileResponse> {
+  /**
+   * U9: a malformed, reserved, unknown or pending username is the same 404. The figures that
+   * live in other domains come from `statsFor` (the channel feature), asked only for a visible user.
+   */
+  async getProfile(
+    rawUsername: string,
+    viewerId: string | null,
+    statsFor: (userId: string) => Promise<ProfileStats>,
+  ): Promise<UserProfileResponse> {
     const username = rawUsername.trim().toLowerCase();
     if (!isValidUsername(username)) throw UsersErrors.userNotFound();
     const profile = await this.users.findProfileByUsername(username);
     if (!profile) throw UsersErrors.userNotFound();
     const userId = profile._id.toHexString();
-    const stats = this.profileStats
-      ? await this.profileStats.statsFor(userId, viewerId)
-      : NO_PROFILE_STATS;
-    // Nobody follows themself, whatever a stats provider says.
+    const stats = await statsFor(userId);
+    // Nobody follows themself, whatever the figures say.
     return toUserProfile(profile, viewerId === userId ? { ...stats, isFollowed: false } : stats);
   }
 

@@ -27,6 +27,7 @@ import {
   VideoCardResponse,
   VideoDetailResponse,
 } from 'src/modules/videos/dto/video.response';
+import { VideoCatalogueService } from 'src/modules/videos/video-catalogue.service';
 import { VideosService } from 'src/modules/videos/videos.service';
 import { NOT_BLANK_PATTERN } from 'src/common/validation/transforms.util';
 
@@ -59,7 +60,10 @@ const binary = { type: 'string', format: 'binary' } as const;
 @ApiTags('Video')
 @Controller('video')
 export class VideosController {
-  constructor(private readonly videos: VideosService) {}
+  constructor(
+    private readonly videos: VideosService,
+    private readonly catalogue: VideoCatalogueService,
+  ) {}
 
   @OptionalAuth()
   @Get()
@@ -69,7 +73,7 @@ export class VideosController {
     @Query() query: ListVideosQueryDto,
     @CurrentViewer() viewer: AuthPrincipal | null,
   ): Promise<Paginated<VideoCardResponse>> {
-    return this.videos.list(query, viewer?.userId ?? null);
+    return this.catalogue.listPublished(query, viewer?.userId ?? null);
   }
 
   @RequiredAuth()
@@ -129,7 +133,7 @@ export class VideosController {
     @Query() query: PaginationQueryDto,
     @CurrentUser() user: AuthPrincipal,
   ): Promise<Paginated<VideoCardResponse>> {
-    return this.videos.listMine(user.userId, query);
+    return this.catalogue.listOwned(user.userId, query);
   }
 
   @RequiredAuth()

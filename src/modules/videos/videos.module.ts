@@ -3,19 +3,25 @@ import { MongooseModule } from '@nestjs/mongoose';
 import type { AppConfig } from 'src/config/app-config';
 import { APP_CONFIG } from 'src/config/app-config.provider';
 import { MediaStorageModule } from 'src/infrastructure/media/media-storage.module';
+import { FollowsModule } from 'src/modules/follows/follows.module';
+import { LikesModule } from 'src/modules/likes/likes.module';
 import { UsersModule } from 'src/modules/users/users.module';
 import { createVideoViewSchema, VideoView } from 'src/modules/videos/schemas/video-view.schema';
 import { Video, VideoSchema } from 'src/modules/videos/schemas/video.schema';
+import { VideoCatalogueService } from 'src/modules/videos/video-catalogue.service';
+import { VideoDependentsService } from 'src/modules/videos/video-dependents.service';
 import { VideoMediaService } from 'src/modules/videos/video-media.service';
 import { VideoViewsRepository } from 'src/modules/videos/video-views.repository';
+import { VideoViewsService } from 'src/modules/videos/video-views.service';
 import { VideosController } from 'src/modules/videos/videos.controller';
 import { VideosRepository } from 'src/modules/videos/videos.repository';
 import { VideosService } from 'src/modules/videos/videos.service';
+import { WatchHistoryModule } from 'src/modules/watch-history/watch-history.module';
 
 /**
- * Videos, their media and their view markers (§4). Ports it consumes — watch history
- * (required), likes and follow figures (optional) — are bound by the modules that own that
- * data, which depend on videos and therefore provide them globally instead of being imported.
+ * Videos, their media and their view markers, and the video catalogue every list of cards is
+ * built with. Below it: users (owners), likes and follows (the figures cards and the watch page
+ * show) and watch history (which a view records into).
  */
 @Module({
   imports: [
@@ -29,9 +35,20 @@ import { VideosService } from 'src/modules/videos/videos.service';
     ]),
     MediaStorageModule,
     UsersModule,
+    LikesModule,
+    FollowsModule,
+    WatchHistoryModule,
   ],
   controllers: [VideosController],
-  providers: [VideosRepository, VideoViewsRepository, VideoMediaService, VideosService],
-  exports: [VideosService],
+  providers: [
+    VideosRepository,
+    VideoViewsRepository,
+    VideoMediaService,
+    VideoCatalogueService,
+    VideoViewsService,
+    VideoDependentsService,
+    VideosService,
+  ],
+  exports: [VideosService, VideoCatalogueService],
 })
 export class VideosModule {}

@@ -1,45 +1,47 @@
 import { Injectable } from '@nestjs/common';
-import { type Paginated, paginate } from 'src/common/dto/paginated.util';
-import type { PaginationQueryDto } from 'src/common/dto/pagination-query.dto';
 import type { AppConfig } from 'src/config/app-config';
 import { InjectConfig } from 'src/config/app-config.provider';
-import { VideosService } from 'src/modules/videos/videos.service';
-import type { HistoryItemResponse } from 'src/modules/watch-history/dto/history-item.response';
-import { toHistoryItem } from 'src/modules/watch-history/watch-history.mapper';
 import { WatchHistoryRepository } from 'src/modules/watch-history/watch-history.repository';
 
-/** U7 and U8: the caller's own watch history. */
+/** One entry of a user's history: which video, and when it was last watched. */
+export interface WatchedVideo {
+  videoId: string;
+  watchedAt: Date;
+}
+
+/**
+ * The watch-history store: at most HISTORY_MAX_ENTRIES entries per user, one per video. Videos
+ * record watches (V4) and remove a deleted video's entries; the history endpoints (U7, U8) live
+ * in the engagement feature, which turns entries into video cards.
+ */
 @Injectable()
 export class WatchHistoryService {
   constructor(
     private readonly entries: WatchHistoryRepository,
-    private readonly videos: VideosService,
     @InjectConfig() private readonly config: AppConfig,
   ) {}
 
-  /**
-   * U7. Only entries whose video exists and is published are listed and counted. A history
-   * holds at most HISTORY_MAX_ENTRIES (200) entries, so all of them are read in one query and
-   * filtered in memory: the total is then exact, which a page-by-page query could not give
-   * without joining videos. Newest first, `_id` descending breaking ties.
-   */
-  async list(userId: string, query: PaginationQueryDto): Promise<Paginated<HistoryItemResponse>> {
-    const { page, limit } = query;
-    const entries = await this.entries.findNewest(userId, this.config.historyMaxEntries);
-    const watchedAt = new Map(entries.map((entry) => [entry.video.toHexString(), entry.watchedAt]));
-    const { totalDocs, cards } = await this.videos.publishedCardsInOrder(
-      [...watchedAt.keys()],
-      (page - 1) * limit,
-      limit,
-      userId,
-    );
-    const docs = cards.map((card) => toHistoryItem(card, watchedAt.get(card._id) ?? new Date(0)));
-    return paginate(docs, totalDocs, page, limit);
+  /** Moves the video to the top; only an added entry can push the history past its limit, so only then is it trimmed. */
+  async recordWatch(userId: string, videoId: string, watchedAt: Date): Promise<void> {
+    const added = await this.entries.upsertWatch(userId, videoId, watchedAt);
+    if (added) await this.entries.trimTo(userId, this.config.historyMaxEntries);
   }
 
-  /** U8. */
-  async clear(userId: string): Promise<null> {
-    await this.entries.deleteForUser(userId);
-    return null;
+  /** The whole history (it is bounded), newest first, `_id` descending breaking ties. */
+  async newestFirst(userId: string): Promise<WatchedVideo[]> {
+    const entries = await this.entries.findNewest(userId, this.config.historyMaxEntries);
+    return entries.map((entry) => ({
+      videoId: entry.video.toHexString(),
+      watchedAt: entry.watchedAt,
+    }));
+  }
+
+  clear(userId: string): Promise<void> {
+    return this.entries.deleteForUser(userId);
+  }
+
+  /** Cascade of a deleted video. Idempotent. */
+  removeVideo(videoId: string): Promise<void> {
+    return this.entries.deleteForVideo(videoId);
   }
 }

@@ -12,15 +12,15 @@ import {
 import { PlainListQueryDto } from 'src/common/dto/pagination-query.dto';
 import { ApiErrors } from 'src/common/swagger/api-errors.decorator';
 import { ApiSuccess } from 'src/common/swagger/api-success.decorator';
-import { LikedVideoResponse } from 'src/modules/likes/dto/liked-video.response';
-import { LikeToggleResponse } from 'src/modules/likes/dto/like-toggle.response';
-import { LikesService } from 'src/modules/likes/likes.service';
+import { LikedVideoResponse } from 'src/features/engagement/dto/liked-video.response';
+import { LikeToggleResponse } from 'src/features/engagement/dto/like-toggle.response';
+import { LikeActionsService } from 'src/features/engagement/like-actions.service';
 
 /** §5. Toggles take no body and answer 200 with a message that names the new state. */
 @ApiTags('Like')
 @Controller('like')
 export class LikesController {
-  constructor(private readonly likes: LikesService) {}
+  constructor(private readonly likes: LikeActionsService) {}
 
   @RequiredAuth()
   @Post('toggle-video-like/:videoId')

@@ -1,4 +1,4 @@
-import type { DashboardStatsResponse } from 'src/modules/dashboard/dto/dashboard-stats.response';
+import type { DashboardStatsResponse } from 'src/features/channel/dto/dashboard-stats.response';
 
 export interface ChannelTotals {
   videosCount: number;

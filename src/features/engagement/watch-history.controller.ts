@@ -7,18 +7,14 @@ import { ResponseMessage } from 'src/common/decorators/response-message.decorato
 import type { Paginated } from 'src/common/dto/paginated.util';
 import { PaginationQueryDto } from 'src/common/dto/pagination-query.dto';
 import { ApiSuccess } from 'src/common/swagger/api-success.decorator';
-import { HistoryItemResponse } from 'src/modules/watch-history/dto/history-item.response';
-import { WatchHistoryService } from 'src/modules/watch-history/watch-history.service';
+import { HistoryItemResponse } from 'src/features/engagement/dto/history-item.response';
+import { HistoryListService } from 'src/features/engagement/history-list.service';
 
-/**
- * U7 and U8 under `/user`. `history` must win over `GET /user/:username` (§1.1), which lives in
- * UsersController: Nest registers routes module by module, so WatchHistoryModule is listed
- * before UsersModule in AppModule.
- */
+/** The caller's watch history under `/user`; the literal `history` wins over `:username` by route specificity. */
 @ApiTags('User')
 @Controller('user')
 export class WatchHistoryController {
-  constructor(private readonly history: WatchHistoryService) {}
+  constructor(private readonly history: HistoryListService) {}
 
   @RequiredAuth()
   @Get('history')

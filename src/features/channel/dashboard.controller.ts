@@ -5,20 +5,20 @@ import { RequiredAuth } from 'src/common/decorators/auth-mode.decorator';
 import { CurrentUser } from 'src/common/decorators/current-user.decorator';
 import { ResponseMessage } from 'src/common/decorators/response-message.decorator';
 import { ApiSuccess } from 'src/common/swagger/api-success.decorator';
-import { DashboardService } from 'src/modules/dashboard/dashboard.service';
-import { DashboardStatsResponse } from 'src/modules/dashboard/dto/dashboard-stats.response';
+import { ChannelFiguresService } from 'src/features/channel/channel-figures.service';
+import { DashboardStatsResponse } from 'src/features/channel/dto/dashboard-stats.response';
 
-/** §10. The creator's video list is V3. */
+/** The creator dashboard. The creator's video list is GET /video/me. */
 @ApiTags('Dashboard')
 @Controller('dashboard')
 export class DashboardController {
-  constructor(private readonly dashboard: DashboardService) {}
+  constructor(private readonly channels: ChannelFiguresService) {}
 
   @RequiredAuth()
   @Get('stats')
   @ResponseMessage('Dashboard stats fetched successfully')
   @ApiSuccess({ message: 'Dashboard stats fetched successfully', data: DashboardStatsResponse })
   stats(@CurrentUser() user: AuthPrincipal): Promise<DashboardStatsResponse> {
-    return this.dashboard.stats(user.userId);
+    return this.channels.dashboard(user.userId);
   }
 }

@@ -1,0 +1,81 @@
+import { randomUUID } from 'node:crypto';
+import { Injectable, Logger } from '@nestjs/common';
+import { EventEmitter2, OnEvent } from '@nestjs/event-emitter';
+
+/**
+ * Every domain event, by name, with its payload. Events carry facts upward: a lower domain
+ * announces what happened (a video was deleted) and the domains above it that hold dependents
+ * (comments, playlists) clean up their own data. A domain that can call the one it depends on
+ * (videos → likes) calls it directly instead.
+ */
+export interface DomainEventMap {
+  'video.deleted': { videoId: string; ownerId: string; deletedAt: Date };
+  'community-post.deleted': { postId: string; ownerId: string; deletedAt: Date };
+}
+
+export type DomainEventName = keyof DomainEventMap;
+
+/** What a listener receives: the payload and an id that every log line about it carries. */
+export interface DomainEvent<K extends DomainEventName> {
+  id: string;
+  name: K;
+  payload: DomainEventMap[K];
+}
+
+type Listener<K extends DomainEventName> = (event: DomainEvent<K>) => Promise<void>;
+
+/**
+ * Subscribes a method to one event, checked against the event map. The failure policy, the same
+ * for every listener: a listener that throws is logged at error level with the event name, the
+ * event id and the listener, and the failure goes no further. The publisher's action has already
+ * happened and its answer stands; dependents a failed listener left behind are invisible
+ * (every read goes through the parent) and are removed by the next run of the same clean-up.
+ */
+export function OnDomainEvent<K extends DomainEventName>(name: K) {
+  return (
+    target: object,
+    key: string | symbol,
+    descriptor: TypedPropertyDescriptor<Listener<K>>,
+  ): void => {
+    const listener = descriptor.value;
+    if (!listener) throw new Error(`@OnDomainEvent('${name}') needs a method`);
+    const where = `${target.constructor.name}.${String(key)}`;
+    const logger = new Logger(target.constructor.name);
+    descriptor.value = async function (this: unknown, event: DomainEvent<K>): Promise<void> {
+      try {
+        await listener.call(this, event);
+      } catch (error) {
+        logger.error(
+          `${where} failed on ${name} event ${event.id}: ${JSON.stringify(event.payload)}`,
+          error instanceof Error ? error.stack : String(error),
+        );
+      }
+    };
+    OnEvent(name, { async: false, suppressErrors: false })(target, key, descriptor);
+  };
+}
+
+/**
+ * Publishes domain events; resolves when every listener has finished (the request waits for its
+ * clean-up) and never rejects: listeners declared with `@OnDomainEvent` handle their own failures,
+ * and anything else that throws is logged here the same way.
+ */
+@Injectable()
+export class DomainEvents {
+  private readonly logger = new Logger(DomainEvents.name);
+
+  constructor(private readonly emitter: EventEmitter2) {}
+
+  async publish<K extends DomainEventName>(name: K, payload: DomainEventMap[K]): Promise<string> {
+    const event: DomainEvent<K> = { id: randomUUID(), name, payload };
+    try {
+      await this.emitter.emitAsync(name, event);
+    } catch (error) {
+      this.logger.error(
+        `A listener failed on ${name} event ${event.id}: ${JSON.stringify(payload)}`,
+        error instanceof Error ? error.stack : String(error),
+      );
+    }
+    return event.id;
+  }
+}

@@ -1,0 +1,16 @@
+import { Module } from '@nestjs/common';
+import { ChannelFiguresService } from 'src/features/channel/channel-figures.service';
+import { ChannelProfileController } from 'src/features/channel/channel-profile.controller';
+import { DashboardController } from 'src/features/channel/dashboard.controller';
+import { FollowsModule } from 'src/modules/follows/follows.module';
+import { LikesModule } from 'src/modules/likes/likes.module';
+import { UsersModule } from 'src/modules/users/users.module';
+import { VideosModule } from 'src/modules/videos/videos.module';
+
+/** A channel's figures: the public profile and the creator dashboard (users, videos, likes, follows). */
+@Module({
+  imports: [UsersModule, VideosModule, LikesModule, FollowsModule],
+  controllers: [ChannelProfileController, DashboardController],
+  providers: [ChannelFiguresService],
+})
+export class ChannelModule {}

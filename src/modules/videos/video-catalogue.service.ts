@@ -1,0 +1,183 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { type Paginated, paginate } from 'src/common/dto/paginated.util';
+import type { PaginationQueryDto } from 'src/common/dto/pagination-query.dto';
+import { type LikeFigures, NO_LIKES } from 'src/modules/likes/likes.mapper';
+import { LikesService } from 'src/modules/likes/likes.service';
+import type { OwnerLiteResponse } from 'src/modules/users/dto/owner-lite.response';
+import { UsersService } from 'src/modules/users/users.service';
+import type { ListVideosQueryDto } from 'src/modules/videos/dto/list-videos-query.dto';
+import type { VideoCardResponse } from 'src/modules/videos/dto/video.response';
+import type { VideoRecord } from 'src/modules/videos/video-records.type';
+import { toVideoCard } from 'src/modules/videos/videos.mapper';
+import { VideosRepository } from 'src/modules/videos/videos.repository';
+
+/** Which videos a list may show: published ones only, or also the viewer's own unpublished ones. */
+export type CatalogueVisibility = 'published' | 'visible';
+
+export interface CardsInOrderOptions {
+  viewerId: string | null;
+  visibility: CatalogueVisibility;
+  /** The page of the visible videos to turn into cards; all of them when absent. */
+  page?: { skip: number; limit: number };
+  /** A user whose OwnerLite the caller needs too (a playlist's owner), read in the same query as the cards' owners. */
+  alsoOwnerId?: string;
+}
+
+export interface CardsInOrder {
+  /** How many of the given ids are visible (the list's total). */
+  total: number;
+  cards: VideoCardResponse[];
+  /** The OwnerLite of `alsoOwnerId` if that user is visible. */
+  alsoOwner: OwnerLiteResponse | null;
+}
+
+/**
+ * The video lists (V1, V3) and video cards for every list in the API, built one way: the records, then their owners in one
+ * query and their like figures in one grouped query, so a page costs the same whatever its size.
+ * Lists owned by other domains (history, liked videos, playlists) hand over their video ids in
+ * their own order and get the visible ones back as cards in that order.
+ */
+@Injectable()
+export class VideoCatalogueService {
+  private readonly logger = new Logger(VideoCatalogueService.name);
+
+  constructor(
+    private readonly videos: VideosRepository,
+    private readonly users: UsersService,
+    private readonly likes: LikesService,
+  ) {}
+
+  /** V1: published videos only, even the caller's own (their full list is V3). */
+  async listPublished(
+    query: ListVideosQueryDto,
+    viewerId: string | null,
+  ): Promise<Paginated<VideoCardResponse>> {
+    const { page, limit } = query;
+    // An unknown or pending owner has no visible catalogue (§1.11).
+    if (query.userId !== undefined && !(await this.users.isVerified(query.userId))) {
+      return paginate([], 0, page, limit);
+    }
+    const filter = { ownerId: query.userId, text: query.query };
+    const [records, total] = await Promise.all([
+      this.videos.findPublishedPage(
+        filter,
+        query.sortBy,
+        query.sortOrder,
+        (page - 1) * limit,
+        limit,
+      ),
+      this.videos.countPublished(filter),
+    ]);
+    return paginate(await this.cards(records, viewerId), total, page, limit);
+  }
+
+  /** V3: all of the caller's videos, newest first. */
+  async listOwned(
+    userId: string,
+    query: PaginationQueryDto,
+  ): Promise<Paginated<VideoCardResponse>> {
+    const { page, limit } = query;
+    const [records, total] = await Promise.all([
+      this.videos.findOwnedPage(userId, (page - 1) * limit, limit),
+      this.videos.countOwned(userId),
+    ]);
+    return paginate(await this.cards(records, userId), total, page, limit);
+  }
+
+  /** The visible videos among `orderedIds`, in that order, as cards (one page of them if asked). */
+  async cardsInOrder(orderedIds: string[], options: CardsInOrderOptions): Promise<CardsInOrder> {
+    const records =
+      orderedIds.length === 0
+        ? []
+        : options.visibility === 'published'
+          ? await this.videos.findPublishedByIds(orderedIds)
+          : await this.videos.findVisibleByIds(orderedIds, options.viewerId);
+    const byId = new Map(records.map((record) => [record._id.toHexString(), record]));
+    const visible = orderedIds.flatMap((id) => byId.get(id) ?? []);
+    const page = options.page
+      ? visible.slice(options.page.skip, options.page.skip + options.page.limit)
+      : visible;
+    const { cards, owners } = await this.build(page, options.viewerId, options.alsoOwnerId);
+    return {
+      total: visible.length,
+      cards,
+      alsoOwner:
+        options.alsoOwnerId === undefined
+          ? null
+          : (owners.get(options.alsoOwnerId.toLowerCase()) ?? null),
+    };
+  }
+
+  /** Cards for records already read (a page of a video list), in their order. */
+  async cards(records: VideoRecord[], viewerId: string | null): Promise<VideoCardResponse[]> {
+    return (await this.build(records, viewerId)).cards;
+  }
+
+  /**
+   * Playlist covers: the thumbnail URL of each video among `videoIds` that `viewerId` may see, in
+   * one query. Ids missing from the map are deleted or hidden videos.
+   */
+  async visibleThumbnails(
+    videoIds: string[],
+    viewerId: string | null,
+  ): Promise<Map<string, string>> {
+    if (videoIds.length === 0) return new Map();
+    const found = await this.videos.findVisibleThumbnails(videoIds, viewerId);
+    return new Map(found.map((video) => [video._id.toHexString(), video.thumbnail.url]));
+  }
+
+  /**
+   * A channel's catalogue: the owner's video ids (published ones, or all) and the sum of their
+   * views, from one query over the owner's index.
+   */
+  async ownerCatalogue(
+    ownerId: string,
+    publishedOnly: boolean,
+  ): Promise<{ videoIds: string[]; totalViews: number }> {
+    const videos = await this.videos.findOwnerViewCounts(ownerId, publishedOnly);
+    return {
+      videoIds: videos.map((video) => video._id.toHexString()),
+      totalViews: videos.reduce((sum, video) => sum + video.views, 0),
+    };
+  }
+
+  /** The owner id of the video if it exists and `viewerId` may see it, else null (missing and hidden look the same). */
+  async findVisibleOwnerId(videoId: string, viewerId: string | null): Promise<string | null> {
+    const video = await this.videos.findVisible(videoId, viewerId);
+    return video ? video.owner.toHexString() : null;
+  }
+
+  private async build(
+    records: VideoRecord[],
+    viewerId: string | null,
+    alsoOwnerId?: string,
+  ): Promise<{ cards: VideoCardResponse[]; owners: Map<string, OwnerLiteResponse> }> {
+    const ownerIds = records.map((record) => record.owner.toHexString());
+    if (alsoOwnerId !== undefined) ownerIds.push(alsoOwnerId);
+    if (ownerIds.length === 0) return { cards: [], owners: new Map() };
+    const [owners, likes] = await Promise.all([
+      this.users.findOwnerLites(ownerIds),
+      this.likes.figuresFor(
+        'video',
+        records.map((record) => record._id.toHexString()),
+        viewerId,
+      ),
+    ]);
+    const cards = records.flatMap((record) => {
+      const id = record._id.toHexString();
+      const owner = owners.get(record.owner.toHexString());
+      if (!owner) {
+        // Only verified users upload and accounts never become pending again; a video without
+        // a visible owner stays out of the list rather than showing half a card.
+        this.logger.warn(`Video ${id} has no visible owner; left out of the list`);
+        return [];
+      }
+      return [toVideoCard(record, { owner, ...figuresOf(likes, id) })];
+    });
+    return { cards, owners };
+  }
+}
+
+function figuresOf(likes: Map<string, LikeFigures>, id: string): LikeFigures {
+  return likes.get(id) ?? NO_LIKES;
+}
