@@ -6,7 +6,7 @@ import { AccessTokenAuthenticator } from 'src/modules/auth/access-token.authenti
 import { AuthCookiesInterceptor } from 'src/modules/auth/auth-cookies.interceptor';
 import { AuthController } from 'src/modules/auth/auth.controller';
 import { AuthService } from 'src/modules/auth/auth.service';
-import { LoginFailuresModule } from 'src/modules/auth/login-failures.module';
+import { LoginFailuresModule } from 'src/common/rate-limit/login-failures.module';
 import { Session, SessionSchema } from 'src/modules/auth/schemas/session.schema';
 import { SessionsRepository } from 'src/modules/auth/sessions.repository';
 import { SessionsService } from 'src/modules/auth/sessions.service';

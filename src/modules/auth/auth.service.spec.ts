@@ -5,7 +5,7 @@ import { ErrorCode } from 'src/common/errors/error-code.constant';
 import { loadAppConfig } from 'src/config/app-config';
 import { AuthCookieJar } from 'src/modules/auth/auth-cookies.util';
 import { AuthService } from 'src/modules/auth/auth.service';
-import { LoginFailures } from 'src/modules/auth/login-failures.service';
+import { LoginFailuresService } from 'src/common/rate-limit/login-failures.service';
 import type { SessionsService } from 'src/modules/auth/sessions.service';
 import type { AccountMailer } from 'src/modules/users/account-mailer.service';
 import type { AccountsService, LoginAccount } from 'src/modules/users/accounts.service';
@@ -82,7 +82,7 @@ describe('AuthService', () => {
       codes as unknown as OneTimeCodes,
       mail as unknown as AccountMailer,
       sessions as unknown as SessionsService,
-      new LoginFailures(counters, config),
+      new LoginFailuresService(counters, config),
       config,
     );
   });

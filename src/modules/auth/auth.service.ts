@@ -17,7 +17,7 @@ import type { RegisterDto } from 'src/modules/auth/dto/register.dto';
 import type { ResetPasswordDto } from 'src/modules/auth/dto/reset-password.dto';
 import type { UsernameAvailabilityResponse } from 'src/modules/auth/dto/username-availability.response';
 import type { VerifyAccountDto } from 'src/modules/auth/dto/verify-account.dto';
-import { LoginFailures } from 'src/modules/auth/login-failures.service';
+import { LoginFailuresService } from 'src/common/rate-limit/login-failures.service';
 import { type LogoutCredentials, SessionsService } from 'src/modules/auth/sessions.service';
 import { AccountMailer } from 'src/modules/users/account-mailer.service';
 import { AccountsService } from 'src/modules/users/accounts.service';
@@ -44,7 +44,7 @@ export class AuthService {
     private readonly codes: OneTimeCodes,
     private readonly mail: AccountMailer,
     private readonly sessions: SessionsService,
-    private readonly loginFailures: LoginFailures,
+    private readonly loginFailures: LoginFailuresService,
     @InjectConfig() private readonly config: AppConfig,
   ) {}
 

@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { isDuplicateKey } from 'src/common/errors/error-mapping.util';
-import { LoginFailures } from 'src/modules/auth/login-failures.service';
+import { LoginFailuresService } from 'src/common/rate-limit/login-failures.service';
 import { AccountMailer } from 'src/modules/users/account-mailer.service';
 import type { MeResponse } from 'src/modules/users/dto/me.response';
 import type { UpdateEmailDto } from 'src/modules/users/dto/update-email.dto';
@@ -24,7 +24,7 @@ export class EmailChangeService {
   constructor(
     private readonly users: UsersRepository,
     private readonly passwords: PasswordHasher,
-    private readonly loginFailures: LoginFailures,
+    private readonly loginFailures: LoginFailuresService,
     private readonly codes: OneTimeCodes,
     private readonly mail: AccountMailer,
   ) {}

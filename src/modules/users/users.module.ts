@@ -2,7 +2,7 @@ import { Module } from '@nestjs/common';
 import { MongooseModule } from '@nestjs/mongoose';
 import { MailModule } from 'src/infrastructure/mail/mail.module';
 import { MediaStorageModule } from 'src/infrastructure/media/media-storage.module';
-import { LoginFailuresModule } from 'src/modules/auth/login-failures.module';
+import { LoginFailuresModule } from 'src/common/rate-limit/login-failures.module';
 import { AccountMailer } from 'src/modules/users/account-mailer.service';
 import { AccountsService } from 'src/modules/users/accounts.service';
 import { EmailChangeService } from 'src/modules/users/email-change.service';

@@ -10,21 +10,23 @@ export const LOGIN_FAILURES_MESSAGE = 'Too many login attempts, please try again
 /** Who a login attempt is against: the account the identifier resolved to, if any. */
 export interface LoginSubject {
   accountId: string | null;
-  /** As typed (trimmed, lowercased); keys the buckets only when it names no account. */
+  /** As typed (trimmed, lowercased): keys the per-IP bucket, and the daily cap when it names no account. */
   identifier: string;
 }
 
 /**
- * The two password-guessing buckets of §1.14, on the shared counter store (in memory, or Redis
- * with THROTTLE_REDIS_URL, so the caps hold across instances):
- * - `login-failures`: account (or unknown identifier) + IP, 10 per 15 min;
- * - `login-failures-account`: account (or unknown identifier) alone, 100 per 24 h, so rotating
- *   IPs does not help.
+ * The two password-guessing buckets, on the shared counter store (in memory, or Redis with
+ * THROTTLE_REDIS_URL, so the caps hold across instances):
+ * - `login-failures`: typed identifier + IP, 10 per 15 min;
+ * - `login-failures-account`: the account alone, 100 per 24 h, so rotating IPs does not help.
  * While a bucket is exhausted every attempt is refused, even with the right password.
  *
- * Both are keyed by the account the identifier resolves to, not by what was typed: an account's
- * email and username are one target, and must not be two budgets. An identifier that names no
- * account keys them itself, so unknown and known identifiers go through the same steps.
+ * The daily cap is keyed by the account the identifier resolves to: an account's email and
+ * username are one target and must not be two budgets (an identifier that names no account keys
+ * it itself, so unknown and known identifiers go through the same steps). The short per-IP bucket
+ * stays keyed by what was typed: were it shared too, ten wrong guesses on an email and one try
+ * of a username from the same IP would tell whether the two belong to one account. Linking them
+ * through the daily cap costs a hundred guesses and locks the account visibly for a day.
  *
  * Both count an attempt *before* the password is checked (a reservation): checking first and
  * counting afterwards would let every guess of a concurrent burst pass the check before any was
@@ -33,7 +35,7 @@ export interface LoginSubject {
  * only a password reset clears.
  */
 @Injectable()
-export class LoginFailures {
+export class LoginFailuresService {
   constructor(
     private readonly counters: CounterStore,
     @InjectConfig() private readonly config: AppConfig,
@@ -46,9 +48,8 @@ export class LoginFailures {
     check: () => Promise<boolean>,
   ): Promise<boolean> {
     const { loginFailures, loginFailuresAccount } = this.config.rateLimits;
-    const identity = identityOf(subject);
-    const perIp = ipKey(identity, ip);
-    const account = accountKey(identity);
+    const perIp = ipKey(`i:${subject.identifier}`, ip);
+    const account = accountKey(identityOf(subject));
     await this.reserve(perIp, loginFailures);
     try {
       await this.reserve(account, loginFailuresAccount);
@@ -65,8 +66,8 @@ export class LoginFailures {
   }
 
   /**
-   * A10, U3: a signed-in user's password checks count in the account+IP bucket, keyed by user
-   * id: the same bucket as that account's logins from that IP.
+   * A10, U3: a signed-in user's password checks count in a user id + IP bucket of the same
+   * size (`u:` keys never collide with typed identifiers, `i:`).
    */
   async attemptSignedIn(
     userId: string,

@@ -1,7 +1,10 @@
 import { AppException } from 'src/common/errors/app.exception';
 import { loadAppConfig } from 'src/config/app-config';
 import { MemoryCounterStore } from 'src/infrastructure/counters/memory-counter-store';
-import { LOGIN_FAILURES_MESSAGE, LoginFailures } from 'src/modules/auth/login-failures.service';
+import {
+  LOGIN_FAILURES_MESSAGE,
+  LoginFailuresService,
+} from 'src/common/rate-limit/login-failures.service';
 
 const config = loadAppConfig({
   NODE_ENV: 'test',
@@ -24,13 +27,13 @@ const ADA = { accountId: '0123456789abcdef01234567', identifier: 'ada' };
 const ADA_BY_EMAIL = { ...ADA, identifier: 'ada@example.com' };
 const GHOST = { accountId: null, identifier: 'ghost' };
 
-describe('LoginFailures', () => {
+describe('LoginFailuresService', () => {
   let counters: MemoryCounterStore;
-  let sut: LoginFailures;
+  let sut: LoginFailuresService;
 
   beforeEach(() => {
     counters = new MemoryCounterStore();
-    sut = new LoginFailures(counters, config);
+    sut = new LoginFailuresService(counters, config);
   });
   afterEach(() => counters.onModuleDestroy());
 
@@ -57,13 +60,14 @@ describe('LoginFailures', () => {
     expect(await sut.attemptLogin(GHOST, '1.1.1.1', right)).toBe(true);
   });
 
-  it("shares both buckets between an account's email and username", async () => {
+  it("shares the daily cap between an account's email and username, not the per-IP bucket", async () => {
     await sut.attemptLogin(ADA, '1.1.1.1', wrong);
-    await sut.attemptLogin(ADA_BY_EMAIL, '1.1.1.1', wrong);
     await sut.attemptLogin(ADA, '1.1.1.1', wrong);
-    await refusal(sut.attemptLogin(ADA_BY_EMAIL, '1.1.1.1', right));
+    await sut.attemptLogin(ADA, '1.1.1.1', wrong);
+    await refusal(sut.attemptLogin(ADA, '1.1.1.1', right));
+    // The per-IP bucket is the typed identifier's: the email still gets its own tries there.
+    expect(await sut.attemptLogin(ADA_BY_EMAIL, '1.1.1.1', wrong)).toBe(false);
 
-    expect(await sut.attemptLogin(ADA, '10.0.0.1', wrong)).toBe(false);
     expect(await sut.attemptLogin(ADA_BY_EMAIL, '10.0.0.2', wrong)).toBe(false);
     // 3 + 2 failures, by either identifier, against an account cap of 5: both are refused now.
     await refusal(sut.attemptLogin(ADA, '10.0.2.1', right));
@@ -81,7 +85,7 @@ describe('LoginFailures', () => {
   it('clears the account+IP bucket on success', async () => {
     for (let i = 0; i < 2; i += 1) await sut.attemptLogin(ADA, '1.1.1.1', wrong);
     await sut.attemptLogin(ADA, '1.1.1.1', right);
-    expect(await counters.peek(`login-failures:u:${ADA.accountId}|1.1.1.1`)).toEqual({
+    expect(await counters.peek(`login-failures:i:${ADA.identifier}|1.1.1.1`)).toEqual({
       count: 0,
       resetInMs: 0,
     });
@@ -146,11 +150,11 @@ describe('LoginFailures', () => {
     expect(results.filter((r) => r instanceof AppException)).toHaveLength(7);
   });
 
-  it("keys signed-in checks by user id, in the bucket of that account's logins from that IP", async () => {
+  it('keys signed-in checks by user id, apart from the typed identifiers of logins', async () => {
     for (let i = 0; i < 3; i += 1)
       expect(await sut.attemptSignedIn(ADA.accountId, '1.1.1.1', wrong)).toBe(false);
     await refusal(sut.attemptSignedIn(ADA.accountId, '1.1.1.1', right));
-    await refusal(sut.attemptLogin(ADA, '1.1.1.1', right));
+    expect(await sut.attemptLogin(ADA, '1.1.1.1', right)).toBe(true);
     // An unknown identifier that looks like that id is another bucket.
     expect(
       await sut.attemptLogin({ accountId: null, identifier: ADA.accountId }, '1.1.1.1', right),

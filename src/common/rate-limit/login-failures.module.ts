@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { LoginFailures } from 'src/modules/auth/login-failures.service';
+import { LoginFailuresService } from 'src/common/rate-limit/login-failures.service';
 
 /**
  * The login-failure buckets as a module of their own: the auth flows (A5, A10) and the email
@@ -7,7 +7,7 @@ import { LoginFailures } from 'src/modules/auth/login-failures.service';
  * counters come from the global `CounterStoreModule`.
  */
 @Module({
-  providers: [LoginFailures],
-  exports: [LoginFailures],
+  providers: [LoginFailuresService],
+  exports: [LoginFailuresService],
 })
 export class LoginFailuresModule {}
