@@ -117,7 +117,7 @@ describe('AuthService', () => {
       expect(passwords.verify).toHaveBeenCalledTimes(1);
     });
 
-    it('counts failures against the account, whichever identifier names it', async () => {
+    it('counts failures against the account daily, and per typed identifier and IP', async () => {
       const verified = account(true);
       accounts.findLoginAccount.mockResolvedValue(verified);
       passwords.verify.mockResolvedValue(false);
@@ -125,7 +125,8 @@ describe('AuthService', () => {
       await failure(sut.login({ identifier: 'ada@example.com', password: 'x' }, CLIENT, cookies));
       const id = verified.credentials._id.toHexString();
       expect((await counters.peek(`login-failures-account:u:${id}`)).count).toBe(2);
-      expect((await counters.peek(`login-failures:u:${id}|${CLIENT.ip}`)).count).toBe(2);
+      expect((await counters.peek(`login-failures:i:ada|${CLIENT.ip}`)).count).toBe(1);
+      expect((await counters.peek(`login-failures:i:ada@example.com|${CLIENT.ip}`)).count).toBe(1);
       expect((await counters.peek('login-failures-account:i:ada')).count).toBe(0);
     });
 
