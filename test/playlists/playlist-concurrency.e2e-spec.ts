@@ -11,7 +11,12 @@ describe('Playlists under concurrency (I-1, I-2, I-20)', () => {
   let other: TestUser;
 
   beforeAll(async () => {
-    t = await createTestApp({ ...RELAXED_LIMITS, PLAYLIST_MAX_VIDEOS: '5' });
+    t = await createTestApp({
+      ...RELAXED_LIMITS,
+      PLAYLIST_MAX_VIDEOS: '5',
+      // One scene uploads four videos of one owner at once; the upload cap is tested elsewhere.
+      UPLOAD_MAX_CONCURRENT_PER_USER: '4',
+    });
     [owner, other] = await createVerifiedUsers(t, 2);
   });
   afterAll(async () => {
