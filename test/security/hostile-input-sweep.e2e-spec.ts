@@ -1,17 +1,15 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { RouteParamtypes } from '@nestjs/common/enums/route-paramtypes.enum';
 import { ROUTE_ARGS_METADATA } from '@nestjs/common/constants';
 import { getMetadataStorage } from 'class-validator';
 import { AUTH_MODE_KEY, AuthMode } from 'src/common/decorators/auth-mode.decorator';
 import { bodyKindOf } from 'src/common/http/body-kind.util';
-import { createVerifiedUser, type TestUser } from 'test/factories/users.factory';
+import type { TestUser } from 'test/factories/users.factory';
 import { MISSING_ID } from 'test/utils/contract';
 import { waitForLogLines } from 'test/utils/log-file';
-import { listeningPort, type RawResponse, rawRequest } from 'test/utils/raw-http';
+import { type RawResponse, rawRequest } from 'test/utils/raw-http';
 import { type RouteEntry, routeTable } from 'test/utils/route-table';
-import { createTestApp, type TestApp } from 'test/utils/test-app';
+import type { TestApp } from 'test/utils/test-app';
+import { startHostileApp } from 'test/security/hostile-app.util';
 
 /**
  * Issue 11, item 3, as a sweep over the route table: every route gets deep nesting, broken or
@@ -77,19 +75,7 @@ describe('Hostile input sweep over every route (issue 11, item 3)', () => {
   let logDir: string;
 
   beforeAll(async () => {
-    logDir = mkdtempSync(join(tmpdir(), 'dancely-sweep-logs-'));
-    t = await createTestApp({
-      LOG_LEVEL: 'warn',
-      LOG_FILES: 'true',
-      LOG_DIR: logDir,
-      RATE_LIMIT_GLOBAL: '1000000',
-      RATE_LIMIT_LOGIN: '1000000',
-      RATE_LIMIT_REGISTER: '1000000',
-      RATE_LIMIT_CODE_CHECK: '1000000',
-      RATE_LIMIT_EMAIL_SEND: '1000000',
-    });
-    port = await listeningPort(t);
-    user = await createVerifiedUser(t);
+    ({ t, port, user, logDir } = await startHostileApp());
   });
   afterAll(async () => {
     await t?.close();

@@ -1,13 +1,11 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { brotliCompressSync, deflateSync, gzipSync } from 'node:zlib';
-import { createVerifiedUser, type TestUser } from 'test/factories/users.factory';
+import type { TestUser } from 'test/factories/users.factory';
 import { tinyMp4, tinyPng } from 'test/fixtures/media.fixture';
 import { expectError, MISSING_ID } from 'test/utils/contract';
 import { readLogLines, waitForLogLines } from 'test/utils/log-file';
-import { listeningPort, type RawResponse, rawRequest } from 'test/utils/raw-http';
-import { createTestApp, type TestApp } from 'test/utils/test-app';
+import { type RawResponse, rawRequest } from 'test/utils/raw-http';
+import type { TestApp } from 'test/utils/test-app';
+import { startHostileApp } from 'test/security/hostile-app.util';
 
 /**
  * Issue 11, items 3 and 7 (ii): input an outside probe sent that answered 500 (a RangeError in
@@ -43,19 +41,7 @@ describe('Hostile input at the HTTP edge (issue 11)', () => {
   let sequence = 0;
 
   beforeAll(async () => {
-    logDir = mkdtempSync(join(tmpdir(), 'dancely-hostile-logs-'));
-    t = await createTestApp({
-      LOG_LEVEL: 'warn',
-      LOG_FILES: 'true',
-      LOG_DIR: logDir,
-      RATE_LIMIT_GLOBAL: '1000000',
-      RATE_LIMIT_LOGIN: '1000000',
-      RATE_LIMIT_REGISTER: '1000000',
-      RATE_LIMIT_CODE_CHECK: '1000000',
-      RATE_LIMIT_EMAIL_SEND: '1000000',
-    });
-    port = await listeningPort(t);
-    user = await createVerifiedUser(t);
+    ({ t, port, user, logDir } = await startHostileApp());
   });
   afterAll(async () => {
     await t?.close();
