@@ -21,7 +21,7 @@ export class ChannelProfileController {
   @OptionalAuth()
   @Get(':username')
   // The operation id it had while the users module served it; generated clients keep working.
-  @ApiOperation({ operationId: 'UsersController_profile' })
+  @ApiOperation({ operationId: 'UsersController_profile_v1' })
   @ResponseMessage('User profile fetched successfully')
   @ApiSuccess({ message: 'User profile fetched successfully', data: UserProfileResponse })
   @ApiErrors({ 404: ['NOT_FOUND: User not found'] })
