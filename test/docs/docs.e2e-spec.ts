@@ -107,19 +107,52 @@ describe('OpenAPI shapes of the real routes', () => {
     });
   });
 
-  it('states that trimmed required texts must not be blank, so clients and fuzzers need not guess', async () => {
+  it('states the length of a trimmed text on its trimmed value, so clients and fuzzers need not guess', async () => {
     const doc = (await request(t.app.getHttpServer()).get('/api/v1/docs-json')).body;
     const schemas = doc.components.schemas;
-    const notBlank = { minLength: 1, pattern: '\\S' };
-    expect(schemas.CommentContentDto.properties.content).toMatchObject(notBlank);
-    expect(schemas.PostContentDto.properties.content).toMatchObject(notBlank);
-    expect(schemas.RegisterDto.properties.name).toMatchObject(notBlank);
-    expect(schemas.LoginDto.properties.identifier).toMatchObject(notBlank);
-    expect(schemas.CreatePlaylistDto.properties.name).toMatchObject(notBlank);
-    expect(schemas.UpdateVideoDto.properties.title).toMatchObject(notBlank);
-    // The pattern agrees with the validation: a blank value is refused, a padded one accepted.
-    const pattern = new RegExp(notBlank.pattern);
-    expect(pattern.test(' \t ')).toBe(false);
-    expect(pattern.test('  salsa ')).toBe(true);
+    const cases: [object, number, boolean][] = [
+      [schemas.CommentContentDto.properties.content, 1000, true],
+      [schemas.PostContentDto.properties.content, 5000, true],
+      [schemas.RegisterDto.properties.name, 50, true],
+      [schemas.LoginDto.properties.identifier, 254, true],
+      [schemas.CreatePlaylistDto.properties.name, 100, true],
+      [schemas.UpdateVideoDto.properties.title, 100, true],
+      [schemas.UpdateVideoDto.properties.description, 500, false],
+      [schemas.UpdateBioDto.properties.bio, 160, false],
+    ];
+    for (const [field, max, required] of cases) {
+      // The raw value may be longer than the limit: its surrounding white space is trimmed first.
+      expect(field).toMatchObject({ 'x-trimmed': true, pattern: expect.any(String) });
+      expect(field).not.toHaveProperty('maxLength');
+      const pattern = new RegExp((field as { pattern: string }).pattern);
+      expect(pattern.test(' \t ')).toBe(!required);
+      expect(pattern.test('  salsa ')).toBe(true);
+      expect(pattern.test(` \n${'a'.repeat(max)}\r `)).toBe(true);
+      expect(pattern.test(`${'a'.repeat(max + 1)}`)).toBe(false);
+    }
+  });
+
+  it('closes every request body and names the media types of each upload field', async () => {
+    const doc = (await request(t.app.getHttpServer()).get('/api/v1/docs-json')).body;
+    type Schema = { $ref?: string; additionalProperties?: unknown };
+    const schemas = doc.components.schemas as Record<string, Schema>;
+    const resolve = (schema: Schema): Schema =>
+      schema.$ref ? schemas[schema.$ref.split('/').pop() as string] : schema;
+    const paths = doc.paths as Record<
+      string,
+      Record<string, { requestBody?: { content: Record<string, { schema: Schema }> } }>
+    >;
+    const bodies = Object.values(paths)
+      .flatMap((item) => Object.values(item))
+      .flatMap((operation) => Object.values(operation.requestBody?.content ?? {}));
+    expect(bodies.length).toBeGreaterThan(20);
+    for (const media of bodies) expect(resolve(media.schema).additionalProperties).toBe(false);
+    expect(doc.paths['/video'].post.requestBody.content['multipart/form-data'].encoding).toEqual({
+      video: { contentType: 'video/mp4' },
+      thumbnail: { contentType: 'image/jpeg, image/png' },
+    });
+    expect(
+      doc.paths['/user/profileimage'].patch.requestBody.content['multipart/form-data'].encoding,
+    ).toEqual({ profileImage: { contentType: 'image/jpeg, image/png' } });
   });
 });

@@ -4,19 +4,22 @@ import { ToQueryInt } from 'src/common/validation/transforms.util';
 
 const PAGE_MESSAGE = 'page must be an integer greater than or equal to 1';
 const LIMIT_MESSAGE = 'limit must be an integer between 1 and 100';
+/** Beyond any real list; keeps `skip` a small integer. */
+const PAGE_MAX = 1_000_000;
 
 /** `page` and `limit` of contract §1.10, default limit 10. */
 export class PaginationQueryDto {
   @ApiPropertyOptional({
     type: 'integer',
     minimum: 1,
+    maximum: PAGE_MAX,
     default: 1,
     description: 'Page number, starting at 1',
   })
   @ToQueryInt()
   @IsInt({ message: PAGE_MESSAGE })
   @Min(1, { message: PAGE_MESSAGE })
-  @Max(1_000_000, { message: PAGE_MESSAGE })
+  @Max(PAGE_MAX, { message: PAGE_MESSAGE })
   page: number = 1;
 
   @ApiPropertyOptional({

@@ -2,11 +2,21 @@ import type {
   OpenAPIObject,
   OperationObject,
   ParameterObject,
+  ReferenceObject,
+  RequestBodyObject,
   ResponseObject,
+  SchemaObject,
   SecurityRequirementObject,
 } from '@nestjs/swagger';
 import { AUTH_MODE_EXTENSION, AuthMode } from 'src/common/decorators/auth-mode.decorator';
+import {
+  PROFILE_IMAGE_FILE,
+  THUMBNAIL_FILE,
+  VIDEO_FILE,
+} from 'src/common/uploads/media-fields.constant';
+import { CONTENT_TYPES, type UploadFieldSpec } from 'src/common/uploads/upload-spec.type';
 import { ROUTE_ERRORS_EXTENSION, type RouteErrors } from 'src/common/swagger/api-errors.decorator';
+import { TRIMMED_TEXT_EXTENSION } from 'src/common/validation/transforms.util';
 
 export const ERROR_BODY_SCHEMA = 'ErrorBodyResponse';
 
@@ -112,6 +122,63 @@ export function completeOperations(document: OpenAPIObject): void {
       const responses = (operation.responses ??= {});
       for (const [status, entries] of lines)
         responses[String(status)] = errorResponse([...new Set(entries)]);
+      closeRequestBody(document, operation);
+    }
+  }
+  dropRawLengthOfTrimmedTexts(document);
+}
+
+/**
+ * A trimmed text states its length in its pattern (`trimmedText`); the `maxLength` the Swagger
+ * plugin copies from `@MaxLength` would bound the raw value, which may be longer.
+ */
+function dropRawLengthOfTrimmedTexts(node: unknown): void {
+  if (typeof node !== 'object' || node === null) return;
+  const record = node as Record<string, unknown>;
+  if (record[TRIMMED_TEXT_EXTENSION] === true) delete record.maxLength;
+  for (const value of Object.values(record)) dropRawLengthOfTrimmedTexts(value);
+}
+
+function isReference(value: object): value is ReferenceObject {
+  return '$ref' in value;
+}
+
+/** The schema itself, or the component a `#/components/schemas/…` reference names. */
+function resolveSchema(
+  document: OpenAPIObject,
+  schema: SchemaObject | ReferenceObject,
+): SchemaObject | undefined {
+  if (!isReference(schema)) return schema;
+  const name = schema.$ref.replace('#/components/schemas/', '');
+  const component = document.components?.schemas?.[name];
+  return component && !isReference(component) ? component : undefined;
+}
+
+/** The three file fields of contract §1.13, by multipart field name. */
+const UPLOAD_FIELDS: Record<string, UploadFieldSpec> = {
+  video: VIDEO_FILE,
+  thumbnail: THUMBNAIL_FILE,
+  profileImage: PROFILE_IMAGE_FILE,
+};
+
+/**
+ * States what the validation already enforces on every body (contract §1.2, §1.13): a property
+ * the schema does not list is refused (`<field> is not allowed`), and each file field accepts
+ * only the formats its upload spec detects from the bytes, given as the part's media types.
+ */
+function closeRequestBody(document: OpenAPIObject, operation: OperationObject): void {
+  const body = operation.requestBody as RequestBodyObject | undefined;
+  for (const media of Object.values(body?.content ?? {})) {
+    const schema = media.schema && resolveSchema(document, media.schema);
+    if (!schema || schema.type !== 'object') continue;
+    schema.additionalProperties = false;
+    for (const name of Object.keys(schema.properties ?? {})) {
+      const upload = UPLOAD_FIELDS[name];
+      if (!upload) continue;
+      media.encoding ??= {};
+      media.encoding[name] = {
+        contentType: upload.accepts.map((type) => CONTENT_TYPES[type]).join(', '),
+      };
     }
   }
 }

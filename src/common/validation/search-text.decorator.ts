@@ -1,12 +1,12 @@
 import { applyDecorators } from '@nestjs/common';
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsOptional, IsString, MaxLength } from 'class-validator';
-import { Trim } from 'src/common/validation/transforms.util';
+import { Trim, trimmedText } from 'src/common/validation/transforms.util';
 
 /** The `query` of V1, U1 and PL1: trimmed, 0–100 characters, matched literally. */
 export function SearchText(description: string): PropertyDecorator {
   return applyDecorators(
-    ApiPropertyOptional({ maxLength: 100, description }),
+    ApiPropertyOptional({ ...trimmedText(0, 100), description }),
     Trim(),
     IsOptional(),
     IsString({ message: 'query must be a string' }),

@@ -4,12 +4,30 @@ import { Transform } from 'class-transformer';
 export const Trim = (): PropertyDecorator =>
   Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value));
 
+/** Marks a trimmed text in the OpenAPI document; `completeOperations` drops its raw `maxLength`. */
+export const TRIMMED_TEXT_EXTENSION = 'x-trimmed';
+
+export interface TrimmedTextFacets {
+  [TRIMMED_TEXT_EXTENSION]: true;
+  minLength?: number;
+  pattern: string;
+}
+
 /**
- * OpenAPI `pattern` of a trimmed required text: at least one character that is not white space
- * (a blank value trims to "" and fails as missing). Clients and API fuzzers read it from the
- * document instead of learning it from 400s.
+ * OpenAPI facets of a text trimmed before its length rule (contract §1.5): `min`–`max` characters
+ * once trimmed. The raw value may be longer (its surrounding white space goes), so the bound is a
+ * `pattern` on what lies between the first and the last non-space character; a blank value trims
+ * to "" and fails as missing. `\s` in an ECMAScript pattern is exactly what `String.prototype.trim`
+ * removes. Clients and API fuzzers read the rule from the document instead of learning it from 400s.
  */
-export const NOT_BLANK_PATTERN = '\\S';
+export function trimmedText(min: 0 | 1, max: number): TrimmedTextFacets {
+  const text = `\\S(?:[\\s\\S]{0,${max - 2}}\\S)?`;
+  const facets =
+    min === 0
+      ? { pattern: `^\\s*(?:${text})?\\s*$` }
+      : { minLength: 1, pattern: `^\\s*${text}\\s*$` };
+  return { [TRIMMED_TEXT_EXTENSION]: true, ...facets };
+}
 
 /** Trims and lowercases (usernames, emails, identifiers). */
 export const TrimLowercase = (): PropertyDecorator =>

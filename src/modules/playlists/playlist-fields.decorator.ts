@@ -2,7 +2,7 @@ import { applyDecorators } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsBoolean, IsNotEmpty, IsString, MaxLength, ValidateIf } from 'class-validator';
 import { Required } from 'src/common/validation/rules.util';
-import { Trim, NOT_BLANK_PATTERN } from 'src/common/validation/transforms.util';
+import { Trim, trimmedText } from 'src/common/validation/transforms.util';
 
 /*
  * The playlist field rules of contract §9, composed once so create (PL2) and update (PL6) give
@@ -18,12 +18,7 @@ const DESCRIPTION_TOO_LONG = 'Description must be at most 500 characters';
 const WhenGiven = (): PropertyDecorator =>
   ValidateIf((_: object, value: unknown) => value !== undefined);
 
-const NAME_DOC = {
-  minLength: 1,
-  maxLength: 100,
-  pattern: NOT_BLANK_PATTERN,
-  example: 'Bachata warm-ups',
-} as const;
+const NAME_DOC = { ...trimmedText(1, 100), example: 'Bachata warm-ups' };
 
 /** PL2: trimmed, 1–100 characters, required. */
 export function NameField(): PropertyDecorator {
@@ -51,7 +46,7 @@ export function OptionalNameField(): PropertyDecorator {
 /** Trimmed, 0–500 characters, optional; `null` is rejected, `""` clears it. */
 export function DescriptionField(): PropertyDecorator {
   return applyDecorators(
-    ApiPropertyOptional({ maxLength: 500, example: 'Ten minutes before every class' }),
+    ApiPropertyOptional({ ...trimmedText(0, 500), example: 'Ten minutes before every class' }),
     Trim(),
     WhenGiven(),
     IsString({ message: 'description must be a string' }),

@@ -12,7 +12,12 @@ import {
   type ValidationOptions,
 } from 'class-validator';
 import { MaxUtf8Bytes, MinUtf8Bytes } from 'src/common/validation/rules.util';
-import { Trim, TrimLowercase, NOT_BLANK_PATTERN } from 'src/common/validation/transforms.util';
+import {
+  Trim,
+  TrimLowercase,
+  TRIMMED_TEXT_EXTENSION,
+  trimmedText,
+} from 'src/common/validation/transforms.util';
 import { RESERVED_USERNAMES } from 'src/modules/users/users.constant';
 
 /*
@@ -52,10 +57,17 @@ function HasLetterAndDigit(options: ValidationOptions): PropertyDecorator {
   };
 }
 
+/** Trimmed and lowercased before the rule, so either case and surrounding white space pass. */
+const USERNAME_DOC = {
+  [TRIMMED_TEXT_EXTENSION]: true,
+  pattern: '^\\s*[A-Za-z0-9_]{3,30}\\s*$',
+  example: 'ada_lovelace',
+};
+
 /** Trimmed, lowercased, 3–30 of `a–z 0–9 _`; `reserved: false` for A1, which reports reserved names as taken. */
 export function UsernameField(options: { reserved?: boolean } = {}): PropertyDecorator {
   const rules = [
-    ApiProperty({ minLength: 3, maxLength: 30, pattern: '^[a-z0-9_]+$', example: 'ada_lovelace' }),
+    ApiProperty(USERNAME_DOC),
     TrimLowercase(),
     IsDefined({ message: 'Username is required' }),
     IsString({ message: 'username must be a string' }),
@@ -87,12 +99,7 @@ export function EmailField(): PropertyDecorator {
 /** Trimmed, 1–50 characters. */
 export function NameField(): PropertyDecorator {
   return applyDecorators(
-    ApiProperty({
-      minLength: 1,
-      maxLength: 50,
-      pattern: NOT_BLANK_PATTERN,
-      example: 'Ada Lovelace',
-    }),
+    ApiProperty({ ...trimmedText(1, 50), example: 'Ada Lovelace' }),
     Trim(),
     IsDefined({ message: 'Name is required' }),
     IsString({ message: 'name must be a string' }),
@@ -108,9 +115,14 @@ export function NameField(): PropertyDecorator {
  */
 export function NewPasswordField(property: string): PropertyDecorator {
   return applyDecorators(
+    // The document can state the rule exactly for ASCII only: JSON Schema counts characters where
+    // the rule counts bytes (no password over 72 characters passes), and OpenAPI 3.0 patterns have
+    // no Unicode letter class, so the pattern names the ASCII letters.
     ApiProperty({
       minLength: 8,
-      description: '8–72 bytes as UTF-8, at least one letter and one digit',
+      maxLength: 72,
+      pattern: '^(?=[\\s\\S]*[A-Za-z])(?=[\\s\\S]*[0-9])',
+      description: '8–72 bytes as UTF-8, at least one letter (any script) and one digit',
       example: 'correct horse 42',
     }),
     IsDefined({ message: 'Password is required' }),

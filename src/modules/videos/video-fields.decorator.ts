@@ -2,7 +2,7 @@ import { applyDecorators } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsBoolean, IsNotEmpty, IsString, MaxLength, ValidateIf } from 'class-validator';
 import { Required } from 'src/common/validation/rules.util';
-import { ToStrictBoolean, Trim, NOT_BLANK_PATTERN } from 'src/common/validation/transforms.util';
+import { ToStrictBoolean, Trim, trimmedText } from 'src/common/validation/transforms.util';
 
 /*
  * The video field rules of contract §4, composed once so upload (multipart) and update (JSON)
@@ -21,12 +21,7 @@ const WhenGiven = (): PropertyDecorator =>
 /** V2: trimmed, 1–100 characters, required. */
 export function TitleField(): PropertyDecorator {
   return applyDecorators(
-    ApiProperty({
-      minLength: 1,
-      maxLength: 100,
-      pattern: NOT_BLANK_PATTERN,
-      example: 'Salsa basics, part 1',
-    }),
+    ApiProperty({ ...trimmedText(1, 100), example: 'Salsa basics, part 1' }),
     Trim(),
     Required(TITLE_REQUIRED),
     IsString({ message: 'title must be a string' }),
@@ -37,12 +32,7 @@ export function TitleField(): PropertyDecorator {
 /** V5: the same rule, but the field may be left out. */
 export function OptionalTitleField(): PropertyDecorator {
   return applyDecorators(
-    ApiPropertyOptional({
-      minLength: 1,
-      maxLength: 100,
-      pattern: NOT_BLANK_PATTERN,
-      example: 'Salsa basics, part 1',
-    }),
+    ApiPropertyOptional({ ...trimmedText(1, 100), example: 'Salsa basics, part 1' }),
     Trim(),
     WhenGiven(),
     IsString({ message: 'title must be a string' }),
@@ -54,7 +44,7 @@ export function OptionalTitleField(): PropertyDecorator {
 /** Trimmed, 0–500 characters, optional; `""` clears it. */
 export function DescriptionField(): PropertyDecorator {
   return applyDecorators(
-    ApiPropertyOptional({ maxLength: 500, example: 'Footwork drills for beginners' }),
+    ApiPropertyOptional({ ...trimmedText(0, 500), example: 'Footwork drills for beginners' }),
     Trim(),
     WhenGiven(),
     IsString({ message: 'description must be a string' }),

@@ -29,7 +29,7 @@ import {
 } from 'src/modules/videos/dto/video.response';
 import { VideoCatalogueService } from 'src/modules/videos/video-catalogue.service';
 import { VideosService } from 'src/modules/videos/videos.service';
-import { NOT_BLANK_PATTERN } from 'src/common/validation/transforms.util';
+import { trimmedText } from 'src/common/validation/transforms.util';
 
 const VIDEO_UPLOAD = { video: VIDEO_FILE, thumbnail: THUMBNAIL_FILE };
 const THUMBNAIL_UPLOAD = { thumbnail: THUMBNAIL_FILE };
@@ -89,8 +89,8 @@ export class VideosController {
       properties: {
         video: { ...binary, description: 'MP4 (checked on the bytes), at most 100 MB' },
         thumbnail: { ...binary, description: 'JPEG or PNG (checked on the bytes), at most 5 MB' },
-        title: { type: 'string', minLength: 1, maxLength: 100, pattern: NOT_BLANK_PATTERN },
-        description: { type: 'string', maxLength: 500 },
+        title: { type: 'string', ...trimmedText(1, 100) },
+        description: { type: 'string', ...trimmedText(0, 500) },
         isPublished: { type: 'string', enum: ['true', 'false'], default: 'false' },
       },
     },

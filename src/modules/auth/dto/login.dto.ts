@@ -1,14 +1,12 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { IsDefined, IsNotEmpty, IsString, MaxLength } from 'class-validator';
-import { TrimLowercase, NOT_BLANK_PATTERN } from 'src/common/validation/transforms.util';
+import { TrimLowercase, trimmedText } from 'src/common/validation/transforms.util';
 import { CurrentPasswordField } from 'src/modules/users/user-fields.decorator';
 
 export class LoginDto {
   /** Email or username. */
   @ApiProperty({
-    minLength: 1,
-    maxLength: 254,
-    pattern: NOT_BLANK_PATTERN,
+    ...trimmedText(1, 254),
     example: 'ada@example.com',
   })
   @TrimLowercase()

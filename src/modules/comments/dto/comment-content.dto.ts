@@ -1,14 +1,12 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { IsString, MaxLength } from 'class-validator';
 import { Required } from 'src/common/validation/rules.util';
-import { Trim, NOT_BLANK_PATTERN } from 'src/common/validation/transforms.util';
+import { Trim, trimmedText } from 'src/common/validation/transforms.util';
 
 /** C2, C4, C5: trimmed first, so whitespace-only content is "required", on create and on edit alike. */
 export class CommentContentDto {
   @ApiProperty({
-    minLength: 1,
-    maxLength: 1000,
-    pattern: NOT_BLANK_PATTERN,
+    ...trimmedText(1, 1000),
     example: 'Love the footwork at 0:42!',
   })
   @Trim()

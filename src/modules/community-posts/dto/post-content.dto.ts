@@ -1,14 +1,12 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { IsString, MaxLength } from 'class-validator';
 import { Required } from 'src/common/validation/rules.util';
-import { Trim, NOT_BLANK_PATTERN } from 'src/common/validation/transforms.util';
+import { Trim, trimmedText } from 'src/common/validation/transforms.util';
 
 /** P1 and P4: the same rule on create and on edit (§8), so an edit can no longer store "" or 6000 characters. */
 export class PostContentDto {
   @ApiProperty({
-    minLength: 1,
-    maxLength: 5000,
-    pattern: NOT_BLANK_PATTERN,
+    ...trimmedText(1, 5000),
     example: 'New choreography drops on Friday!',
   })
   @Trim()
