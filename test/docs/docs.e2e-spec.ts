@@ -155,4 +155,68 @@ describe('OpenAPI shapes of the real routes', () => {
       doc.paths['/user/profileimage'].patch.requestBody.content['multipart/form-data'].encoding,
     ).toEqual({ profileImage: { contentType: 'image/jpeg, image/png' } });
   });
+
+  it('names each success envelope after its operation', async () => {
+    const doc = (await request(t.app.getHttpServer()).get('/api/v1/docs-json')).body;
+    const upload = doc.paths['/video'].post;
+    expect(upload.responses['201'].content['application/json'].schema).toEqual({
+      $ref: `#/components/schemas/${upload.operationId}Success`,
+    });
+    expect(doc.components.schemas[`${upload.operationId}Success`].properties.data).toEqual({
+      $ref: '#/components/schemas/VideoCardResponse',
+    });
+  });
+
+  it('links each created or listed id to the operations that take it, by operationId', async () => {
+    const doc = (await request(t.app.getHttpServer()).get('/api/v1/docs-json')).body;
+    type Operation = {
+      operationId: string;
+      parameters?: { name: string }[];
+      responses: Record<
+        string,
+        { links?: Record<string, { operationId: string; parameters: object }> }
+      >;
+    };
+    const operations = new Map<string, Operation>();
+    for (const item of Object.values(doc.paths as Record<string, Record<string, Operation>>))
+      for (const operation of Object.values(item)) operations.set(operation.operationId, operation);
+    let count = 0;
+    for (const operation of operations.values())
+      for (const [status, response] of Object.entries(operation.responses))
+        for (const [name, link] of Object.entries(response.links ?? {})) {
+          count += 1;
+          expect(status).toMatch(/^2/);
+          expect(name).toBe(link.operationId);
+          const target = operations.get(link.operationId);
+          expect(target).toBeDefined();
+          const accepted = (target?.parameters ?? []).map((parameter) => parameter.name);
+          for (const [parameter, expression] of Object.entries(link.parameters)) {
+            expect(accepted).toContain(parameter);
+            expect(expression).toMatch(/^\$(response\.body#\/data|request\.(path|body))/);
+          }
+        }
+    expect(count).toBeGreaterThan(100);
+    const upload = doc.paths['/video'].post.responses['201'].links;
+    expect(upload.VideosController_get_v1).toEqual({
+      operationId: 'VideosController_get_v1',
+      parameters: { videoId: '$response.body#/data/_id' },
+    });
+    expect(upload.CommentsController_listForVideo_v1.parameters).toEqual({
+      videoId: '$response.body#/data/_id',
+    });
+    const createPlaylist = doc.paths['/playlist'].post.responses['201'].links;
+    expect(Object.keys(createPlaylist)).toEqual(
+      expect.arrayContaining([
+        'PlaylistsController_get_v1',
+        'PlaylistsController_update_v1',
+        'PlaylistsController_remove_v1',
+      ]),
+    );
+    expect(
+      doc.paths['/auth/register'].post.responses['201'].links.UsersController_profile_v1,
+    ).toEqual({
+      operationId: 'UsersController_profile_v1',
+      parameters: { username: '$request.body#/username' },
+    });
+  });
 });

@@ -17,6 +17,7 @@ import {
 import { CONTENT_TYPES, type UploadFieldSpec } from 'src/common/uploads/upload-spec.type';
 import { ROUTE_ERRORS_EXTENSION, type RouteErrors } from 'src/common/swagger/api-errors.decorator';
 import { TRIMMED_TEXT_EXTENSION } from 'src/common/validation/transforms.util';
+import { OPENAPI_LINKS } from 'src/common/swagger/openapi-links.constant';
 
 export const ERROR_BODY_SCHEMA = 'ErrorBodyResponse';
 
@@ -123,8 +124,10 @@ export function completeOperations(document: OpenAPIObject): void {
       for (const [status, entries] of lines)
         responses[String(status)] = errorResponse([...new Set(entries)]);
       closeRequestBody(document, operation);
+      nameSuccessEnvelope(document, operation);
     }
   }
+  linkOperations(document);
   dropRawLengthOfTrimmedTexts(document);
 }
 
@@ -154,6 +157,23 @@ function resolveSchema(
   return component && !isReference(component) ? component : undefined;
 }
 
+/**
+ * Moves the operation's success envelope (built inline by `@ApiSuccess`) into a component named
+ * `<operationId>Success`: generated clients get a named type, and tools that infer resources from
+ * responses (schemathesis picks the ids it reuses this way) see the payload schema under `data`
+ * instead of naming the envelope after the route's path.
+ */
+function nameSuccessEnvelope(document: OpenAPIObject, operation: OperationObject): void {
+  for (const [status, response] of Object.entries(operation.responses)) {
+    if (!status.startsWith('2') || !response || isReference(response)) continue;
+    const media = response.content?.['application/json'];
+    if (!media?.schema || isReference(media.schema) || !operation.operationId) continue;
+    const name = `${operation.operationId}Success`;
+    ((document.components ??= {}).schemas ??= {})[name] = media.schema;
+    media.schema = { $ref: `#/components/schemas/${name}` };
+  }
+}
+
 /** The three file fields of contract §1.13, by multipart field name. */
 const UPLOAD_FIELDS: Record<string, UploadFieldSpec> = {
   video: VIDEO_FILE,
@@ -179,6 +199,42 @@ function closeRequestBody(document: OpenAPIObject, operation: OperationObject): 
       media.encoding[name] = {
         contentType: upload.accepts.map((type) => CONTENT_TYPES[type]).join(', '),
       };
+    }
+  }
+}
+
+/**
+ * Attaches `OPENAPI_LINKS` to each source operation's success response. An unknown operationId
+ * or a parameter the target does not take is a programming error, caught when the document is
+ * built (the docs test builds it).
+ */
+function linkOperations(document: OpenAPIObject): void {
+  const operations = new Map<string, OperationObject>();
+  for (const item of Object.values(document.paths))
+    for (const method of METHODS) {
+      const operation = item[method];
+      if (operation?.operationId) operations.set(operation.operationId, operation);
+    }
+  const find = (operationId: string): OperationObject => {
+    const operation = operations.get(operationId);
+    if (!operation) throw new Error(`OpenAPI link names an unknown operation: ${operationId}`);
+    return operation;
+  };
+  for (const [source, targets] of Object.entries(OPENAPI_LINKS)) {
+    const operation = find(source);
+    const status = Object.keys(operation.responses).find((code) => code.startsWith('2'));
+    const response = status === undefined ? undefined : operation.responses[status];
+    if (!response || isReference(response))
+      throw new Error(`OpenAPI link source without a success response: ${source}`);
+    response.links = {};
+    for (const [target, parameters] of Object.entries(targets)) {
+      const accepted = new Set(
+        ((find(target).parameters ?? []) as ParameterObject[]).map((parameter) => parameter.name),
+      );
+      for (const name of Object.keys(parameters))
+        if (!accepted.has(name))
+          throw new Error(`OpenAPI link ${source} → ${target}: ${target} takes no ${name}`);
+      response.links[target] = { operationId: target, parameters };
     }
   }
 }
