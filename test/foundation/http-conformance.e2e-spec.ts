@@ -70,6 +70,28 @@ describe('HTTP conformance (API-EXTENSIONS §X9)', () => {
       expect(res.headers.allow).toBe('GET, HEAD, PATCH, DELETE, OPTIONS');
     });
 
+    it('answers 405 when only a less specific route takes the method (a literal segment is not an id)', async () => {
+      for (const auth of [undefined, 'Bearer nonsense']) {
+        const call = request(http).patch(`${API}/video/me`);
+        const res = await (auth ? call.set('Authorization', auth) : call);
+        expectError(res, 405, 'METHOD_NOT_ALLOWED', 'Method not allowed');
+        expect(res.headers.allow).toBe('GET, HEAD, OPTIONS');
+      }
+      const bio = await request(http).get(`${API}/user/bio`);
+      expectError(bio, 405, 'METHOD_NOT_ALLOWED', 'Method not allowed');
+      expect(bio.headers.allow).toBe('PATCH, OPTIONS');
+      const options = await request(http).options(`${API}/user/bio`);
+      expect(options.status).toBe(204);
+      expect(options.headers.allow).toBe('PATCH, OPTIONS');
+      // A parameter value that names no literal route keeps its own answer.
+      expectError(
+        await request(http).get(`${API}/user/nobody_here`),
+        404,
+        'NOT_FOUND',
+        'User not found',
+      );
+    });
+
     it('answers before rate limiting and authentication, like a 404', async () => {
       const res = await request(http).post(`${API}/auth/me`);
       expectError(res, 405, 'METHOD_NOT_ALLOWED', 'Method not allowed');
@@ -91,16 +113,25 @@ describe('HTTP conformance (API-EXTENSIONS §X9)', () => {
       expect(routes.length).toBeGreaterThan(40);
       const urlOf = (path: string): string =>
         `${API}${path.replace(/:[A-Za-z]+/g, (name) => (name === ':username' ? 'someone' : MISSING_ID))}`;
-      // Independent of the app's table: the declared paths as patterns, matched against the URL.
+      // Independent of the app's table: the declared paths as patterns, matched against the URL;
+      // only the most specific ones count (`/user/bio` is not a `/user/:username`), compared by
+      // where their first parameter segment comes (later is more specific).
       const patterns = routes.map((route) => ({
         method: route.method,
         pattern: new RegExp(`^${API}${route.path.replace(/:[A-Za-z]+/g, '[^/]+')}$`),
+        shape: route.path
+          .split('/')
+          .filter(Boolean)
+          .map((segment) => (segment.startsWith(':') ? '1' : '0'))
+          .join(''),
       }));
       const failures: string[] = [];
       let probed = 0;
       for (const url of new Set(routes.map((route) => urlOf(route.path)))) {
+        const matching = patterns.filter(({ pattern }) => pattern.test(url));
+        const best = matching.map(({ shape }) => shape).sort()[0];
         const served = new Set(
-          patterns.filter(({ pattern }) => pattern.test(url)).map(({ method }) => method),
+          matching.filter(({ shape }) => shape === best).map(({ method }) => method),
         );
         if (served.has('GET')) served.add('HEAD');
         const allow = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE']

@@ -45,6 +45,15 @@ export class AllExceptionsFilter implements ExceptionFilter {
       }
     } else if (isUndecodableParam(error)) {
       exception = this.undecodableParams(req) ?? exception;
+    } else if (SHADOWABLE.has(exception.status)) {
+      // A less specific route took a method the path's own routes do not serve (`PATCH
+      // /video/me` reached `PATCH /video/:videoId` and failed on the id): that is still a 405.
+      const allow = this.otherMethodsAllowed(req);
+      if (allow !== null) {
+        exception = new AppException(ErrorCode.METHOD_NOT_ALLOWED, undefined, {
+          headers: { Allow: allow },
+        });
+      }
     }
 
     if (unexpected) {
@@ -104,6 +113,9 @@ export class AllExceptionsFilter implements ExceptionFilter {
     return this.routeTable;
   }
 }
+
+/** The refusals a shadowing parameter route can produce before its handler runs: bad id, no credentials, not found. */
+const SHADOWABLE = new Set([400, 401, 403, 404]);
 
 /** Express (via Nest's adapter) reports a malformed escape in a path parameter as a 400 URIError. */
 function isUndecodableParam(error: unknown): boolean {

@@ -6,13 +6,15 @@ import type { Application } from 'express';
  * their methods, and `match()`, which is pure in that version (no request state on the layer).
  */
 interface RouteLayer {
-  route?: { methods: Record<string, boolean | undefined> };
+  route?: { path: string; methods: Record<string, boolean | undefined> };
   match(path: string): { params: Record<string, string | string[]> } | false;
 }
 
 interface Entry {
   layer: RouteLayer;
   methods: Set<string>;
+  /** Per path segment: 0 literal, 1 parameter, 2 wildcard; smaller is more specific. */
+  specificity: number[];
 }
 
 const METHOD_ORDER = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'];
@@ -28,10 +30,15 @@ export class RouteTable {
 
   constructor(private readonly app: Application) {}
 
-  /** Methods served at `path` (HEAD wherever GET is); empty when no route has this path. */
+  /**
+   * Methods served at `path` (HEAD wherever GET is); empty when no route has this path. Only the
+   * most specific routes count, as for routing itself: `/user/bio` is the bio resource (PATCH),
+   * not a username that `GET /user/:username` would also match.
+   */
   servedMethods(path: string): string[] {
     const served = new Set<string>();
-    for (const entry of this.matching(path)) for (const method of entry.methods) served.add(method);
+    for (const entry of mostSpecific(this.matching(path)))
+      for (const method of entry.methods) served.add(method);
     if (served.has('GET')) served.add('HEAD');
     return [...served].sort((a, b) => rank(a) - rank(b) || a.localeCompare(b));
   }
@@ -66,7 +73,13 @@ export class RouteTable {
         // prefix) serves nothing; it only catches what nothing else serves.
         return methods.length === 0 || methods.includes('_ALL') || methods.length >= METHODS.length
           ? []
-          : [{ layer, methods: new Set(methods) }];
+          : [
+              {
+                layer,
+                methods: new Set(methods),
+                specificity: specificityOf(layer.route?.path ?? ''),
+              },
+            ];
       });
     }
     return this.entries;
@@ -79,6 +92,30 @@ export class RouteTable {
  */
 function keepEncoded(path: string): string {
   return path.replaceAll('%', '%25');
+}
+
+function specificityOf(path: string): number[] {
+  return path
+    .split('/')
+    .filter((segment) => segment !== '')
+    .map((segment) => (segment.startsWith('*') ? 2 : segment.includes(':') ? 1 : 0));
+}
+
+function compareSpecificity(a: number[], b: number[]): number {
+  for (let i = 0; i < Math.max(a.length, b.length); i += 1) {
+    const difference = (a[i] ?? -1) - (b[i] ?? -1);
+    if (difference !== 0) return difference;
+  }
+  return 0;
+}
+
+/** The entries tied for the most specific pattern (literal segments win, left to right). */
+function mostSpecific(entries: Entry[]): Entry[] {
+  if (entries.length === 0) return entries;
+  const best = entries.reduce((a, b) =>
+    compareSpecificity(a.specificity, b.specificity) <= 0 ? a : b,
+  ).specificity;
+  return entries.filter((entry) => compareSpecificity(entry.specificity, best) === 0);
 }
 
 function rank(method: string): number {

@@ -184,7 +184,9 @@ const UPLOAD_FIELDS: Record<string, UploadFieldSpec> = {
 /**
  * States what the validation already enforces on every body (contract §1.2, §1.13): a property
  * the schema does not list is refused (`<field> is not allowed`), and each file field accepts
- * only the formats its upload spec detects from the bytes, given as the part's media types.
+ * only the formats its upload spec detects from the bytes, given as the part's media types. A
+ * body whose properties are all optional may be left out entirely: the body reader takes no
+ * body as `{}` (a PATCH without changes answers the resource as it is).
  */
 function closeRequestBody(document: OpenAPIObject, operation: OperationObject): void {
   const body = operation.requestBody as RequestBodyObject | undefined;
@@ -192,6 +194,7 @@ function closeRequestBody(document: OpenAPIObject, operation: OperationObject): 
     const schema = media.schema && resolveSchema(document, media.schema);
     if (!schema || schema.type !== 'object') continue;
     schema.additionalProperties = false;
+    if (body && (schema.required ?? []).length === 0) body.required = false;
     for (const name of Object.keys(schema.properties ?? {})) {
       const upload = UPLOAD_FIELDS[name];
       if (!upload) continue;

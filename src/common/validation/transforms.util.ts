@@ -13,19 +13,27 @@ export interface TrimmedTextFacets {
   pattern: string;
 }
 
+/** The characters `String.prototype.trim` removes (ECMAScript WhiteSpace and LineTerminator). */
+const TRIM_SPACE_CHARS =
+  '\\t\\n\\v\\f\\r \\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000\\ufeff';
+export const TRIM_SPACE = `[${TRIM_SPACE_CHARS}]`;
+const NOT_TRIM_SPACE = `[^${TRIM_SPACE_CHARS}]`;
+
 /**
  * OpenAPI facets of a text trimmed before its length rule (contract §1.5): `min`–`max` characters
  * once trimmed. The raw value may be longer (its surrounding white space goes), so the bound is a
  * `pattern` on what lies between the first and the last non-space character; a blank value trims
- * to "" and fails as missing. `\s` in an ECMAScript pattern is exactly what `String.prototype.trim`
- * removes. Clients and API fuzzers read the rule from the document instead of learning it from 400s.
+ * to "" and fails as missing. White space is spelled out as the set `String.prototype.trim` removes
+ * rather than `\s`: `\s` means that set in ECMAScript but another one elsewhere (Python's lacks
+ * U+FEFF and has U+001C–U+001F), and fuzzers and client generators run the pattern in their own
+ * engine. Clients and API fuzzers read the rule from the document instead of learning it from 400s.
  */
 export function trimmedText(min: 0 | 1, max: number): TrimmedTextFacets {
-  const text = `\\S(?:[\\s\\S]{0,${max - 2}}\\S)?`;
+  const text = `${NOT_TRIM_SPACE}(?:[\\s\\S]{0,${max - 2}}${NOT_TRIM_SPACE})?`;
   const facets =
     min === 0
-      ? { pattern: `^\\s*(?:${text})?\\s*$` }
-      : { minLength: 1, pattern: `^\\s*${text}\\s*$` };
+      ? { pattern: `^${TRIM_SPACE}*(?:${text})?${TRIM_SPACE}*$` }
+      : { minLength: 1, pattern: `^${TRIM_SPACE}*${text}${TRIM_SPACE}*$` };
   return { [TRIMMED_TEXT_EXTENSION]: true, ...facets };
 }
 

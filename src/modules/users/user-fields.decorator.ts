@@ -16,6 +16,7 @@ import {
   Trim,
   TrimLowercase,
   TRIMMED_TEXT_EXTENSION,
+  TRIM_SPACE,
   trimmedText,
 } from 'src/common/validation/transforms.util';
 import { RESERVED_USERNAMES } from 'src/modules/users/users.constant';
@@ -60,7 +61,7 @@ function HasLetterAndDigit(options: ValidationOptions): PropertyDecorator {
 /** Trimmed and lowercased before the rule, so either case and surrounding white space pass. */
 const USERNAME_DOC = {
   [TRIMMED_TEXT_EXTENSION]: true,
-  pattern: '^\\s*[A-Za-z0-9_]{3,30}\\s*$',
+  pattern: `^${TRIM_SPACE}*[A-Za-z0-9_]{3,30}${TRIM_SPACE}*$`,
   example: 'ada_lovelace',
 };
 
