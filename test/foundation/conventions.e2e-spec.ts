@@ -105,6 +105,17 @@ describe('Conventions (contract §1)', () => {
       expect(res.text).not.toContain('hunter2-secret');
     });
 
+    it.each(['null', '[]', '5', '"title"'])(
+      'answers a JSON body that is not an object (%s) with 400, not as if no body was sent',
+      async (body) => {
+        const res = await request(http)
+          .post('/api/v1/probe/body')
+          .set('Content-Type', 'application/json')
+          .send(body);
+        expectErrorBody(res, 400, 'VALIDATION_ERROR', 'Request body must be a JSON object');
+      },
+    );
+
     it('rejects a JSON body over 32 KB with 413', async () => {
       const res = await request(http)
         .post('/api/v1/probe/body')

@@ -27,9 +27,10 @@ export class RequestValidationPipe implements PipeTransform {
     const location: ErrorLocation = type === 'param' ? 'params' : type;
 
     let input: Record<string, unknown>;
-    if (value === undefined || value === null) {
+    // No body at all reads as `{}`; a body that is JSON `null` was sent, and is not an object.
+    if (value === undefined || (value === null && location !== 'body')) {
       input = {};
-    } else if (typeof value === 'object' && !Array.isArray(value)) {
+    } else if (typeof value === 'object' && value !== null && !Array.isArray(value)) {
       input = { ...(value as Record<string, unknown>) };
     } else {
       throw AppException.validation([
