@@ -107,4 +107,59 @@ describe('loadAppConfig', () => {
       /UPLOAD_IDLE_TIMEOUT_SECONDS must be an integer between 1 and 3600/,
     );
   });
+
+  describe('metrics', () => {
+    const production = {
+      NODE_ENV: 'production',
+      MONGODB_URI: 'mongodb://db.example:27017/dancely',
+      JWT_ACCESS_SECRET: 'a'.repeat(40),
+      CODE_HASH_SECRET: 'b'.repeat(40),
+      VIEW_HASH_SALT: 'c'.repeat(20),
+      MEDIA_STORAGE: 'local',
+      MAIL_TRANSPORT: 'outbox',
+    };
+
+    it('serves them on the main port by default outside production, with driver monitoring', () => {
+      for (const env of [{}, { NODE_ENV: 'test' }, { NODE_ENV: 'development' }]) {
+        const sut = loadAppConfig(env);
+        expect(sut.metrics).toEqual({ enabled: true, port: null });
+        expect(sut.database.monitorCommands).toBe(true);
+      }
+    });
+
+    it('keeps them off in production unless asked for, by METRICS_ENABLED or a port of their own', () => {
+      const plain = loadAppConfig(production);
+      expect(plain.metrics).toEqual({ enabled: false, port: null });
+      expect(plain.database.monitorCommands).toBe(false);
+      expect(loadAppConfig({ ...production, METRICS_PORT: '9464' }).metrics).toEqual({
+        enabled: true,
+        port: 9464,
+      });
+      expect(loadAppConfig({ ...production, METRICS_ENABLED: 'true' }).metrics.enabled).toBe(true);
+    });
+
+    it('lets METRICS_ENABLED and DB_MONITOR_COMMANDS decide on their own', () => {
+      const off = loadAppConfig({ METRICS_ENABLED: 'false', METRICS_PORT: '9464' });
+      expect(off.metrics.enabled).toBe(false);
+      expect(off.database.monitorCommands).toBe(false);
+      expect(loadAppConfig({ DB_MONITOR_COMMANDS: 'false' }).database.monitorCommands).toBe(false);
+      expect(
+        loadAppConfig({ METRICS_ENABLED: 'false', DB_MONITOR_COMMANDS: 'true' }).database
+          .monitorCommands,
+      ).toBe(true);
+    });
+
+    it('refuses a port outside 1–65535, or the main port', () => {
+      expect(() => loadAppConfig({ METRICS_PORT: '0' })).toThrow(
+        /METRICS_PORT must be an integer between 1 and 65535/,
+      );
+      expect(() => loadAppConfig({ METRICS_PORT: '70000' })).toThrow(/METRICS_PORT/);
+      expect(() => loadAppConfig({ METRICS_PORT: '8000' })).toThrow(
+        /METRICS_PORT must differ from PORT/,
+      );
+      expect(() => loadAppConfig({ METRICS_ENABLED: 'maybe' })).toThrow(
+        /METRICS_ENABLED must be true or false/,
+      );
+    });
+  });
 });

@@ -27,7 +27,10 @@ export interface AppConfig {
     operationTimeoutMs: number;
     minPoolSize: number | undefined;
     maxPoolSize: number | undefined;
-    /** Driver command monitoring, for round-trip counting in tests and benchmarks. */
+    /**
+     * Driver command monitoring: feeds the database histogram of the metrics, and the round-trip
+     * counting of tests and benchmarks. On by default wherever metrics are.
+     */
     monitorCommands: boolean;
     /** Where the embedded engine keeps its data; null = memory. */
     embeddedDataFile: string | null;
@@ -89,6 +92,12 @@ export interface AppConfig {
     from: string;
   };
   log: { level: string; dir: string; files: boolean };
+  /** Prometheus metrics, `GET /metrics`. */
+  metrics: {
+    enabled: boolean;
+    /** Null: served on the main port; otherwise only on this port, by a server of its own. */
+    port: number | null;
+  };
 }
 
 export class ConfigValidationError extends Error {
@@ -272,6 +281,13 @@ export function loadAppConfig(env: Env, cwd: string = process.cwd()): AppConfig 
     problems.push('RESEND_API_KEY is required when MAIL_TRANSPORT=resend');
   }
 
+  // Off in production unless asked for: on the main port, /metrics would be public behind the
+  // load balancer. Giving it a port of its own is asking for it.
+  const metricsPort = raw('METRICS_PORT') === undefined ? null : int('METRICS_PORT', 0, 1, 65535);
+  if (metricsPort !== null && metricsPort === port)
+    problems.push('METRICS_PORT must differ from PORT');
+  const metricsEnabled = bool('METRICS_ENABLED', !isProduction || metricsPort !== null);
+
   const config: AppConfig = {
     nodeEnv,
     exposeStack: nodeEnvRaw === 'development',
@@ -284,7 +300,7 @@ export function loadAppConfig(env: Env, cwd: string = process.cwd()): AppConfig 
       operationTimeoutMs: int('DB_OPERATION_TIMEOUT_MS', 5000, 100, 600000),
       minPoolSize: optionalInt('DB_MIN_POOL_SIZE', 0),
       maxPoolSize: optionalInt('DB_MAX_POOL_SIZE', 1),
-      monitorCommands: bool('DB_MONITOR_COMMANDS', false),
+      monitorCommands: bool('DB_MONITOR_COMMANDS', metricsEnabled),
       embeddedDataFile: nodeEnv === 'test' ? null : path('EMBEDDED_DB_FILE', 'var/db/dancely.mv'),
     },
     cors: { origins },
@@ -346,6 +362,7 @@ export function loadAppConfig(env: Env, cwd: string = process.cwd()): AppConfig 
       dir: path('LOG_DIR', 'var/log'),
       files: bool('LOG_FILES', true),
     },
+    metrics: { enabled: metricsEnabled, port: metricsPort },
   };
 
   if (config.throttleRedisUrl !== undefined && !/^rediss?:\/\//.test(config.throttleRedisUrl)) {
