@@ -15,6 +15,7 @@ import { DatabaseModule } from 'src/infrastructure/database/database.module';
 import { LoggingModule } from 'src/infrastructure/logging/logging.module';
 import { MailModule } from 'src/infrastructure/mail/mail.module';
 import { MediaStorageModule } from 'src/infrastructure/media/media-storage.module';
+import { MetricsModule } from 'src/infrastructure/metrics/metrics.module';
 import { ChannelModule } from 'src/features/channel/channel.module';
 import { EngagementModule } from 'src/features/engagement/engagement.module';
 import { AuthModule } from 'src/modules/auth/auth.module';
@@ -38,6 +39,7 @@ import { WatchHistoryModule } from 'src/modules/watch-history/watch-history.modu
     AppConfigModule,
     LoggingModule,
     DatabaseModule,
+    MetricsModule,
     CounterStoreModule,
     RateLimitModule,
     HealthModule,

@@ -20,6 +20,8 @@ import { completeOperations } from 'src/common/swagger/openapi-document.util';
 import type { AppConfig } from 'src/config/app-config';
 import { APP_CONFIG } from 'src/config/app-config.provider';
 import { accessLogMiddleware } from 'src/infrastructure/logging/access-log.middleware';
+import { METRICS_PATH, metricsHandler } from 'src/infrastructure/metrics/metrics.route';
+import { MetricsService } from 'src/infrastructure/metrics/metrics.service';
 import { LIVENESS_PATH, livenessHandler } from 'src/modules/health/liveness.route';
 
 export const API_PREFIX = 'api';
@@ -47,12 +49,15 @@ export function configureApp(app: NestExpressApplication): NestExpressApplicatio
   const config = app.get<AppConfig>(APP_CONFIG);
   app.useLogger(app.get(WINSTON_MODULE_NEST_PROVIDER));
   const winston = app.get<WinstonLogger>(WINSTON_MODULE_PROVIDER);
+  const metrics = app.get(MetricsService);
+  // With METRICS_PORT set, /metrics is served there only (MetricsServer), and is unknown here.
+  const metricsHere = config.metrics.enabled && config.metrics.port === null;
 
   app.set('trust proxy', config.trustProxy);
   app.disable('x-powered-by');
   app.set('etag', weakEtag);
   app.use(requestIdMiddleware);
-  app.use(accessLogMiddleware(winston));
+  app.use(accessLogMiddleware(winston, metrics.requestObserver()));
   app.use(securityHeaders());
   app.enableCors({
     origin: (
@@ -74,17 +79,27 @@ export function configureApp(app: NestExpressApplication): NestExpressApplicatio
   });
   app.use(cookieParser());
   app.use(cacheControlMiddleware);
-  app.use(outsideRoutesMiddleware([API_PREFIX, 'health', 'media']));
+  app.use(
+    outsideRoutesMiddleware([API_PREFIX, 'health', 'media', ...(metricsHere ? ['metrics'] : [])]),
+  );
   app.use(expressErrorMiddleware(config.exposeStack));
-  // After all of the above, before Nest's routes (see liveness.route.ts).
+  // After all of the above, before Nest's routes (see liveness.route.ts and metrics.route.ts).
   const server: Express = app.getHttpAdapter().getInstance();
   server.get(LIVENESS_PATH, livenessHandler);
+  if (metricsHere) server.get(METRICS_PATH, metricsHandler(metrics));
 
   app.setGlobalPrefix(API_PREFIX, {
     exclude: [
       { path: 'health', method: RequestMethod.ALL },
       { path: 'health/*path', method: RequestMethod.ALL },
       { path: 'media/*path', method: RequestMethod.ALL },
+      // Nest's 404 (and 405) answers for the paths around /metrics, as for /health.
+      ...(metricsHere
+        ? [
+            { path: 'metrics', method: RequestMethod.ALL },
+            { path: 'metrics/*path', method: RequestMethod.ALL },
+          ]
+        : []),
     ],
   });
   app.enableVersioning({ type: VersioningType.URI, defaultVersion: API_VERSION });

@@ -66,12 +66,8 @@ export class RouteTable {
     if (!this.entries) {
       const layers = this.app.router.stack as unknown as RouteLayer[];
       this.entries = layers.flatMap((layer) => {
-        const methods = Object.entries(layer.route?.methods ?? {})
-          .filter(([, served]) => served)
-          .map(([method]) => method.toUpperCase());
-        // A route for every method (`all()`: Nest's 404 handlers on the paths excluded from the
-        // prefix) serves nothing; it only catches what nothing else serves.
-        return methods.length === 0 || methods.includes('_ALL') || methods.length >= METHODS.length
+        const methods = routeMethods(layer.route?.methods);
+        return methods.length === 0 || isCatchAll(methods)
           ? []
           : [
               {
@@ -84,6 +80,21 @@ export class RouteTable {
     }
     return this.entries;
   }
+}
+
+/** The methods an Express route serves, upper case (`_ALL` for a router's `all()`). */
+export function routeMethods(methods: Record<string, boolean | undefined> | undefined): string[] {
+  return Object.entries(methods ?? {})
+    .filter(([, served]) => served)
+    .map(([method]) => method.toUpperCase());
+}
+
+/**
+ * A route for every method (`all()`: Nest's 404 handlers under the prefix and on the paths
+ * excluded from it) serves nothing; it only catches what nothing else serves.
+ */
+export function isCatchAll(methods: string[]): boolean {
+  return methods.includes('_ALL') || methods.length >= METHODS.length;
 }
 
 /**
