@@ -19,7 +19,8 @@
  * Env: BENCH_DURATION (s per endpoint, 5), BENCH_LOOP_SECONDS (quiet and burst phases, 10),
  *      BENCH_CONNECTIONS (10), BENCH_BCRYPT_ROUNDS (12),
  *      BENCH_USERS (200), BENCH_VIDEOS (2000), BENCH_LIKES (20000), BENCH_COMMENTS (5000),
- *      BENCH_FOLLOWS (2000); BCRYPT_CONCURRENCY is passed to both instances when set.
+ *      BENCH_FOLLOWS (2000); BCRYPT_CONCURRENCY and METRICS_ENABLED are passed to both instances
+ *      when set.
  */
 import 'reflect-metadata';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
@@ -486,6 +487,8 @@ async function main(): Promise<void> {
     ...(process.env.BCRYPT_CONCURRENCY
       ? { BCRYPT_CONCURRENCY: process.env.BCRYPT_CONCURRENCY }
       : {}),
+    // Metrics are on by default (NODE_ENV=test); METRICS_ENABLED=false measures without them.
+    ...(process.env.METRICS_ENABLED ? { METRICS_ENABLED: process.env.METRICS_ENABLED } : {}),
     MAIL_OUTBOX_DIR: outboxDir,
     MEDIA_LOCAL_DIR: join(scratch, 'media'),
     UPLOAD_TMP_DIR: join(scratch, 'uploads'),
@@ -689,7 +692,8 @@ async function main(): Promise<void> {
     lines.push(
       `machine: ${cpus().length} cores (${cpus()[0]?.model ?? '?'}), ${(totalmem() / 2 ** 30).toFixed(1)} GiB, node ${process.version}; ` +
         `${DURATION} s per endpoint, ${CONNECTIONS} connections, bcrypt cost ${ROUNDS}, ` +
-        `bcrypt threads ${process.env.BCRYPT_CONCURRENCY ?? 'default (cores)'}`,
+        `bcrypt threads ${process.env.BCRYPT_CONCURRENCY ?? 'default (cores)'}, ` +
+        `metrics ${process.env.METRICS_ENABLED === 'false' ? 'off' : 'on'}`,
     );
     lines.push(
       `data: ${SCALE.users + 1} users, ${SCALE.videos} videos, ${SCALE.likes} likes, ${SCALE.comments} comments, ` +
