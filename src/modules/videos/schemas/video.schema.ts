@@ -58,7 +58,13 @@ VideoSchema.index({ isPublished: 1, views: -1, _id: -1 });
 VideoSchema.index({ isPublished: 1, duration: -1, _id: -1 });
 // V1 sortBy=title (binary order = code point order, no collation)
 VideoSchema.index({ isPublished: 1, title: 1, _id: 1 });
-// V1 with userId; profile videosCount, totalViews, totalLikes
+// V1 with userId (default sort); profile videosCount, totalViews, totalLikes
 VideoSchema.index({ owner: 1, isPublished: 1, createdAt: -1, _id: -1 });
+// V1 with userId, sortBy=views
+VideoSchema.index({ owner: 1, isPublished: 1, views: -1, _id: -1 });
+// V1 with userId, sortBy=duration
+VideoSchema.index({ owner: 1, isPublished: 1, duration: -1, _id: -1 });
+// V1 with userId, sortBy=title
+VideoSchema.index({ owner: 1, isPublished: 1, title: 1, _id: 1 });
 // V3 (the caller's videos), dashboard totals
 VideoSchema.index({ owner: 1, createdAt: -1, _id: -1 });
