@@ -31,8 +31,10 @@ export class Playlist {
 export type PlaylistDocument = HydratedDocument<Playlist>;
 
 export const PlaylistSchema = SchemaFactory.createForClass(Playlist);
-// PL3, PL4 (PL4 filters isPublished among the owner's few playlists)
+// PL3 (all of the caller's playlists, newest first) and its total
 PlaylistSchema.index({ owner: 1, createdAt: -1, _id: -1 });
+// PL4 (a user's public playlists, newest first)
+PlaylistSchema.index({ owner: 1, isPublished: 1, createdAt: -1, _id: -1 });
 // PL1 (public playlists, most recently changed first; the name match scans within it)
 PlaylistSchema.index({ isPublished: 1, updatedAt: -1, _id: -1 });
 // Video-delete cascade: `$pull` the video from every playlist holding it
