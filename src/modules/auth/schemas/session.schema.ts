@@ -65,7 +65,7 @@ export type SessionDocument = HydratedDocument<Session>;
 export type SessionRecord = Session;
 
 export const SessionSchema = SchemaFactory.createForClass(Session);
-// revoke all or others, session limit (least recently used)
-SessionSchema.index({ user: 1, revokedAt: 1, lastUsedAt: -1 });
+// session limit (live sessions, most recently used first, `_id` breaking ties); revoke all or others
+SessionSchema.index({ user: 1, revokedAt: 1, lastUsedAt: -1, _id: -1 });
 // purge of dead sessions; expiry itself is always checked by comparing timestamps
 SessionSchema.index({ expiresAt: 1 }, { expireAfterSeconds: 7 * 86400 });
