@@ -84,3 +84,5 @@ export const UserSchema = SchemaFactory.createForClass(User);
 UserSchema.index({ email: 1 }, { unique: true });
 // register, login, check-username, profile; race-safe username uniqueness
 UserSchema.index({ username: 1 }, { unique: true });
+// U1 search: verified users in username order (then `_id`); the text match filters within it
+UserSchema.index({ isVerified: 1, username: 1, _id: 1 });
