@@ -11,6 +11,7 @@ import { APP_OPTIONS, configureApp } from 'src/app.setup';
 import { type AppConfig, loadAppConfig } from 'src/config/app-config';
 import { APP_CONFIG } from 'src/config/app-config.provider';
 import { DatabaseSupervisor } from 'src/infrastructure/database/database-supervisor.service';
+import { recordQueryShapes, saveSuiteShapes } from 'test/utils/query-shapes';
 
 export interface TestApp {
   app: NestExpressApplication;
@@ -21,10 +22,6 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
-/**
- * Boots the real AppModule through the same `configureApp()` as production, against the
- * embedded engine started by the global setup, on a database of its own.
- */
 export interface TestAppOptions {
   /** Extra modules, e.g. a probe controller exercising cross-cutting behaviour. */
   imports?: ModuleImport[];
@@ -34,6 +31,12 @@ export interface TestAppOptions {
 
 type ModuleImport = NonNullable<Parameters<typeof Test.createTestingModule>[0]['imports']>[number];
 
+/**
+ * Boots the real AppModule through the same `configureApp()` as production, against the
+ * embedded engine started by the global setup, on a database of its own. The query shapes its
+ * requests send are saved for the index audit (`test/foundation/index-audit.e2e-spec.ts`), which
+ * runs last; pass `DB_MONITOR_COMMANDS: 'false'` to leave an app out.
+ */
 export async function createTestApp(
   env: Record<string, string> = {},
   options: TestAppOptions = {},
@@ -51,6 +54,7 @@ export async function createTestApp(
     MAIL_OUTBOX_DIR: join(dir, 'outbox'),
     UPLOAD_TMP_DIR: join(dir, 'uploads'),
     DB_OPERATION_TIMEOUT_MS: '2000',
+    DB_MONITOR_COMMANDS: 'true',
     ...env,
   });
   const moduleRef = await Test.createTestingModule({
@@ -64,12 +68,21 @@ export async function createTestApp(
   await app.init();
   if (options.waitForDatabase !== false) await app.get(DatabaseSupervisor).whenReady();
   const connection = app.get<Connection>(getConnectionToken());
+  // An app that does not wait for its database may get its driver client later (outage tests).
+  const shapes =
+    config.database.monitorCommands && options.waitForDatabase !== false
+      ? recordQueryShapes(connection, { requestsOnly: true })
+      : null;
   return {
     app,
     config,
     connection,
     dir,
     close: async () => {
+      if (shapes) {
+        shapes.stop();
+        saveSuiteShapes(shapes.shapes.values());
+      }
       await connection.dropDatabase().catch(() => undefined);
       await app.close();
       rmSync(dir, { recursive: true, force: true });
