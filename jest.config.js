@@ -25,6 +25,7 @@ const shared = {
 module.exports = {
   rootDir: __dirname,
   reporters: ['default', '<rootDir>/test/setup/summary-reporter.js'],
+  testSequencer: '<rootDir>/test/setup/audit-last.sequencer.js',
   projects: [
     { ...shared, displayName: 'unit', testMatch: ['<rootDir>/src/**/*.spec.ts'] },
     {
