@@ -35,7 +35,7 @@ type ModuleImport = NonNullable<Parameters<typeof Test.createTestingModule>[0]['
  * Boots the real AppModule through the same `configureApp()` as production, against the
  * embedded engine started by the global setup, on a database of its own. The query shapes its
  * requests send are saved for the index audit (`test/foundation/index-audit.e2e-spec.ts`), which
- * runs last; pass `DB_MONITOR_COMMANDS: 'false'` to leave an app out.
+ * runs last; pass `DB_MONITOR_COMMANDS: 'false'` (or `METRICS_ENABLED: 'false'`) to leave an app out.
  */
 export async function createTestApp(
   env: Record<string, string> = {},
@@ -54,7 +54,9 @@ export async function createTestApp(
     MAIL_OUTBOX_DIR: join(dir, 'outbox'),
     UPLOAD_TMP_DIR: join(dir, 'uploads'),
     DB_OPERATION_TIMEOUT_MS: '2000',
-    DB_MONITOR_COMMANDS: 'true',
+    // Monitoring on for the index audit, except where a test turns metrics off and checks that
+    // monitoring follows them (the production default).
+    ...(env.METRICS_ENABLED === 'false' ? {} : { DB_MONITOR_COMMANDS: 'true' }),
     ...env,
   });
   const moduleRef = await Test.createTestingModule({
