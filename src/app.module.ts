@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
+import { AuthPassportModule } from 'src/common/auth/auth-passport.module';
 import { DomainEventsModule } from 'src/common/events/domain-events.module';
 import { AllExceptionsFilter } from 'src/common/filters/all-exceptions.filter';
 import { AuthGuard } from 'src/common/guards/auth.guard';
@@ -45,6 +46,8 @@ import { WatchHistoryModule } from 'src/modules/watch-history/watch-history.modu
     HealthModule,
     MediaStorageModule,
     MailModule,
+    // This application's passport: the global AuthGuard runs the auth module's strategies on it.
+    AuthPassportModule,
     // Typed domain events (src/common/events) for cascades to the domains above the publisher.
     DomainEventsModule,
     // Domains, lowest first (each imports only the ones listed before it); route order does

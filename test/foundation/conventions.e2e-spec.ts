@@ -457,6 +457,73 @@ describe('Conventions (contract §1)', () => {
       expect(lowerScheme.body.data).toBe(userId);
     });
 
+    it('a genuine header token of a dead session does not hide a live cookie', async () => {
+      const dead = await signedIn();
+      const live = await signedIn();
+      await t.connection
+        .collection<{ _id: string } & Record<string, unknown>>('sessions')
+        .updateOne({ _id: dead.sessionId }, { $set: { revokedAt: new Date() } });
+      const res = await request(http)
+        .get('/api/v1/probe/required')
+        .set('Authorization', `Bearer ${dead.token}`)
+        .set('Cookie', `accessToken=${live.token}`)
+        .expect(200);
+      expect(res.body.data).toBe(live.userId);
+    });
+
+    it('judges the expiry across both: a forged header beside an expired cookie is still ACCESS_TOKEN_EXPIRED', async () => {
+      const { JwtService } = await import('@nestjs/jwt');
+      const jwt = t.app.get(JwtService);
+      const claims = {
+        sub: new Types.ObjectId().toHexString(),
+        sid: t.app.get(TokenService).newSessionId(),
+        exp: Math.floor(Date.now() / 1000) - 10,
+      };
+      const expired = await jwt.signAsync(claims, {
+        secret: t.config.auth.accessSecret,
+        algorithm: 'HS256',
+      });
+      const forged = await jwt.signAsync(claims, {
+        secret: 'another-secret-of-at-least-32-characters!!',
+        algorithm: 'HS256',
+      });
+      for (const [header, cookie] of [
+        [forged, expired],
+        [expired, forged],
+      ]) {
+        expectErrorBody(
+          await request(http)
+            .get('/api/v1/probe/optional')
+            .set('Authorization', `Bearer ${header}`)
+            .set('Cookie', `accessToken=${cookie}`),
+          401,
+          'ACCESS_TOKEN_EXPIRED',
+        );
+      }
+    });
+
+    it('each application authenticates with its own strategies, also beside another in the same process', async () => {
+      const { token, userId } = await signedIn();
+      const other = await createTestApp({}, { imports: [ProbeModule] });
+      try {
+        // The other application has its own database, where this session does not exist.
+        expectErrorBody(
+          await request(other.app.getHttpServer())
+            .get('/api/v1/probe/required')
+            .set('Authorization', `Bearer ${token}`),
+          401,
+          'UNAUTHORIZED',
+        );
+        const res = await request(http)
+          .get('/api/v1/probe/required')
+          .set('Authorization', `Bearer ${token}`)
+          .expect(200);
+        expect(res.body.data).toBe(userId);
+      } finally {
+        await other.close();
+      }
+    });
+
     it('a revoked session stops authenticating on the very next request', async () => {
       const { token, sessionId } = await signedIn();
       await request(http)

@@ -1,4 +1,6 @@
+import { Types } from 'mongoose';
 import request from 'supertest';
+import { TokenService } from 'src/modules/auth/token.service';
 import { ProbeModule } from 'test/foundation/probe.module';
 import { recordCommands } from 'test/utils/db-commands';
 import { createTestApp, type TestApp } from 'test/utils/test-app';
@@ -23,5 +25,70 @@ describe('round-trip counting helper', () => {
     } finally {
       log.stop();
     }
+  });
+
+  describe('authentication', () => {
+    async function signedIn(): Promise<{ token: string; sessionId: string }> {
+      const userId = new Types.ObjectId();
+      const sessionId = t.app.get(TokenService).newSessionId();
+      const now = new Date();
+      await t.connection.collection('users').insertOne({
+        _id: userId,
+        username: `u${userId.toHexString().slice(-8)}`,
+        email: `${userId.toHexString()}@example.test`,
+        name: 'Probe',
+        password: 'x',
+        profileImage: 'https://ui-avatars.com/api/?name=Probe',
+        isVerified: true,
+        createdAt: now,
+        updatedAt: now,
+      });
+      await t.connection
+        .collection<{ _id: string } & Record<string, unknown>>('sessions')
+        .insertOne({
+          _id: sessionId,
+          user: userId,
+          tokenHash: 'h',
+          expiresAt: new Date(Date.now() + 3600_000),
+          revokedAt: null,
+          lastUsedAt: now,
+        });
+      const token = await t.app.get(TokenService).signAccessToken(userId.toHexString(), sessionId);
+      return { token, sessionId };
+    }
+
+    async function callsOf(headers: Record<string, string>, status: number): Promise<string[]> {
+      const log = recordCommands(t.connection);
+      try {
+        const req = request(t.app.getHttpServer()).get('/api/v1/probe/optional');
+        for (const [name, value] of Object.entries(headers)) req.set(name, value);
+        await req.expect(status);
+        return [...log.calls];
+      } finally {
+        log.stop();
+      }
+    }
+
+    it('costs two lookups by key (session, user), whichever credential carries the token', async () => {
+      const { token } = await signedIn();
+      const twoLookups = ['find sessions', 'find users'];
+      expect(await callsOf({}, 200)).toEqual([]);
+      expect(await callsOf({ Authorization: `Bearer ${token}` }, 200)).toEqual(twoLookups);
+      expect(await callsOf({ Cookie: `accessToken=${token}` }, 200)).toEqual(twoLookups);
+      // A header that fails its signature costs nothing before the cookie is tried.
+      expect(
+        await callsOf({ Authorization: 'Bearer garbage', Cookie: `accessToken=${token}` }, 200),
+      ).toEqual(twoLookups);
+    });
+
+    it('judges a token sent as both header and cookie once', async () => {
+      const { token, sessionId } = await signedIn();
+      await t.connection
+        .collection<{ _id: string } & Record<string, unknown>>('sessions')
+        .updateOne({ _id: sessionId }, { $set: { revokedAt: new Date() } });
+      expect(
+        await callsOf({ Authorization: `Bearer ${token}`, Cookie: `accessToken=${token}` }, 401),
+      ).toEqual(['find sessions']);
+    });
   });
 });

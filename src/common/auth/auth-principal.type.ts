@@ -4,10 +4,10 @@ export interface AuthPrincipal {
   sessionId: string;
 }
 
+/** What the access-token strategies made of credentials that were sent. */
 export type AuthOutcome =
-  | { kind: 'none' }
   | { kind: 'authenticated'; principal: AuthPrincipal }
-  /** Credentials were sent but none authenticates; `expired` selects ACCESS_TOKEN_EXPIRED. */
+  /** None authenticates; `expired` selects ACCESS_TOKEN_EXPIRED over UNAUTHORIZED. */
   | { kind: 'rejected'; expired: boolean };
 
 export interface RequestCredentials {

@@ -16,11 +16,15 @@ export const RefreshCredential = createParamDecorator(
   },
 );
 
-/** A11: the access credentials (header, cookie) and the refresh token, for the relaxed logout. */
+/**
+ * A11: for the relaxed logout, the caller if an access token authenticated (the guard runs the
+ * strategies in this mode too), the access credentials (header, cookie) and the refresh token.
+ */
 export const SessionCredentials = createParamDecorator(
   (_: unknown, ctx: ExecutionContext): LogoutCredentials => {
     const req = ctx.switchToHttp().getRequest<Request>();
     return {
+      principal: req.principal ?? null,
       access: accessCredentials(req),
       refreshToken: cookieValue(req, REFRESH_COOKIE) ?? bearerToken(req),
     };

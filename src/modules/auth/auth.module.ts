@@ -1,8 +1,8 @@
 import { Module } from '@nestjs/common';
 import { JwtModule } from '@nestjs/jwt';
 import { MongooseModule } from '@nestjs/mongoose';
-import { RequestAuthenticator } from 'src/common/auth/request-authenticator.port';
-import { AccessTokenAuthenticator } from 'src/modules/auth/access-token.authenticator';
+import { AuthPassportModule } from 'src/common/auth/auth-passport.module';
+import { JwtCookieStrategy, JwtStrategy } from 'src/modules/auth/access-token.strategy';
 import { AuthCookiesInterceptor } from 'src/modules/auth/auth-cookies.interceptor';
 import { AuthController } from 'src/modules/auth/auth.controller';
 import { AuthService } from 'src/modules/auth/auth.service';
@@ -19,6 +19,7 @@ import { UsersModule } from 'src/modules/users/users.module';
     MongooseModule.forFeature([{ name: Session.name, schema: SessionSchema }]),
     UsersModule,
     LoginFailuresModule,
+    AuthPassportModule,
   ],
   controllers: [AuthController],
   providers: [
@@ -27,9 +28,9 @@ import { UsersModule } from 'src/modules/users/users.module';
     SessionsService,
     AuthService,
     AuthCookiesInterceptor,
-    AccessTokenAuthenticator,
-    { provide: RequestAuthenticator, useExisting: AccessTokenAuthenticator },
+    JwtStrategy,
+    JwtCookieStrategy,
   ],
-  exports: [RequestAuthenticator, TokenService],
+  exports: [TokenService],
 })
 export class AuthModule {}

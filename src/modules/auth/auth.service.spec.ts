@@ -239,7 +239,11 @@ describe('AuthService', () => {
 
     it('clears both cookies on logout, also when it fails with 401', async () => {
       await sut.logout(
-        { access: { bearer: undefined, cookie: undefined }, refreshToken: undefined },
+        {
+          principal: null,
+          access: { bearer: undefined, cookie: undefined },
+          refreshToken: undefined,
+        },
         cookies,
       );
       expect(cookies.instruction).toEqual({ kind: 'clear' });
@@ -247,7 +251,11 @@ describe('AuthService', () => {
       sessions.logout.mockRejectedValue(new AppException(ErrorCode.UNAUTHORIZED));
       await failure(
         sut.logout(
-          { access: { bearer: undefined, cookie: undefined }, refreshToken: undefined },
+          {
+            principal: null,
+            access: { bearer: undefined, cookie: undefined },
+            refreshToken: undefined,
+          },
           failed,
         ),
       );

@@ -1,7 +1,6 @@
 import { createHash } from 'node:crypto';
 import { JwtService } from '@nestjs/jwt';
 import { Types } from 'mongoose';
-import type { RequestAuthenticator } from 'src/common/auth/request-authenticator.port';
 import { AppException } from 'src/common/errors/app.exception';
 import { loadAppConfig } from 'src/config/app-config';
 import type { RefreshableSession, SessionsRepository } from 'src/modules/auth/sessions.repository';
@@ -57,7 +56,6 @@ describe('SessionsService', () => {
     >
   >;
   let users: jest.Mocked<Pick<UsersService, 'isVerified'>>;
-  let authenticator: jest.Mocked<RequestAuthenticator>;
   let tokens: TokenService;
   let sut: SessionsService;
 
@@ -72,13 +70,11 @@ describe('SessionsService', () => {
       revokeAllOfUser: jest.fn(),
     };
     users = { isVerified: jest.fn().mockResolvedValue(true) };
-    authenticator = { authenticate: jest.fn().mockResolvedValue({ kind: 'none' }) };
     tokens = new TokenService(new JwtService(), config);
     sut = new SessionsService(
       repository as unknown as SessionsRepository,
       tokens,
       users as unknown as UsersService,
-      authenticator,
       config,
     );
   });
@@ -104,11 +100,11 @@ describe('SessionsService', () => {
       expect(JSON.stringify(stored)).not.toContain(secret);
       expect(stored.expiresAt.getTime() - stored.lastUsedAt.getTime()).toBe(30 * 86400_000);
       expect(repository.revokeBeyondLimit).toHaveBeenCalledWith(userId, 4, expect.any(Date));
-      const verification = await tokens.verifyAccessToken(result.accessToken);
-      expect(verification).toEqual({
-        valid: true,
-        claims: { sub: userId.toHexString(), sid: id },
-      });
+      const claims = await new JwtService().verifyAsync<Record<string, unknown>>(
+        result.accessToken,
+        { secret: config.auth.accessSecret, algorithms: ['HS256'] },
+      );
+      expect(tokens.accessClaims(claims)).toEqual({ sub: userId.toHexString(), sid: id });
     });
 
     it('gives every session an id of its own', async () => {
@@ -214,14 +210,59 @@ describe('SessionsService', () => {
     });
   });
 
+  describe('authenticate (the access-token strategies)', () => {
+    const claims = { sub: userId.toHexString(), sid: sessionId, iat: 1, exp: 2 };
+
+    it('a live session of a verified user → the principal, in two lookups by key', async () => {
+      repository.findLive.mockResolvedValue({ _id: sessionId, user: userId });
+      expect(await sut.authenticate(claims)).toEqual({ userId: userId.toHexString(), sessionId });
+      expect(repository.findLive).toHaveBeenCalledWith(
+        sessionId,
+        userId.toHexString(),
+        expect.any(Date),
+      );
+      expect(users.isVerified).toHaveBeenCalledWith(userId.toHexString());
+    });
+
+    it('a dead session → null, without asking for the user', async () => {
+      repository.findLive.mockResolvedValue(null);
+      expect(await sut.authenticate(claims)).toBeNull();
+      expect(users.isVerified).not.toHaveBeenCalled();
+    });
+
+    it('a user who is gone or unverified → null', async () => {
+      repository.findLive.mockResolvedValue({ _id: sessionId, user: userId });
+      users.isVerified.mockResolvedValue(false);
+      expect(await sut.authenticate(claims)).toBeNull();
+    });
+
+    it('claims the API never signs → null, without any lookup', async () => {
+      for (const payload of [
+        { ...claims, sub: 42 },
+        { ...claims, sub: userId.toHexString().toUpperCase() },
+        { ...claims, sid: 'short' },
+        { sub: userId.toHexString() },
+        'a string',
+      ]) {
+        expect(await sut.authenticate(payload)).toBeNull();
+      }
+      expect(repository.findLive).not.toHaveBeenCalled();
+    });
+
+    it('a database error propagates (503), never a quiet null (401)', async () => {
+      repository.findLive.mockRejectedValue(new Error('connection lost'));
+      await expect(sut.authenticate(claims)).rejects.toThrow('connection lost');
+    });
+  });
+
   describe('logout', () => {
-    it('prefers an authenticating access token', async () => {
-      authenticator.authenticate.mockResolvedValue({
-        kind: 'authenticated',
-        principal: { userId: userId.toHexString(), sessionId },
-      });
+    it("prefers the session of an authenticating access token (the guard's principal)", async () => {
       repository.revoke.mockResolvedValue(true);
-      await sut.logout({ access: { bearer: 'a', cookie: undefined }, refreshToken: token(SECRET) });
+      await sut.logout({
+        principal: { userId: userId.toHexString(), sessionId },
+        access: { bearer: 'a', cookie: undefined },
+        refreshToken: token(SECRET),
+      });
       expect(repository.revoke).toHaveBeenCalledWith(sessionId, 'logout', expect.any(Date));
       expect(repository.findRefreshable).not.toHaveBeenCalled();
     });
@@ -237,7 +278,11 @@ describe('SessionsService', () => {
       );
       repository.findLive.mockResolvedValue({ _id: sessionId, user: userId });
       repository.revoke.mockResolvedValue(true);
-      await sut.logout({ access: { bearer: undefined, cookie: expired }, refreshToken: undefined });
+      await sut.logout({
+        principal: null,
+        access: { bearer: undefined, cookie: expired },
+        refreshToken: undefined,
+      });
       expect(repository.findLive).toHaveBeenCalledWith(
         sessionId,
         userId.toHexString(),
@@ -257,7 +302,11 @@ describe('SessionsService', () => {
       );
       expect(
         await codeOf(
-          sut.logout({ access: { bearer: forged, cookie: undefined }, refreshToken: undefined }),
+          sut.logout({
+            principal: null,
+            access: { bearer: forged, cookie: undefined },
+            refreshToken: undefined,
+          }),
         ),
       ).toBe('UNAUTHORIZED');
       expect(repository.findLive).not.toHaveBeenCalled();
@@ -267,6 +316,7 @@ describe('SessionsService', () => {
       repository.findRefreshable.mockResolvedValue(session());
       repository.revoke.mockResolvedValue(true);
       await sut.logout({
+        principal: null,
         access: { bearer: undefined, cookie: undefined },
         refreshToken: token(PREVIOUS),
       });
@@ -274,6 +324,7 @@ describe('SessionsService', () => {
       expect(
         await codeOf(
           sut.logout({
+            principal: null,
             access: { bearer: undefined, cookie: undefined },
             refreshToken: token('X'.repeat(43)),
           }),

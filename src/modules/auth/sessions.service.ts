@@ -1,9 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { Types } from 'mongoose';
-import type { RequestCredentials } from 'src/common/auth/auth-principal.type';
-import { RequestAuthenticator } from 'src/common/auth/request-authenticator.port';
+import type { AuthPrincipal, RequestCredentials } from 'src/common/auth/auth-principal.type';
 import type { ClientContext } from 'src/common/decorators/client-context.decorator';
-import { isObjectIdString } from 'src/common/validation/rules.util';
 import type { AppConfig } from 'src/config/app-config';
 import { InjectConfig } from 'src/config/app-config.provider';
 import { AuthErrors } from 'src/modules/auth/auth.errors';
@@ -28,6 +26,8 @@ export type RefreshOutcome =
 
 /** A11: everything a caller may identify its session with, in the contract's order of preference. */
 export interface LogoutCredentials {
+  /** Set by the guard when an access token authenticates. */
+  principal: AuthPrincipal | null;
   access: RequestCredentials;
   refreshToken: string | undefined;
 }
@@ -43,9 +43,21 @@ export class SessionsService {
     private readonly sessions: SessionsRepository,
     private readonly tokens: TokenService,
     private readonly users: UsersService,
-    private readonly authenticator: RequestAuthenticator,
     @InjectConfig() private readonly config: AppConfig,
   ) {}
+
+  /**
+   * The caller behind an access token's verified claims (the passport strategies' `validate`):
+   * a live session of a verified user, or null. Two lookups by unique key, nothing cached, so a
+   * revocation takes effect on the next request. Database errors propagate (503, never 401).
+   */
+  async authenticate(payload: unknown): Promise<AuthPrincipal | null> {
+    const claims = this.tokens.accessClaims(payload);
+    if (!claims) return null;
+    const session = await this.sessions.findLive(claims.sid, claims.sub, new Date());
+    if (!session || !(await this.users.isVerified(claims.sub))) return null;
+    return { userId: claims.sub, sessionId: claims.sid };
+  }
 
   /** A5: a new session (revoking the least recently used beyond the limit) and its two tokens. */
   async open(userId: string, client: ClientContext): Promise<SessionTokens> {
@@ -111,13 +123,14 @@ export class SessionsService {
   }
 
   /**
-   * A11: ends the session named by, in order, an access token that authenticates, an access
-   * token whose only defect is expiry, or the refresh token. Throws 401 when none names a live one.
+   * A11: ends the session named by, in order, an access token that authenticates (the guard's
+   * principal), an access token whose only defect is expiry, or the refresh token. Throws 401
+   * when none names a live one.
    */
   async logout(credentials: LogoutCredentials): Promise<void> {
     const now = new Date();
     const sessionId =
-      (await this.sessionOfValidAccessToken(credentials.access)) ??
+      credentials.principal?.sessionId ??
       (await this.sessionOfExpiredAccessToken(credentials.access, now)) ??
       (await this.sessionOfRefreshToken(credentials.refreshToken, now));
     if (!sessionId || !(await this.sessions.revoke(sessionId, 'logout', now)))
@@ -169,22 +182,14 @@ export class SessionsService {
     throw AuthErrors.invalidRefreshToken();
   }
 
-  private async sessionOfValidAccessToken(access: RequestCredentials): Promise<string | null> {
-    const outcome = await this.authenticator.authenticate(access);
-    return outcome.kind === 'authenticated' ? outcome.principal.sessionId : null;
-  }
-
   private async sessionOfExpiredAccessToken(
     access: RequestCredentials,
     now: Date,
   ): Promise<string | null> {
     for (const token of [access.bearer, access.cookie]) {
       if (token === undefined) continue;
-      const verification = await this.tokens.verifyAccessToken(token);
-      if (verification.valid || !verification.expired) continue;
-      const claims = await this.tokens.claimsIgnoringExpiry(token);
-      if (!claims || !this.tokens.isSessionId(claims.sid) || !isObjectIdString(claims.sub))
-        continue;
+      const claims = await this.tokens.expiredTokenClaims(token);
+      if (!claims) continue;
       const session = await this.sessions.findLive(claims.sid, claims.sub, now);
       if (session) return session._id;
     }

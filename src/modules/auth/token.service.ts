@@ -9,11 +9,10 @@ export interface AccessClaims {
   sid: string;
 }
 
-export type AccessVerification =
-  { valid: true; claims: AccessClaims } | { valid: false; expired: boolean };
-
 /** A session id as minted by `newSessionId`: 16 random bytes in base64url. */
 const SESSION_ID = /^[A-Za-z0-9_-]{22}$/;
+/** A user id as `signAccessToken` writes it (ObjectId.toHexString). */
+const USER_ID = /^[0-9a-f]{24}$/;
 const REFRESH_TOKEN = /^([A-Za-z0-9_-]{22})\.([A-Za-z0-9_-]{43})$/;
 
 /** Access JWTs (HS256 only) and opaque refresh tokens `<sessionId>.<secret>` (§1.9). */
@@ -35,41 +34,42 @@ export class TokenService {
     );
   }
 
-  async verifyAccessToken(token: string): Promise<AccessVerification> {
-    try {
-      const payload = await this.jwt.verifyAsync<Record<string, unknown>>(token, {
-        secret: this.config.auth.accessSecret,
-        algorithms: ['HS256'],
-      });
-      const { sub, sid } = payload;
-      if (typeof sub !== 'string' || typeof sid !== 'string')
-        return { valid: false, expired: false };
-      return { valid: true, claims: { sub, sid } };
-    } catch (error) {
-      // jsonwebtoken checks the signature before the expiry, so an expiry error implies a genuine token.
-      return {
-        valid: false,
-        expired: error instanceof Error && error.name === 'TokenExpiredError',
-      };
-    }
+  /**
+   * The claims the API signs, or null: `sub` a user id as `signAccessToken` writes it (24
+   * lowercase hex digits) and `sid` a session id. Whatever else a genuine token carries, it names
+   * no session.
+   */
+  accessClaims(payload: unknown): AccessClaims | null {
+    if (typeof payload !== 'object' || payload === null) return null;
+    const { sub, sid } = payload as Record<string, unknown>;
+    return typeof sub === 'string' &&
+      USER_ID.test(sub) &&
+      typeof sid === 'string' &&
+      SESSION_ID.test(sid)
+      ? { sub, sid }
+      : null;
   }
 
   /**
-   * A11 only: the claims of a genuine token whose sole defect may be its expiry (signature and
-   * algorithm are still checked), so an expired access token can still name the session to end.
+   * A11 only: the claims of a genuine token whose only defect is its expiry (signature and
+   * algorithm still checked), so an expired access token can still name the session to end.
+   * Authentication itself is passport-jwt's (`access-token.strategy.ts`).
    */
-  async claimsIgnoringExpiry(token: string): Promise<AccessClaims | null> {
-    try {
-      const payload = await this.jwt.verifyAsync<Record<string, unknown>>(token, {
+  async expiredTokenClaims(token: string): Promise<AccessClaims | null> {
+    const verify = (ignoreExpiration: boolean): Promise<unknown> =>
+      this.jwt.verifyAsync<Record<string, unknown>>(token, {
         secret: this.config.auth.accessSecret,
         algorithms: ['HS256'],
-        ignoreExpiration: true,
+        ignoreExpiration,
       });
-      const { sub, sid } = payload;
-      return typeof sub === 'string' && typeof sid === 'string' ? { sub, sid } : null;
-    } catch {
-      return null;
+    try {
+      await verify(false);
+      return null; // still valid, so not this rule's business
+    } catch (error) {
+      // jsonwebtoken checks the signature before the expiry: an expiry error means a genuine token.
+      if (!(error instanceof Error && error.name === 'TokenExpiredError')) return null;
     }
+    return this.accessClaims(await verify(true).catch(() => null));
   }
 
   /**
@@ -79,10 +79,6 @@ export class TokenService {
    */
   newSessionId(): string {
     return randomBytes(16).toString('base64url');
-  }
-
-  isSessionId(value: string): boolean {
-    return SESSION_ID.test(value);
   }
 
   newRefreshSecret(): string {
