@@ -2,7 +2,7 @@
 //   common/, config/, infrastructure/  →  nothing above them
 //   modules/<domain>/                  →  common, config, infrastructure and lower domains
 //   features/<feature>/                →  everything below, never another feature
-// plus: no import cycle anywhere in src/.
+// plus: no import cycle anywhere in src/, and no module reaches another's repository or records.
 const DOMAIN_ORDER = [
   'users',
   'auth',
@@ -56,6 +56,17 @@ module.exports = {
       severity: 'error',
       from: { path: '^src/features/([^/]+)/' },
       to: { path: '^src/features/', pathNot: '^src/features/$1/' },
+    },
+    {
+      name: 'module-private-records',
+      comment:
+        'Repositories and their lean records (with ObjectIds) stay inside their module: only plain string ids and DTOs cross a module boundary.',
+      severity: 'error',
+      from: { path: '^src/(?:modules|features)/([^/]+)/' },
+      to: {
+        path: '^src/modules/[^/]+/[^/]+(?:\\.repository|-records\\.type)\\.ts$',
+        pathNot: '^src/modules/$1/',
+      },
     },
     {
       name: 'health-stands-alone',

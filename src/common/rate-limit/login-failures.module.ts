@@ -2,9 +2,9 @@ import { Module } from '@nestjs/common';
 import { LoginFailuresService } from 'src/common/rate-limit/login-failures.service';
 
 /**
- * The login-failure buckets as a module of their own: the auth flows (A5, A10) and the email
- * change (U3, users module) count into the same buckets, and users cannot import auth. The
- * counters come from the global `CounterStoreModule`.
+ * The login-failure buckets as a module of their own, beside the other rate limits: the account
+ * flows of the users module (A5 login, A8 reset, A10 change-password, U3 change-email) count
+ * into them. The counters come from the global `CounterStoreModule`.
  */
 @Module({
   providers: [LoginFailuresService],

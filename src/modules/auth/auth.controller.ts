@@ -28,15 +28,16 @@ import { AuthCookiesInterceptor } from 'src/modules/auth/auth-cookies.intercepto
 import type { AuthCookieJar } from 'src/modules/auth/auth-cookies.util';
 import { RefreshCredential, SessionCredentials } from 'src/modules/auth/auth-credentials.decorator';
 import { AuthService } from 'src/modules/auth/auth.service';
-import { ChangePasswordDto } from 'src/modules/auth/dto/change-password.dto';
-import { CheckUsernameQueryDto } from 'src/modules/auth/dto/check-username-query.dto';
-import { EmailOnlyDto } from 'src/modules/auth/dto/email-only.dto';
-import { LoginDto } from 'src/modules/auth/dto/login.dto';
-import { RegisterDto } from 'src/modules/auth/dto/register.dto';
-import { ResetPasswordDto } from 'src/modules/auth/dto/reset-password.dto';
-import { UsernameAvailabilityResponse } from 'src/modules/auth/dto/username-availability.response';
-import { VerifyAccountDto } from 'src/modules/auth/dto/verify-account.dto';
 import type { LogoutCredentials } from 'src/modules/auth/sessions.service';
+import { ChangePasswordDto } from 'src/modules/users/dto/change-password.dto';
+import { CheckUsernameQueryDto } from 'src/modules/users/dto/check-username-query.dto';
+import { EmailOnlyDto } from 'src/modules/users/dto/email-only.dto';
+import { LoginDto } from 'src/modules/users/dto/login.dto';
+import { RegisterDto } from 'src/modules/users/dto/register.dto';
+import { ResetPasswordDto } from 'src/modules/users/dto/reset-password.dto';
+import { UsernameAvailabilityResponse } from 'src/modules/users/dto/username-availability.response';
+import { VerifyAccountDto } from 'src/modules/users/dto/verify-account.dto';
+import { AccountsService } from 'src/modules/users/accounts.service';
 import { MeResponse } from 'src/modules/users/dto/me.response';
 
 const VERIFICATION_CODE_ERRORS = [
@@ -51,7 +52,10 @@ const LOGIN_ATTEMPTS_429 = 'RATE_LIMITED: Too many login attempts, please try ag
 @Controller('auth')
 @UseInterceptors(AuthCookiesInterceptor)
 export class AuthController {
-  constructor(private readonly auth: AuthService) {}
+  constructor(
+    private readonly auth: AuthService,
+    private readonly accounts: AccountsService,
+  ) {}
 
   @Public()
   @Get('check-username')
@@ -62,7 +66,7 @@ export class AuthController {
   checkUsername(
     @Query() query: CheckUsernameQueryDto,
   ): Promise<ApiResult<UsernameAvailabilityResponse>> {
-    return this.auth.checkUsername(query.username);
+    return this.accounts.checkUsername(query.username);
   }
 
   @GuestOnly()
@@ -76,7 +80,7 @@ export class AuthController {
     503: ['EMAIL_DELIVERY_FAILED: Failed to send verification email'],
   })
   register(@Body() body: RegisterDto): Promise<void> {
-    return this.auth.register(body);
+    return this.accounts.register(body);
   }
 
   @GuestOnly()
@@ -87,7 +91,7 @@ export class AuthController {
   @ApiSuccess({ message: 'Email verified successfully', data: null })
   @ApiErrors({ 400: [...VERIFICATION_CODE_ERRORS, 'ALREADY_VERIFIED: User already verified'] })
   verifyAccount(@Body() body: VerifyAccountDto): Promise<void> {
-    return this.auth.verifyAccount(body);
+    return this.accounts.verifyAccount(body);
   }
 
   @GuestOnly()
@@ -103,7 +107,7 @@ export class AuthController {
     data: null,
   })
   resendVerification(@Body() body: EmailOnlyDto): Promise<void> {
-    return this.auth.resendVerification(body.email);
+    return this.accounts.resendVerification(body.email);
   }
 
   @GuestOnly()
@@ -143,7 +147,7 @@ export class AuthController {
     data: null,
   })
   forgotPassword(@Body() body: EmailOnlyDto): Promise<void> {
-    return this.auth.forgotPassword(body.email);
+    return this.accounts.forgotPassword(body.email);
   }
 
   @GuestOnly()

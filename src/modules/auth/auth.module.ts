@@ -6,7 +6,6 @@ import { JwtCookieStrategy, JwtStrategy } from 'src/modules/auth/access-token.st
 import { AuthCookiesInterceptor } from 'src/modules/auth/auth-cookies.interceptor';
 import { AuthController } from 'src/modules/auth/auth.controller';
 import { AuthService } from 'src/modules/auth/auth.service';
-import { LoginFailuresModule } from 'src/common/rate-limit/login-failures.module';
 import { Session, SessionSchema } from 'src/modules/auth/schemas/session.schema';
 import { SessionsRepository } from 'src/modules/auth/sessions.repository';
 import { SessionsService } from 'src/modules/auth/sessions.service';
@@ -18,7 +17,6 @@ import { UsersModule } from 'src/modules/users/users.module';
     JwtModule.register({}),
     MongooseModule.forFeature([{ name: Session.name, schema: SessionSchema }]),
     UsersModule,
-    LoginFailuresModule,
     AuthPassportModule,
   ],
   controllers: [AuthController],

@@ -1,34 +1,20 @@
-import { Logger } from '@nestjs/common';
-import { Types } from 'mongoose';
 import { AppException } from 'src/common/errors/app.exception';
 import { ErrorCode } from 'src/common/errors/error-code.constant';
-import { loadAppConfig } from 'src/config/app-config';
 import { AuthCookieJar } from 'src/modules/auth/auth-cookies.util';
 import { AuthService } from 'src/modules/auth/auth.service';
-import { LoginFailuresService } from 'src/common/rate-limit/login-failures.service';
-import type { SessionsService } from 'src/modules/auth/sessions.service';
-import type { AccountMailer } from 'src/modules/users/account-mailer.service';
-import type { AccountsService, LoginAccount } from 'src/modules/users/accounts.service';
+import type { LogoutCredentials, SessionsService } from 'src/modules/auth/sessions.service';
+import type { AccountsService } from 'src/modules/users/accounts.service';
 import type { MeResponse } from 'src/modules/users/dto/me.response';
-import type { OneTimeCodes } from 'src/modules/users/one-time-codes.service';
-import type { PasswordHasher } from 'src/modules/users/password-hasher.service';
-import type { HolderRecord } from 'src/modules/users/user-records.type';
 import type { UsersService } from 'src/modules/users/users.service';
-import { MemoryCounterStore } from 'src/infrastructure/counters/memory-counter-store';
 
-const config = loadAppConfig({ NODE_ENV: 'test' });
 const CLIENT = { ip: '1.2.3.4', userAgent: 'jest' };
 const ME = { _id: 'x' } as MeResponse;
-const REGISTRATION = {
-  name: 'Ada',
-  email: 'ada@example.com',
-  username: 'ada',
-  password: 'salsa night 42',
+const USER_ID = '65a1b2c3d4e5f60718293a4b';
+const NO_CREDENTIALS: LogoutCredentials = {
+  principal: null,
+  access: { bearer: undefined, cookie: undefined },
+  refreshToken: undefined,
 };
-
-function duplicateKey(): Error {
-  return Object.assign(new Error('E11000 duplicate key'), { code: 11000 });
-}
 
 async function failure(promise: Promise<unknown>): Promise<AppException> {
   const error = await promise.catch((e: unknown) => e);
@@ -38,34 +24,19 @@ async function failure(promise: Promise<unknown>): Promise<AppException> {
 }
 
 describe('AuthService', () => {
-  let accounts: jest.Mocked<AccountsService>;
+  let accounts: jest.Mocked<
+    Pick<AccountsService, 'checkLogin' | 'resetPassword' | 'changePassword'>
+  >;
   let users: jest.Mocked<Pick<UsersService, 'getMe'>>;
-  let passwords: jest.Mocked<Pick<PasswordHasher, 'hash' | 'verify'>>;
-  let codes: jest.Mocked<Pick<OneTimeCodes, 'issue' | 'discard' | 'redeem'>>;
-  let mail: jest.Mocked<Pick<AccountMailer, 'sendVerificationCode' | 'sendPasswordResetCode'>>;
   let sessions: jest.Mocked<
     Pick<SessionsService, 'open' | 'refresh' | 'revokeAll' | 'revokeOthers' | 'logout'>
   >;
-  let counters: MemoryCounterStore;
   let cookies: AuthCookieJar;
   let sut: AuthService;
 
   beforeEach(() => {
-    accounts = {
-      findHolders: jest.fn().mockResolvedValue([]),
-      findUsernameHolder: jest.fn(),
-      deleteStalePending: jest.fn(),
-      createPending: jest.fn(),
-      replacePending: jest.fn(),
-      findLoginAccount: jest.fn(),
-      findCredentialsById: jest.fn(),
-      findCodeHolderByEmail: jest.fn(),
-      setPassword: jest.fn(),
-    } as unknown as jest.Mocked<AccountsService>;
+    accounts = { checkLogin: jest.fn(), resetPassword: jest.fn(), changePassword: jest.fn() };
     users = { getMe: jest.fn().mockResolvedValue(ME) };
-    passwords = { hash: jest.fn().mockResolvedValue('$2b$hash'), verify: jest.fn() };
-    codes = { issue: jest.fn(), discard: jest.fn(), redeem: jest.fn() };
-    mail = { sendVerificationCode: jest.fn(), sendPasswordResetCode: jest.fn() };
     sessions = {
       open: jest.fn(),
       refresh: jest.fn(),
@@ -73,148 +44,35 @@ describe('AuthService', () => {
       revokeOthers: jest.fn(),
       logout: jest.fn(),
     };
-    counters = new MemoryCounterStore();
     cookies = new AuthCookieJar();
     sut = new AuthService(
-      accounts,
+      accounts as unknown as AccountsService,
       users as unknown as UsersService,
-      passwords as unknown as PasswordHasher,
-      codes as unknown as OneTimeCodes,
-      mail as unknown as AccountMailer,
       sessions as unknown as SessionsService,
-      new LoginFailuresService(counters, config),
-      config,
     );
   });
-  afterEach(() => counters.onModuleDestroy());
 
   describe('login', () => {
-    const account = (isVerified: boolean): LoginAccount => ({
-      credentials: {
-        _id: new Types.ObjectId(),
-        username: 'ada',
-        email: 'ada@example.com',
-        isVerified,
-        password: '$2b$real',
-      },
-      me: ME,
-    });
-
-    it('compares a pending account against the dummy hash and answers Invalid credentials', async () => {
-      accounts.findLoginAccount.mockResolvedValue(account(false));
-      passwords.verify.mockResolvedValue(false);
-      const error = await failure(sut.login({ identifier: 'ada', password: 'x' }, CLIENT, cookies));
-      expect(error.code).toBe(ErrorCode.INVALID_CREDENTIALS);
-      expect(passwords.verify).toHaveBeenCalledWith('x', null);
-      expect(sessions.open).not.toHaveBeenCalled();
-      expect(cookies.instruction).toBeNull();
-    });
-
-    it('compares an unknown identifier too', async () => {
-      accounts.findLoginAccount.mockResolvedValue(null);
-      passwords.verify.mockResolvedValue(false);
-      await failure(sut.login({ identifier: 'ghost', password: 'x' }, CLIENT, cookies));
-      expect(passwords.verify).toHaveBeenCalledTimes(1);
-    });
-
-    it('counts failures against the account daily, and per typed identifier and IP', async () => {
-      const verified = account(true);
-      accounts.findLoginAccount.mockResolvedValue(verified);
-      passwords.verify.mockResolvedValue(false);
-      await failure(sut.login({ identifier: 'ada', password: 'x' }, CLIENT, cookies));
-      await failure(sut.login({ identifier: 'ada@example.com', password: 'x' }, CLIENT, cookies));
-      const id = verified.credentials._id.toHexString();
-      expect((await counters.peek(`login-failures-account:u:${id}`)).count).toBe(2);
-      expect((await counters.peek(`login-failures:i:ada|${CLIENT.ip}`)).count).toBe(1);
-      expect((await counters.peek(`login-failures:i:ada@example.com|${CLIENT.ip}`)).count).toBe(1);
-      expect((await counters.peek('login-failures-account:i:ada')).count).toBe(0);
-    });
-
-    it('opens a session, signs the cookies in and returns Me', async () => {
-      const verified = account(true);
-      accounts.findLoginAccount.mockResolvedValue(verified);
-      passwords.verify.mockResolvedValue(true);
+    it('opens a session for the account, signs the cookies in and returns its Me', async () => {
+      accounts.checkLogin.mockResolvedValue({ userId: USER_ID, me: ME });
       sessions.open.mockResolvedValue({ accessToken: 'a', refreshToken: 'r' });
       expect(await sut.login({ identifier: 'ada', password: 'right' }, CLIENT, cookies)).toBe(ME);
-      expect(passwords.verify).toHaveBeenCalledWith('right', '$2b$real');
-      expect(sessions.open).toHaveBeenCalledWith(verified.credentials._id.toHexString(), CLIENT);
+      expect(accounts.checkLogin).toHaveBeenCalledWith(
+        { identifier: 'ada', password: 'right' },
+        CLIENT.ip,
+      );
+      expect(sessions.open).toHaveBeenCalledWith(USER_ID, CLIENT);
       // The Me came with the credentials: no second read of the user.
       expect(users.getMe).not.toHaveBeenCalled();
       expect(cookies.instruction).toEqual({ kind: 'sign-in', accessToken: 'a', refreshToken: 'r' });
     });
-  });
 
-  describe('register', () => {
-    const pending = (overrides: Partial<HolderRecord> = {}): HolderRecord => ({
-      _id: new Types.ObjectId(),
-      email: 'ada@example.com',
-      username: 'ada',
-      isVerified: false,
-      lastRegisteredAt: new Date(),
-      ...overrides,
-    });
-
-    it('sends no email when a code went out within the cooldown', async () => {
-      const holder = pending();
-      accounts.findHolders.mockResolvedValue([holder]);
-      accounts.replacePending.mockResolvedValue(true);
-      codes.issue.mockResolvedValue(null);
-      await sut.register(REGISTRATION);
-      expect(accounts.replacePending).toHaveBeenCalledWith(
-        holder._id,
-        expect.objectContaining({ username: 'ada' }),
-      );
-      expect(mail.sendVerificationCode).not.toHaveBeenCalled();
-    });
-
-    it('keeps the account but discards the code when the email cannot be sent: 503', async () => {
-      const id = new Types.ObjectId();
-      accounts.createPending.mockResolvedValue(id);
-      const issued = { code: '123456', codeHash: 'h' };
-      codes.issue.mockResolvedValue(issued);
-      mail.sendVerificationCode.mockRejectedValue(new Error('provider down'));
-      const warn = jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
-      const error = await failure(sut.register(REGISTRATION));
-      expect(warn).toHaveBeenCalledWith(expect.stringContaining('provider down'));
-      expect(warn.mock.calls[0][0]).not.toContain('123456');
-      warn.mockRestore();
-      expect([error.status, error.code, error.message]).toEqual([
-        503,
-        'EMAIL_DELIVERY_FAILED',
-        'Failed to send verification email',
-      ]);
-      expect(codes.discard).toHaveBeenCalledWith(id, 'verification', issued);
-    });
-
-    it('names the email when a concurrent registration took it', async () => {
-      accounts.createPending.mockRejectedValue(duplicateKey());
-      accounts.findHolders
-        .mockResolvedValueOnce([])
-        .mockResolvedValueOnce([pending({ username: 'other' })]);
-      expect((await failure(sut.register(REGISTRATION))).message).toBe('Email already exists');
-    });
-
-    it('names the username when a concurrent registration took it', async () => {
-      accounts.createPending.mockRejectedValue(duplicateKey());
-      accounts.findHolders
-        .mockResolvedValueOnce([])
-        .mockResolvedValueOnce([pending({ email: 'other@example.com' })]);
-      expect((await failure(sut.register(REGISTRATION))).message).toBe('Username already exists');
-    });
-
-    it("deletes another pending account's username only after its hold", async () => {
-      const stale = pending({
-        email: 'other@example.com',
-        lastRegisteredAt: new Date(Date.now() - 25 * 3600_000),
-      });
-      accounts.findHolders.mockResolvedValue([stale]);
-      accounts.createPending.mockResolvedValue(new Types.ObjectId());
-      codes.issue.mockResolvedValue(null);
-      await sut.register(REGISTRATION);
-      expect(accounts.deleteStalePending).toHaveBeenCalledWith(stale._id, expect.any(Date));
-
-      accounts.findHolders.mockResolvedValue([pending({ email: 'other@example.com' })]);
-      expect((await failure(sut.register(REGISTRATION))).message).toBe('Username already exists');
+    it('opens no session and writes no cookie when the credentials fail', async () => {
+      accounts.checkLogin.mockRejectedValue(new AppException(ErrorCode.INVALID_CREDENTIALS));
+      const error = await failure(sut.login({ identifier: 'ada', password: 'x' }, CLIENT, cookies));
+      expect(error.code).toBe(ErrorCode.INVALID_CREDENTIALS);
+      expect(sessions.open).not.toHaveBeenCalled();
+      expect(cookies.instruction).toBeNull();
     });
   });
 
@@ -238,89 +96,52 @@ describe('AuthService', () => {
     });
 
     it('clears both cookies on logout, also when it fails with 401', async () => {
-      await sut.logout(
-        {
-          principal: null,
-          access: { bearer: undefined, cookie: undefined },
-          refreshToken: undefined,
-        },
-        cookies,
-      );
+      await sut.logout(NO_CREDENTIALS, cookies);
       expect(cookies.instruction).toEqual({ kind: 'clear' });
       const failed = new AuthCookieJar();
       sessions.logout.mockRejectedValue(new AppException(ErrorCode.UNAUTHORIZED));
-      await failure(
-        sut.logout(
-          {
-            principal: null,
-            access: { bearer: undefined, cookie: undefined },
-            refreshToken: undefined,
-          },
-          failed,
-        ),
-      );
+      await failure(sut.logout(NO_CREDENTIALS, failed));
       expect(failed.instruction).toEqual({ kind: 'clear' });
     });
   });
 
   describe('resetPassword', () => {
-    it('revokes every session, lifts the account cap and clears the cookies', async () => {
-      const holder = {
-        _id: new Types.ObjectId(),
-        username: 'ada',
-        email: 'ada@example.com',
-        isVerified: true,
-        registrationNonce: null,
-        code: null,
-      };
-      accounts.findCodeHolderByEmail.mockResolvedValue(holder);
-      codes.redeem.mockResolvedValue(holder);
-      const accountBucket = `login-failures-account:u:${holder._id.toHexString()}`;
-      await counters.hit(accountBucket, 60_000);
-      await sut.resetPassword(
-        { email: holder.email, code: '123456', newPassword: 'new one 123' },
-        cookies,
-      );
-      expect(codes.redeem).toHaveBeenCalledWith(
-        holder,
-        'passwordReset',
-        '123456',
-        expect.any(Function),
-      );
-      expect(sessions.revokeAll).toHaveBeenCalledWith(holder._id, 'password_reset');
-      expect((await counters.peek(accountBucket)).count).toBe(0);
+    const dto = { email: 'ada@example.com', code: '123456', newPassword: 'new one 123' };
+
+    it('revokes every session of the account and clears the cookies', async () => {
+      accounts.resetPassword.mockResolvedValue(USER_ID);
+      await sut.resetPassword(dto, cookies);
+      expect(accounts.resetPassword).toHaveBeenCalledWith(dto);
+      expect(sessions.revokeAll).toHaveBeenCalledWith(USER_ID, 'password_reset');
       expect(cookies.instruction).toEqual({ kind: 'clear' });
     });
 
-    it('treats a pending account like an unknown one', async () => {
-      accounts.findCodeHolderByEmail.mockResolvedValue({
-        _id: new Types.ObjectId(),
-        username: 'ada',
-        email: 'ada@example.com',
-        isVerified: false,
-        registrationNonce: null,
-        code: null,
-      });
-      codes.redeem.mockRejectedValue(
+    it('revokes nothing and leaves the cookies alone when the code fails', async () => {
+      accounts.resetPassword.mockRejectedValue(
         new AppException(ErrorCode.INVALID_CODE, 'Invalid reset code'),
       );
-      await failure(
-        sut.resetPassword(
-          { email: 'ada@example.com', code: '123456', newPassword: 'new one 123' },
-          cookies,
-        ),
-      );
-      expect(codes.redeem.mock.calls[0][0]).toBeNull();
+      await failure(sut.resetPassword(dto, cookies));
+      expect(sessions.revokeAll).not.toHaveBeenCalled();
       expect(cookies.instruction).toBeNull();
     });
   });
 
-  it('checkUsername reports reserved words as taken without a query', async () => {
-    const result = await sut.checkUsername('admin');
-    expect([result.message, result.data]).toEqual([
-      'Username is already taken',
-      { available: false },
-    ]);
-    expect(accounts.findUsernameHolder).not.toHaveBeenCalled();
+  describe('changePassword', () => {
+    const principal = { userId: USER_ID, sessionId: 'c2Vzc2lvbi1pZC0xMjM0NQ' };
+    const dto = { oldPassword: 'old one', newPassword: 'new one 123' };
+
+    it('ends every other session once the password has changed', async () => {
+      await sut.changePassword(principal, dto, CLIENT);
+      expect(accounts.changePassword).toHaveBeenCalledWith(USER_ID, dto, CLIENT.ip);
+      expect(sessions.revokeOthers).toHaveBeenCalledWith(USER_ID, principal.sessionId);
+    });
+
+    it('ends no session when the old password is wrong', async () => {
+      accounts.changePassword.mockRejectedValue(
+        new AppException(ErrorCode.WRONG_PASSWORD, 'Old password is incorrect'),
+      );
+      await failure(sut.changePassword(principal, dto, CLIENT));
+      expect(sessions.revokeOthers).not.toHaveBeenCalled();
+    });
   });
 });

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
-import type { Model, Types } from 'mongoose';
+import { type Model, Types } from 'mongoose';
 import {
   Session,
   type SessionRecord,
@@ -23,7 +23,7 @@ export type RefreshableSession = Pick<
 export interface NewSession {
   /** A random id (TokenService.newSessionId). */
   _id: string;
-  user: Types.ObjectId;
+  userId: string;
   tokenHash: string;
   expiresAt: Date;
   lastUsedAt: Date;
@@ -61,9 +61,10 @@ export class SessionsRepository {
     return live ? { _id: session._id, user: session.user } : null;
   }
 
-  async create(session: NewSession): Promise<void> {
+  async create({ userId, ...session }: NewSession): Promise<void> {
     await this.sessions.create({
       ...session,
+      user: new Types.ObjectId(userId),
       previousTokenHash: null,
       pastTokenHashes: [],
       rotatedAt: null,
@@ -75,9 +76,9 @@ export class SessionsRepository {
    * §1.9: keeps the `max` most recently used live sessions of a user and revokes the rest.
    * Idempotent, so two concurrent logins revoking the same extra session do no harm.
    */
-  async revokeBeyondLimit(userId: Types.ObjectId, max: number, now: Date): Promise<number> {
+  async revokeBeyondLimit(userId: string, max: number, now: Date): Promise<number> {
     const excess = await this.sessions
-      .find({ user: userId, revokedAt: null, expiresAt: { $gt: now } })
+      .find({ user: new Types.ObjectId(userId), revokedAt: null, expiresAt: { $gt: now } })
       .sort({ lastUsedAt: -1, _id: -1 })
       .skip(max)
       .limit(LIMIT_SWEEP_BATCH)
@@ -153,7 +154,7 @@ export class SessionsRepository {
 
   /** Change-password (every session but the current one) and reset-password (all of them). */
   async revokeAllOfUser(
-    userId: Types.ObjectId,
+    userId: string,
     reason: SessionRevokedReason,
     now: Date,
     exceptSessionId?: string,
@@ -161,7 +162,7 @@ export class SessionsRepository {
     const result = await this.sessions
       .updateMany(
         {
-          user: userId,
+          user: new Types.ObjectId(userId),
           revokedAt: null,
           ...(exceptSessionId ? { _id: { $ne: exceptSessionId } } : {}),
         },

@@ -92,14 +92,18 @@ describe('SessionsService', () => {
       const stored = repository.create.mock.calls[0][0];
       expect(stored).toMatchObject({
         _id: id,
-        user: userId,
+        userId: userId.toHexString(),
         tokenHash: sha(secret),
         ip: '1.2.3.4',
         userAgent: 'jest',
       });
       expect(JSON.stringify(stored)).not.toContain(secret);
       expect(stored.expiresAt.getTime() - stored.lastUsedAt.getTime()).toBe(30 * 86400_000);
-      expect(repository.revokeBeyondLimit).toHaveBeenCalledWith(userId, 4, expect.any(Date));
+      expect(repository.revokeBeyondLimit).toHaveBeenCalledWith(
+        userId.toHexString(),
+        4,
+        expect.any(Date),
+      );
       const claims = await new JwtService().verifyAsync<Record<string, unknown>>(
         result.accessToken,
         { secret: config.auth.accessSecret, algorithms: ['HS256'] },
@@ -338,7 +342,7 @@ describe('SessionsService', () => {
     repository.revokeAllOfUser.mockResolvedValue(2);
     await sut.revokeOthers(userId.toHexString(), sessionId);
     expect(repository.revokeAllOfUser).toHaveBeenCalledWith(
-      userId,
+      userId.toHexString(),
       'password_change',
       expect.any(Date),
       sessionId,

@@ -1,5 +1,4 @@
 import { Injectable } from '@nestjs/common';
-import { Types } from 'mongoose';
 import type { AuthPrincipal, RequestCredentials } from 'src/common/auth/auth-principal.type';
 import type { ClientContext } from 'src/common/decorators/client-context.decorator';
 import type { AppConfig } from 'src/config/app-config';
@@ -62,19 +61,18 @@ export class SessionsService {
   /** A5: a new session (revoking the least recently used beyond the limit) and its two tokens. */
   async open(userId: string, client: ClientContext): Promise<SessionTokens> {
     const now = new Date();
-    const user = new Types.ObjectId(userId);
     const secret = this.tokens.newRefreshSecret();
     const sessionId = this.tokens.newSessionId();
     await this.sessions.create({
       _id: sessionId,
-      user,
+      userId,
       tokenHash: this.tokens.hashSecret(secret),
       expiresAt: this.slidingExpiry(now),
       lastUsedAt: now,
       userAgent: client.userAgent,
       ip: client.ip,
     });
-    await this.sessions.revokeBeyondLimit(user, this.config.auth.maxSessionsPerUser, now);
+    await this.sessions.revokeBeyondLimit(userId, this.config.auth.maxSessionsPerUser, now);
     return {
       accessToken: await this.tokens.signAccessToken(userId, sessionId),
       refreshToken: this.tokens.composeRefreshToken(sessionId, secret),
@@ -139,17 +137,12 @@ export class SessionsService {
 
   /** A10: every session of the user but the current one. */
   async revokeOthers(userId: string, currentSessionId: string): Promise<void> {
-    await this.sessions.revokeAllOfUser(
-      new Types.ObjectId(userId),
-      'password_change',
-      new Date(),
-      currentSessionId,
-    );
+    await this.sessions.revokeAllOfUser(userId, 'password_change', new Date(), currentSessionId);
   }
 
   /** A8: every session of the user. */
   async revokeAll(
-    userId: Types.ObjectId,
+    userId: string,
     reason: Extract<SessionRevokedReason, 'password_reset'>,
   ): Promise<void> {
     await this.sessions.revokeAllOfUser(userId, reason, new Date());

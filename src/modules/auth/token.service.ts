@@ -11,7 +11,7 @@ export interface AccessClaims {
 
 /** A session id as minted by `newSessionId`: 16 random bytes in base64url. */
 const SESSION_ID = /^[A-Za-z0-9_-]{22}$/;
-/** A user id as `signAccessToken` writes it (ObjectId.toHexString). */
+/** A user id as `signAccessToken` writes it: 24 lowercase hex digits. */
 const USER_ID = /^[0-9a-f]{24}$/;
 const REFRESH_TOKEN = /^([A-Za-z0-9_-]{22})\.([A-Za-z0-9_-]{43})$/;
 

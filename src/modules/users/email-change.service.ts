@@ -41,9 +41,9 @@ export class EmailChangeService {
     if (!owner) throw UsersErrors.signedOut();
     if (!passwordOk) throw UsersErrors.wrongPassword();
     if (dto.email === owner.email) throw UsersErrors.sameEmail();
-    if (await this.users.emailHeldByOther(dto.email, owner._id)) throw UsersErrors.emailInUse();
+    if (await this.users.emailHeldByOther(dto.email, owner.id)) throw UsersErrors.emailInUse();
 
-    const issued = await this.codes.issue(owner._id, 'emailChange', {
+    const issued = await this.codes.issue(owner.id, 'emailChange', {
       pendingEmail: dto.email,
       where: { isVerified: true },
     });
@@ -57,7 +57,7 @@ export class EmailChangeService {
       await this.mail.sendEmailChangeCode(dto.email, owner.username, issued.code);
     } catch (error) {
       // The change was never confirmable: discard it (which also lifts the cooldown for a retry).
-      await this.codes.discard(owner._id, 'emailChange', issued);
+      await this.codes.discard(owner.id, 'emailChange', issued);
       this.logger.warn(`Email-change code for user ${userId} not delivered: ${describe(error)}`);
       throw UsersErrors.emailDeliveryFailed();
     }
@@ -82,7 +82,7 @@ export class EmailChangeService {
       }));
     } catch (error) {
       if (!isDuplicateKey(error)) throw error;
-      await this.users.discardEmailChange(holder._id);
+      await this.users.discardEmailChange(holder.id);
       throw UsersErrors.emailInUse();
     }
     if (change) {

@@ -8,12 +8,10 @@ import type { CodeHolderRecord } from 'src/modules/users/user-records.type';
 import type { UsersRepository } from 'src/modules/users/users.repository';
 
 const config = loadAppConfig({ NODE_ENV: 'test', CODE_HASH_SECRET: 'k'.repeat(40) });
-const userId = new Types.ObjectId();
+const userId = new Types.ObjectId().toHexString();
 
 function hashOf(purpose: string, code: string, registrationNonce?: string): string {
-  const subject = registrationNonce
-    ? `${userId.toHexString()}:${registrationNonce}`
-    : userId.toHexString();
+  const subject = registrationNonce ? `${userId}:${registrationNonce}` : userId;
   return createHmac('sha256', config.auth.codeSecret)
     .update(`${purpose}:${subject}:${code}`)
     .digest('hex');
@@ -24,7 +22,7 @@ function holder(
   registrationNonce: string | null = null,
 ): CodeHolderRecord {
   return {
-    _id: userId,
+    id: userId,
     username: 'ada',
     email: 'ada@example.com',
     isVerified: false,

@@ -1,6 +1,5 @@
 import { createHmac, randomInt, timingSafeEqual } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import type { Types } from 'mongoose';
 import { AppException } from 'src/common/errors/app.exception';
 import { ErrorCode } from 'src/common/errors/error-code.constant';
 import type { AppConfig } from 'src/config/app-config';
@@ -54,7 +53,7 @@ export class OneTimeCodes {
    * A verification code is issued for `registrationNonce`, and only while that attempt is current.
    */
   async issue(
-    userId: Types.ObjectId,
+    userId: string,
     purpose: CodePurpose,
     options: {
       pendingEmail?: string;
@@ -82,7 +81,7 @@ export class OneTimeCodes {
   }
 
   /** A code that could not be delivered: dropping it also lifts the cooldown, so a retry sends again. */
-  discard(userId: Types.ObjectId, purpose: CodePurpose, issued: IssuedCode): Promise<void> {
+  discard(userId: string, purpose: CodePurpose, issued: IssuedCode): Promise<void> {
     return this.users.discardCode(userId, purpose, issued.codeHash);
   }
 
@@ -116,9 +115,9 @@ export class OneTimeCodes {
       throw new AppException(ErrorCode.CODE_EXPIRED, messages.expired);
 
     const binding = bindingOf(purpose, holder.registrationNonce);
-    if (!this.matches(this.hash(purpose, holder._id, submitted, binding), stored.codeHash)) {
+    if (!this.matches(this.hash(purpose, holder.id, submitted, binding), stored.codeHash)) {
       const attempts = await this.users.countWrongAttempt(
-        holder._id,
+        holder.id,
         purpose,
         stored.codeHash,
         maxAttempts,
@@ -129,7 +128,7 @@ export class OneTimeCodes {
     }
     const changes = await onMatch();
     const consumed = await this.users.consumeCode(
-      holder._id,
+      holder.id,
       purpose,
       stored.codeHash,
       maxAttempts,
@@ -143,15 +142,10 @@ export class OneTimeCodes {
     return holder;
   }
 
-  private hash(
-    purpose: CodePurpose,
-    userId: Types.ObjectId,
-    code: string,
-    binding: CodeCondition,
-  ): string {
+  private hash(purpose: CodePurpose, userId: string, code: string, binding: CodeCondition): string {
     // Accounts registered before nonces existed (null) keep the original form of the hash.
     const nonce = binding.registrationNonce;
-    const subject = nonce ? `${userId.toHexString()}:${nonce}` : userId.toHexString();
+    const subject = nonce ? `${userId}:${nonce}` : userId;
     return createHmac('sha256', this.config.auth.codeSecret)
       .update(`${purpose}:${subject}:${code}`)
       .digest('hex');

@@ -4,6 +4,11 @@ import type { PendingCode, PendingEmailChange } from 'src/modules/users/schemas/
 /** The three kinds of one-time code (§1.17); each is a field of the user document. */
 export type CodePurpose = 'verification' | 'passwordReset' | 'emailChange';
 
+/**
+ * Lean records as the users repository reads them, private to this module (lint-enforced): the
+ * mapper turns them into responses, ids into strings.
+ */
+
 /** What the Me shape is built from (§1.12); codes and hashes are never part of it. */
 export interface MeRecord {
   _id: Types.ObjectId;
@@ -33,18 +38,29 @@ export interface ProfileRecord extends CardRecord {
 
 export type OwnerLiteRecord = Pick<CardRecord, '_id' | 'username' | 'name' | 'profileImage'>;
 
+/*
+ * The account records below are what the account flows work on and hand back to the repository,
+ * so they carry the id as a string; the repository converts both ways.
+ */
+
 /** Login and password checks: the one place a password hash is read. */
 export interface CredentialsRecord {
-  _id: Types.ObjectId;
+  id: string;
   username: string;
   email: string;
   isVerified: boolean;
   password: string;
 }
 
+/** A login's account in one read: its credentials and the Me a successful login returns. */
+export interface LoginRecord {
+  credentials: CredentialsRecord;
+  me: MeRecord;
+}
+
 /** A1/A2: who holds an email or a username, and since when a pending one was last registered. */
 export interface HolderRecord {
-  _id: Types.ObjectId;
+  id: string;
   email: string;
   username: string;
   isVerified: boolean;
@@ -53,7 +69,7 @@ export interface HolderRecord {
 
 /** An account together with one of its pending codes (only read to check or issue that code). */
 export interface CodeHolderRecord {
-  _id: Types.ObjectId;
+  id: string;
   username: string;
   email: string;
   isVerified: boolean;

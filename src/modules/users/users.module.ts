@@ -14,8 +14,10 @@ import { UsersRepository } from 'src/modules/users/users.repository';
 import { UsersService } from 'src/modules/users/users.service';
 
 /**
- * Users own the account data. Besides `UsersService` (what every domain needs), the building
- * blocks of the auth flows are exported for the auth module, which sits above this one.
+ * Users own the account data and everything done with it: profiles and the lookups every domain
+ * needs (`UsersService`, which also says whether a user is verified, the user side of a session)
+ * and accounts (`AccountsService`: registration, codes, credentials) for the auth module above,
+ * which adds sessions, tokens and cookies. Password hashes and codes never leave this module.
  */
 @Module({
   imports: [
@@ -34,6 +36,6 @@ import { UsersService } from 'src/modules/users/users.service';
     PasswordHasher,
     AccountMailer,
   ],
-  exports: [UsersService, AccountsService, OneTimeCodes, PasswordHasher, AccountMailer],
+  exports: [UsersService, AccountsService],
 })
 export class UsersModule {}

@@ -14,6 +14,7 @@ import type {
   CodePurpose,
   CredentialsRecord,
   HolderRecord,
+  LoginRecord,
   MeRecord,
   NewPendingAccount,
   OwnerLiteRecord,
@@ -47,7 +48,9 @@ const CODE_HOLDER_PROJECTION = {
 const QUIET = { timestamps: false } as const;
 
 type StoredCode = PendingCode | PendingEmailChange;
-type RawCodeHolder = Omit<CodeHolderRecord, 'code' | 'registrationNonce'> &
+/** The account records as stored: an ObjectId where the records handed out carry a string. */
+type Stored<T extends { id: string }> = Omit<T, 'id'> & { _id: Types.ObjectId };
+type RawCodeHolder = Omit<Stored<CodeHolderRecord>, 'code' | 'registrationNonce'> &
   Partial<Pick<CodeHolderRecord, 'registrationNonce'>> &
   Partial<Record<CodePurpose, StoredCode | null>>;
 
@@ -58,6 +61,7 @@ export interface CodeCondition {
   registrationNonce?: string | null;
 }
 
+/** Ids come in as strings and are converted here; the account records go out with string ids. */
 @Injectable()
 export class UsersRepository {
   constructor(@InjectModel(User.name) private readonly users: Model<User>) {}
@@ -69,7 +73,7 @@ export class UsersRepository {
    */
   async isVerified(userId: string): Promise<boolean> {
     const found = await this.users
-      .findOne({ _id: new Types.ObjectId(userId) })
+      .findOne({ _id: oid(userId) })
       .select({ isVerified: 1 })
       .lean<Pick<UserRecord, '_id' | 'isVerified'>>()
       .exec();
@@ -79,7 +83,7 @@ export class UsersRepository {
   /** Me (A5, A9, U2–U6): the signed-in, verified user. */
   findMe(userId: string): Promise<MeRecord | null> {
     return this.users
-      .findOne({ _id: new Types.ObjectId(userId), isVerified: true })
+      .findOne({ _id: oid(userId), isVerified: true })
       .select(ME_PROJECTION)
       .lean<MeRecord>()
       .exec();
@@ -89,47 +93,60 @@ export class UsersRepository {
    * Login: email and username never overlap (`@` is not a username character), so one match at
    * most. The Me fields come along, so a successful login needs no second read of the user.
    */
-  findLoginAccount(identifier: string): Promise<(CredentialsRecord & MeRecord) | null> {
-    return this.users
+  async findLoginAccount(identifier: string): Promise<LoginRecord | null> {
+    const found = await this.users
       .findOne({ $or: [{ email: identifier }, { username: identifier }] })
       .select({ ...CREDENTIALS_PROJECTION, ...ME_PROJECTION })
-      .lean<CredentialsRecord & MeRecord>()
+      .lean<Stored<CredentialsRecord> & MeRecord>()
       .exec();
+    return found && { credentials: toCredentials(found), me: found };
   }
 
   /** Change-password and change-email: the signed-in user's hash. */
-  findCredentialsById(userId: string): Promise<CredentialsRecord | null> {
-    return this.users
-      .findOne({ _id: new Types.ObjectId(userId), isVerified: true })
+  async findCredentialsById(userId: string): Promise<CredentialsRecord | null> {
+    const found = await this.users
+      .findOne({ _id: oid(userId), isVerified: true })
       .select(CREDENTIALS_PROJECTION)
-      .lean<CredentialsRecord>()
+      .lean<Stored<CredentialsRecord>>()
       .exec();
+    return found && toCredentials(found);
   }
 
   /** A2: the accounts holding this email or this username (at most two, both unique indexes). */
-  findHolders(email: string, username: string): Promise<HolderRecord[]> {
-    return this.users
+  async findHolders(email: string, username: string): Promise<HolderRecord[]> {
+    const found = await this.users
       .find({ $or: [{ email }, { username }] })
       .select(HOLDER_PROJECTION)
       .limit(2)
-      .lean<HolderRecord[]>()
+      .lean<Stored<HolderRecord>[]>()
       .exec();
+    return found.map(toHolder);
   }
 
   /** A1: who holds this username. */
-  findUsernameHolder(username: string): Promise<HolderRecord | null> {
-    return this.users.findOne({ username }).select(HOLDER_PROJECTION).lean<HolderRecord>().exec();
+  async findUsernameHolder(username: string): Promise<HolderRecord | null> {
+    const found = await this.users
+      .findOne({ username })
+      .select(HOLDER_PROJECTION)
+      .lean<Stored<HolderRecord>>()
+      .exec();
+    return found && toHolder(found);
   }
 
   /** A2 step 3: frees the username of a pending account whose 24-hour hold has passed. */
-  async deleteStalePending(userId: Types.ObjectId, registeredBefore: Date): Promise<boolean> {
+  async deleteStalePending(userId: string, registeredBefore: Date): Promise<boolean> {
     const result = await this.users
-      .deleteOne({ _id: userId, isVerified: false, lastRegisteredAt: { $lte: registeredBefore } })
+      .deleteOne({
+        _id: oid(userId),
+        isVerified: false,
+        lastRegisteredAt: { $lte: registeredBefore },
+      })
       .exec();
     return result.deletedCount === 1;
   }
 
-  async createPending(account: NewPendingAccount): Promise<Types.ObjectId> {
+  /** The new account's id. */
+  async createPending(account: NewPendingAccount): Promise<string> {
     const created = await this.users.create({
       name: account.name,
       email: account.email,
@@ -141,7 +158,7 @@ export class UsersRepository {
       lastRegisteredAt: account.registeredAt,
       registrationNonce: account.registrationNonce,
     });
-    return created._id;
+    return created._id.toHexString();
   }
 
   /**
@@ -149,10 +166,10 @@ export class UsersRepository {
    * registration nonce voids every verification code sent for an earlier attempt; the code itself
    * is kept, so its resend cooldown still holds.
    */
-  async replacePending(userId: Types.ObjectId, account: NewPendingAccount): Promise<boolean> {
+  async replacePending(userId: string, account: NewPendingAccount): Promise<boolean> {
     const result = await this.users
       .updateOne(
-        { _id: userId, isVerified: false },
+        { _id: oid(userId), isVerified: false },
         {
           $set: {
             name: account.name,
@@ -188,7 +205,7 @@ export class UsersRepository {
   async findCodeHolderById(userId: string, purpose: CodePurpose): Promise<CodeHolderRecord | null> {
     return toCodeHolder(
       await this.users
-        .findOne({ _id: new Types.ObjectId(userId), isVerified: true })
+        .findOne({ _id: oid(userId), isVerified: true })
         .select({ ...CODE_HOLDER_PROJECTION, [purpose]: 1 })
         .lean<RawCodeHolder>()
         .exec(),
@@ -202,7 +219,7 @@ export class UsersRepository {
    * account further (e.g. still pending). False when the cooldown (or `where`) refused.
    */
   async storeCode(
-    userId: Types.ObjectId,
+    userId: string,
     purpose: CodePurpose,
     code: StoredCode,
     cooldownCutoff: Date,
@@ -211,7 +228,7 @@ export class UsersRepository {
     const result = await this.users
       .updateOne(
         {
-          _id: userId,
+          _id: oid(userId),
           ...where,
           $or: [{ [purpose]: null }, { [`${purpose}.sentAt`]: { $lte: cooldownCutoff } }],
         },
@@ -223,10 +240,10 @@ export class UsersRepository {
   }
 
   /** Drops a code that could not be delivered (only that code: a newer one is left alone). */
-  async discardCode(userId: Types.ObjectId, purpose: CodePurpose, codeHash: string): Promise<void> {
+  async discardCode(userId: string, purpose: CodePurpose, codeHash: string): Promise<void> {
     await this.users
       .updateOne(
-        { _id: userId, [`${purpose}.codeHash`]: codeHash },
+        { _id: oid(userId), [`${purpose}.codeHash`]: codeHash },
         { $set: { [purpose]: null } },
         QUIET,
       )
@@ -235,7 +252,7 @@ export class UsersRepository {
 
   /** Counts one wrong attempt on that exact code; the new count, or null if the code changed meanwhile. */
   async countWrongAttempt(
-    userId: Types.ObjectId,
+    userId: string,
     purpose: CodePurpose,
     codeHash: string,
     maxAttempts: number,
@@ -243,7 +260,7 @@ export class UsersRepository {
     const updated = await this.users
       .findOneAndUpdate(
         {
-          _id: userId,
+          _id: oid(userId),
           [`${purpose}.codeHash`]: codeHash,
           [`${purpose}.attempts`]: { $lt: maxAttempts },
         },
@@ -263,7 +280,7 @@ export class UsersRepository {
    * (email change) propagates.
    */
   async consumeCode(
-    userId: Types.ObjectId,
+    userId: string,
     purpose: CodePurpose,
     codeHash: string,
     maxAttempts: number,
@@ -276,7 +293,7 @@ export class UsersRepository {
     const result = await this.users
       .updateOne(
         {
-          _id: userId,
+          _id: oid(userId),
           ...where,
           [`${purpose}.codeHash`]: codeHash,
           [`${purpose}.attempts`]: { $lt: maxAttempts },
@@ -295,7 +312,7 @@ export class UsersRepository {
   ): Promise<MeRecord | null> {
     return this.users
       .findOneAndUpdate(
-        { _id: new Types.ObjectId(userId), isVerified: true },
+        { _id: oid(userId), isVerified: true },
         { $set: changes },
         {
           returnDocument: 'after',
@@ -317,7 +334,7 @@ export class UsersRepository {
   ): Promise<{ previousKey: string | null } | undefined> {
     const before = await this.users
       .findOneAndUpdate(
-        { _id: new Types.ObjectId(userId), isVerified: true },
+        { _id: oid(userId), isVerified: true },
         { $set: { profileImage: url, profileImageKey: key } },
         { returnDocument: 'before', projection: { profileImageKey: 1 } },
       )
@@ -326,22 +343,22 @@ export class UsersRepository {
     return before ? { previousKey: before.profileImageKey ?? null } : undefined;
   }
 
-  async setPassword(userId: Types.ObjectId, passwordHash: string): Promise<void> {
-    await this.users.updateOne({ _id: userId }, { $set: { password: passwordHash } }).exec();
+  async setPassword(userId: string, passwordHash: string): Promise<void> {
+    await this.users.updateOne({ _id: oid(userId) }, { $set: { password: passwordHash } }).exec();
   }
 
   /** U3, U4: is this address held by any other account, verified or pending? */
-  async emailHeldByOther(email: string, userId: Types.ObjectId): Promise<boolean> {
+  async emailHeldByOther(email: string, userId: string): Promise<boolean> {
     const found = await this.users
-      .findOne({ email, _id: { $ne: userId } })
+      .findOne({ email, _id: { $ne: oid(userId) } })
       .select({ _id: 1 })
       .lean<Pick<UserRecord, '_id'>>()
       .exec();
     return found !== null;
   }
 
-  async discardEmailChange(userId: Types.ObjectId): Promise<void> {
-    await this.users.updateOne({ _id: userId }, { $set: { emailChange: null } }, QUIET).exec();
+  async discardEmailChange(userId: string): Promise<void> {
+    await this.users.updateOne({ _id: oid(userId) }, { $set: { emailChange: null } }, QUIET).exec();
   }
 
   /** U1: verified users whose username or name contains the text literally, username then _id ascending. */
@@ -367,9 +384,9 @@ export class UsersRepository {
   }
 
   /** Owners of a page of items, in one query; pending accounts are left out (§1.11). */
-  findOwnerLites(ids: Types.ObjectId[]): Promise<OwnerLiteRecord[]> {
+  findOwnerLites(ids: string[]): Promise<OwnerLiteRecord[]> {
     return this.users
-      .find({ _id: { $in: ids }, isVerified: true })
+      .find({ _id: { $in: ids.map(oid) }, isVerified: true })
       .select(OWNER_LITE_PROJECTION)
       .limit(ids.length)
       .lean<OwnerLiteRecord[]>()
@@ -395,19 +412,43 @@ export class UsersRepository {
     };
   }
 
-  findOwnerLite(id: Types.ObjectId): Promise<OwnerLiteRecord | null> {
+  findOwnerLite(id: string): Promise<OwnerLiteRecord | null> {
     return this.users
-      .findOne({ _id: id, isVerified: true })
+      .findOne({ _id: oid(id), isVerified: true })
       .select(OWNER_LITE_PROJECTION)
       .lean<OwnerLiteRecord>()
       .exec();
   }
 }
 
+function oid(id: string): Types.ObjectId {
+  return new Types.ObjectId(id);
+}
+
+function toCredentials(raw: Stored<CredentialsRecord>): CredentialsRecord {
+  return {
+    id: raw._id.toHexString(),
+    username: raw.username,
+    email: raw.email,
+    isVerified: raw.isVerified,
+    password: raw.password,
+  };
+}
+
+function toHolder(raw: Stored<HolderRecord>): HolderRecord {
+  return {
+    id: raw._id.toHexString(),
+    email: raw.email,
+    username: raw.username,
+    isVerified: raw.isVerified,
+    lastRegisteredAt: raw.lastRegisteredAt,
+  };
+}
+
 function toCodeHolder(raw: RawCodeHolder | null, purpose: CodePurpose): CodeHolderRecord | null {
   if (!raw) return null;
   return {
-    _id: raw._id,
+    id: raw._id.toHexString(),
     username: raw.username,
     email: raw.email,
     isVerified: raw.isVerified,

@@ -1,5 +1,4 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { Types } from 'mongoose';
 import { firstJoined, type JoinedFigure } from 'src/common/database/joined-figure.type';
 import { isObjectIdString } from 'src/common/validation/rules.util';
 import {
@@ -113,7 +112,7 @@ export class UsersService {
   async findOwnerLites(ids: string[]): Promise<Map<string, OwnerLiteResponse>> {
     const unique = [...new Set(ids.filter(isObjectIdString).map((id) => id.toLowerCase()))];
     if (unique.length === 0) return new Map();
-    const owners = await this.users.findOwnerLites(unique.map((id) => new Types.ObjectId(id)));
+    const owners = await this.users.findOwnerLites(unique);
     return new Map(owners.map((owner) => [owner._id.toHexString(), toOwnerLite(owner)]));
   }
 
@@ -134,7 +133,7 @@ export class UsersService {
   /** For other domains: the user behind an id if visible (verified), else null. */
   async findVisibleUserById(id: string): Promise<OwnerLiteResponse | null> {
     if (!isObjectIdString(id)) return null;
-    const owner = await this.users.findOwnerLite(new Types.ObjectId(id));
+    const owner = await this.users.findOwnerLite(id);
     return owner ? toOwnerLite(owner) : null;
   }
 
