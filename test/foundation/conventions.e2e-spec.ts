@@ -1,6 +1,7 @@
 import { Types } from 'mongoose';
 import request from 'supertest';
 import { TokenService } from 'src/modules/auth/token.service';
+import { insertSignedInUser, type SignedInProbe } from 'test/factories/sessions.factory';
 import { ProbeModule } from 'test/foundation/probe.module';
 import { createTestApp, type TestApp } from 'test/utils/test-app';
 
@@ -327,34 +328,7 @@ describe('Conventions (contract §1)', () => {
   });
 
   describe('authentication modes (§1.7)', () => {
-    async function signedIn(): Promise<{ token: string; userId: string; sessionId: string }> {
-      const userId = new Types.ObjectId();
-      const sessionId = t.app.get(TokenService).newSessionId();
-      const now = new Date();
-      await t.connection.collection('users').insertOne({
-        _id: userId,
-        username: `u${userId.toHexString().slice(-8)}`,
-        email: `${userId.toHexString()}@example.test`,
-        name: 'Probe',
-        password: 'x',
-        profileImage: 'https://ui-avatars.com/api/?name=Probe',
-        isVerified: true,
-        createdAt: now,
-        updatedAt: now,
-      });
-      await t.connection
-        .collection<{ _id: string } & Record<string, unknown>>('sessions')
-        .insertOne({
-          _id: sessionId,
-          user: userId,
-          tokenHash: 'h',
-          expiresAt: new Date(Date.now() + 3600_000),
-          revokedAt: null,
-          lastUsedAt: now,
-        });
-      const token = await t.app.get(TokenService).signAccessToken(userId.toHexString(), sessionId);
-      return { token, userId: userId.toHexString(), sessionId };
-    }
+    const signedIn = (): Promise<SignedInProbe> => insertSignedInUser(t);
 
     it('required: 401 UNAUTHORIZED without credentials, the user with a live session', async () => {
       expectErrorBody(

@@ -1,6 +1,5 @@
-import { Types } from 'mongoose';
 import request from 'supertest';
-import { TokenService } from 'src/modules/auth/token.service';
+import { insertSignedInUser, type SignedInProbe } from 'test/factories/sessions.factory';
 import { ProbeModule } from 'test/foundation/probe.module';
 import { recordCommands } from 'test/utils/db-commands';
 import { createTestApp, type TestApp } from 'test/utils/test-app';
@@ -28,34 +27,7 @@ describe('round-trip counting helper', () => {
   });
 
   describe('authentication', () => {
-    async function signedIn(): Promise<{ token: string; sessionId: string }> {
-      const userId = new Types.ObjectId();
-      const sessionId = t.app.get(TokenService).newSessionId();
-      const now = new Date();
-      await t.connection.collection('users').insertOne({
-        _id: userId,
-        username: `u${userId.toHexString().slice(-8)}`,
-        email: `${userId.toHexString()}@example.test`,
-        name: 'Probe',
-        password: 'x',
-        profileImage: 'https://ui-avatars.com/api/?name=Probe',
-        isVerified: true,
-        createdAt: now,
-        updatedAt: now,
-      });
-      await t.connection
-        .collection<{ _id: string } & Record<string, unknown>>('sessions')
-        .insertOne({
-          _id: sessionId,
-          user: userId,
-          tokenHash: 'h',
-          expiresAt: new Date(Date.now() + 3600_000),
-          revokedAt: null,
-          lastUsedAt: now,
-        });
-      const token = await t.app.get(TokenService).signAccessToken(userId.toHexString(), sessionId);
-      return { token, sessionId };
-    }
+    const signedIn = (): Promise<SignedInProbe> => insertSignedInUser(t);
 
     async function callsOf(headers: Record<string, string>, status: number): Promise<string[]> {
       const log = recordCommands(t.connection);
