@@ -9,6 +9,18 @@ import { EventEmitter2, OnEvent } from '@nestjs/event-emitter';
  * (videos → likes) calls it directly instead.
  */
 export interface DomainEventMap {
+  /** A like was stored (the likes store announces it; the target's domain counts it). */
+  'like.added': {
+    targetType: 'video' | 'comment' | 'communityPost';
+    targetId: string;
+    userId: string;
+  };
+  /** A like was removed by its user (not by a cascade: a deleted target needs no count). */
+  'like.removed': {
+    targetType: 'video' | 'comment' | 'communityPost';
+    targetId: string;
+    userId: string;
+  };
   'video.deleted': { videoId: string; ownerId: string; deletedAt: Date };
   'community-post.deleted': { postId: string; ownerId: string; deletedAt: Date };
 }

@@ -10,6 +10,9 @@ export interface VideoRecord {
   duration: number;
   views: number;
   isPublished: boolean;
+  /** Maintained counters; absent on documents written before they existed (read as 0). */
+  likesCount?: number;
+  commentsCount?: number;
   videoFile: StoredAsset;
   thumbnail: StoredAsset;
   createdAt: Date;

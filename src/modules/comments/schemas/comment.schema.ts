@@ -20,6 +20,10 @@ export class Comment {
   @Prop({ type: Types.ObjectId, required: true })
   owner: Types.ObjectId;
 
+  /** Likes on this comment, maintained by `$inc` on every like and unlike; repaired by the reconcile job. */
+  @Prop({ default: 0 })
+  likesCount: number;
+
   createdAt: Date;
   updatedAt: Date;
 }

@@ -10,6 +10,14 @@ export class CommunityPost {
   @Prop({ required: true, minlength: 1, maxlength: 5000 })
   content: string;
 
+  /** Likes on this post, maintained by `$inc` on every like and unlike; repaired by the reconcile job. */
+  @Prop({ default: 0 })
+  likesCount: number;
+
+  /** Comments on this post, maintained like `likesCount`. */
+  @Prop({ default: 0 })
+  commentsCount: number;
+
   createdAt: Date;
   updatedAt: Date;
 }

@@ -25,6 +25,55 @@ export class PendingEmailChange extends PendingCode {
 }
 const PendingEmailChangeSchema = SchemaFactory.createForClass(PendingEmailChange);
 
+/**
+ * A channel's figures, maintained by atomic `$inc` in the request that changes them (follows,
+ * uploads, publishing, views, likes on the channel's videos, deletions) so a profile or the
+ * dashboard reads them instead of counting. `published*` cover the published videos (the public
+ * profile), the others all of the owner's videos (the dashboard). The reconcile job recomputes
+ * them from the documents and repairs any drift a crash between two writes left behind.
+ */
+@Schema({ _id: false })
+export class ChannelCounters {
+  @Prop({ default: 0 })
+  followers: number;
+
+  @Prop({ default: 0 })
+  following: number;
+
+  @Prop({ default: 0 })
+  publishedVideos: number;
+
+  @Prop({ default: 0 })
+  publishedViews: number;
+
+  /** Likes on the published videos. */
+  @Prop({ default: 0 })
+  publishedLikes: number;
+
+  @Prop({ default: 0 })
+  videos: number;
+
+  @Prop({ default: 0 })
+  views: number;
+
+  /** Likes on all of the owner's videos (not on their comments or posts). */
+  @Prop({ default: 0 })
+  likes: number;
+}
+const ChannelCountersSchema = SchemaFactory.createForClass(ChannelCounters);
+
+/** The names of the channel counters, for `$inc` paths and the reconcile job. */
+export const CHANNEL_COUNTER_FIELDS = [
+  'followers',
+  'following',
+  'publishedVideos',
+  'publishedViews',
+  'publishedLikes',
+  'videos',
+  'views',
+  'likes',
+] as const satisfies readonly (keyof ChannelCounters)[];
+
 @Schema({ timestamps: true, collection: 'users' })
 export class User {
   @Prop({ required: true, lowercase: true, trim: true, maxlength: 30 })
@@ -71,6 +120,10 @@ export class User {
 
   @Prop({ type: PendingEmailChangeSchema, default: null, select: false })
   emailChange: PendingEmailChange | null;
+
+  /** Maintained figures of the user's channel (see ChannelCounters). */
+  @Prop({ type: ChannelCountersSchema, default: () => ({}) })
+  channel: ChannelCounters;
 
   createdAt: Date;
   updatedAt: Date;

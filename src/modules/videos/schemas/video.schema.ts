@@ -35,6 +35,14 @@ export class Video {
   @Prop({ default: false })
   isPublished: boolean;
 
+  /** Likes on this video, maintained by `$inc` on every like and unlike; repaired by the reconcile job. */
+  @Prop({ default: 0 })
+  likesCount: number;
+
+  /** Comments on this video, maintained like `likesCount`. */
+  @Prop({ default: 0 })
+  commentsCount: number;
+
   /** Resource type `video`. */
   @Prop({ type: StoredAssetSchema, required: true })
   videoFile: StoredAsset;
