@@ -229,37 +229,53 @@ describe('Channel figures: D1 dashboard, U9 profile counts, V4 owner follow figu
     expect(after.body.data.owner.followersCount).toBe(1);
   });
 
-  it('D1 costs work proportional to the caller’s own content: likes are counted over their video ids only', async () => {
+  it('D1 and U9 cost one lookup by a unique key whatever the catalogue: the maintained counters, never a count', async () => {
     const creator = await createVerifiedUser(t);
-    const other = await createVerifiedUser(t);
-    const mine = [
-      await insertVideo(t, creator.id),
-      await insertVideo(t, creator.id, { isPublished: false }),
-    ];
-    await insertVideo(t, other.id);
+    const fan = await createVerifiedUser(t);
+    for (let i = 0; i < 6; i++) {
+      const video = await uploadVideo(t, creator, { isPublished: i % 2 === 0 });
+      if (i % 2 === 0) await like(fan, video._id);
+    }
+    await follow(fan, creator);
 
     const seen: CommandStarted[] = [];
     const client = t.connection.getClient();
     const listener = (event: CommandStarted): void => {
       seen.push({ commandName: event.commandName, command: event.command });
     };
-    client.on('commandStarted', listener);
-    try {
-      await dashboard(creator).expect(200);
-    } finally {
-      client.off('commandStarted', listener);
-    }
-    const onCollection = (name: string) =>
-      seen.filter((event) => event.command[event.commandName] === name);
-    // One read of the caller's own videos (filtered by owner), one follow count, one likes query.
-    const videoReads = onCollection('videos');
-    expect(videoReads).toHaveLength(1);
-    expect(JSON.stringify(videoReads[0].command.filter)).toContain(creator.id);
-    const likeQueries = onCollection('likes');
-    expect(likeQueries).toHaveLength(1);
-    const pipeline = likeQueries[0].command.pipeline as { $match?: Record<string, unknown> }[];
-    const match = pipeline[0].$match as { target: { $in: Types.ObjectId[] } };
-    expect(match.target.$in.map((id) => id.toHexString()).sort()).toEqual([...mine].sort());
-    expect(onCollection('follows')).toHaveLength(1);
+    const during = async (action: () => Promise<unknown>): Promise<CommandStarted[]> => {
+      seen.length = 0;
+      client.on('commandStarted', listener);
+      try {
+        await action();
+      } finally {
+        client.off('commandStarted', listener);
+      }
+      return [...seen];
+    };
+    const onCollection = (commands: CommandStarted[], name: string) =>
+      commands.filter((event) => event.command[event.commandName] === name);
+
+    // The dashboard: authentication (session, user), then the caller's counters by `_id`.
+    const d1 = await during(() => dashboard(creator).expect(200));
+    const userReads = onCollection(d1, 'users');
+    expect(userReads.at(-1)?.command.filter).toEqual({ _id: new Types.ObjectId(creator.id) });
+    for (const collection of ['videos', 'likes', 'follows'])
+      expect(onCollection(d1, collection)).toHaveLength(0);
+
+    // The profile seen by a fan: the profile by its unique username, and one lookup on the
+    // unique follow key.
+    const u9 = await during(() => profile(creator.username, fan).expect(200));
+    expect(onCollection(u9, 'videos')).toHaveLength(0);
+    expect(onCollection(u9, 'likes')).toHaveLength(0);
+    const followReads = onCollection(u9, 'follows');
+    expect(followReads).toHaveLength(1);
+    expect(followReads[0].command.filter).toEqual({
+      follower: new Types.ObjectId(fan.id),
+      following: new Types.ObjectId(creator.id),
+    });
+    // Anonymous: no follow lookup at all.
+    const anonymous = await during(() => profile(creator.username).expect(200));
+    expect(onCollection(anonymous, 'follows')).toHaveLength(0);
   });
 });

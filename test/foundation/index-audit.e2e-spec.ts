@@ -414,7 +414,7 @@ describe('Index audit: every query shape is served by a declared index (STYLE 19
         await call('PATCH', `/video/publish-status/${uploaded._id}`, 200, { as: creator });
         await call('PATCH', `/video/publish-status/${uploaded._id}`, 200, { as: creator });
         const videos = t.app.get(VideosRepository, { strict: false });
-        jest.spyOn(videos, 'compareAndSetPublished').mockResolvedValueOnce(false);
+        jest.spyOn(videos, 'compareAndSetPublished').mockResolvedValueOnce(null);
         await call('PATCH', `/video/publish-status/${uploaded._id}`, 200, { as: creator });
         await call('PATCH', `/video/publish-status/${uploaded._id}`, 200, { as: creator });
         await call('PATCH', `/video/publish-status/${uploaded._id}`, 200, {

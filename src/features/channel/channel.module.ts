@@ -3,13 +3,11 @@ import { ChannelFiguresService } from 'src/features/channel/channel-figures.serv
 import { ChannelProfileController } from 'src/features/channel/channel-profile.controller';
 import { DashboardController } from 'src/features/channel/dashboard.controller';
 import { FollowsModule } from 'src/modules/follows/follows.module';
-import { LikesModule } from 'src/modules/likes/likes.module';
 import { UsersModule } from 'src/modules/users/users.module';
-import { VideosModule } from 'src/modules/videos/videos.module';
 
-/** A channel's figures: the public profile and the creator dashboard (users, videos, likes, follows). */
+/** A channel's figures: the public profile and the creator dashboard (the users' channel counters, follows). */
 @Module({
-  imports: [UsersModule, VideosModule, LikesModule, FollowsModule],
+  imports: [UsersModule, FollowsModule],
   controllers: [ChannelProfileController, DashboardController],
   providers: [ChannelFiguresService],
 })

@@ -6,11 +6,14 @@ import type { LikedVideoResponse } from 'src/features/engagement/dto/liked-video
 import type { LikeToggleResponse } from 'src/features/engagement/dto/like-toggle.response';
 import { LikesErrors } from 'src/features/engagement/likes.errors';
 import { toLikedVideo } from 'src/features/engagement/likes.mapper';
+import { CommentCountersService } from 'src/modules/comments/comment-counters.service';
 import { CommentsService } from 'src/modules/comments/comments.service';
+import { CommunityPostCountersService } from 'src/modules/community-posts/community-post-counters.service';
 import { CommunityPostsService } from 'src/modules/community-posts/community-posts.service';
 import { LikesService } from 'src/modules/likes/likes.service';
 import type { LikeTargetType } from 'src/modules/likes/schemas/like.schema';
 import { VideoCatalogueService } from 'src/modules/videos/video-catalogue.service';
+import { VideoCountersService } from 'src/modules/videos/video-counters.service';
 
 /**
  * The liked-videos list reads at most this many of the caller's most recent video likes. Hidden
@@ -19,9 +22,11 @@ import { VideoCatalogueService } from 'src/modules/videos/video-catalogue.servic
  */
 export const LIKED_VIDEOS_SCAN_LIMIT = 5000;
 
-/** How one target kind answers: its visibility check, its 404 and its two messages. */
+/** How one target kind answers: its visibility check, its stored count, its 404 and its two messages. */
 interface TargetRules {
   isVisible: () => Promise<boolean>;
+  /** The target's maintained `likesCount`, or null when it is gone. */
+  likesCount: () => Promise<number | null>;
   notFound: () => AppException;
   liked: string;
   unliked: string;
@@ -29,20 +34,25 @@ interface TargetRules {
 
 /**
  * The like endpoints: a toggle checks the target (missing or invisible → 404), toggles in the
- * likes store (which re-checks the target after a create), and answers with the stored state.
+ * likes store (which re-checks the target after a create, and whose events move the target's
+ * counter), and answers with the caller's state and the target's stored `likesCount`.
  */
 @Injectable()
 export class LikeActionsService {
   constructor(
     private readonly likes: LikesService,
     private readonly videos: VideoCatalogueService,
+    private readonly videoCounters: VideoCountersService,
     private readonly comments: CommentsService,
     private readonly posts: CommunityPostsService,
+    private readonly commentCounters: CommentCountersService,
+    private readonly postCounters: CommunityPostCountersService,
   ) {}
 
   toggleVideoLike(videoId: string, userId: string): Promise<ApiResult<LikeToggleResponse>> {
     return this.toggle('video', videoId, userId, {
       isVisible: async () => (await this.videos.findVisibleOwnerId(videoId, userId)) !== null,
+      likesCount: () => this.videoCounters.likesCount(videoId),
       notFound: LikesErrors.videoNotFound,
       liked: 'Video liked successfully',
       unliked: 'Video unliked successfully',
@@ -53,6 +63,7 @@ export class LikeActionsService {
   toggleCommentLike(commentId: string, userId: string): Promise<ApiResult<LikeToggleResponse>> {
     return this.toggle('comment', commentId, userId, {
       isVisible: () => this.comments.isVisible(commentId, userId),
+      likesCount: () => this.commentCounters.likesCount(commentId),
       notFound: LikesErrors.commentNotFound,
       liked: 'Comment liked successfully',
       unliked: 'Comment unliked successfully',
@@ -63,6 +74,7 @@ export class LikeActionsService {
   toggleCommunityPostLike(postId: string, userId: string): Promise<ApiResult<LikeToggleResponse>> {
     return this.toggle('communityPost', postId, userId, {
       isVisible: async () => (await this.posts.findVisibleOwnerId(postId)) !== null,
+      likesCount: () => this.postCounters.likesCount(postId),
       notFound: LikesErrors.postNotFound,
       liked: 'Post liked successfully',
       unliked: 'Post unliked successfully',
@@ -96,9 +108,12 @@ export class LikeActionsService {
     rules: TargetRules,
   ): Promise<ApiResult<LikeToggleResponse>> {
     if (!(await rules.isVisible())) throw rules.notFound();
-    const figures = await this.likes.toggle(targetType, targetId, userId, rules.isVisible);
-    if (!figures) throw rules.notFound();
-    const result: LikeToggleResponse = { isLiked: figures.isLiked, likesCount: figures.likesCount };
+    const state = await this.likes.toggle(targetType, targetId, userId, rules.isVisible);
+    if (!state) throw rules.notFound();
+    // The like events have moved the target's counter before the toggle resolved.
+    const likesCount = await rules.likesCount();
+    if (likesCount === null) throw rules.notFound();
+    const result: LikeToggleResponse = { isLiked: state.isLiked, likesCount };
     return new ApiResult(result.isLiked ? rules.liked : rules.unliked, result);
   }
 }

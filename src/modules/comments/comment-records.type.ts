@@ -7,6 +7,8 @@ export interface CommentRecord {
   video?: Types.ObjectId;
   communityPost?: Types.ObjectId;
   owner: Types.ObjectId;
+  /** Maintained; absent on documents from before counters existed (read as 0). */
+  likesCount?: number;
   createdAt: Date;
   updatedAt: Date;
 }

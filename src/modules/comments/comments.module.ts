@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { MongooseModule } from '@nestjs/mongoose';
+import { CommentCountersService } from 'src/modules/comments/comment-counters.service';
 import { CommentsCascadeListener } from 'src/modules/comments/comments-cascade.listener';
 import { CommentsController } from 'src/modules/comments/comments.controller';
 import { CommentsRepository } from 'src/modules/comments/comments.repository';
@@ -24,7 +25,7 @@ import { VideosModule } from 'src/modules/videos/videos.module';
     LikesModule,
   ],
   controllers: [CommentsController],
-  providers: [CommentsRepository, CommentsService, CommentsCascadeListener],
-  exports: [CommentsService],
+  providers: [CommentsRepository, CommentsService, CommentCountersService, CommentsCascadeListener],
+  exports: [CommentsService, CommentCountersService],
 })
 export class CommentsModule {}

@@ -9,6 +9,8 @@ import type {
 import { Comment } from 'src/modules/comments/schemas/comment.schema';
 
 const RECORD_PROJECTION = { __v: 0 } as const;
+/** Counter updates are not edits of the comment: `updatedAt` stays. */
+const QUIET = { timestamps: false } as const;
 
 interface FacetResult {
   docs: CommentRecord[];
@@ -24,6 +26,7 @@ export class CommentsRepository {
       ...parentKey(parent),
       owner: new Types.ObjectId(ownerId),
       content,
+      likesCount: 0,
     });
     return created.toObject<CommentRecord>();
   }
@@ -98,6 +101,23 @@ export class CommentsRepository {
       .deleteMany({ _id: { $in: commentIds.map((id) => new Types.ObjectId(id)) } })
       .exec();
     return result.deletedCount;
+  }
+
+  /** A like stored or removed: `likesCount` moves by `delta`. A comment that is gone is a no-op. */
+  async incrementLikes(id: string, delta: number): Promise<void> {
+    await this.comments
+      .updateOne({ _id: new Types.ObjectId(id) }, { $inc: { likesCount: delta } }, QUIET)
+      .exec();
+  }
+
+  /** The maintained `likesCount` (0 on a document from before counters), or null when the comment is gone. */
+  async findLikesCount(id: string): Promise<number | null> {
+    const found = await this.comments
+      .findOne({ _id: new Types.ObjectId(id) })
+      .select({ likesCount: 1 })
+      .lean<{ _id: Types.ObjectId; likesCount?: number }>()
+      .exec();
+    return found ? (found.likesCount ?? 0) : null;
   }
 }
 

@@ -3,11 +3,13 @@ import { Types } from 'mongoose';
 import type { CommentRecord } from 'src/modules/comments/comment-records.type';
 import type { CommentsRepository } from 'src/modules/comments/comments.repository';
 import { CommentsService } from 'src/modules/comments/comments.service';
+import type { CommunityPostCountersService } from 'src/modules/community-posts/community-post-counters.service';
 import type { CommunityPostsService } from 'src/modules/community-posts/community-posts.service';
 import type { LikesService } from 'src/modules/likes/likes.service';
 import type { OwnerLiteResponse } from 'src/modules/users/dto/owner-lite.response';
 import type { UsersService } from 'src/modules/users/users.service';
 import type { VideoCatalogueService } from 'src/modules/videos/video-catalogue.service';
+import type { VideoCountersService } from 'src/modules/videos/video-counters.service';
 
 const id = (): string => new Types.ObjectId().toHexString();
 const AUTHOR = id();
@@ -45,7 +47,9 @@ describe('CommentsService', () => {
   let users: jest.Mocked<Pick<UsersService, 'findOwnerLites' | 'findVisibleUserById'>>;
   let videos: jest.Mocked<Pick<VideoCatalogueService, 'findVisibleOwnerId'>>;
   let posts: jest.Mocked<Pick<CommunityPostsService, 'findVisibleOwnerId' | 'findOwnerIdOfPost'>>;
-  let likes: jest.Mocked<Pick<LikesService, 'figuresFor' | 'removeAllOn'>>;
+  let likes: jest.Mocked<Pick<LikesService, 'likedAmong' | 'removeAllOn'>>;
+  let videoCounters: jest.Mocked<Pick<VideoCountersService, 'moveComments'>>;
+  let postCounters: jest.Mocked<Pick<CommunityPostCountersService, 'moveComments'>>;
   let sut: CommentsService;
 
   beforeEach(() => {
@@ -59,13 +63,17 @@ describe('CommentsService', () => {
     users = { findOwnerLites: jest.fn(), findVisibleUserById: jest.fn() };
     videos = { findVisibleOwnerId: jest.fn() };
     posts = { findVisibleOwnerId: jest.fn(), findOwnerIdOfPost: jest.fn() };
-    likes = { figuresFor: jest.fn(), removeAllOn: jest.fn().mockResolvedValue(0) };
+    likes = { likedAmong: jest.fn(), removeAllOn: jest.fn().mockResolvedValue(0) };
+    videoCounters = { moveComments: jest.fn().mockResolvedValue(undefined) };
+    postCounters = { moveComments: jest.fn().mockResolvedValue(undefined) };
     sut = new CommentsService(
       repo as unknown as CommentsRepository,
       users as unknown as UsersService,
       videos as unknown as VideoCatalogueService,
       posts as unknown as CommunityPostsService,
       likes as unknown as LikesService,
+      videoCounters as unknown as VideoCountersService,
+      postCounters as unknown as CommunityPostCountersService,
     );
   });
   afterEach(() => {
@@ -76,20 +84,25 @@ describe('CommentsService', () => {
     it.each([
       ['the author', AUTHOR],
       ['the owner of the parent video', CREATOR],
-    ])('lets %s delete, then removes its likes', async (_who, caller) => {
-      const comment = record();
-      repo.findById.mockResolvedValue(comment);
-      videos.findVisibleOwnerId.mockResolvedValue(CREATOR);
-      repo.deleteById.mockResolvedValue(true);
+    ])(
+      'lets %s delete, then counts it out of the video and removes its likes',
+      async (_who, caller) => {
+        const comment = record();
+        repo.findById.mockResolvedValue(comment);
+        videos.findVisibleOwnerId.mockResolvedValue(CREATOR);
+        repo.deleteById.mockResolvedValue(true);
 
-      await expect(sut.remove(comment._id.toHexString(), caller)).resolves.toBeNull();
+        await expect(sut.remove(comment._id.toHexString(), caller)).resolves.toBeNull();
 
-      expect(videos.findVisibleOwnerId).toHaveBeenCalledWith(VIDEO, caller);
-      expect(likes.removeAllOn).toHaveBeenCalledWith('comment', [comment._id.toHexString()]);
-      expect(repo.deleteById.mock.invocationCallOrder[0]).toBeLessThan(
-        likes.removeAllOn.mock.invocationCallOrder[0],
-      );
-    });
+        expect(videos.findVisibleOwnerId).toHaveBeenCalledWith(VIDEO, caller);
+        expect(videoCounters.moveComments).toHaveBeenCalledWith(VIDEO, -1);
+        expect(postCounters.moveComments).not.toHaveBeenCalled();
+        expect(likes.removeAllOn).toHaveBeenCalledWith('comment', [comment._id.toHexString()]);
+        expect(repo.deleteById.mock.invocationCallOrder[0]).toBeLessThan(
+          likes.removeAllOn.mock.invocationCallOrder[0],
+        );
+      },
+    );
 
     it('lets the owner of the parent post delete', async () => {
       const comment = record({ video: undefined, communityPost: new Types.ObjectId(POST) });
@@ -157,17 +170,17 @@ describe('CommentsService', () => {
         status: 404,
         message: 'Comment not found',
       });
-      expect(likes.figuresFor).not.toHaveBeenCalled();
+      expect(likes.likedAmong).not.toHaveBeenCalled();
     });
 
-    it("answers the edited comment with the author and the caller's like figures", async () => {
-      const updated = record({ content: 'edited' });
+    it("answers the edited comment with the author, its stored likesCount and the caller's like", async () => {
+      const updated = record({ content: 'edited', likesCount: 2 });
       const commentId = updated._id.toHexString();
       repo.findById.mockResolvedValue(record({ _id: updated._id }));
       videos.findVisibleOwnerId.mockResolvedValue(CREATOR);
       repo.updateOwned.mockResolvedValue(updated);
       users.findVisibleUserById.mockResolvedValue(lite(AUTHOR));
-      likes.figuresFor.mockResolvedValue(new Map([[commentId, { likesCount: 2, isLiked: true }]]));
+      likes.likedAmong.mockResolvedValue(new Set([commentId]));
 
       const result = await sut.update(commentId, AUTHOR, 'edited');
       expect(repo.updateOwned).toHaveBeenCalledWith(commentId, AUTHOR, 'edited');
@@ -225,7 +238,7 @@ describe('CommentsService', () => {
       const comment = record({ video: undefined, communityPost: new Types.ObjectId(POST) });
       repo.findPage.mockResolvedValue({ records: [comment], total: 1 });
       users.findOwnerLites.mockResolvedValue(new Map([[AUTHOR, lite(AUTHOR)]]));
-      likes.figuresFor.mockResolvedValue(new Map());
+      likes.likedAmong.mockResolvedValue(new Set());
 
       await expect(
         sut.listForPost(POST, { page: 1, limit: 10, sortOrder: 'asc' }, null),
@@ -252,12 +265,12 @@ describe('CommentsService', () => {
           [CREATOR, lite(CREATOR)],
         ]),
       );
-      likes.figuresFor.mockResolvedValue(new Map());
+      likes.likedAmong.mockResolvedValue(new Set());
       jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
 
       const page = await sut.listForPost(POST, { page: 2, limit: 5, sortOrder: 'desc' }, STRANGER);
       expect(repo.findPage).toHaveBeenCalledWith({ kind: 'communityPost', id: POST }, 'desc', 5, 5);
-      expect(likes.figuresFor).toHaveBeenCalledWith(
+      expect(likes.likedAmong).toHaveBeenCalledWith(
         'comment',
         [kept._id.toHexString(), orphan._id.toHexString()],
         STRANGER,

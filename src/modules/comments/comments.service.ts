@@ -14,12 +14,14 @@ import type {
   ListPostCommentsQueryDto,
   ListVideoCommentsQueryDto,
 } from 'src/modules/comments/dto/list-comments-query.dto';
+import { CommunityPostCountersService } from 'src/modules/community-posts/community-post-counters.service';
 import { CommunityPostsService } from 'src/modules/community-posts/community-posts.service';
-import { type LikeFigures, NO_LIKES } from 'src/modules/likes/likes.mapper';
+import { NO_LIKES } from 'src/modules/likes/likes.mapper';
 import { LikesService } from 'src/modules/likes/likes.service';
 import type { OwnerLiteResponse } from 'src/modules/users/dto/owner-lite.response';
 import { UsersService } from 'src/modules/users/users.service';
 import { VideoCatalogueService } from 'src/modules/videos/video-catalogue.service';
+import { VideoCountersService } from 'src/modules/videos/video-counters.service';
 
 /** A comment the caller may see, with the owner of its parent (for C6's "creator may delete"). */
 interface VisibleComment {
@@ -42,9 +44,11 @@ export class CommentsService {
     private readonly videos: VideoCatalogueService,
     private readonly posts: CommunityPostsService,
     private readonly likes: LikesService,
+    private readonly videoCounters: VideoCountersService,
+    private readonly postCounters: CommunityPostCountersService,
   ) {}
 
-  /** C1: video check, page + total, owners, likes: 4 round trips whatever the limit. */
+  /** C1: video check, page + total, owners, the viewer's likes: 4 round trips whatever the limit. */
   async listForVideo(
     videoId: string,
     query: ListVideoCommentsQueryDto,
@@ -58,11 +62,11 @@ export class CommentsService {
       (query.page - 1) * query.limit,
       query.limit,
     );
-    const [owners, figures] = await Promise.all([
+    const [owners, liked] = await Promise.all([
       this.ownersOf(page.records),
-      this.figuresOf(page, viewerId),
+      this.likedAmong(page, viewerId),
     ]);
-    return this.toPage(page, owners, figures, query);
+    return this.toPage(page, owners, liked, query);
   }
 
   /**
@@ -83,12 +87,12 @@ export class CommentsService {
       (query.page - 1) * query.limit,
       query.limit,
     );
-    const [owners, figures] = await Promise.all([
+    const [owners, liked] = await Promise.all([
       this.ownersOf(page.records, postOwnerId),
-      this.figuresOf(page, viewerId),
+      this.likedAmong(page, viewerId),
     ]);
     if (!owners.has(postOwnerId)) throw CommentsErrors.postNotFound();
-    return this.toPage(page, owners, figures, query);
+    return this.toPage(page, owners, liked, query);
   }
 
   /** C2. */
@@ -124,8 +128,11 @@ export class CommentsService {
     // Deleted meanwhile (C6 by the parent's owner, or a parent cascade).
     if (!updated) throw CommentsErrors.commentNotFound();
     if (!owner) throw CommentsErrors.signedOut();
-    const figures = await this.likes.figuresFor('comment', [commentId], userId);
-    return toCommentResponse(updated, owner, figures.get(commentId) ?? NO_LIKES);
+    const liked = await this.likes.likedAmong('comment', [commentId], userId);
+    return toCommentResponse(updated, owner, {
+      likesCount: updated.likesCount ?? 0,
+      isLiked: liked.has(commentId),
+    });
   }
 
   /**
@@ -138,8 +145,9 @@ export class CommentsService {
     if (comment.owner.toHexString() !== userId && parentOwnerId !== userId) {
       throw CommentsErrors.notAuthorDelete();
     }
-    // A concurrent delete won; it also removes the likes.
+    // A concurrent delete won; it also removes the likes and moves the parent's count.
     if (!(await this.comments.deleteById(commentId))) throw CommentsErrors.commentNotFound();
+    await this.moveParentCount(comment, -1);
     await this.removeLikesOf(commentId);
     return null;
   }
@@ -177,7 +185,16 @@ export class CommentsService {
       await this.removeLikesOf(id);
       throw parentNotFound();
     }
+    await this.moveParentCount(created, 1);
     return toCommentResponse(created, owner, NO_LIKES);
+  }
+
+  /** The parent's maintained `commentsCount`; a parent that is gone is a no-op. */
+  private moveParentCount(comment: CommentRecord, delta: 1 | -1): Promise<void> {
+    if (comment.video) return this.videoCounters.moveComments(comment.video.toHexString(), delta);
+    if (comment.communityPost)
+      return this.postCounters.moveComments(comment.communityPost.toHexString(), delta);
+    return Promise.resolve();
   }
 
   /** The likes of a deleted comment; a failure is logged with the id (the likes are unreachable anyway). */
@@ -220,12 +237,9 @@ export class CommentsService {
       : this.users.findOwnerLites(ids);
   }
 
-  private figuresOf(
-    page: CommentPageRecord,
-    viewerId: string | null,
-  ): Promise<Map<string, LikeFigures>> {
-    if (page.records.length === 0) return Promise.resolve(new Map<string, LikeFigures>());
-    return this.likes.figuresFor(
+  /** Which comments of the page the viewer likes, in one query (none for an anonymous viewer). */
+  private likedAmong(page: CommentPageRecord, viewerId: string | null): Promise<Set<string>> {
+    return this.likes.likedAmong(
       'comment',
       page.records.map((comment) => comment._id.toHexString()),
       viewerId,
@@ -235,7 +249,7 @@ export class CommentsService {
   private toPage(
     page: CommentPageRecord,
     owners: Map<string, OwnerLiteResponse>,
-    figures: Map<string, LikeFigures>,
+    liked: Set<string>,
     query: { page: number; limit: number },
   ): Paginated<CommentResponse> {
     const docs = page.records.flatMap((comment) => {
@@ -247,7 +261,12 @@ export class CommentsService {
         this.logger.warn(`Comment ${id} has no visible author; left out of the list`);
         return [];
       }
-      return [toCommentResponse(comment, owner, figures.get(id) ?? NO_LIKES)];
+      return [
+        toCommentResponse(comment, owner, {
+          likesCount: comment.likesCount ?? 0,
+          isLiked: liked.has(id),
+        }),
+      ];
     });
     return paginate(docs, page.total, query.page, query.limit);
   }

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { MongooseModule } from '@nestjs/mongoose';
+import { CommunityPostCountersService } from 'src/modules/community-posts/community-post-counters.service';
 import { CommunityPostsController } from 'src/modules/community-posts/community-posts.controller';
 import { CommunityPostsRepository } from 'src/modules/community-posts/community-posts.repository';
 import { CommunityPostsService } from 'src/modules/community-posts/community-posts.service';
@@ -11,8 +12,9 @@ import { LikesModule } from 'src/modules/likes/likes.module';
 import { UsersModule } from 'src/modules/users/users.module';
 
 /**
- * Community posts: above users and likes (their like figures, and the likes they remove when
- * deleted); comments remove theirs on the `community-post.deleted` event.
+ * Community posts and their counters: above users and likes (whether a viewer likes a post, the
+ * like events that keep `likesCount`, and the likes they remove when deleted); comments remove
+ * theirs on the `community-post.deleted` event.
  */
 @Module({
   imports: [
@@ -21,7 +23,7 @@ import { UsersModule } from 'src/modules/users/users.module';
     LikesModule,
   ],
   controllers: [CommunityPostsController],
-  providers: [CommunityPostsRepository, CommunityPostsService],
-  exports: [CommunityPostsService],
+  providers: [CommunityPostsRepository, CommunityPostsService, CommunityPostCountersService],
+  exports: [CommunityPostsService, CommunityPostCountersService],
 })
 export class CommunityPostsModule {}

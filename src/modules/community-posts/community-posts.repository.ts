@@ -5,6 +5,8 @@ import type { PostPageRecord, PostRecord } from 'src/modules/community-posts/pos
 import { CommunityPost } from 'src/modules/community-posts/schemas/community-post.schema';
 
 const RECORD_PROJECTION = { __v: 0 } as const;
+/** Counter updates are not edits of the post: `updatedAt` stays. */
+const QUIET = { timestamps: false } as const;
 
 interface FacetResult {
   docs: PostRecord[];
@@ -16,7 +18,12 @@ export class CommunityPostsRepository {
   constructor(@InjectModel(CommunityPost.name) private readonly posts: Model<CommunityPost>) {}
 
   async create(ownerId: string, content: string): Promise<PostRecord> {
-    const created = await this.posts.create({ owner: new Types.ObjectId(ownerId), content });
+    const created = await this.posts.create({
+      owner: new Types.ObjectId(ownerId),
+      content,
+      likesCount: 0,
+      commentsCount: 0,
+    });
     return created.toObject<PostRecord>();
   }
 
@@ -69,5 +76,29 @@ export class CommunityPostsRepository {
       .deleteOne({ _id: new Types.ObjectId(postId), owner: new Types.ObjectId(ownerId) })
       .exec();
     return result.deletedCount === 1;
+  }
+
+  /** A like stored or removed: `likesCount` moves by `delta`. A post that is gone is a no-op. */
+  async incrementLikes(id: string, delta: number): Promise<void> {
+    await this.posts
+      .updateOne({ _id: new Types.ObjectId(id) }, { $inc: { likesCount: delta } }, QUIET)
+      .exec();
+  }
+
+  /** A comment added or removed. A post that is gone is a no-op. */
+  async incrementComments(id: string, delta: number): Promise<void> {
+    await this.posts
+      .updateOne({ _id: new Types.ObjectId(id) }, { $inc: { commentsCount: delta } }, QUIET)
+      .exec();
+  }
+
+  /** The maintained `likesCount` (0 on a document from before counters), or null when the post is gone. */
+  async findLikesCount(id: string): Promise<number | null> {
+    const found = await this.posts
+      .findOne({ _id: new Types.ObjectId(id) })
+      .select({ likesCount: 1 })
+      .lean<{ _id: Types.ObjectId; likesCount?: number }>()
+      .exec();
+    return found ? (found.likesCount ?? 0) : null;
   }
 }

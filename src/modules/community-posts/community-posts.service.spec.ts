@@ -43,7 +43,7 @@ describe('CommunityPostsService', () => {
   let users: jest.Mocked<
     Pick<UsersService, 'findOwnerLites' | 'findVisibleUserById' | 'isVerified'>
   >;
-  let likes: jest.Mocked<Pick<LikesService, 'figuresFor' | 'removeAllOn'>>;
+  let likes: jest.Mocked<Pick<LikesService, 'likedAmong' | 'removeAllOn'>>;
   let events: jest.Mocked<Pick<DomainEvents, 'publish'>>;
   let sut: CommunityPostsService;
 
@@ -56,7 +56,7 @@ describe('CommunityPostsService', () => {
       deleteOwned: jest.fn(),
     };
     users = { findOwnerLites: jest.fn(), findVisibleUserById: jest.fn(), isVerified: jest.fn() };
-    likes = { figuresFor: jest.fn(), removeAllOn: jest.fn().mockResolvedValue(0) };
+    likes = { likedAmong: jest.fn(), removeAllOn: jest.fn().mockResolvedValue(0) };
     events = { publish: jest.fn().mockResolvedValue('event-1') };
     sut = new CommunityPostsService(
       repo as unknown as CommunityPostsRepository,
@@ -85,21 +85,19 @@ describe('CommunityPostsService', () => {
   });
 
   describe('feed (P2)', () => {
-    it('resolves owners and like figures once per page, and leaves out posts without a visible owner', async () => {
-      const visible = post();
+    it("resolves owners and the viewer's likes once per page, and leaves out posts without a visible owner", async () => {
+      const visible = post({ likesCount: 5 });
       const hidden = post({ owner: new Types.ObjectId(OTHER) });
       repo.findPage.mockResolvedValue({ records: [visible, hidden], total: 2 });
       users.findOwnerLites.mockResolvedValue(new Map([[OWNER, lite(OWNER)]]));
-      likes.figuresFor.mockResolvedValue(
-        new Map([[visible._id.toHexString(), { likesCount: 5, isLiked: true }]]),
-      );
+      likes.likedAmong.mockResolvedValue(new Set([visible._id.toHexString()]));
       jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
 
       const page = await sut.feed({ page: 3, limit: 4 }, OTHER);
 
       expect(repo.findPage).toHaveBeenCalledWith(null, 8, 4);
       expect(users.findOwnerLites).toHaveBeenCalledTimes(1);
-      expect(likes.figuresFor).toHaveBeenCalledWith(
+      expect(likes.likedAmong).toHaveBeenCalledWith(
         'communityPost',
         [visible._id.toHexString(), hidden._id.toHexString()],
         OTHER,
@@ -114,7 +112,7 @@ describe('CommunityPostsService', () => {
       const page = await sut.feed({ page: 1, limit: 10 }, null);
       expect(page).toMatchObject({ docs: [], totalDocs: 0, totalPages: 1 });
       expect(users.findOwnerLites).not.toHaveBeenCalled();
-      expect(likes.figuresFor).not.toHaveBeenCalled();
+      expect(likes.likedAmong).not.toHaveBeenCalled();
     });
   });
 

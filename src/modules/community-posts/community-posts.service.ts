@@ -7,7 +7,7 @@ import { toPostResponse } from 'src/modules/community-posts/community-posts.mapp
 import { CommunityPostsRepository } from 'src/modules/community-posts/community-posts.repository';
 import type { PostResponse } from 'src/modules/community-posts/dto/post.response';
 import type { PostRecord } from 'src/modules/community-posts/post-records.type';
-import { NO_LIKES } from 'src/modules/likes/likes.mapper';
+import { type LikeFigures, NO_LIKES } from 'src/modules/likes/likes.mapper';
 import { LikesService } from 'src/modules/likes/likes.service';
 import type { OwnerLiteResponse } from 'src/modules/users/dto/owner-lite.response';
 import { UsersService } from 'src/modules/users/users.service';
@@ -37,15 +37,15 @@ export class CommunityPostsService {
     return toPostResponse(created, owner, NO_LIKES);
   }
 
-  /** P2: everyone's posts, newest first. Page + total, owners, likes: 3 round trips whatever the limit. */
+  /** P2: everyone's posts, newest first. Page + total, owners, the viewer's likes: 3 round trips whatever the limit. */
   async feed(query: PaginationQueryDto, viewerId: string | null): Promise<Paginated<PostResponse>> {
     const { page, limit } = query;
     const { records, total } = await this.posts.findPage(null, (page - 1) * limit, limit);
     if (records.length === 0) return paginate([], total, page, limit);
     const ids = records.map((post) => post._id.toHexString());
-    const [owners, figures] = await Promise.all([
+    const [owners, liked] = await Promise.all([
       this.users.findOwnerLites(records.map((post) => post.owner.toHexString())),
-      this.likes.figuresFor('communityPost', ids, viewerId),
+      this.likes.likedAmong('communityPost', ids, viewerId),
     ]);
     const docs = records.flatMap((post) => {
       const owner = owners.get(post.owner.toHexString());
@@ -57,7 +57,7 @@ export class CommunityPostsService {
         );
         return [];
       }
-      return [toPostResponse(post, owner, figures.get(post._id.toHexString()) ?? NO_LIKES)];
+      return [toPostResponse(post, owner, figuresOf(post, liked))];
     });
     return paginate(docs, total, page, limit);
   }
@@ -73,14 +73,12 @@ export class CommunityPostsService {
     if (!owner) throw CommunityPostsErrors.userNotFound();
     const { records, total } = await this.posts.findPage(userId, (page - 1) * limit, limit);
     if (records.length === 0) return paginate([], total, page, limit);
-    const figures = await this.likes.figuresFor(
+    const liked = await this.likes.likedAmong(
       'communityPost',
       records.map((post) => post._id.toHexString()),
       viewerId,
     );
-    const docs = records.map((post) =>
-      toPostResponse(post, owner, figures.get(post._id.toHexString()) ?? NO_LIKES),
-    );
+    const docs = records.map((post) => toPostResponse(post, owner, figuresOf(post, liked)));
     return paginate(docs, total, page, limit);
   }
 
@@ -90,8 +88,8 @@ export class CommunityPostsService {
     if (post.owner.toHexString() !== userId) throw CommunityPostsErrors.notOwnerEdit();
     const updated = await this.posts.updateOwned(postId, userId, content);
     if (!updated) throw CommunityPostsErrors.postNotFound();
-    const figures = await this.likes.figuresFor('communityPost', [postId], userId);
-    return toPostResponse(updated, owner, figures.get(postId) ?? NO_LIKES);
+    const liked = await this.likes.likedAmong('communityPost', [postId], userId);
+    return toPostResponse(updated, owner, figuresOf(updated, liked));
   }
 
   /**
@@ -150,4 +148,9 @@ export class CommunityPostsService {
     if (!owner) throw CommunityPostsErrors.postNotFound();
     return { post, owner };
   }
+}
+
+/** A post's maintained `likesCount` and whether the viewer is among its likers. */
+function figuresOf(post: PostRecord, liked: Set<string>): LikeFigures {
+  return { likesCount: post.likesCount ?? 0, isLiked: liked.has(post._id.toHexString()) };
 }

@@ -5,6 +5,9 @@ export interface PostRecord {
   _id: Types.ObjectId;
   owner: Types.ObjectId;
   content: string;
+  /** Maintained; absent on documents from before counters existed (read as 0). */
+  likesCount?: number;
+  commentsCount?: number;
   createdAt: Date;
   updatedAt: Date;
 }

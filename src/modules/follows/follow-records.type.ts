@@ -12,10 +12,3 @@ export type SortOrder = 'asc' | 'desc';
 
 /** F2 lists who follows a user; F3 whom a user follows. */
 export type FollowDirection = 'followers' | 'following';
-
-/** Follow figures of one user; `followed` is 1 when the viewer follows them, else 0. */
-export interface FollowFiguresRecord {
-  followers: number;
-  following: number;
-  followed: number;
-}

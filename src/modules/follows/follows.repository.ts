@@ -4,7 +4,6 @@ import { type Model, type PipelineStage, type QueryFilter, Types } from 'mongoos
 import { isDuplicateKey } from 'src/common/errors/error-mapping.util';
 import type {
   FollowDirection,
-  FollowFiguresRecord,
   FollowRecord,
   SortOrder,
 } from 'src/modules/follows/follow-records.type';
@@ -38,53 +37,29 @@ export class FollowsRepository {
     }
   }
 
-  /** followersCount / followingCount / totalFollowers: a recount, so it is always true (I-1). */
-  countFor(direction: FollowDirection, userId: string): Promise<number> {
-    return this.follows.countDocuments(directionFilter(direction, userId)).exec();
-  }
-
-  /**
-   * U9's three follow figures of one user in one query: how many follow them, how many they
-   * follow, and whether `viewerId` follows them. Each branch of the `$or` is an index prefix.
-   */
-  async figuresFor(userId: string, viewerId: string | null): Promise<FollowFiguresRecord> {
-    const user = oid(userId);
-    const viewer = viewerId === null ? null : oid(viewerId);
-    const [row] = await this.follows
-      .aggregate<FollowFiguresRecord>([
-        { $match: { $or: [{ following: user }, { follower: user }] } },
-        {
-          $group: {
-            _id: null,
-            followers: { $sum: { $cond: [{ $eq: ['$following', user] }, 1, 0] } },
-            following: { $sum: { $cond: [{ $eq: ['$follower', user] }, 1, 0] } },
-            followed: { $max: followedBy(viewer, '$following', user) },
-          },
-        },
-      ])
+  /** Whether `followerId` follows `followingId`: one lookup by the unique key. */
+  async exists(followerId: string, followingId: string): Promise<boolean> {
+    const found = await this.follows
+      .findOne({ follower: oid(followerId), following: oid(followingId) })
+      .select({ _id: 1 })
+      .lean<Pick<FollowRecord, '_id'>>()
       .exec();
-    return row ?? { followers: 0, following: 0, followed: 0 };
+    return found !== null;
   }
 
   /**
-   * The followers count and whether `viewerId` follows the user whose id is in `localField` of
-   * the caller's document, as a `$lookup` stage writing `[{followers, followed}]` (or `[]`).
+   * Whether `viewerId` follows the user whose id is in `localField` of the caller's document, as
+   * a `$lookup` stage on the unique key writing `[{_id}]` (or `[]`) into `as`.
    */
-  followersLookup(localField: string, viewerId: string | null, as: string): PipelineStage.Lookup {
-    const viewer = viewerId === null ? null : oid(viewerId);
+  followedLookup(viewerId: string, localField: string, as: string): PipelineStage.Lookup {
     return {
       $lookup: {
         from: this.follows.collection.collectionName,
         let: { user: `$${localField}` },
         pipeline: [
-          { $match: { $expr: { $eq: ['$following', '$$user'] } } },
-          {
-            $group: {
-              _id: null,
-              followers: { $sum: 1 },
-              followed: { $max: followedBy(viewer, '$following', '$$user') },
-            },
-          },
+          { $match: { follower: oid(viewerId), $expr: { $eq: ['$following', '$$user'] } } },
+          { $limit: 1 },
+          { $project: { _id: 1 } },
         ],
         as,
       },
@@ -121,14 +96,6 @@ export class FollowsRepository {
       .exec();
     return new Set(found.map((relation) => relation.following.toHexString()));
   }
-}
-
-/** 1 for the relation "viewer follows user" (never for an anonymous viewer), else 0. */
-function followedBy(viewer: Types.ObjectId | null, followingField: string, user: unknown): unknown {
-  if (viewer === null) return 0;
-  return {
-    $cond: [{ $and: [{ $eq: ['$follower', viewer] }, { $eq: [followingField, user] }] }, 1, 0],
-  };
 }
 
 function oid(id: string): Types.ObjectId {

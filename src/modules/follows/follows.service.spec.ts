@@ -7,6 +7,8 @@ import type { FollowsRepository } from 'src/modules/follows/follows.repository';
 import { FollowsService } from 'src/modules/follows/follows.service';
 import type { ListFollowsQueryDto } from 'src/modules/follows/dto/list-follows-query.dto';
 import type { OwnerLiteResponse } from 'src/modules/users/dto/owner-lite.response';
+import type { ChannelCountersService } from 'src/modules/users/channel-counters.service';
+import type { ChannelFigures } from 'src/modules/users/channel-counters.type';
 import type { UsersService } from 'src/modules/users/users.service';
 
 const CALLER = new Types.ObjectId().toHexString();
@@ -34,30 +36,42 @@ function relation(
   };
 }
 
+function figures(followers: number, following = 0): ChannelFigures {
+  return {
+    followers,
+    following,
+    publishedVideos: 0,
+    publishedViews: 0,
+    publishedLikes: 0,
+    videos: 0,
+    views: 0,
+    likes: 0,
+  };
+}
+
 const QUERY = { page: 2, limit: 5, sortBy: 'createdAt', sortOrder: 'asc' } as ListFollowsQueryDto;
 
 describe('FollowsService', () => {
   let repo: jest.Mocked<
-    Pick<
-      FollowsRepository,
-      'deleteRelation' | 'insertRelation' | 'countFor' | 'findPage' | 'followedAmong'
-    >
+    Pick<FollowsRepository, 'deleteRelation' | 'insertRelation' | 'findPage' | 'followedAmong'>
   >;
   let users: jest.Mocked<Pick<UsersService, 'isVerified' | 'findOwnerLites'>>;
+  let counters: jest.Mocked<Pick<ChannelCountersService, 'adjustFollow' | 'figures'>>;
   let sut: FollowsService;
 
   beforeEach(() => {
     repo = {
       deleteRelation: jest.fn(),
       insertRelation: jest.fn(),
-      countFor: jest.fn(),
       findPage: jest.fn(),
       followedAmong: jest.fn(),
     };
     users = { isVerified: jest.fn(), findOwnerLites: jest.fn() };
+    counters = { adjustFollow: jest.fn().mockResolvedValue(undefined), figures: jest.fn() };
     sut = new FollowsService(
       repo as unknown as FollowsRepository,
       users as unknown as UsersService,
+      counters as unknown as ChannelCountersService,
     );
   });
 
@@ -81,39 +95,43 @@ describe('FollowsService', () => {
       expect(repo.insertRelation).not.toHaveBeenCalled();
     });
 
-    it('unfollows when its delete removed the relation, and reports the recount', async () => {
+    it('unfollows when its delete removed the relation, moves both counters down and reports the stored count', async () => {
       users.isVerified.mockResolvedValue(true);
       repo.deleteRelation.mockResolvedValue(true);
-      repo.countFor.mockResolvedValue(6);
+      counters.figures.mockResolvedValue(figures(6));
       const result = await sut.toggle(CALLER, TARGET.toUpperCase());
       expect(result).toEqual(
         new ApiResult('Unfollowed successfully', { isFollowed: false, followersCount: 6 }),
       );
       expect(repo.deleteRelation).toHaveBeenCalledWith(CALLER, TARGET);
       expect(repo.insertRelation).not.toHaveBeenCalled();
-      expect(repo.countFor).toHaveBeenCalledWith('followers', TARGET);
+      expect(counters.adjustFollow).toHaveBeenCalledWith(CALLER, TARGET, -1);
+      expect(counters.figures).toHaveBeenCalledWith(TARGET);
     });
 
     it('follows otherwise, re-checking the target after creating', async () => {
       users.isVerified.mockResolvedValue(true);
       repo.deleteRelation.mockResolvedValue(false);
       repo.insertRelation.mockResolvedValue(true);
-      repo.countFor.mockResolvedValue(1);
+      counters.figures.mockResolvedValue(figures(1));
       const result = await sut.toggle(CALLER, TARGET);
       expect(result).toEqual(
         new ApiResult('Followed successfully', { isFollowed: true, followersCount: 1 }),
       );
       expect(users.isVerified).toHaveBeenCalledTimes(2);
+      expect(counters.adjustFollow).toHaveBeenCalledWith(CALLER, TARGET, 1);
     });
 
     it('counts a create that lost the race to a concurrent create as followed', async () => {
       users.isVerified.mockResolvedValue(true);
       repo.deleteRelation.mockResolvedValue(false);
       repo.insertRelation.mockResolvedValue(false);
-      repo.countFor.mockResolvedValue(1);
+      counters.figures.mockResolvedValue(figures(1));
       const result = await sut.toggle(CALLER, TARGET);
       expect(result.message).toBe('Followed successfully');
       expect(result.data.isFollowed).toBe(true);
+      // The relation is the concurrent request's: only that request counts it.
+      expect(counters.adjustFollow).not.toHaveBeenCalled();
     });
 
     it('removes the new relation and answers 404 when the target vanished meanwhile', async () => {
@@ -122,7 +140,8 @@ describe('FollowsService', () => {
       repo.insertRelation.mockResolvedValue(true);
       await expect(sut.toggle(CALLER, TARGET)).rejects.toBeInstanceOf(AppException);
       expect(repo.deleteRelation).toHaveBeenCalledTimes(2);
-      expect(repo.countFor).not.toHaveBeenCalled();
+      expect(counters.adjustFollow).toHaveBeenCalledWith(CALLER, TARGET, 1);
+      expect(counters.figures).not.toHaveBeenCalled();
     });
   });
 
@@ -131,7 +150,7 @@ describe('FollowsService', () => {
       const [a, b] = [new Types.ObjectId().toHexString(), new Types.ObjectId().toHexString()];
       const rows = [relation(a, TARGET), relation(b, TARGET)];
       repo.findPage.mockResolvedValue(rows);
-      repo.countFor.mockResolvedValue(7);
+      counters.figures.mockResolvedValue(figures(7));
       users.findOwnerLites.mockResolvedValue(new Map([TARGET, a, b].map((id) => [id, lite(id)])));
       repo.followedAmong.mockResolvedValue(new Set([b]));
 
@@ -166,7 +185,7 @@ describe('FollowsService', () => {
     it('lists the followed people for F3 and never asks about follows for anonymous callers', async () => {
       const a = new Types.ObjectId().toHexString();
       repo.findPage.mockResolvedValue([relation(TARGET, a)]);
-      repo.countFor.mockResolvedValue(1);
+      counters.figures.mockResolvedValue(figures(1));
       users.findOwnerLites.mockResolvedValue(new Map([TARGET, a].map((id) => [id, lite(id)])));
 
       const page = await sut.listFollowing(TARGET, QUERY, null);
@@ -178,7 +197,7 @@ describe('FollowsService', () => {
 
     it('answers 404 when the listed user is not visible', async () => {
       repo.findPage.mockResolvedValue([]);
-      repo.countFor.mockResolvedValue(0);
+      counters.figures.mockResolvedValue(figures(0));
       users.findOwnerLites.mockResolvedValue(new Map());
       await expect(sut.listFollowers(TARGET, QUERY, null)).rejects.toMatchObject({
         status: 404,
@@ -189,7 +208,7 @@ describe('FollowsService', () => {
     it('leaves out a relation whose person is not visible', async () => {
       const [a, hidden] = [new Types.ObjectId().toHexString(), new Types.ObjectId().toHexString()];
       repo.findPage.mockResolvedValue([relation(hidden, TARGET), relation(a, TARGET)]);
-      repo.countFor.mockResolvedValue(2);
+      counters.figures.mockResolvedValue(figures(2));
       users.findOwnerLites.mockResolvedValue(new Map([TARGET, a].map((id) => [id, lite(id)])));
       const warn = jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
       const page = await sut.listFollowers(TARGET, QUERY, null);

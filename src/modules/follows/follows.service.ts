@@ -8,6 +8,7 @@ import type { FollowDirection } from 'src/modules/follows/follow-records.type';
 import { FollowsErrors } from 'src/modules/follows/follows.errors';
 import { toFollowItem, toFollowToggle } from 'src/modules/follows/follows.mapper';
 import { FollowsRepository } from 'src/modules/follows/follows.repository';
+import { ChannelCountersService } from 'src/modules/users/channel-counters.service';
 import { UsersService } from 'src/modules/users/users.service';
 
 export const FOLLOWED_MESSAGE = 'Followed successfully';
@@ -25,29 +26,40 @@ export class FollowsService {
   constructor(
     private readonly follows: FollowsRepository,
     private readonly users: UsersService,
+    private readonly counters: ChannelCountersService,
   ) {}
 
   /**
-   * F1. Deleting first makes the toggle one atomic step per outcome: if this call removed the
-   * relation the caller unfollowed; otherwise it creates one, and a create that loses to a
-   * concurrent create still leaves the caller following (the state the response reports).
+   * Follow toggle. Deleting first makes the toggle one atomic step per outcome: if this call
+   * removed the relation the caller unfollowed; otherwise it creates one, and a create that loses
+   * to a concurrent create still leaves the caller following (the state the response reports).
+   * Every relation this call creates or removes moves both users' counters by one, so the counters
+   * equal the relations whatever interleaving concurrent toggles take.
    */
   async toggle(callerId: string, rawTargetId: string): Promise<ApiResult<FollowToggleResponse>> {
     const targetId = rawTargetId.toLowerCase();
     if (targetId === callerId) throw FollowsErrors.followSelf();
     await this.requireVisibleUser(targetId);
 
-    if (await this.follows.deleteRelation(callerId, targetId)) {
+    if (await this.removeRelation(callerId, targetId)) {
       return this.toggleResult(false, targetId);
     }
     const created = await this.follows.insertRelation(callerId, targetId);
+    if (created) await this.counters.adjustFollow(callerId, targetId, 1);
     // The target could have vanished between the check and the insert: a relation to nobody
     // must not survive (nor be counted anywhere), so it is undone and the answer is the 404.
     if (created && !(await this.users.isVerified(targetId))) {
-      await this.follows.deleteRelation(callerId, targetId);
+      await this.removeRelation(callerId, targetId);
       throw FollowsErrors.userNotFound();
     }
     return this.toggleResult(true, targetId);
+  }
+
+  /** Removes the relation and its counts; true when this call removed it. */
+  private async removeRelation(followerId: string, followingId: string): Promise<boolean> {
+    const removed = await this.follows.deleteRelation(followerId, followingId);
+    if (removed) await this.counters.adjustFollow(followerId, followingId, -1);
+    return removed;
   }
 
   /** F2: the people who follow `userId`. */
@@ -69,9 +81,10 @@ export class FollowsService {
   }
 
   /**
-   * A constant number of queries whatever the page size: the page and its total, then one users
-   * query that both proves the listed user visible (404 otherwise) and carries the listed people,
-   * and one query for the caller's follows among them. Reading before the 404 has no side effect.
+   * A constant number of queries whatever the page size: the page and its total (the listed
+   * user's maintained counter), then one users query that both proves the listed user visible
+   * (404 otherwise) and carries the listed people, and one query for the caller's follows among
+   * them. Reading before the 404 has no side effect.
    */
   private async list(
     direction: FollowDirection,
@@ -81,10 +94,11 @@ export class FollowsService {
   ): Promise<Paginated<FollowItemResponse>> {
     const userId = rawUserId.toLowerCase();
     const { page, limit, sortOrder } = query;
-    const [relations, total] = await Promise.all([
+    const [relations, figures] = await Promise.all([
       this.follows.findPage(direction, userId, sortOrder, (page - 1) * limit, limit),
-      this.follows.countFor(direction, userId),
+      this.counters.figures(userId),
     ]);
+    const total = direction === 'followers' ? figures.followers : figures.following;
     const personOf = (relation: (typeof relations)[number]): string =>
       (direction === 'followers' ? relation.follower : relation.following).toHexString();
     const personIds = relations.map(personOf);
@@ -119,7 +133,7 @@ export class FollowsService {
     isFollowed: boolean,
     targetId: string,
   ): Promise<ApiResult<FollowToggleResponse>> {
-    const followersCount = await this.follows.countFor('followers', targetId);
+    const { followers: followersCount } = await this.counters.figures(targetId);
     return new ApiResult(
       isFollowed ? FOLLOWED_MESSAGE : UNFOLLOWED_MESSAGE,
       toFollowToggle(isFollowed, followersCount),

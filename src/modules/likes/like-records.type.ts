@@ -8,11 +8,10 @@ export interface LikeKey {
   userId: string;
 }
 
-/** One target's like figures, from one grouped query; `liked` is 1 when the viewer's like is among them. */
-export interface LikeFiguresRecord {
+/** The number of likes of one target, from one grouped query. */
+export interface LikeCountRecord {
   _id: Types.ObjectId;
   count: number;
-  liked: number;
 }
 
 /** L4: a liked video and when it was liked. */

@@ -4,7 +4,7 @@ import { type Model, type PipelineStage, Types } from 'mongoose';
 import { isDuplicateKey } from 'src/common/errors/error-mapping.util';
 import type {
   LikedTargetRecord,
-  LikeFiguresRecord,
+  LikeCountRecord,
   LikeKey,
 } from 'src/modules/likes/like-records.type';
 import { Like, type LikeTargetType } from 'src/modules/likes/schemas/like.schema';
@@ -20,54 +20,64 @@ export class LikesRepository {
   }
 
   /**
-   * Toggle, second step. A duplicate key means a concurrent toggle by the same user created the
-   * like first: the like exists either way, so that is not an error (contract §5).
+   * Toggle, second step; true when this call created the like. A duplicate key means a
+   * concurrent toggle by the same user created it first: the like exists either way, so that is
+   * not an error, only not this call's like.
    */
-  async insert(key: LikeKey): Promise<void> {
+  async insert(key: LikeKey): Promise<boolean> {
     try {
       await this.likes.create(keyFilter(key));
+      return true;
     } catch (error) {
-      if (!isDuplicateKey(error)) throw error;
+      if (isDuplicateKey(error)) return false;
+      throw error;
     }
   }
 
-  /**
-   * `likesCount` and the viewer's like for each target, in one grouped query (prefix of the
-   * unique index). Targets without likes are absent.
-   */
-  figuresFor(
+  /** Which of `targetIds` the user likes: one query on the unique key (targets bounded by a page). */
+  async likedAmong(
     targetType: LikeTargetType,
     targetIds: string[],
-    viewerId: string | null,
-  ): Promise<LikeFiguresRecord[]> {
-    const pipeline: PipelineStage[] = [
-      { $match: { targetType, target: { $in: toObjectIds(targetIds) } } },
-      figuresGroup('$target', viewerId),
-    ];
-    return this.likes.aggregate<LikeFiguresRecord>(pipeline).exec();
+    userId: string,
+  ): Promise<Set<string>> {
+    const found = await this.likes
+      .find({
+        targetType,
+        target: { $in: toObjectIds(targetIds) },
+        likedBy: new Types.ObjectId(userId),
+      })
+      .select({ target: 1 })
+      .limit(targetIds.length)
+      .lean<Pick<LikedTargetRecord, '_id' | 'target'>[]>()
+      .exec();
+    return new Set(found.map((like) => like.target.toHexString()));
   }
 
   /**
-   * The same figures for one target, as a `$lookup` stage for another collection's aggregation,
-   * writing `[{count, liked}]` (or `[]`) into `as`. The target id is known up front, so the
-   * sub-pipeline is uncorrelated: a plain match on the unique index's prefix, run once.
+   * Whether the user likes one target, as a `$lookup` stage for another collection's
+   * aggregation writing `[{_id}]` (or `[]`) into `as`: an uncorrelated match on the unique key.
    */
-  figuresLookup(
-    targetType: LikeTargetType,
-    targetId: string,
-    viewerId: string | null,
-    as: string,
-  ): PipelineStage.Lookup {
+  likedLookup(key: LikeKey, as: string): PipelineStage.Lookup {
     return {
       $lookup: {
         from: this.likes.collection.collectionName,
-        pipeline: [
-          { $match: { targetType, target: new Types.ObjectId(targetId) } },
-          figuresGroup(null, viewerId),
-        ],
+        pipeline: [{ $match: keyFilter(key) }, { $limit: 1 }, { $project: { _id: 1 } }],
         as,
       },
     };
+  }
+
+  /**
+   * The number of likes per target, in one grouped query on the unique index's prefix (for the
+   * reconcile job, which recomputes the maintained counters). Targets without likes are absent.
+   */
+  countsFor(targetType: LikeTargetType, targetIds: string[]): Promise<LikeCountRecord[]> {
+    return this.likes
+      .aggregate<LikeCountRecord>([
+        { $match: { targetType, target: { $in: toObjectIds(targetIds) } } },
+        { $group: { _id: '$target', count: { $sum: 1 } } },
+      ])
+      .exec();
   }
 
   /**
@@ -108,16 +118,4 @@ function keyFilter(key: LikeKey): Pick<Like, 'targetType' | 'target' | 'likedBy'
 
 function toObjectIds(ids: string[]): Types.ObjectId[] {
   return ids.map((id) => new Types.ObjectId(id));
-}
-
-/** `count` of likes per group and `liked` (1 or 0): whether `viewerId` is among them. */
-function figuresGroup(groupBy: '$target' | null, viewerId: string | null): PipelineStage.Group {
-  const viewer = viewerId === null ? null : new Types.ObjectId(viewerId);
-  return {
-    $group: {
-      _id: groupBy,
-      count: { $sum: 1 },
-      liked: { $max: viewer ? { $cond: [{ $eq: ['$likedBy', viewer] }, 1, 0] } : 0 },
-    },
-  };
 }

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { firstJoined, type JoinedFigure } from 'src/common/database/joined-figure.type';
-import type { LikeFiguresRecord } from 'src/modules/likes/like-records.type';
-import { type LikeFigures, toFiguresByTarget, toLikeFigures } from 'src/modules/likes/likes.mapper';
+import { DomainEvents } from 'src/common/events/domain-events';
+import type { LikeKey } from 'src/modules/likes/like-records.type';
 import { LikesRepository } from 'src/modules/likes/likes.repository';
 import type { LikeTargetType } from 'src/modules/likes/schemas/like.schema';
 import { toggleRelation } from 'src/modules/likes/toggle.util';
@@ -13,65 +13,85 @@ export interface LikedTarget {
 }
 
 /**
- * The likes store: who likes what, and the figures every page shows. It knows nothing of videos,
- * comments or posts; the domains above it ask for figures and remove the likes of what they
- * delete, and the like endpoints (a feature above all of them) check visibility before toggling.
- * Every figure for a page is one grouped query (never one per item).
+ * The likes store: who likes what. It knows nothing of videos, comments or posts: every like it
+ * stores or removes for a user is announced (`like.added`, `like.removed`), and the domain that
+ * owns the target keeps its `likesCount` (and a video's owner totals) with that event, in the
+ * same request. The like endpoints (a feature above all of them) check visibility before
+ * toggling. Whether a viewer likes something is one lookup on the unique key, per page.
  */
 @Injectable()
 export class LikesService {
-  constructor(private readonly likes: LikesRepository) {}
+  constructor(
+    private readonly likes: LikesRepository,
+    private readonly events: DomainEvents,
+  ) {}
 
   /**
-   * Flips the user's like of a target through the unique index (race-safe, see toggleRelation)
-   * and reads the stored state back, so `isLiked` and `likesCount` always agree. Null when the
-   * target vanished (or stopped being visible) during the toggle: nothing is left behind.
+   * Flips the user's like of a target through the unique index (race-safe, see toggleRelation).
+   * Each like this call stores or removes is announced once, so the counters move by exactly the
+   * likes that changed whatever the interleaving. Resolves to whether the user likes the target
+   * now, or null when the target vanished (or stopped being visible) during the toggle: nothing
+   * is left behind.
    */
   async toggle(
     targetType: LikeTargetType,
     targetId: string,
     userId: string,
     targetStillVisible: () => Promise<boolean>,
-  ): Promise<LikeFigures | null> {
-    const key = { targetType, targetId, userId };
+  ): Promise<{ isLiked: boolean } | null> {
+    const key: LikeKey = { targetType, targetId, userId };
     const outcome = await toggleRelation({
-      remove: () => this.likes.deleteOne(key),
-      create: () => this.likes.insert(key),
+      remove: async () => {
+        const removed = await this.likes.deleteOne(key);
+        if (removed) await this.events.publish('like.removed', key);
+        return removed;
+      },
+      create: async () => {
+        const created = await this.likes.insert(key);
+        if (created) await this.events.publish('like.added', key);
+        return created;
+      },
       targetStillExists: targetStillVisible,
     });
     if (outcome === 'target-gone') return null;
-    const [figures] = await this.likes.figuresFor(targetType, [targetId], userId);
-    return toLikeFigures(figures);
+    return { isLiked: outcome === 'created' };
   }
 
-  /** `likesCount` and the viewer's like per target; targets without likes are absent (0 / false). */
-  async figuresFor(
+  /** Which of `targetIds` the viewer likes (none for an anonymous viewer), in one query. */
+  async likedAmong(
     targetType: LikeTargetType,
     targetIds: string[],
     viewerId: string | null,
-  ): Promise<Map<string, LikeFigures>> {
-    if (targetIds.length === 0) return new Map();
-    return toFiguresByTarget(await this.likes.figuresFor(targetType, targetIds, viewerId));
+  ): Promise<Set<string>> {
+    if (viewerId === null || targetIds.length === 0) return new Set();
+    return this.likes.likedAmong(targetType, targetIds, viewerId);
   }
 
-  /** The number of likes per target; targets without likes are absent (0). */
-  async countsFor(targetType: LikeTargetType, targetIds: string[]): Promise<Map<string, number>> {
-    if (targetIds.length === 0) return new Map();
-    const rows = await this.likes.figuresFor(targetType, targetIds, null);
-    return new Map(rows.map((row) => [row._id.toHexString(), row.count]));
-  }
-
-  /** The same figures for one target inside another collection's aggregation (one round trip for a detail page). */
-  figuresJoin(
+  /**
+   * Whether the viewer likes one target, inside another collection's aggregation (one round trip
+   * for a detail page); null when there is nothing to join (anonymous viewer).
+   */
+  likedJoin(
     targetType: LikeTargetType,
     targetId: string,
     viewerId: string | null,
     as: string,
-  ): JoinedFigure<LikeFigures> {
+  ): JoinedFigure<boolean> | null {
+    if (viewerId === null) return null;
     return {
-      stage: this.likes.figuresLookup(targetType, targetId, viewerId, as),
-      read: (joined) => toLikeFigures(firstJoined<LikeFiguresRecord>(joined, as)),
+      stage: this.likes.likedLookup({ targetType, targetId, userId: viewerId }, as),
+      read: (joined) => firstJoined<{ _id: unknown }>(joined, as) !== undefined,
     };
+  }
+
+  /**
+   * The stored number of likes per target, counted from the likes themselves (the reconcile job
+   * checks the maintained counters with it); targets without likes are absent (0).
+   */
+  async countsFor(targetType: LikeTargetType, targetIds: string[]): Promise<Map<string, number>> {
+    if (targetIds.length === 0) return new Map();
+    const rows = await this.likes.countsFor(targetType, targetIds);
+    return new Map(rows.map((row) => [row._id.toHexString(), row.count]));
   }
 
   /** The user's most recent likes of one kind, newest first, at most `limit`. */
@@ -84,7 +104,7 @@ export class LikesService {
     return likes.map((like) => ({ targetId: like.target.toHexString(), likedAt: like.createdAt }));
   }
 
-  /** Cascades: every like on these targets. Idempotent. */
+  /** Cascades: every like on these targets (their counters go with the deleted targets). Idempotent. */
   removeAllOn(targetType: LikeTargetType, targetIds: string[]): Promise<number> {
     return this.likes.deleteForTargets(targetType, targetIds);
   }

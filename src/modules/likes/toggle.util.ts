@@ -7,8 +7,11 @@
 export interface ToggleSteps {
   /** Deletes the caller's relation; true when one existed (and is now gone). */
   remove(): Promise<boolean>;
-  /** Creates it. A duplicate key (a concurrent create won) must resolve: the relation exists. */
-  create(): Promise<void>;
+  /**
+   * Creates it; true when this call created it. A duplicate key (a concurrent create won) must
+   * resolve to false: the relation exists either way.
+   */
+  create(): Promise<boolean>;
   /** Asked after creating: is the target still there (and visible to the caller)? */
   targetStillExists(): Promise<boolean>;
 }

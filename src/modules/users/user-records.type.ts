@@ -1,4 +1,5 @@
 import type { Types } from 'mongoose';
+import type { ChannelFigures } from 'src/modules/users/channel-counters.type';
 import type { PendingCode, PendingEmailChange } from 'src/modules/users/schemas/user.schema';
 
 /** The three kinds of one-time code (§1.17); each is a field of the user document. */
@@ -34,6 +35,13 @@ export interface CardRecord {
 export interface ProfileRecord extends CardRecord {
   bio?: string;
   createdAt: Date;
+  /** Absent on documents from before the counters existed. */
+  channel?: Partial<ChannelFigures>;
+}
+
+/** A watch page's owner: the OwnerLite fields and the followers count. */
+export interface ChannelOwnerRecord extends OwnerLiteRecord {
+  channel?: Partial<Pick<ChannelFigures, 'followers'>>;
 }
 
 export type OwnerLiteRecord = Pick<CardRecord, '_id' | 'username' | 'name' | 'profileImage'>;

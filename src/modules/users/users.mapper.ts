@@ -1,8 +1,9 @@
+import type { ChannelFigures } from 'src/modules/users/channel-counters.type';
 import type { MeResponse } from 'src/modules/users/dto/me.response';
 import type { OwnerLiteResponse } from 'src/modules/users/dto/owner-lite.response';
 import type { UserCardResponse } from 'src/modules/users/dto/user-card.response';
 import type { UserProfileResponse } from 'src/modules/users/dto/user-profile.response';
-import type { ProfileStats } from 'src/modules/users/profile-stats.type';
+import { CHANNEL_COUNTER_FIELDS } from 'src/modules/users/schemas/user.schema';
 import type {
   CardRecord,
   MeRecord,
@@ -49,7 +50,20 @@ export function toOwnerLite(user: OwnerLiteRecord): OwnerLiteResponse {
   };
 }
 
-export function toUserProfile(user: ProfileRecord, stats: ProfileStats): UserProfileResponse {
+/** Every counter, 0 where the stored document has none (documents from before counters existed). */
+export function toChannelFigures(stored: Partial<ChannelFigures> | undefined): ChannelFigures {
+  const figures = {} as ChannelFigures;
+  for (const field of CHANNEL_COUNTER_FIELDS) figures[field] = stored?.[field] ?? 0;
+  return figures;
+}
+
+/**
+ * The public profile: the published catalogue's figures and the follow counts come from the
+ * maintained channel counters; `isFollowed` is the viewer's (false for anonymous viewers and
+ * for the user themself).
+ */
+export function toUserProfile(user: ProfileRecord, isFollowed: boolean): UserProfileResponse {
+  const channel = toChannelFigures(user.channel);
   return {
     _id: user._id.toHexString(),
     username: user.username,
@@ -58,12 +72,12 @@ export function toUserProfile(user: ProfileRecord, stats: ProfileStats): UserPro
     bio: user.bio ?? '',
     isVerified: user.isVerified,
     createdAt: user.createdAt.toISOString(),
-    followersCount: stats.followersCount,
-    followingCount: stats.followingCount,
-    videosCount: stats.videosCount,
-    totalViews: stats.totalViews,
-    totalLikes: stats.totalLikes,
-    isFollowed: stats.isFollowed,
-    isFollowedByMe: stats.isFollowed,
+    followersCount: channel.followers,
+    followingCount: channel.following,
+    videosCount: channel.publishedVideos,
+    totalViews: channel.publishedViews,
+    totalLikes: channel.publishedLikes,
+    isFollowed,
+    isFollowedByMe: isFollowed,
   };
 }

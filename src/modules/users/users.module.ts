@@ -5,6 +5,7 @@ import { MediaStorageModule } from 'src/infrastructure/media/media-storage.modul
 import { LoginFailuresModule } from 'src/common/rate-limit/login-failures.module';
 import { AccountMailer } from 'src/modules/users/account-mailer.service';
 import { AccountsService } from 'src/modules/users/accounts.service';
+import { ChannelCountersService } from 'src/modules/users/channel-counters.service';
 import { EmailChangeService } from 'src/modules/users/email-change.service';
 import { OneTimeCodes } from 'src/modules/users/one-time-codes.service';
 import { PasswordHasher } from 'src/modules/users/password-hasher.service';
@@ -30,12 +31,13 @@ import { UsersService } from 'src/modules/users/users.service';
   providers: [
     UsersRepository,
     UsersService,
+    ChannelCountersService,
     AccountsService,
     EmailChangeService,
     OneTimeCodes,
     PasswordHasher,
     AccountMailer,
   ],
-  exports: [UsersService, AccountsService],
+  exports: [UsersService, ChannelCountersService, AccountsService],
 })
 export class UsersModule {}

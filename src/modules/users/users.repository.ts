@@ -2,7 +2,9 @@ import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { type Model, type PipelineStage, Types } from 'mongoose';
 import { containsLiteral } from 'src/common/database/literal-match.util';
+import type { ChannelDelta, ChannelFigures } from 'src/modules/users/channel-counters.type';
 import {
+  CHANNEL_COUNTER_FIELDS,
   type PendingCode,
   type PendingEmailChange,
   User,
@@ -33,7 +35,7 @@ const ME_PROJECTION = {
   updatedAt: 1,
 } as const;
 const CARD_PROJECTION = { username: 1, name: 1, profileImage: 1, isVerified: 1 } as const;
-const PROFILE_PROJECTION = { ...CARD_PROJECTION, bio: 1, createdAt: 1 } as const;
+const PROFILE_PROJECTION = { ...CARD_PROJECTION, bio: 1, createdAt: 1, channel: 1 } as const;
 const OWNER_LITE_PROJECTION = { username: 1, name: 1, profileImage: 1 } as const;
 const HOLDER_PROJECTION = { email: 1, username: 1, isVerified: 1, lastRegisteredAt: 1 } as const;
 const CREDENTIALS_PROJECTION = { username: 1, email: 1, isVerified: 1, password: 1 } as const;
@@ -394,10 +396,11 @@ export class UsersRepository {
   }
 
   /**
-   * The OwnerLite of the verified user whose id is in `localField` of the caller's document, as a
-   * `$lookup` stage writing `[owner]` (or `[]`) into `as`.
+   * The owner of a watch page and their followers count, for the verified user whose id is in
+   * `localField` of the caller's document, as a `$lookup` stage writing
+   * `[{...owner, channel: {followers}}]` (or `[]`) into `as`.
    */
-  ownerLiteLookup(localField: string, as: string): PipelineStage.Lookup {
+  channelOwnerLookup(localField: string, as: string): PipelineStage.Lookup {
     return {
       $lookup: {
         from: this.users.collection.collectionName,
@@ -405,11 +408,44 @@ export class UsersRepository {
         pipeline: [
           { $match: { isVerified: true, $expr: { $eq: ['$_id', '$$user'] } } },
           { $limit: 1 },
-          { $project: OWNER_LITE_PROJECTION },
+          { $project: { ...OWNER_LITE_PROJECTION, 'channel.followers': 1 } },
         ],
         as,
       },
     };
+  }
+
+  /** Channel counters: one atomic `$inc` (timestamps untouched); an unknown user is a no-op. */
+  async incrementChannel(userId: string, delta: ChannelDelta): Promise<void> {
+    const inc = channelInc(delta);
+    if (inc === null) return;
+    await this.users.updateOne({ _id: oid(userId) }, { $inc: inc }, QUIET).exec();
+  }
+
+  /** Several users' channel counters in one round trip, each update atomic on its own. */
+  async incrementChannels(changes: { userId: string; delta: ChannelDelta }[]): Promise<void> {
+    const operations = changes.flatMap(({ userId, delta }) => {
+      const inc = channelInc(delta);
+      return inc === null
+        ? []
+        : [
+            {
+              updateOne: { filter: { _id: oid(userId) }, update: { $inc: inc }, timestamps: false },
+            },
+          ];
+    });
+    if (operations.length === 0) return;
+    await this.users.bulkWrite(operations, { ordered: false });
+  }
+
+  /** A user's channel counters by `_id` (as stored: fields may be missing on old documents). */
+  async findChannelFigures(userId: string): Promise<Partial<ChannelFigures> | undefined> {
+    const found = await this.users
+      .findOne({ _id: oid(userId) })
+      .select({ channel: 1 })
+      .lean<Pick<UserRecord, '_id'> & { channel?: Partial<ChannelFigures> }>()
+      .exec();
+    return found?.channel;
   }
 
   findOwnerLite(id: string): Promise<OwnerLiteRecord | null> {
@@ -423,6 +459,16 @@ export class UsersRepository {
 
 function oid(id: string): Types.ObjectId {
   return new Types.ObjectId(id);
+}
+
+/** `{ 'channel.<field>': n }` for the non-zero entries of a delta, or null when there are none. */
+function channelInc(delta: ChannelDelta): Record<string, number> | null {
+  const inc: Record<string, number> = {};
+  for (const field of CHANNEL_COUNTER_FIELDS) {
+    const change = delta[field];
+    if (change !== undefined && change !== 0) inc[`channel.${field}`] = change;
+  }
+  return Object.keys(inc).length === 0 ? null : inc;
 }
 
 function toCredentials(raw: Stored<CredentialsRecord>): CredentialsRecord {

@@ -2,7 +2,6 @@ import { Logger } from '@nestjs/common';
 import { Types } from 'mongoose';
 import { AppException } from 'src/common/errors/app.exception';
 import type { MediaStorage, StoredMedia } from 'src/infrastructure/media/media-storage.port';
-import type { ProfileStats } from 'src/modules/users/profile-stats.type';
 import type { MeRecord, ProfileRecord } from 'src/modules/users/user-records.type';
 import type { UsersRepository } from 'src/modules/users/users.repository';
 import { type ProfileImageUpload, UsersService } from 'src/modules/users/users.service';
@@ -41,13 +40,16 @@ const PROFILE: ProfileRecord = {
   createdAt: new Date('2026-01-01T00:00:00.000Z'),
 };
 
-const STATS: ProfileStats = {
-  followersCount: 2,
-  followingCount: 1,
-  isFollowed: true,
-  videosCount: 3,
-  totalViews: 40,
-  totalLikes: 5,
+/** The stored channel counters of PROFILE's user. */
+const CHANNEL = {
+  followers: 2,
+  following: 1,
+  publishedVideos: 3,
+  publishedViews: 40,
+  publishedLikes: 5,
+  videos: 4,
+  views: 41,
+  likes: 6,
 };
 
 describe('UsersService', () => {
@@ -143,30 +145,55 @@ describe('UsersService', () => {
   });
 
   describe('getProfile', () => {
-    it('asks for the figures of the visible user, but nobody follows themself', async () => {
-      const statsFor = jest.fn().mockResolvedValue(STATS);
-      repository.findProfileByUsername.mockResolvedValue(PROFILE);
-      expect(await sut.getProfile(' ADA ', 'f'.repeat(24), statsFor)).toMatchObject({
+    it('answers the published figures from the stored counters and asks whether the viewer follows', async () => {
+      const isFollowedBy = jest.fn().mockResolvedValue(true);
+      repository.findProfileByUsername.mockResolvedValue({ ...PROFILE, channel: CHANNEL });
+      const viewer = 'f'.repeat(24);
+      expect(await sut.getProfile(' ADA ', viewer, isFollowedBy)).toMatchObject({
         bio: '',
         followersCount: 2,
+        followingCount: 1,
+        videosCount: 3,
+        totalViews: 40,
         totalLikes: 5,
         isFollowed: true,
         isFollowedByMe: true,
       });
       expect(repository.findProfileByUsername).toHaveBeenCalledWith('ada');
-      expect(statsFor).toHaveBeenCalledWith(userId.toHexString());
-      expect(await sut.getProfile('ada', userId.toHexString(), statsFor)).toMatchObject({
-        followersCount: 2,
-        isFollowed: false,
-        isFollowedByMe: false,
+      expect(isFollowedBy).toHaveBeenCalledWith(viewer, userId.toHexString());
+    });
+
+    it('never asks for the user themself or an anonymous viewer', async () => {
+      const isFollowedBy = jest.fn().mockResolvedValue(true);
+      repository.findProfileByUsername.mockResolvedValue({ ...PROFILE, channel: CHANNEL });
+      for (const viewer of [userId.toHexString(), null]) {
+        expect(await sut.getProfile('ada', viewer, isFollowedBy)).toMatchObject({
+          followersCount: 2,
+          isFollowed: false,
+          isFollowedByMe: false,
+        });
+      }
+      expect(isFollowedBy).not.toHaveBeenCalled();
+    });
+
+    it('reads missing counters (a document from before they existed) as 0', async () => {
+      repository.findProfileByUsername.mockResolvedValue(PROFILE);
+      expect(await sut.getProfile('ada', null, jest.fn())).toMatchObject({
+        followersCount: 0,
+        followingCount: 0,
+        videosCount: 0,
+        totalViews: 0,
+        totalLikes: 0,
       });
     });
 
-    it('asks for no figures when the user is not visible', async () => {
-      const statsFor = jest.fn().mockResolvedValue(STATS);
+    it('asks nothing more when the user is not visible', async () => {
+      const isFollowedBy = jest.fn().mockResolvedValue(true);
       repository.findProfileByUsername.mockResolvedValue(null);
-      await expect(sut.getProfile('ada', null, statsFor)).rejects.toMatchObject({ status: 404 });
-      expect(statsFor).not.toHaveBeenCalled();
+      await expect(sut.getProfile('ada', 'f'.repeat(24), isFollowedBy)).rejects.toMatchObject({
+        status: 404,
+      });
+      expect(isFollowedBy).not.toHaveBeenCalled();
     });
 
     it.each(['ab', 'no-dash', 'admin'])('answers %j with 404 without a query', async (username) => {

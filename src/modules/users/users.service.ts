@@ -12,8 +12,7 @@ import type { MeResponse } from 'src/modules/users/dto/me.response';
 import type { OwnerLiteResponse } from 'src/modules/users/dto/owner-lite.response';
 import type { UserCardResponse } from 'src/modules/users/dto/user-card.response';
 import type { UserProfileResponse } from 'src/modules/users/dto/user-profile.response';
-import type { ProfileStats } from 'src/modules/users/profile-stats.type';
-import type { MeRecord, OwnerLiteRecord } from 'src/modules/users/user-records.type';
+import type { ChannelOwnerRecord, MeRecord } from 'src/modules/users/user-records.type';
 import { isValidUsername } from 'src/modules/users/users.constant';
 import { UsersErrors } from 'src/modules/users/users.errors';
 import { toMe, toOwnerLite, toUserCard, toUserProfile } from 'src/modules/users/users.mapper';
@@ -55,22 +54,25 @@ export class UsersService {
   }
 
   /**
-   * U9: a malformed, reserved, unknown or pending username is the same 404. The figures that
-   * live in other domains come from `statsFor` (the channel feature), asked only for a visible user.
+   * The channel profile: a malformed, reserved, unknown or pending username is the same 404. Its
+   * figures are the user's maintained channel counters, read with the profile; whether the viewer
+   * follows the user lives in the follows domain and comes from `isFollowedBy` (the channel
+   * feature), asked only for a visible user and a signed-in viewer other than the user.
    */
   async getProfile(
     rawUsername: string,
     viewerId: string | null,
-    statsFor: (userId: string) => Promise<ProfileStats>,
+    isFollowedBy: (viewerId: string, userId: string) => Promise<boolean>,
   ): Promise<UserProfileResponse> {
     const username = rawUsername.trim().toLowerCase();
     if (!isValidUsername(username)) throw UsersErrors.userNotFound();
     const profile = await this.users.findProfileByUsername(username);
     if (!profile) throw UsersErrors.userNotFound();
     const userId = profile._id.toHexString();
-    const stats = await statsFor(userId);
-    // Nobody follows themself, whatever the figures say.
-    return toUserProfile(profile, viewerId === userId ? { ...stats, isFollowed: false } : stats);
+    // Nobody follows themself.
+    const followed =
+      viewerId !== null && viewerId !== userId && (await isFollowedBy(viewerId, userId));
+    return toUserProfile(profile, followed);
   }
 
   async updateName(userId: string, name: string): Promise<MeResponse> {
@@ -117,15 +119,20 @@ export class UsersService {
   }
 
   /**
-   * For other domains' aggregations: the OwnerLite of the verified user whose id is in
-   * `localField`, or null (unknown or pending), joined into the field `as`.
+   * The watch page's owner: the OwnerLite of the verified user whose id is in `localField`, and
+   * their followers count, joined into `as`; null when the user is unknown or pending.
    */
-  ownerJoin(localField: string, as: string): JoinedFigure<OwnerLiteResponse | null> {
+  channelOwnerJoin(
+    localField: string,
+    as: string,
+  ): JoinedFigure<{ owner: OwnerLiteResponse; followersCount: number } | null> {
     return {
-      stage: this.users.ownerLiteLookup(localField, as),
+      stage: this.users.channelOwnerLookup(localField, as),
       read: (joined) => {
-        const owner = firstJoined<OwnerLiteRecord>(joined, as);
-        return owner ? toOwnerLite(owner) : null;
+        const owner = firstJoined<ChannelOwnerRecord>(joined, as);
+        return owner
+          ? { owner: toOwnerLite(owner), followersCount: owner.channel?.followers ?? 0 }
+          : null;
       },
     };
   }

@@ -1,7 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { type Paginated, paginate } from 'src/common/dto/paginated.util';
 import type { PaginationQueryDto } from 'src/common/dto/pagination-query.dto';
-import { type LikeFigures, NO_LIKES } from 'src/modules/likes/likes.mapper';
 import { LikesService } from 'src/modules/likes/likes.service';
 import type { OwnerLiteResponse } from 'src/modules/users/dto/owner-lite.response';
 import { UsersService } from 'src/modules/users/users.service';
@@ -32,8 +31,10 @@ export interface CardsInOrder {
 }
 
 /**
- * The video lists (V1, V3) and video cards for every list in the API, built one way: the records, then their owners in one
- * query and their like figures in one grouped query, so a page costs the same whatever its size.
+ * The video lists (V1, V3) and video cards for every list in the API, built one way: the records
+ * (with their maintained `likesCount`), then their owners in one query and, for a signed-in
+ * viewer, which of them the viewer likes in one query, so a page costs the same whatever its
+ * size and whatever the data behind it.
  * Lists owned by other domains (history, liked videos, playlists) hand over their video ids in
  * their own order and get the visible ones back as cards in that order.
  */
@@ -126,21 +127,6 @@ export class VideoCatalogueService {
     return new Map(found.map((video) => [video._id.toHexString(), video.thumbnail.url]));
   }
 
-  /**
-   * A channel's catalogue: the owner's video ids (published ones, or all) and the sum of their
-   * views, from one query over the owner's index.
-   */
-  async ownerCatalogue(
-    ownerId: string,
-    publishedOnly: boolean,
-  ): Promise<{ videoIds: string[]; totalViews: number }> {
-    const videos = await this.videos.findOwnerViewCounts(ownerId, publishedOnly);
-    return {
-      videoIds: videos.map((video) => video._id.toHexString()),
-      totalViews: videos.reduce((sum, video) => sum + video.views, 0),
-    };
-  }
-
   /** The owner id of the video if it exists and `viewerId` may see it, else null (missing and hidden look the same). */
   async findVisibleOwnerId(videoId: string, viewerId: string | null): Promise<string | null> {
     const video = await this.videos.findVisible(videoId, viewerId);
@@ -155,9 +141,9 @@ export class VideoCatalogueService {
     const ownerIds = records.map((record) => record.owner.toHexString());
     if (alsoOwnerId !== undefined) ownerIds.push(alsoOwnerId);
     if (ownerIds.length === 0) return { cards: [], owners: new Map() };
-    const [owners, likes] = await Promise.all([
+    const [owners, liked] = await Promise.all([
       this.users.findOwnerLites(ownerIds),
-      this.likes.figuresFor(
+      this.likes.likedAmong(
         'video',
         records.map((record) => record._id.toHexString()),
         viewerId,
@@ -172,12 +158,10 @@ export class VideoCatalogueService {
         this.logger.warn(`Video ${id} has no visible owner; left out of the list`);
         return [];
       }
-      return [toVideoCard(record, { owner, ...figuresOf(likes, id) })];
+      return [
+        toVideoCard(record, { owner, likesCount: record.likesCount ?? 0, isLiked: liked.has(id) }),
+      ];
     });
     return { cards, owners };
   }
-}
-
-function figuresOf(likes: Map<string, LikeFigures>, id: string): LikeFigures {
-  return likes.get(id) ?? NO_LIKES;
 }

@@ -19,6 +19,15 @@ export interface VideoRecord {
   updatedAt: Date;
 }
 
+/** What a video adds to its owner's channel counters, read atomically with a change to the video. */
+export interface VideoCountsRecord {
+  _id: Types.ObjectId;
+  owner: Types.ObjectId;
+  isPublished: boolean;
+  views: number;
+  likesCount?: number;
+}
+
 export interface NewVideo {
   owner: string;
   title: string;

@@ -2,10 +2,10 @@ import { Injectable } from '@nestjs/common';
 import type { ClientContext } from 'src/common/decorators/client-context.decorator';
 import type { AppConfig } from 'src/config/app-config';
 import { InjectConfig } from 'src/config/app-config.provider';
+import { VideoCountersService } from 'src/modules/videos/video-counters.service';
 import { VideoViewsRepository } from 'src/modules/videos/video-views.repository';
 import { anonymousViewerKey, userViewerKey } from 'src/modules/videos/viewer-key.util';
 import { VideosErrors } from 'src/modules/videos/videos.errors';
-import { VideosRepository } from 'src/modules/videos/videos.repository';
 import { WatchHistoryService } from 'src/modules/watch-history/watch-history.service';
 
 /** One GET of the watch page, as far as views and history are concerned. */
@@ -23,7 +23,7 @@ export interface WatchPageVisit {
 export class VideoViewsService {
   constructor(
     private readonly views: VideoViewsRepository,
-    private readonly videos: VideosRepository,
+    private readonly counters: VideoCountersService,
     private readonly history: WatchHistoryService,
     @InjectConfig() private readonly config: AppConfig,
   ) {}
@@ -37,7 +37,7 @@ export class VideoViewsService {
     let views = visit.views;
     if (!visit.isOwner && (await this.shouldCount(visit, now))) {
       // Null means the video was deleted meanwhile.
-      views = (await this.videos.incrementViews(visit.videoId)) ?? throwNotFound();
+      views = (await this.counters.countView(visit.videoId)) ?? throwNotFound();
     }
     if (visit.viewerId !== null) await this.history.recordWatch(visit.viewerId, visit.videoId, now);
     return views;

@@ -9,6 +9,7 @@ import { UsersModule } from 'src/modules/users/users.module';
 import { createVideoViewSchema, VideoView } from 'src/modules/videos/schemas/video-view.schema';
 import { Video, VideoSchema } from 'src/modules/videos/schemas/video.schema';
 import { VideoCatalogueService } from 'src/modules/videos/video-catalogue.service';
+import { VideoCountersService } from 'src/modules/videos/video-counters.service';
 import { VideoDependentsService } from 'src/modules/videos/video-dependents.service';
 import { VideoMediaService } from 'src/modules/videos/video-media.service';
 import { VideoViewsRepository } from 'src/modules/videos/video-views.repository';
@@ -19,9 +20,10 @@ import { VideosService } from 'src/modules/videos/videos.service';
 import { WatchHistoryModule } from 'src/modules/watch-history/watch-history.module';
 
 /**
- * Videos, their media and their view markers, and the video catalogue every list of cards is
- * built with. Below it: users (owners), likes and follows (the figures cards and the watch page
- * show) and watch history (which a view records into).
+ * Videos, their media and their view markers, their counters, and the video catalogue every
+ * list of cards is built with. Below it: users (owners and their channel counters), likes (whether
+ * a viewer likes a video; the like events keep `likesCount`), follows (whether the viewer follows
+ * the owner) and watch history (which a view records into).
  */
 @Module({
   imports: [
@@ -45,10 +47,11 @@ import { WatchHistoryModule } from 'src/modules/watch-history/watch-history.modu
     VideoViewsRepository,
     VideoMediaService,
     VideoCatalogueService,
+    VideoCountersService,
     VideoViewsService,
     VideoDependentsService,
     VideosService,
   ],
-  exports: [VideosService, VideoCatalogueService],
+  exports: [VideosService, VideoCatalogueService, VideoCountersService],
 })
 export class VideosModule {}

@@ -7,11 +7,16 @@ import type {
   NewVideo,
   PublishedVideoFilter,
   SortOrder,
+  VideoCountsRecord,
   VideoRecord,
   VideoSortField,
 } from 'src/modules/videos/video-records.type';
 
 const RECORD_PROJECTION = { __v: 0 } as const;
+/** What a change to a video moves in its owner's channel counters. */
+const COUNTS_PROJECTION = { owner: 1, isPublished: 1, views: 1, likesCount: 1 } as const;
+/** Counter updates are not edits of the video: `updatedAt` stays. */
+const QUIET = { timestamps: false } as const;
 
 @Injectable()
 export class VideosRepository {
@@ -22,6 +27,8 @@ export class VideosRepository {
       ...video,
       owner: new Types.ObjectId(video.owner),
       views: 0,
+      likesCount: 0,
+      commentsCount: 0,
     });
     return created.toObject<VideoRecord>();
   }
@@ -103,18 +110,48 @@ export class VideosRepository {
       .exec();
   }
 
-  /** V4: one counted view; the new count, or null when the video is gone. */
-  async incrementViews(videoId: string): Promise<number | null> {
-    const updated = await this.videos
+  /**
+   * The watch page: one counted view. The video as it is right after, read in the same atomic
+   * step (its owner's totals move by what this returns), or null when the video is gone.
+   */
+  incrementViews(videoId: string): Promise<VideoCountsRecord | null> {
+    return this.incrementCounts(videoId, { views: 1 });
+  }
+
+  /** A like stored or removed: `likesCount` moves by `delta`, atomically; null when the video is gone. */
+  incrementLikes(videoId: string, delta: number): Promise<VideoCountsRecord | null> {
+    return this.incrementCounts(videoId, { likesCount: delta });
+  }
+
+  /** A comment added or removed. A video that is gone is a no-op. */
+  async incrementComments(videoId: string, delta: number): Promise<void> {
+    await this.videos
+      .updateOne({ _id: new Types.ObjectId(videoId) }, { $inc: { commentsCount: delta } }, QUIET)
+      .exec();
+  }
+
+  /** The maintained `likesCount` (0 for a video from before counters), or null when the video is gone. */
+  async findLikesCount(videoId: string): Promise<number | null> {
+    const found = await this.videos
+      .findOne({ _id: new Types.ObjectId(videoId) })
+      .select({ likesCount: 1 })
+      .lean<Pick<VideoRecord, '_id' | 'likesCount'>>()
+      .exec();
+    return found ? (found.likesCount ?? 0) : null;
+  }
+
+  private incrementCounts(
+    videoId: string,
+    inc: Partial<Record<'views' | 'likesCount', number>>,
+  ): Promise<VideoCountsRecord | null> {
+    return this.videos
       .findOneAndUpdate(
         { _id: new Types.ObjectId(videoId) },
-        { $inc: { views: 1 } },
-        // A view is not an edit of the video: updatedAt stays.
-        { returnDocument: 'after', projection: { views: 1 }, timestamps: false },
+        { $inc: inc },
+        { ...QUIET, returnDocument: 'after', projection: COUNTS_PROJECTION },
       )
-      .lean<Pick<VideoRecord, '_id' | 'views'>>()
+      .lean<VideoCountsRecord>()
       .exec();
-    return updated?.views ?? null;
   }
 
   /** V5: the updated video, or null when it is gone or no longer the owner's. */
@@ -165,44 +202,39 @@ export class VideosRepository {
   }
 
   /**
-   * V8 toggle, one compare-and-set: flips the flag only if it still has the value the caller
-   * saw. False when another request changed it first (or the video is gone).
+   * Publish toggle, one compare-and-set: flips the flag only if it still has the value the
+   * caller saw, and returns the video as it is right after (its views and likes move between
+   * the owner's published and all-videos totals). Null when another request changed the flag
+   * first (or the video is gone).
    */
-  async compareAndSetPublished(
+  compareAndSetPublished(
     videoId: string,
     ownerId: string,
     expected: boolean,
-  ): Promise<boolean> {
-    const result = await this.videos
-      .updateOne(
+  ): Promise<VideoCountsRecord | null> {
+    return this.videos
+      .findOneAndUpdate(
         {
           _id: new Types.ObjectId(videoId),
           owner: new Types.ObjectId(ownerId),
           isPublished: expected,
         },
         { $set: { isPublished: !expected } },
+        { returnDocument: 'after', projection: COUNTS_PROJECTION },
       )
+      .lean<VideoCountsRecord>()
       .exec();
-    return result.matchedCount === 1;
   }
 
-  /** V8 with a body: sets the flag (idempotent). False when the video is gone. */
-  async setPublished(videoId: string, ownerId: string, value: boolean): Promise<boolean> {
-    const result = await this.videos
-      .updateOne(
+  /** V6 step 3: the deleted video's counts, or null when it was already gone (a concurrent delete won). */
+  deleteOwned(videoId: string, ownerId: string): Promise<VideoCountsRecord | null> {
+    return this.videos
+      .findOneAndDelete(
         { _id: new Types.ObjectId(videoId), owner: new Types.ObjectId(ownerId) },
-        { $set: { isPublished: value } },
+        { projection: COUNTS_PROJECTION },
       )
+      .lean<VideoCountsRecord>()
       .exec();
-    return result.matchedCount === 1;
-  }
-
-  /** V6 step 3. False when it was already gone (a concurrent delete won). */
-  async deleteOwned(videoId: string, ownerId: string): Promise<boolean> {
-    const result = await this.videos
-      .deleteOne({ _id: new Types.ObjectId(videoId), owner: new Types.ObjectId(ownerId) })
-      .exec();
-    return result.deletedCount === 1;
   }
 
   /** PL5: the videos among `ids` that `viewerId` may see (published, or theirs). */
@@ -225,20 +257,6 @@ export class VideosRepository {
       .select({ 'thumbnail.url': 1 })
       .limit(ids.length)
       .lean<{ _id: Types.ObjectId; thumbnail: { url: string } }[]>()
-      .exec();
-  }
-
-  /** U9 (published only) and D1 (all): ids and views of the owner's videos, served by the owner indexes. */
-  findOwnerViewCounts(
-    ownerId: string,
-    publishedOnly: boolean,
-  ): Promise<Pick<VideoRecord, '_id' | 'views'>[]> {
-    const filter: QueryFilter<Video> = { owner: new Types.ObjectId(ownerId) };
-    if (publishedOnly) filter.isPublished = true;
-    return this.videos
-      .find(filter)
-      .select({ views: 1 })
-      .lean<Pick<VideoRecord, '_id' | 'views'>[]>()
       .exec();
   }
 

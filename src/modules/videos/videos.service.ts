@@ -4,7 +4,7 @@ import { ApiResult } from 'src/common/decorators/response-message.decorator';
 import { AppException } from 'src/common/errors/app.exception';
 import { ErrorCode } from 'src/common/errors/error-code.constant';
 import { isDatabaseUnavailable } from 'src/common/errors/error-mapping.util';
-import { FollowCountsService } from 'src/modules/follows/follow-counts.service';
+import { FollowStateService } from 'src/modules/follows/follow-state.service';
 import { LikesService } from 'src/modules/likes/likes.service';
 import { UsersService } from 'src/modules/users/users.service';
 import type { UpdateVideoDto } from 'src/modules/videos/dto/update-video.dto';
@@ -16,9 +16,10 @@ import type {
   VideoDetailResponse,
 } from 'src/modules/videos/dto/video.response';
 import { VideoCatalogueService } from 'src/modules/videos/video-catalogue.service';
+import { VideoCountersService } from 'src/modules/videos/video-counters.service';
 import { VideoDependentsService } from 'src/modules/videos/video-dependents.service';
 import { type VerifiedUpload, VideoMediaService } from 'src/modules/videos/video-media.service';
-import type { VideoRecord } from 'src/modules/videos/video-records.type';
+import type { VideoCountsRecord, VideoRecord } from 'src/modules/videos/video-records.type';
 import { VideoViewsService } from 'src/modules/videos/video-views.service';
 import { VideosErrors } from 'src/modules/videos/videos.errors';
 import {
@@ -57,9 +58,10 @@ export class VideosService {
     private readonly media: VideoMediaService,
     private readonly catalogue: VideoCatalogueService,
     private readonly dependents: VideoDependentsService,
+    private readonly counters: VideoCountersService,
     private readonly users: UsersService,
     private readonly likes: LikesService,
-    private readonly follows: FollowCountsService,
+    private readonly follows: FollowStateService,
   ) {}
 
   /** V2: store both files, take the duration, create the video; any failure after storing rolls back. */
@@ -88,31 +90,33 @@ export class VideosService {
       await this.media.rollback(media.stored);
       throw error;
     }
+    await this.counters.created(created);
     return toVideoCard(created, { owner, likesCount: 0, isLiked: false });
   }
 
   /**
-   * V4: 404 before any side effect; then the view (never the owner's, never on HEAD), then the
-   * caller's history (owner included, never on HEAD). The video, its owner, its like figures
-   * and the owner's follow figures come from one aggregation: each module joins its own figure.
+   * The watch page: 404 before any side effect; then the view (never the owner's, never on HEAD),
+   * then the caller's history (owner included, never on HEAD). The video with its counters, its
+   * owner with their followers count, and for a signed-in viewer whether they like the video and
+   * follow the owner (lookups by unique key), come from one aggregation.
    */
   async getDetail(
     videoId: string,
     viewerId: string | null,
     request: ViewRequestInfo,
   ): Promise<VideoDetailResponse> {
-    const ownerJoin = this.users.ownerJoin('owner', 'joinedOwner');
-    const likesJoin = this.likes.figuresJoin('video', videoId, viewerId, 'joinedLikes');
-    const followsJoin = this.follows.ownerFiguresJoin(viewerId, 'joinedFollows');
+    const ownerJoin = this.users.channelOwnerJoin('owner', 'joinedOwner');
+    const likedJoin = this.likes.likedJoin('video', videoId, viewerId, 'joinedLike');
+    const followedJoin = this.follows.followedJoin(viewerId, 'owner', 'joinedFollow');
     const joined = await this.videos.findVisibleJoined(videoId, viewerId, [
       ownerJoin.stage,
-      likesJoin.stage,
-      followsJoin.stage,
+      ...(likedJoin ? [likedJoin.stage] : []),
+      ...(followedJoin ? [followedJoin.stage] : []),
     ]);
-    const owner = joined ? ownerJoin.read(joined) : null;
-    if (!joined || !owner) throw VideosErrors.notFound();
+    const channel = joined ? ownerJoin.read(joined) : null;
+    if (!joined || !channel) throw VideosErrors.notFound();
     const id = joined._id.toHexString();
-    const isOwner = viewerId === owner._id;
+    const isOwner = viewerId === channel.owner._id;
 
     const views = request.isHead
       ? joined.views
@@ -124,17 +128,16 @@ export class VideosService {
           client: request.client,
         });
 
-    const likes = likesJoin.read(joined);
-    const follows = followsJoin.read(joined);
     return toVideoDetail(
       { ...joined, views },
       {
         owner: {
-          ...owner,
-          followersCount: follows.followersCount,
-          isFollowed: !isOwner && follows.isFollowed,
+          ...channel.owner,
+          followersCount: channel.followersCount,
+          isFollowed: !isOwner && (followedJoin?.read(joined) ?? false),
         },
-        ...likes,
+        likesCount: joined.likesCount ?? 0,
+        isLiked: likedJoin?.read(joined) ?? false,
       },
     );
   }
@@ -161,7 +164,7 @@ export class VideosService {
   async remove(videoId: string, userId: string): Promise<DeletedVideoResponse> {
     const video = await this.findOwnedOr403(videoId, userId, VideosErrors.notOwnerDelete);
     const id = video._id.toHexString();
-    let deleted: boolean;
+    let deleted: VideoCountsRecord | null;
     try {
       deleted = await this.videos.deleteOwned(id, userId);
     } catch (error) {
@@ -175,6 +178,7 @@ export class VideosService {
     // A concurrent delete of the same video won; it also runs the clean-up.
     if (!deleted) throw VideosErrors.notFound();
 
+    await this.counters.deleted(deleted);
     await this.dependents.removeAllOf(video);
     return toDeletedVideo(id);
   }
@@ -229,13 +233,10 @@ export class VideosService {
   ): Promise<ApiResult<PublishStatusResponse>> {
     const video = await this.findOwnedOr403(videoId, userId, VideosErrors.notOwnerUpdate);
     const id = video._id.toHexString();
-    let state: boolean;
-    if (value !== undefined) {
-      if (!(await this.videos.setPublished(id, userId, value))) throw VideosErrors.notFound();
-      state = value;
-    } else {
-      state = await this.toggle(id, userId, video.isPublished);
-    }
+    const state =
+      value !== undefined
+        ? await this.setPublished(id, userId, value)
+        : await this.toggle(id, userId, video.isPublished);
     return new ApiResult(
       state ? 'Video is now published' : 'Video is now unpublished',
       toPublishStatus(id, state),
@@ -245,13 +246,29 @@ export class VideosService {
   private async toggle(id: string, userId: string, seen: boolean): Promise<boolean> {
     let expected = seen;
     for (let attempt = 0; attempt < MAX_TOGGLE_ATTEMPTS; attempt++) {
-      if (await this.videos.compareAndSetPublished(id, userId, expected)) return !expected;
+      if (await this.flipIf(id, userId, expected)) return !expected;
       // Another toggle won: look again and flip what is there now.
       const current = await this.videos.findPublishState(id, userId);
       if (current === null) throw VideosErrors.notFound();
       expected = current;
     }
     throw VideosErrors.publishContention();
+  }
+
+  /** With a value: flip only if the flag differs (idempotent); 404 when the video is gone. */
+  private async setPublished(id: string, userId: string, value: boolean): Promise<boolean> {
+    if (await this.flipIf(id, userId, !value)) return value;
+    // Nothing flipped: the flag already had the value, or the video is gone.
+    if ((await this.videos.findPublishState(id, userId)) === null) throw VideosErrors.notFound();
+    return value;
+  }
+
+  /** One compare-and-set of the flag; a flip moves the video's figures in or out of the owner's published totals. */
+  private async flipIf(id: string, userId: string, expected: boolean): Promise<boolean> {
+    const flipped = await this.videos.compareAndSetPublished(id, userId, expected);
+    if (!flipped) return false;
+    await this.counters.publishChanged(flipped);
+    return true;
   }
 
   private async findVisibleOr404(videoId: string, viewerId: string | null): Promise<VideoRecord> {
