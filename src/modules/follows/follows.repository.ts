@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
-import { type Model, type PipelineStage, type QueryFilter, Types } from 'mongoose';
+import { type Model, type QueryFilter, Types } from 'mongoose';
 import { isDuplicateKey } from 'src/common/errors/error-mapping.util';
 import type {
   FollowDirection,
@@ -45,25 +45,6 @@ export class FollowsRepository {
       .lean<Pick<FollowRecord, '_id'>>()
       .exec();
     return found !== null;
-  }
-
-  /**
-   * Whether `viewerId` follows the user whose id is in `localField` of the caller's document, as
-   * a `$lookup` stage on the unique key writing `[{_id}]` (or `[]`) into `as`.
-   */
-  followedLookup(viewerId: string, localField: string, as: string): PipelineStage.Lookup {
-    return {
-      $lookup: {
-        from: this.follows.collection.collectionName,
-        let: { user: `$${localField}` },
-        pipeline: [
-          { $match: { follower: oid(viewerId), $expr: { $eq: ['$following', '$$user'] } } },
-          { $limit: 1 },
-          { $project: { _id: 1 } },
-        ],
-        as,
-      },
-    };
   }
 
   /** F2/F3: one page, follow time then `_id`, both in `sortOrder`. */

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
-import { type Model, type PipelineStage, Types } from 'mongoose';
+import { type Model, Types } from 'mongoose';
 import { isDuplicateKey } from 'src/common/errors/error-mapping.util';
 import type {
   LikedTargetRecord,
@@ -53,18 +53,14 @@ export class LikesRepository {
     return new Set(found.map((like) => like.target.toHexString()));
   }
 
-  /**
-   * Whether the user likes one target, as a `$lookup` stage for another collection's
-   * aggregation writing `[{_id}]` (or `[]`) into `as`: an uncorrelated match on the unique key.
-   */
-  likedLookup(key: LikeKey, as: string): PipelineStage.Lookup {
-    return {
-      $lookup: {
-        from: this.likes.collection.collectionName,
-        pipeline: [{ $match: keyFilter(key) }, { $limit: 1 }, { $project: { _id: 1 } }],
-        as,
-      },
-    };
+  /** Whether this like exists: one lookup by the unique key. */
+  async exists(key: LikeKey): Promise<boolean> {
+    const found = await this.likes
+      .findOne(keyFilter(key))
+      .select({ _id: 1 })
+      .lean<Pick<LikedTargetRecord, '_id'>>()
+      .exec();
+    return found !== null;
   }
 
   /**

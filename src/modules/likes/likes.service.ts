@@ -1,5 +1,4 @@
 import { Injectable } from '@nestjs/common';
-import { firstJoined, type JoinedFigure } from 'src/common/database/joined-figure.type';
 import { DomainEvents } from 'src/common/events/domain-events';
 import type { LikeKey } from 'src/modules/likes/like-records.type';
 import { LikesRepository } from 'src/modules/likes/likes.repository';
@@ -67,21 +66,14 @@ export class LikesService {
     return this.likes.likedAmong(targetType, targetIds, viewerId);
   }
 
-  /**
-   * Whether the viewer likes one target, inside another collection's aggregation (one round trip
-   * for a detail page); null when there is nothing to join (anonymous viewer).
-   */
-  likedJoin(
+  /** Whether the viewer likes one target (false for an anonymous viewer): one lookup by the unique key. */
+  async isLiked(
     targetType: LikeTargetType,
     targetId: string,
     viewerId: string | null,
-    as: string,
-  ): JoinedFigure<boolean> | null {
-    if (viewerId === null) return null;
-    return {
-      stage: this.likes.likedLookup({ targetType, targetId, userId: viewerId }, as),
-      read: (joined) => firstJoined<{ _id: unknown }>(joined, as) !== undefined,
-    };
+  ): Promise<boolean> {
+    if (viewerId === null) return false;
+    return this.likes.exists({ targetType, targetId, userId: viewerId });
   }
 
   /**

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
-import { type Model, type PipelineStage, Types } from 'mongoose';
+import { type Model, Types } from 'mongoose';
 import { containsLiteral } from 'src/common/database/literal-match.util';
 import type { ChannelDelta, ChannelFigures } from 'src/modules/users/channel-counters.type';
 import {
@@ -21,6 +21,7 @@ import type {
   NewPendingAccount,
   OwnerLiteRecord,
   ProfileRecord,
+  ChannelOwnerRecord,
 } from 'src/modules/users/user-records.type';
 
 const ME_PROJECTION = {
@@ -376,43 +377,41 @@ export class UsersRepository {
       .exec();
   }
 
-  /** U9: a verified user's profile (the unique username index serves it). */
-  findProfileByUsername(username: string): Promise<ProfileRecord | null> {
-    return this.users
-      .findOne({ username, isVerified: true })
+  /**
+   * The channel profile: a verified user's profile with its counters. The unique username alone
+   * is queried (an exact unique key is index-served on every engine); verification is checked here.
+   */
+  async findProfileByUsername(username: string): Promise<ProfileRecord | null> {
+    const found = await this.users
+      .findOne({ username })
       .select(PROFILE_PROJECTION)
       .lean<ProfileRecord>()
       .exec();
-  }
-
-  /** Owners of a page of items, in one query; pending accounts are left out (§1.11). */
-  findOwnerLites(ids: string[]): Promise<OwnerLiteRecord[]> {
-    return this.users
-      .find({ _id: { $in: ids.map(oid) }, isVerified: true })
-      .select(OWNER_LITE_PROJECTION)
-      .limit(ids.length)
-      .lean<OwnerLiteRecord[]>()
-      .exec();
+    return found?.isVerified ? found : null;
   }
 
   /**
-   * The owner of a watch page and their followers count, for the verified user whose id is in
-   * `localField` of the caller's document, as a `$lookup` stage writing
-   * `[{...owner, channel: {followers}}]` (or `[]`) into `as`.
+   * Owners of a page of items, in one query by `_id`; pending accounts are left out (checked
+   * here, so the query stays on the `_id` index on every engine).
    */
-  channelOwnerLookup(localField: string, as: string): PipelineStage.Lookup {
-    return {
-      $lookup: {
-        from: this.users.collection.collectionName,
-        let: { user: `$${localField}` },
-        pipeline: [
-          { $match: { isVerified: true, $expr: { $eq: ['$_id', '$$user'] } } },
-          { $limit: 1 },
-          { $project: { ...OWNER_LITE_PROJECTION, 'channel.followers': 1 } },
-        ],
-        as,
-      },
-    };
+  async findOwnerLites(ids: string[]): Promise<OwnerLiteRecord[]> {
+    const found = await this.users
+      .find({ _id: { $in: ids.map(oid) } })
+      .select({ ...OWNER_LITE_PROJECTION, isVerified: 1 })
+      .limit(ids.length)
+      .lean<(OwnerLiteRecord & Pick<UserRecord, 'isVerified'>)[]>()
+      .exec();
+    return found.filter((user) => user.isVerified).map(withoutFlag);
+  }
+
+  /** The watch page's owner and their followers count, if verified (the `_id` alone is queried). */
+  async findChannelOwner(id: string): Promise<ChannelOwnerRecord | null> {
+    const found = await this.users
+      .findOne({ _id: oid(id) })
+      .select({ ...OWNER_LITE_PROJECTION, isVerified: 1, 'channel.followers': 1 })
+      .lean<ChannelOwnerRecord & Pick<UserRecord, 'isVerified'>>()
+      .exec();
+    return found?.isVerified ? found : null;
   }
 
   /** Channel counters: one atomic `$inc` (timestamps untouched); an unknown user is a no-op. */
@@ -448,13 +447,25 @@ export class UsersRepository {
     return found?.channel;
   }
 
-  findOwnerLite(id: string): Promise<OwnerLiteRecord | null> {
-    return this.users
-      .findOne({ _id: oid(id), isVerified: true })
-      .select(OWNER_LITE_PROJECTION)
-      .lean<OwnerLiteRecord>()
+  /** One verified user's OwnerLite, by `_id` alone. */
+  async findOwnerLite(id: string): Promise<OwnerLiteRecord | null> {
+    const found = await this.users
+      .findOne({ _id: oid(id) })
+      .select({ ...OWNER_LITE_PROJECTION, isVerified: 1 })
+      .lean<OwnerLiteRecord & Pick<UserRecord, 'isVerified'>>()
       .exec();
+    return found?.isVerified ? withoutFlag(found) : null;
   }
+}
+
+/** An OwnerLite without the verification flag it was filtered on. */
+function withoutFlag(user: OwnerLiteRecord & Pick<UserRecord, 'isVerified'>): OwnerLiteRecord {
+  return {
+    _id: user._id,
+    username: user.username,
+    name: user.name,
+    profileImage: user.profileImage,
+  };
 }
 
 function oid(id: string): Types.ObjectId {

@@ -1,5 +1,4 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { firstJoined, type JoinedFigure } from 'src/common/database/joined-figure.type';
 import { isObjectIdString } from 'src/common/validation/rules.util';
 import {
   CONTENT_TYPES,
@@ -12,7 +11,7 @@ import type { MeResponse } from 'src/modules/users/dto/me.response';
 import type { OwnerLiteResponse } from 'src/modules/users/dto/owner-lite.response';
 import type { UserCardResponse } from 'src/modules/users/dto/user-card.response';
 import type { UserProfileResponse } from 'src/modules/users/dto/user-profile.response';
-import type { ChannelOwnerRecord, MeRecord } from 'src/modules/users/user-records.type';
+import type { MeRecord } from 'src/modules/users/user-records.type';
 import { isValidUsername } from 'src/modules/users/users.constant';
 import { UsersErrors } from 'src/modules/users/users.errors';
 import { toMe, toOwnerLite, toUserCard, toUserProfile } from 'src/modules/users/users.mapper';
@@ -118,23 +117,14 @@ export class UsersService {
     return new Map(owners.map((owner) => [owner._id.toHexString(), toOwnerLite(owner)]));
   }
 
-  /**
-   * The watch page's owner: the OwnerLite of the verified user whose id is in `localField`, and
-   * their followers count, joined into `as`; null when the user is unknown or pending.
-   */
-  channelOwnerJoin(
-    localField: string,
-    as: string,
-  ): JoinedFigure<{ owner: OwnerLiteResponse; followersCount: number } | null> {
-    return {
-      stage: this.users.channelOwnerLookup(localField, as),
-      read: (joined) => {
-        const owner = firstJoined<ChannelOwnerRecord>(joined, as);
-        return owner
-          ? { owner: toOwnerLite(owner), followersCount: owner.channel?.followers ?? 0 }
-          : null;
-      },
-    };
+  /** The watch page's owner: their OwnerLite and maintained followers count, or null unless verified. */
+  async findChannelOwner(
+    id: string,
+  ): Promise<{ owner: OwnerLiteResponse; followersCount: number } | null> {
+    const owner = await this.users.findChannelOwner(id);
+    return owner
+      ? { owner: toOwnerLite(owner), followersCount: owner.channel?.followers ?? 0 }
+      : null;
   }
 
   /** For other domains: the user behind an id if visible (verified), else null. */

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
-import { type Model, type PipelineStage, type QueryFilter, Types } from 'mongoose';
+import { type Model, type QueryFilter, Types } from 'mongoose';
 import { containsLiteral } from 'src/common/database/literal-match.util';
 import { type StoredAsset, Video } from 'src/modules/videos/schemas/video.schema';
 import type {
@@ -33,32 +33,18 @@ export class VideosRepository {
     return created.toObject<VideoRecord>();
   }
 
-  /** V4–V8: the video if the caller may see it (published, or theirs); visibility is part of the query. */
-  findVisible(videoId: string, viewerId: string | null): Promise<VideoRecord | null> {
-    return this.videos
-      .findOne(visibleOne(videoId, viewerId))
+  /**
+   * The video if the caller may see it (published, or theirs). The query is the `_id` alone and
+   * visibility is checked here: a lookup by exactly a unique key is the one query every engine,
+   * the embedded one included, answers from an index, so it costs the same at any data size.
+   */
+  async findVisible(videoId: string, viewerId: string | null): Promise<VideoRecord | null> {
+    const found = await this.videos
+      .findOne({ _id: new Types.ObjectId(videoId) })
       .select(RECORD_PROJECTION)
       .lean<VideoRecord>()
       .exec();
-  }
-
-  /**
-   * V4: `findVisible` plus the figures other modules join in (`stages`, each a `$lookup`), in one
-   * aggregation. The joined fields sit beside the video's own.
-   */
-  async findVisibleJoined(
-    videoId: string,
-    viewerId: string | null,
-    stages: PipelineStage.Lookup[],
-  ): Promise<(VideoRecord & Record<string, unknown>) | null> {
-    const [found] = await this.videos
-      .aggregate<VideoRecord & Record<string, unknown>>([
-        { $match: visibleOne(videoId, viewerId) },
-        { $limit: 1 },
-        ...stages,
-      ])
-      .exec();
-    return found ?? null;
+    return found && isVisibleTo(found, viewerId) ? found : null;
   }
 
   /** V1: one page of published videos, `_id` breaking ties in the sort's direction. */
@@ -101,13 +87,8 @@ export class VideosRepository {
   }
 
   /** U7: which of these videos still exist and are published (the caller passes at most a history's worth). */
-  findPublishedByIds(videoIds: string[]): Promise<VideoRecord[]> {
-    return this.videos
-      .find({ _id: { $in: videoIds.map((id) => new Types.ObjectId(id)) }, isPublished: true })
-      .select(RECORD_PROJECTION)
-      .limit(videoIds.length)
-      .lean<VideoRecord[]>()
-      .exec();
+  async findPublishedByIds(videoIds: string[]): Promise<VideoRecord[]> {
+    return (await this.findByIds(videoIds)).filter((video) => video.isPublished);
   }
 
   /**
@@ -238,31 +219,39 @@ export class VideosRepository {
   }
 
   /** PL5: the videos among `ids` that `viewerId` may see (published, or theirs). */
-  findVisibleByIds(ids: string[], viewerId: string | null): Promise<VideoRecord[]> {
+  async findVisibleByIds(ids: string[], viewerId: string | null): Promise<VideoRecord[]> {
+    return (await this.findByIds(ids)).filter((video) => isVisibleTo(video, viewerId));
+  }
+
+  /** Playlist cards: only the thumbnail URL of each video among `ids` that `viewerId` may see. */
+  async findVisibleThumbnails(
+    ids: string[],
+    viewerId: string | null,
+  ): Promise<{ _id: Types.ObjectId; thumbnail: { url: string } }[]> {
+    const found = await this.videos
+      .find({ _id: { $in: ids.map((id) => new Types.ObjectId(id)) } })
+      .select({ 'thumbnail.url': 1, owner: 1, isPublished: 1 })
+      .limit(ids.length)
+      .lean<
+        (Pick<VideoRecord, '_id' | 'owner' | 'isPublished'> & { thumbnail: { url: string } })[]
+      >()
+      .exec();
+    return found
+      .filter((video) => isVisibleTo(video, viewerId))
+      .map((video) => ({ _id: video._id, thumbnail: video.thumbnail }));
+  }
+
+  /**
+   * The videos among `ids` (distinct ObjectId strings), by `_id` alone; callers filter by
+   * visibility in code, which keeps the query on the `_id` index on every engine.
+   */
+  private findByIds(ids: string[]): Promise<VideoRecord[]> {
     return this.videos
-      .find(this.visibleAmong(ids, viewerId))
+      .find({ _id: { $in: ids.map((id) => new Types.ObjectId(id)) } })
       .select(RECORD_PROJECTION)
       .limit(ids.length)
       .lean<VideoRecord[]>()
       .exec();
-  }
-
-  /** Playlist cards: only the thumbnail URL of each video among `ids` that `viewerId` may see. */
-  findVisibleThumbnails(
-    ids: string[],
-    viewerId: string | null,
-  ): Promise<{ _id: Types.ObjectId; thumbnail: { url: string } }[]> {
-    return this.videos
-      .find(this.visibleAmong(ids, viewerId))
-      .select({ 'thumbnail.url': 1 })
-      .limit(ids.length)
-      .lean<{ _id: Types.ObjectId; thumbnail: { url: string } }[]>()
-      .exec();
-  }
-
-  /** Ids among `ids` (distinct ObjectIds) that `viewerId` may see: published, or theirs. */
-  private visibleAmong(ids: string[], viewerId: string | null): QueryFilter<Video> {
-    return { _id: { $in: ids.map((id) => new Types.ObjectId(id)) }, $or: visibleTo(viewerId) };
   }
 }
 
@@ -276,14 +265,10 @@ function publishedFilter(filter: PublishedVideoFilter): QueryFilter<Video> {
   return query;
 }
 
-/** One video, if `viewerId` may see it. */
-function visibleOne(videoId: string, viewerId: string | null): QueryFilter<Video> {
-  return { _id: new Types.ObjectId(videoId), $or: visibleTo(viewerId) };
-}
-
-/** Who sees a video (§1.11): everybody when it is published, its owner always. */
-function visibleTo(viewerId: string | null): QueryFilter<Video>[] {
-  const visibility: QueryFilter<Video>[] = [{ isPublished: true }];
-  if (viewerId !== null) visibility.push({ owner: new Types.ObjectId(viewerId) });
-  return visibility;
+/** Who sees a video: everybody when it is published, its owner always (docs/api.md, "Visibility"). */
+function isVisibleTo(
+  video: Pick<VideoRecord, 'owner' | 'isPublished'>,
+  viewerId: string | null,
+): boolean {
+  return video.isPublished || (viewerId !== null && video.owner.toHexString() === viewerId);
 }
