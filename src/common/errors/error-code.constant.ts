@@ -4,6 +4,7 @@ import { HttpStatus } from '@nestjs/common';
 export enum ErrorCode {
   VALIDATION_ERROR = 'VALIDATION_ERROR',
   INVALID_ID = 'INVALID_ID',
+  INVALID_CURSOR = 'INVALID_CURSOR',
   MALFORMED_JSON = 'MALFORMED_JSON',
   ALREADY_LOGGED_IN = 'ALREADY_LOGGED_IN',
   BAD_REQUEST = 'BAD_REQUEST',
@@ -40,6 +41,7 @@ const REQUEST_HEADER_FIELDS_TOO_LARGE = 431;
 export const ERROR_STATUS: Record<ErrorCode, number> = {
   [ErrorCode.VALIDATION_ERROR]: HttpStatus.BAD_REQUEST,
   [ErrorCode.INVALID_ID]: HttpStatus.BAD_REQUEST,
+  [ErrorCode.INVALID_CURSOR]: HttpStatus.BAD_REQUEST,
   [ErrorCode.MALFORMED_JSON]: HttpStatus.BAD_REQUEST,
   [ErrorCode.ALREADY_LOGGED_IN]: HttpStatus.BAD_REQUEST,
   [ErrorCode.BAD_REQUEST]: HttpStatus.BAD_REQUEST,

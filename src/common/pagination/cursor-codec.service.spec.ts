@@ -1,0 +1,59 @@
+import { CursorCodec } from 'src/common/pagination/cursor-codec.service';
+import type { AppConfig } from 'src/config/app-config';
+
+const ID = '665f1c2e8b3f4a0012ab34cd';
+
+function codec(secret = 'a'.repeat(40)): CursorCodec {
+  return new CursorCodec({ auth: { accessSecret: secret } } as AppConfig);
+}
+
+function expectInvalid(action: () => unknown): void {
+  expect(action).toThrow(expect.objectContaining({ code: 'INVALID_CURSOR', status: 400 }));
+}
+
+describe('CursorCodec', () => {
+  it.each([new Date('2026-12-03T01:02:03.456Z'), 42, 'Salsa'])(
+    'round-trips the position %p within its list',
+    (key) => {
+      const sut = codec();
+      const cursor = sut.encode('replies:abc:asc', { key, id: ID });
+      expect(cursor).toMatch(/^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/);
+      expect(sut.decode('replies:abc:asc', cursor)).toEqual({ key, id: ID });
+    },
+  );
+
+  it('refuses a cursor of another list (another parent, order or user)', () => {
+    const sut = codec();
+    const cursor = sut.encode('replies:abc:asc', { key: 1, id: ID });
+    expectInvalid(() => sut.decode('replies:abd:asc', cursor));
+    expectInvalid(() => sut.decode('replies:abc:desc', cursor));
+  });
+
+  it('refuses a cursor signed with another secret', () => {
+    const cursor = codec('b'.repeat(40)).encode('l', { key: 1, id: ID });
+    expectInvalid(() => codec().decode('l', cursor));
+  });
+
+  it('refuses an altered body even when it is valid JSON, and a re-signed one without the key', () => {
+    const sut = codec();
+    const [body, tag] = sut.encode('l', { key: 1, id: ID }).split('.');
+    const forged = Buffer.from(
+      JSON.stringify({ ...JSON.parse(Buffer.from(body, 'base64url').toString()), k: 999 }),
+    ).toString('base64url');
+    expectInvalid(() => sut.decode('l', `${forged}.${tag}`));
+  });
+
+  it.each([
+    '',
+    '.',
+    'abc',
+    'abc.',
+    '.abc',
+    'a.b.c',
+    'x'.repeat(600),
+    '%%%.%%%',
+    '\u{1F600}.\u{1F600}',
+  ])('refuses the malformed cursor %j', (cursor) => {
+    expectInvalid(() => codec().decode('l', cursor));
+  });
+});

@@ -1,0 +1,103 @@
+import { createHmac, hkdfSync, timingSafeEqual } from 'node:crypto';
+import { Injectable } from '@nestjs/common';
+import { AppException } from 'src/common/errors/app.exception';
+import { ErrorCode } from 'src/common/errors/error-code.constant';
+import type { AppConfig } from 'src/config/app-config';
+import { InjectConfig } from 'src/config/app-config.provider';
+
+/** The sort key a keyset page continues after: a date, a number or a string. */
+export type CursorKey = Date | number | string;
+
+/** The position a cursor names: the last item's sort key and `_id` (24 hex). */
+export interface CursorPosition {
+  key: CursorKey;
+  id: string;
+}
+
+interface CursorPayload {
+  /** The list the cursor belongs to, e.g. `replies:<commentId>:asc`. */
+  l: string;
+  /** Type of the key: d(ate), n(umber), s(tring). */
+  t: 'd' | 'n' | 's';
+  k: string | number;
+  i: string;
+}
+
+const MAC_BYTES = 16;
+const MAX_CURSOR_LENGTH = 512;
+const OBJECT_ID = /^[0-9a-f]{24}$/;
+
+/**
+ * Opaque keyset cursors (docs/api.md, "Cursor pages"): base64url of the list name, the last
+ * item's sort key and `_id`, followed by an HMAC-SHA-256 tag with a key derived from the access
+ * token secret. A cursor that was forged, altered, truncated, or issued for another list (another
+ * parent, sort order or user) fails the check and is answered 400 INVALID_CURSOR, never reaches a
+ * query. Secrets rotate with the access secret: old cursors then fail the same way and the client
+ * starts again from the first page.
+ */
+@Injectable()
+export class CursorCodec {
+  private readonly key: Buffer;
+
+  constructor(@InjectConfig() config: AppConfig) {
+    this.key = Buffer.from(
+      hkdfSync('sha256', config.auth.accessSecret, 'dancely', 'keyset-cursor/v1', 32),
+    );
+  }
+
+  encode(list: string, position: CursorPosition): string {
+    const payload: CursorPayload = { l: list, ...encodeKey(position.key), i: position.id };
+    const body = Buffer.from(JSON.stringify(payload)).toString('base64url');
+    return `${body}.${this.tag(body)}`;
+  }
+
+  /** The position in `list` the cursor names; 400 INVALID_CURSOR for anything else. */
+  decode(list: string, cursor: string): CursorPosition {
+    if (cursor.length > MAX_CURSOR_LENGTH) throw invalidCursor();
+    const [body, tag, extra] = cursor.split('.');
+    if (!body || !tag || extra !== undefined) throw invalidCursor();
+    const expected = Buffer.from(this.tag(body), 'base64url');
+    const given = Buffer.from(tag, 'base64url');
+    if (given.length !== expected.length || !timingSafeEqual(given, expected))
+      throw invalidCursor();
+    let payload: unknown;
+    try {
+      payload = JSON.parse(Buffer.from(body, 'base64url').toString('utf8'));
+    } catch {
+      throw invalidCursor();
+    }
+    if (!isPayload(payload) || payload.l !== list) throw invalidCursor();
+    return { key: decodeKey(payload), id: payload.i };
+  }
+
+  private tag(body: string): string {
+    return createHmac('sha256', this.key)
+      .update(body)
+      .digest()
+      .subarray(0, MAC_BYTES)
+      .toString('base64url');
+  }
+}
+
+function invalidCursor(): AppException {
+  return new AppException(ErrorCode.INVALID_CURSOR, 'Invalid cursor');
+}
+
+function encodeKey(key: CursorKey): Pick<CursorPayload, 't' | 'k'> {
+  if (key instanceof Date) return { t: 'd', k: key.getTime() };
+  if (typeof key === 'number') return { t: 'n', k: key };
+  return { t: 's', k: key };
+}
+
+function decodeKey(payload: CursorPayload): CursorKey {
+  if (payload.t === 'd') return new Date(payload.k);
+  return payload.k;
+}
+
+function isPayload(value: unknown): value is CursorPayload {
+  if (typeof value !== 'object' || value === null) return false;
+  const p = value as Record<string, unknown>;
+  if (typeof p.l !== 'string' || typeof p.i !== 'string' || !OBJECT_ID.test(p.i)) return false;
+  if (p.t === 'd' || p.t === 'n') return typeof p.k === 'number' && Number.isFinite(p.k);
+  return p.t === 's' && typeof p.k === 'string';
+}
