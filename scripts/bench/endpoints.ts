@@ -1,0 +1,102 @@
+/** The measured endpoints, each with a short key for `--endpoints` and the JSON. */
+import type { Seeded } from './seed';
+
+/** Whose access token a request carries: the signed-up bench user, or dancer 0 (a creator). */
+export type AuthAs = 'viewer' | 'creator';
+
+export interface Endpoint {
+  key: string;
+  label: string;
+  path: string;
+  method?: 'GET' | 'POST';
+  auth?: AuthAs;
+  body?: string;
+  /** Each request flips a relation (on, off, on…): DB commands are counted for both ways. */
+  toggle?: boolean;
+  /** A 1 s warm-up before the measured run (not for the login burst). */
+  warmUp: boolean;
+}
+
+export const ENDPOINT_KEYS = [
+  'health',
+  'video-list',
+  'watch-anon',
+  'watch-signed-in',
+  'comments',
+  'profile',
+  'dashboard',
+  'like-toggle',
+  'follow-toggle',
+  'login',
+] as const;
+
+export function endpointsFor(seeded: Seeded, loginBody: string): Endpoint[] {
+  const all: Endpoint[] = [
+    { key: 'health', label: 'GET /health/live', path: '/health/live', warmUp: true },
+    {
+      key: 'video-list',
+      label: 'GET /api/v1/video?limit=12',
+      path: '/api/v1/video?limit=12',
+      warmUp: true,
+    },
+    {
+      key: 'watch-anon',
+      label: 'GET /api/v1/video/:id (anon)',
+      path: `/api/v1/video/${seeded.hotVideoId}`,
+      warmUp: true,
+    },
+    {
+      key: 'watch-signed-in',
+      label: 'GET /api/v1/video/:id (signed in)',
+      path: `/api/v1/video/${seeded.hotVideoId}`,
+      auth: 'viewer',
+      warmUp: true,
+    },
+    {
+      key: 'comments',
+      label: 'GET comments page (video)',
+      path: `/api/v1/comment/video-comments/${seeded.hotVideoId}`,
+      warmUp: true,
+    },
+    {
+      key: 'profile',
+      label: 'GET /api/v1/user/:username',
+      path: `/api/v1/user/${seeded.creatorUsername}`,
+      warmUp: true,
+    },
+    {
+      key: 'dashboard',
+      label: 'GET /api/v1/dashboard/stats',
+      path: '/api/v1/dashboard/stats',
+      auth: 'creator',
+      warmUp: true,
+    },
+    {
+      key: 'like-toggle',
+      label: 'POST like toggle (video)',
+      path: `/api/v1/like/toggle-video-like/${seeded.toggleVideoId}`,
+      method: 'POST',
+      auth: 'viewer',
+      toggle: true,
+      warmUp: true,
+    },
+    {
+      key: 'follow-toggle',
+      label: 'POST follow toggle (user)',
+      path: `/api/v1/follower/toggle/${seeded.creatorId}`,
+      method: 'POST',
+      auth: 'viewer',
+      toggle: true,
+      warmUp: true,
+    },
+    {
+      key: 'login',
+      label: 'POST /auth/login (burst)',
+      path: '/api/v1/auth/login',
+      method: 'POST',
+      body: loginBody,
+      warmUp: false,
+    },
+  ];
+  return all;
+}

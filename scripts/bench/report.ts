@@ -1,0 +1,169 @@
+/** The JSON written to var/bench/latest.json and the markdown tables printed. */
+import type { DbCommands } from './db-commands';
+import type { Reconciled } from './seed';
+import type { DataSize } from './settings';
+
+export interface EndpointResult {
+  key: string;
+  name: string;
+  reqPerSec: number;
+  p50Ms: number;
+  p99Ms: number;
+  /** Responses with a status outside 2xx. */
+  non2xx: number;
+  /** Connection errors and client timeouts (autocannon `errors`). */
+  errors: number;
+  /** 2xx + non-2xx responses in the measured run. */
+  responses: number;
+  /** Requests the service worked on: responses + timeouts + those in flight when the run ended. */
+  served: number;
+  nodeCpuMsPerReq: number;
+  engineCpuMsPerReq: number | null;
+  /** CPU ms used from the start of the run until idle again (÷ served = the figures above). */
+  nodeCpuMs: number;
+  engineCpuMs: number;
+  /** One request on instance B; for toggles, the first of two (the other way: dbCommandsAlternate). */
+  dbCommands: DbCommands | null;
+  dbCommandsAlternate?: DbCommands;
+  /** engineCpuMsPerReq ÷ the same endpoint's at the run's base scale (1× when run). */
+  engineCpuVsBase: number | null;
+  /** How long the service and the engine took to go idle after the run (in-flight work). */
+  drainMs: number;
+}
+
+export interface RunResult {
+  scale: number;
+  data: DataSize;
+  seedSeconds: number;
+  /** null when the app has no CountersReconcileService yet. */
+  reconcile: Reconciled | null;
+  endpoints: EndpointResult[];
+  healthBaselineRatio: number | null;
+  loginBurstOnB: { reqPerSec: number; p50Ms: number; p99Ms: number } | null;
+  eventLoop: {
+    quiet: { p99Ms: number; maxMs: number };
+    loginBurst: { p99Ms: number; maxMs: number };
+    probes: { label: string; rate: number; quietP99Ms: number; duringLoginsP99Ms: number }[];
+  } | null;
+  runSeconds: number;
+}
+
+export interface BaselineResult {
+  name: string;
+  reqPerSec: number;
+  p50Ms: number;
+  p99Ms: number;
+  non2xx: number;
+  nodeCpuMsPerReq: number;
+}
+
+export interface BenchReport {
+  startedAt: string;
+  finishedAt: string;
+  command: string;
+  commit: string;
+  machine: {
+    cores: number;
+    cpuModel: string;
+    memoryGiB: number;
+    node: string;
+    engine: string;
+    loadAverage: { start: number[]; end: number[] };
+  };
+  settings: {
+    durationSeconds: number;
+    connections: number;
+    bcryptRounds: number;
+    loopSeconds: number;
+    bcryptConcurrency: string;
+    metrics: string;
+    baseData: DataSize;
+    seedBatch: number;
+  };
+  baseline: BaselineResult | null;
+  runs: RunResult[];
+}
+
+const pad = (s: string, n: number): string => s.padEnd(n);
+const lpad = (s: string, n: number): string => s.padStart(n);
+const fixed = (n: number | null, digits = 2): string =>
+  n === null || !Number.isFinite(n) ? '-' : n.toFixed(digits);
+const dbCell = (e: EndpointResult): string => {
+  const one = (d: DbCommands): string => `${d.auth}/${d.rest}`;
+  if (!e.dbCommands) return e.key === 'baseline' ? '-' : '?';
+  return e.dbCommandsAlternate
+    ? `${one(e.dbCommands)}; ${one(e.dbCommandsAlternate)}`
+    : one(e.dbCommands);
+};
+
+export function formatRun(
+  run: RunResult,
+  baseScale: number,
+  baseline: BaselineResult | null,
+): string[] {
+  const ratioHeader = `engine ms/req at ${run.scale}× ÷ at ${baseScale}×`;
+  const lines: string[] = [];
+  lines.push(
+    `| ${pad('endpoint', 34)} | ${lpad('req/s', 8)} | ${lpad('p50 ms', 6)} | ${lpad('p99 ms', 6)} | ${lpad('2xx', 6)} | ${lpad('other', 5)} | db auth/rest | node cpu ms/req | engine cpu ms/req | ${ratioHeader} |`,
+  );
+  lines.push(
+    `|${'-'.repeat(36)}|${'-'.repeat(10)}|${'-'.repeat(8)}|${'-'.repeat(8)}|${'-'.repeat(8)}|${'-'.repeat(7)}|--------------|-----------------|-------------------|${'-'.repeat(ratioHeader.length + 2)}|`,
+  );
+  if (baseline) {
+    lines.push(
+      `| ${pad(baseline.name, 34)} | ${lpad(baseline.reqPerSec.toFixed(1), 8)} | ${lpad(String(baseline.p50Ms), 6)} | ${lpad(String(baseline.p99Ms), 6)} | ${lpad('', 6)} | ${lpad(String(baseline.non2xx), 5)} | ${pad('-', 12)} | ${lpad(fixed(baseline.nodeCpuMsPerReq), 15)} | ${lpad('-', 17)} | ${lpad('-', ratioHeader.length)} |`,
+    );
+  }
+  for (const e of run.endpoints) {
+    lines.push(
+      `| ${pad(e.name, 34)} | ${lpad(e.reqPerSec.toFixed(1), 8)} | ${lpad(String(e.p50Ms), 6)} | ${lpad(String(e.p99Ms), 6)} | ${lpad(String(e.responses - e.non2xx), 6)} | ${lpad(String(e.non2xx + e.errors), 5)} | ${pad(dbCell(e), 12)} | ${lpad(fixed(e.nodeCpuMsPerReq), 15)} | ${lpad(fixed(e.engineCpuMsPerReq), 17)} | ${lpad(fixed(e.engineCpuVsBase), ratioHeader.length)} |`,
+    );
+  }
+  return lines;
+}
+
+/** One line per endpoint across the scales: req/s, engine ms/req and its ratio to the base. */
+export function formatSummary(runs: RunResult[], baseScale: number): string[] {
+  const scales = runs.map((r) => r.scale);
+  const keys = [...new Set(runs.flatMap((r) => r.endpoints.map((e) => e.key)))];
+  const head = [
+    pad('endpoint', 34),
+    ...scales.map((s) => lpad(`req/s ${s}×`, 10)),
+    ...scales.map((s) => lpad(`non-2xx ${s}×`, 11)),
+    ...scales.map((s) => lpad(`engine ms/req ${s}×`, 17)),
+    ...scales.filter((s) => s !== baseScale).map((s) => lpad(`engine ${s}× ÷ ${baseScale}×`, 15)),
+  ];
+  const lines = [
+    `| ${head.join(' | ')} |`,
+    `|${head.map((h) => '-'.repeat(h.length + 2)).join('|')}|`,
+  ];
+  for (const key of keys) {
+    const rows = runs.map((r) => r.endpoints.find((e) => e.key === key));
+    const name = rows.find((e) => e)?.name ?? key;
+    const cells = [
+      pad(name, 34),
+      ...rows.map((e) => lpad(e ? e.reqPerSec.toFixed(1) : '-', 10)),
+      ...rows.map((e) => lpad(e ? String(e.non2xx + e.errors) : '-', 11)),
+      ...rows.map((e) => lpad(e ? fixed(e.engineCpuMsPerReq) : '-', 17)),
+      ...runs
+        .map((r, i) => ({ r, e: rows[i] }))
+        .filter(({ r }) => r.scale !== baseScale)
+        .map(({ e }) => lpad(e ? fixed(e.engineCpuVsBase) : '-', 15)),
+    ];
+    lines.push(`| ${cells.join(' | ')} |`);
+  }
+  return lines;
+}
+
+export function formatDbCommands(run: RunResult): string[] {
+  const lines = ['database commands per request (auth | rest):'];
+  const names = (d: DbCommands): string =>
+    `${d.authCommands.join(', ') || '-'} | ${d.restCommands.join(', ') || '-'}`;
+  for (const e of run.endpoints) {
+    if (!e.dbCommands) continue;
+    lines.push(`  ${pad(e.name, 34)} ${names(e.dbCommands)}`);
+    if (e.dbCommandsAlternate)
+      lines.push(`  ${pad('  (toggled back)', 34)} ${names(e.dbCommandsAlternate)}`);
+  }
+  return lines;
+}
