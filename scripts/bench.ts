@@ -27,7 +27,7 @@
  *    baseline, ... }) and prints one markdown table per scale, with the engine CPU per request
  *    relative to the smallest scale run (1× when run), plus a summary across scales.
  *
- * Usage: npm run bench [-- --scales 1,5,10] [-- --endpoints profile,dashboard] [-- --out FILE]
+ * Usage: npm run bench [-- --scales 1,5,10] [--endpoints profile,dashboard] [--out FILE]
  *        (or node_modules/.bin/node -r ts-node/register/transpile-only
  *        -r tsconfig-paths/register scripts/bench.ts [flags] after `npm run build`)
  *   --scales     data scales, default 1. N× multiplies every row count of the 1× data set
@@ -36,6 +36,8 @@
  *   --endpoints  keys of scripts/bench/endpoints.ts: health, video-list, watch-anon,
  *                watch-signed-in, comments, profile, dashboard, like-toggle, follow-toggle,
  *                login (the event-loop phase runs only with login).
+ *   --out FILE   the JSON (default var/bench/latest.json).
+ *   --print FILE prints the tables of a saved JSON (e.g. docs/bench/*.json) and runs nothing.
  * Env: BENCH_DURATION (s per endpoint, 5), BENCH_LOOP_SECONDS (quiet and burst phases, 10),
  *      BENCH_CONNECTIONS (10), BENCH_BCRYPT_ROUNDS (12), BENCH_SEED_BATCH (rows per insertMany,
  *      10000), BENCH_USERS (200), BENCH_VIDEOS (2000), BENCH_LIKES (20000), BENCH_COMMENTS (5000),
@@ -426,6 +428,8 @@ async function runScale(scale: number, shared: Shared): Promise<RunResult> {
         p50Ms: burst.latency.p50,
         p99Ms: burst.latency.p99,
       };
+      // Logins still hashing on B when the burst ends would meet a closed database connection.
+      await settle([process.pid, engine.pid]);
     }
 
     return {
@@ -505,6 +509,13 @@ function gitCommit(): string {
 }
 
 async function main(): Promise<void> {
+  const printIndex = process.argv.indexOf('--print');
+  if (printIndex >= 0) {
+    const file = process.argv[printIndex + 1];
+    if (!file) throw new Error('--print needs a JSON file written by the bench');
+    console.log(formatReport(JSON.parse(readFileSync(file, 'utf8')) as BenchReport).join('\n'));
+    return;
+  }
   installSignalHandlers();
   const settings = readSettings(process.argv.slice(2), ENDPOINT_KEYS);
   const began = performance.now();
@@ -576,29 +587,41 @@ async function main(): Promise<void> {
     typeof value === 'number' && !Number.isInteger(value) ? Math.round(value * 1000) / 1000 : value;
   writeFileSync(settings.outFile, `${JSON.stringify(report, rounded, 2)}\n`);
 
+  console.log(
+    [
+      ...formatReport(report),
+      `JSON: ${relative(process.cwd(), settings.outFile) || settings.outFile}`,
+      `total run time ${((performance.now() - began) / 1000).toFixed(0)} s`,
+    ].join('\n'),
+  );
+}
+
+/** The printed report; also rebuilt from a saved JSON by `--print FILE`. */
+function formatReport(report: BenchReport): string[] {
+  const { machine, settings, runs } = report;
+  const baseScale = Math.min(...runs.map((r) => r.scale));
+  const load = (values: number[]): string => values.map((n) => n.toFixed(2)).join(' ');
   const lines: string[] = [];
   lines.push(
-    `machine: ${report.machine.cores} cores (${report.machine.cpuModel}), ${report.machine.memoryGiB} GiB, node ${process.version}; ` +
-      `${settings.duration} s per endpoint, ${settings.connections} connections, bcrypt cost ${settings.bcryptRounds}, ` +
-      `bcrypt threads ${report.settings.bcryptConcurrency}, metrics ${report.settings.metrics}; commit ${report.commit}`,
+    `machine: ${machine.cores} cores (${machine.cpuModel}), ${machine.memoryGiB} GiB, node ${machine.node}; ` +
+      `${settings.durationSeconds} s per endpoint, ${settings.connections} connections, bcrypt cost ${settings.bcryptRounds}, ` +
+      `bcrypt threads ${settings.bcryptConcurrency}, metrics ${settings.metrics}; commit ${report.commit}; started ${report.startedAt}`,
   );
   lines.push(
-    `load average (1/5/15 min): start ${loadStart.map((n) => n.toFixed(2)).join(' ')}, end ${loadEnd.map((n) => n.toFixed(2)).join(' ')}`,
+    `load average (1/5/15 min): start ${load(machine.loadAverage.start)}, end ${load(machine.loadAverage.end)}`,
   );
   lines.push('');
   runs.forEach((run, i) => {
-    lines.push(...describeRun(run, baseRun.scale, i === 0 ? shared.baseline : null));
+    lines.push(...describeRun(run, baseScale, i === 0 ? report.baseline : null));
     lines.push('');
   });
   if (runs.length > 1) {
     lines.push('## Across scales');
     lines.push('');
-    lines.push(...formatSummary(runs, baseRun.scale));
+    lines.push(...formatSummary(runs, baseScale));
     lines.push('');
   }
-  lines.push(`JSON: ${relative(process.cwd(), settings.outFile) || settings.outFile}`);
-  lines.push(`total run time ${((performance.now() - began) / 1000).toFixed(0)} s`);
-  console.log(lines.join('\n'));
+  return lines;
 }
 
 main().catch((error: unknown) => {

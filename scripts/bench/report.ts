@@ -115,8 +115,18 @@ export function formatRun(
     );
   }
   for (const e of run.endpoints) {
+    const answered = e.responses > 0;
     lines.push(
-      `| ${pad(e.name, 34)} | ${lpad(e.reqPerSec.toFixed(1), 8)} | ${lpad(String(e.p50Ms), 6)} | ${lpad(String(e.p99Ms), 6)} | ${lpad(String(e.responses - e.non2xx), 6)} | ${lpad(String(e.non2xx + e.errors), 5)} | ${pad(dbCell(e), 12)} | ${lpad(fixed(e.nodeCpuMsPerReq), 15)} | ${lpad(fixed(e.engineCpuMsPerReq), 17)} | ${lpad(fixed(e.engineCpuVsBase), ratioHeader.length)} |`,
+      `| ${pad(answered ? e.name : `${e.name} *`, 34)} | ${lpad(e.reqPerSec.toFixed(1), 8)} | ${lpad(answered ? String(e.p50Ms) : '-', 6)} | ${lpad(answered ? String(e.p99Ms) : '-', 6)} | ${lpad(String(e.responses - e.non2xx), 6)} | ${lpad(String(e.non2xx + e.errors), 5)} | ${pad(dbCell(e), 12)} | ${lpad(fixed(e.nodeCpuMsPerReq), 15)} | ${lpad(fixed(e.engineCpuMsPerReq), 17)} | ${lpad(fixed(e.engineCpuVsBase), ratioHeader.length)} |`,
+    );
+  }
+  const unanswered = run.endpoints.filter((e) => e.responses === 0);
+  if (unanswered.length > 0) {
+    lines.push('');
+    lines.push(
+      `* no response within the run: every connection still waited when it ended (${unanswered
+        .map((e) => `${e.key}: busy ${(e.drainMs / 1000).toFixed(0)} s after the run`)
+        .join(', ')}); CPU per request is over those requests.`,
     );
   }
   return lines;
@@ -143,7 +153,9 @@ export function formatSummary(runs: RunResult[], baseScale: number): string[] {
     const cells = [
       pad(name, 34),
       ...rows.map((e) => lpad(e ? e.reqPerSec.toFixed(1) : '-', 10)),
-      ...rows.map((e) => lpad(e ? String(e.non2xx + e.errors) : '-', 11)),
+      ...rows.map((e) =>
+        lpad(!e ? '-' : e.responses === 0 ? 'no answer' : String(e.non2xx + e.errors), 11),
+      ),
       ...rows.map((e) => lpad(e ? fixed(e.engineCpuMsPerReq) : '-', 17)),
       ...runs
         .map((r, i) => ({ r, e: rows[i] }))
