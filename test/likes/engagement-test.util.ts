@@ -49,7 +49,12 @@ export function expectCommentShape(
     'isLiked',
     'createdAt',
     'updatedAt',
+    // Threads (additive, after the contract's fields): a top-level comment.
+    'parentId',
+    'replyCount',
   ]);
+  expect(comment.parentId).toBeNull();
+  expect(Number.isInteger(comment.replyCount)).toBe(true);
   expect(comment._id).toMatch(OBJECT_ID);
   expect(comment[parent]).toMatch(OBJECT_ID);
   expect(Object.keys(comment.owner as object)).toEqual(OWNER_LITE_KEYS);

@@ -12,26 +12,32 @@ function expectInvalid(action: () => unknown): void {
 }
 
 describe('CursorCodec', () => {
-  it.each([new Date('2026-12-03T01:02:03.456Z'), 42, 'Salsa'])(
-    'round-trips the position %p within its list',
-    (key) => {
-      const sut = codec();
-      const cursor = sut.encode('replies:abc:asc', { key, id: ID });
-      expect(cursor).toMatch(/^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/);
-      expect(sut.decode('replies:abc:asc', cursor)).toEqual({ key, id: ID });
-    },
-  );
+  it.each([
+    [new Date('2026-12-03T01:02:03.456Z'), 'date'],
+    [42, 'number'],
+    ['Salsa', 'string'],
+  ] as const)('round-trips the position %p within its list', (key, kind) => {
+    const sut = codec();
+    const cursor = sut.encode('replies:abc:asc', { key, id: ID });
+    expect(cursor).toMatch(/^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/);
+    expect(sut.decode('replies:abc:asc', cursor, kind)).toEqual({ key, id: ID });
+  });
+
+  it('refuses a cursor whose key is of another kind than the list sorts by', () => {
+    const sut = codec();
+    expectInvalid(() => sut.decode('l', sut.encode('l', { key: 42, id: ID }), 'date'));
+  });
 
   it('refuses a cursor of another list (another parent, order or user)', () => {
     const sut = codec();
     const cursor = sut.encode('replies:abc:asc', { key: 1, id: ID });
-    expectInvalid(() => sut.decode('replies:abd:asc', cursor));
-    expectInvalid(() => sut.decode('replies:abc:desc', cursor));
+    expectInvalid(() => sut.decode('replies:abd:asc', cursor, 'number'));
+    expectInvalid(() => sut.decode('replies:abc:desc', cursor, 'number'));
   });
 
   it('refuses a cursor signed with another secret', () => {
     const cursor = codec('b'.repeat(40)).encode('l', { key: 1, id: ID });
-    expectInvalid(() => codec().decode('l', cursor));
+    expectInvalid(() => codec().decode('l', cursor, 'number'));
   });
 
   it('refuses an altered body even when it is valid JSON, and a re-signed one without the key', () => {
@@ -40,7 +46,7 @@ describe('CursorCodec', () => {
     const forged = Buffer.from(
       JSON.stringify({ ...JSON.parse(Buffer.from(body, 'base64url').toString()), k: 999 }),
     ).toString('base64url');
-    expectInvalid(() => sut.decode('l', `${forged}.${tag}`));
+    expectInvalid(() => sut.decode('l', `${forged}.${tag}`, 'number'));
   });
 
   it.each([
@@ -54,6 +60,6 @@ describe('CursorCodec', () => {
     '%%%.%%%',
     '\u{1F600}.\u{1F600}',
   ])('refuses the malformed cursor %j', (cursor) => {
-    expectInvalid(() => codec().decode('l', cursor));
+    expectInvalid(() => codec().decode('l', cursor, 'number'));
   });
 });

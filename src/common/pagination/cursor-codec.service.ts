@@ -9,10 +9,14 @@ import { InjectConfig } from 'src/config/app-config.provider';
 export type CursorKey = Date | number | string;
 
 /** The position a cursor names: the last item's sort key and `_id` (24 hex). */
-export interface CursorPosition {
-  key: CursorKey;
+export interface CursorPosition<K extends CursorKey = CursorKey> {
+  key: K;
   id: string;
 }
+
+const KIND = { date: 'd', number: 'n', string: 's' } as const;
+type KeyKind = keyof typeof KIND;
+type KeyOf<T extends KeyKind> = T extends 'date' ? Date : T extends 'number' ? number : string;
 
 interface CursorPayload {
   /** The list the cursor belongs to, e.g. `replies:<commentId>:asc`. */
@@ -51,8 +55,11 @@ export class CursorCodec {
     return `${body}.${this.tag(body)}`;
   }
 
-  /** The position in `list` the cursor names; 400 INVALID_CURSOR for anything else. */
-  decode(list: string, cursor: string): CursorPosition {
+  /**
+   * The position in `list` the cursor names, whose sort key is of `kind`; 400 INVALID_CURSOR
+   * for anything else.
+   */
+  decode<T extends KeyKind>(list: string, cursor: string, kind: T): CursorPosition<KeyOf<T>> {
     if (cursor.length > MAX_CURSOR_LENGTH) throw invalidCursor();
     const [body, tag, extra] = cursor.split('.');
     if (!body || !tag || extra !== undefined) throw invalidCursor();
@@ -66,8 +73,9 @@ export class CursorCodec {
     } catch {
       throw invalidCursor();
     }
-    if (!isPayload(payload) || payload.l !== list) throw invalidCursor();
-    return { key: decodeKey(payload), id: payload.i };
+    if (!isPayload(payload) || payload.l !== list || payload.t !== KIND[kind])
+      throw invalidCursor();
+    return { key: decodeKey(payload) as KeyOf<T>, id: payload.i };
   }
 
   private tag(body: string): string {

@@ -7,8 +7,13 @@ export interface CommentRecord {
   video?: Types.ObjectId;
   communityPost?: Types.ObjectId;
   owner: Types.ObjectId;
+  /** A reply's top-level comment; absent on top-level comments. */
+  parent?: Types.ObjectId;
+  /** The user a reply to a reply answers. */
+  replyTo?: Types.ObjectId;
   /** Maintained; absent on documents from before counters existed (read as 0). */
   likesCount?: number;
+  replyCount?: number;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -20,4 +25,10 @@ export type CommentParent = { kind: 'video'; id: string } | { kind: 'communityPo
 export interface CommentPageRecord {
   records: CommentRecord[];
   total: number;
+}
+
+/** One page of a comment's replies, read one past the page to know whether another follows. */
+export interface ReplyPageRecord {
+  records: CommentRecord[];
+  hasMore: boolean;
 }

@@ -14,7 +14,8 @@ import { ApiErrors } from 'src/common/swagger/api-errors.decorator';
 import { ApiSuccess } from 'src/common/swagger/api-success.decorator';
 import { CommentsService } from 'src/modules/comments/comments.service';
 import { CommentContentDto } from 'src/modules/comments/dto/comment-content.dto';
-import { CommentResponse } from 'src/modules/comments/dto/comment.response';
+import { CommentResponse, ReplyPageResponse } from 'src/modules/comments/dto/comment.response';
+import { ListRepliesQueryDto } from 'src/modules/comments/dto/list-replies-query.dto';
 import {
   ListPostCommentsQueryDto,
   ListVideoCommentsQueryDto,
@@ -94,6 +95,33 @@ export class CommentsController {
     @CurrentUser() user: AuthPrincipal,
   ): Promise<CommentResponse> {
     return this.comments.addToPost(params.postId, user.userId, body.content);
+  }
+
+  @RequiredAuth()
+  @Post(':commentId/replies')
+  @HttpCode(201)
+  @ResponseMessage('Reply added successfully')
+  @ApiSuccess({ status: 201, message: 'Reply added successfully', data: CommentResponse })
+  @ApiErrors({ 400: CONTENT_ERRORS, 404: COMMENT_NOT_FOUND })
+  addReply(
+    @Param() params: CommentIdParamDto,
+    @Body() body: CommentContentDto,
+    @CurrentUser() user: AuthPrincipal,
+  ): Promise<CommentResponse> {
+    return this.comments.addReply(params.commentId, user.userId, body.content);
+  }
+
+  @OptionalAuth()
+  @Get(':commentId/replies')
+  @ResponseMessage('Replies fetched successfully')
+  @ApiSuccess({ message: 'Replies fetched successfully', data: ReplyPageResponse })
+  @ApiErrors({ 400: ['INVALID_CURSOR: Invalid cursor'], 404: COMMENT_NOT_FOUND })
+  listReplies(
+    @Param() params: CommentIdParamDto,
+    @Query() query: ListRepliesQueryDto,
+    @CurrentViewer() viewer: AuthPrincipal | null,
+  ): Promise<ReplyPageResponse> {
+    return this.comments.listReplies(params.commentId, query, viewer?.userId ?? null);
   }
 
   @RequiredAuth()

@@ -35,6 +35,8 @@ describe('toCommentResponse', () => {
       isLiked: true,
       createdAt: '2026-03-04T05:06:07.089Z',
       updatedAt: '2026-03-04T05:06:07.089Z',
+      parentId: null,
+      replyCount: 0,
     });
     expect(Object.keys(result)).toEqual([
       '_id',
@@ -45,7 +47,31 @@ describe('toCommentResponse', () => {
       'isLiked',
       'createdAt',
       'updatedAt',
+      'parentId',
+      'replyCount',
     ]);
+  });
+
+  it('gives a reply its thread and the user it answers instead of a reply count', () => {
+    const parent = new Types.ObjectId();
+    const replyTo = new Types.ObjectId();
+    const base = {
+      _id: new Types.ObjectId(),
+      content: 'yes',
+      video: new Types.ObjectId(),
+      owner: new Types.ObjectId(owner._id),
+      parent,
+      replyCount: 5,
+      createdAt: at,
+      updatedAt: at,
+    };
+    const answering = sut({ ...base, replyTo }, owner, { likesCount: 0, isLiked: false });
+    expect(answering).toMatchObject({
+      parentId: parent.toHexString(),
+      replyTo: replyTo.toHexString(),
+    });
+    expect(answering).not.toHaveProperty('replyCount');
+    expect(sut(base, owner, { likesCount: 0, isLiked: false }).replyTo).toBeNull();
   });
 
   it('puts `communityPost` on post comments only and copies no other owner field', () => {

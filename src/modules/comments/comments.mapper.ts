@@ -31,5 +31,10 @@ export function toCommentResponse(
     isLiked: figures.isLiked,
     createdAt: comment.createdAt.toISOString(),
     updatedAt: comment.updatedAt.toISOString(),
+    // Threads (after the contract's fields, so the web client's shape is unchanged).
+    parentId: comment.parent ? comment.parent.toHexString() : null,
+    ...(comment.parent
+      ? { replyTo: comment.replyTo ? comment.replyTo.toHexString() : null }
+      : { replyCount: comment.replyCount ?? 0 }),
   };
 }

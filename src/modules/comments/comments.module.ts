@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { MongooseModule } from '@nestjs/mongoose';
+import { CursorCodec } from 'src/common/pagination/cursor-codec.service';
 import { CommentCountersService } from 'src/modules/comments/comment-counters.service';
 import { CommentsCascadeListener } from 'src/modules/comments/comments-cascade.listener';
 import { CommentsController } from 'src/modules/comments/comments.controller';
@@ -25,7 +26,13 @@ import { VideosModule } from 'src/modules/videos/videos.module';
     LikesModule,
   ],
   controllers: [CommentsController],
-  providers: [CommentsRepository, CommentsService, CommentCountersService, CommentsCascadeListener],
+  providers: [
+    CommentsRepository,
+    CommentsService,
+    CommentCountersService,
+    CommentsCascadeListener,
+    CursorCodec,
+  ],
   exports: [CommentsService, CommentCountersService],
 })
 export class CommentsModule {}

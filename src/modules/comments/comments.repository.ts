@@ -5,6 +5,7 @@ import type {
   CommentPageRecord,
   CommentParent,
   CommentRecord,
+  ReplyPageRecord,
 } from 'src/modules/comments/comment-records.type';
 import { Comment } from 'src/modules/comments/schemas/comment.schema';
 
@@ -53,7 +54,7 @@ export class CommentsRepository {
     const direction = sortOrder === 'asc' ? 1 : -1;
     const [result] = await this.comments
       .aggregate<FacetResult>([
-        { $match: parentFilter(parent) },
+        { $match: { ...parentFilter(parent), parent: null } },
         { $sort: { createdAt: direction, _id: direction } },
         {
           $facet: {
@@ -64,6 +65,75 @@ export class CommentsRepository {
       ])
       .exec();
     return { records: result?.docs ?? [], total: result?.total[0]?.n ?? 0 };
+  }
+
+  /**
+   * A reply under `top` (a top-level comment), on the same video or post. `replyTo` is the
+   * author of the reply it answers, when it answers a reply.
+   */
+  async createReply(
+    top: CommentRecord,
+    ownerId: string,
+    content: string,
+    replyToUserId: string | null,
+  ): Promise<CommentRecord> {
+    const created = await this.comments.create({
+      ...(top.video ? { video: top.video } : { communityPost: top.communityPost }),
+      parent: top._id,
+      ...(replyToUserId === null ? {} : { replyTo: new Types.ObjectId(replyToUserId) }),
+      owner: new Types.ObjectId(ownerId),
+      content,
+      likesCount: 0,
+    });
+    return created.toObject<CommentRecord>();
+  }
+
+  /**
+   * A page of a comment's replies, oldest first (`_id` breaking ties), after a keyset position,
+   * read one past the limit. The `{parent, createdAt, _id}` index serves it at any depth.
+   */
+  async findRepliesPage(
+    parentId: string,
+    after: { createdAt: Date; id: string } | null,
+    limit: number,
+  ): Promise<ReplyPageRecord> {
+    const parent = new Types.ObjectId(parentId);
+    const filter: QueryFilter<Comment> =
+      after === null
+        ? { parent }
+        : {
+            parent,
+            $or: [
+              { createdAt: { $gt: after.createdAt } },
+              { createdAt: after.createdAt, _id: { $gt: new Types.ObjectId(after.id) } },
+            ],
+          };
+    const found = await this.comments
+      .find(filter)
+      .select(RECORD_PROJECTION)
+      .sort({ createdAt: 1, _id: 1 })
+      .limit(limit + 1)
+      .lean<CommentRecord[]>()
+      .exec();
+    return { records: found.slice(0, limit), hasMore: found.length > limit };
+  }
+
+  /** A reply added or removed under a top-level comment. A comment that is gone is a no-op. */
+  async incrementReplies(parentId: string, delta: number): Promise<void> {
+    await this.comments
+      .updateOne({ _id: new Types.ObjectId(parentId) }, { $inc: { replyCount: delta } }, QUIET)
+      .exec();
+  }
+
+  /** Reply cascade of a deleted comment: the next batch of its replies' ids. */
+  async findReplyIds(parentId: string, limit: number): Promise<string[]> {
+    const found = await this.comments
+      .find({ parent: new Types.ObjectId(parentId) })
+      .select({ _id: 1 })
+      .limit(limit)
+      .lean<Pick<CommentRecord, '_id'>[]>()
+      .exec();
+    return found.map((comment) => comment._id.toHexString());
   }
 
   /** C5: the updated comment, or null when it is gone (or not the author's). */

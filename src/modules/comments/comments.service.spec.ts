@@ -1,5 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { Types } from 'mongoose';
+import { CursorCodec } from 'src/common/pagination/cursor-codec.service';
+import type { AppConfig } from 'src/config/app-config';
 import type { CommentRecord } from 'src/modules/comments/comment-records.type';
 import type { CommentsRepository } from 'src/modules/comments/comments.repository';
 import { CommentsService } from 'src/modules/comments/comments.service';
@@ -74,6 +76,7 @@ describe('CommentsService', () => {
       likes as unknown as LikesService,
       videoCounters as unknown as VideoCountersService,
       postCounters as unknown as CommunityPostCountersService,
+      new CursorCodec({ auth: { accessSecret: 'k'.repeat(40) } } as AppConfig),
     );
   });
   afterEach(() => {

@@ -1,5 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { type Paginated, paginate } from 'src/common/dto/paginated.util';
+import { CursorCodec } from 'src/common/pagination/cursor-codec.service';
 import type { AppException } from 'src/common/errors/app.exception';
 import type {
   CommentParent,
@@ -9,7 +10,8 @@ import type {
 import { CommentsErrors } from 'src/modules/comments/comments.errors';
 import { toCommentResponse } from 'src/modules/comments/comments.mapper';
 import { CommentsRepository } from 'src/modules/comments/comments.repository';
-import type { CommentResponse } from 'src/modules/comments/dto/comment.response';
+import type { CommentResponse, ReplyPageResponse } from 'src/modules/comments/dto/comment.response';
+import type { ListRepliesQueryDto } from 'src/modules/comments/dto/list-replies-query.dto';
 import type {
   ListPostCommentsQueryDto,
   ListVideoCommentsQueryDto,
@@ -22,6 +24,9 @@ import type { OwnerLiteResponse } from 'src/modules/users/dto/owner-lite.respons
 import { UsersService } from 'src/modules/users/users.service';
 import { VideoCatalogueService } from 'src/modules/videos/video-catalogue.service';
 import { VideoCountersService } from 'src/modules/videos/video-counters.service';
+
+/** Replies removed per round when their thread is deleted; bounds each query and each `$in` list. */
+const REPLY_BATCH = 500;
 
 /** A comment the caller may see, with the owner of its parent (for C6's "creator may delete"). */
 interface VisibleComment {
@@ -46,6 +51,7 @@ export class CommentsService {
     private readonly likes: LikesService,
     private readonly videoCounters: VideoCountersService,
     private readonly postCounters: CommunityPostCountersService,
+    private readonly cursors: CursorCodec,
   ) {}
 
   /** C1: video check, page + total, owners, the viewer's likes: 4 round trips whatever the limit. */
@@ -117,6 +123,75 @@ export class CommentsService {
     );
   }
 
+  /**
+   * A reply. Threads are one level deep: a reply to a reply joins the same top-level comment and
+   * names the author it answers (`replyTo`). The target must be visible (its video or post is);
+   * after the write the top-level comment is checked again, as a new comment re-checks its
+   * parent: a thread deleted in between has run its cascade without seeing this reply, so the
+   * reply is removed here and the caller gets 404. Counted in the top-level comment's
+   * `replyCount` and in the video's or post's `commentsCount`.
+   */
+  async addReply(commentId: string, userId: string, content: string): Promise<CommentResponse> {
+    const [{ comment: target }, owner] = await Promise.all([
+      this.findVisibleOr404(commentId, userId),
+      this.users.findVisibleUserById(userId),
+    ]);
+    if (!owner) throw CommentsErrors.signedOut();
+    const top = target.parent ? await this.comments.findById(target.parent.toHexString()) : target;
+    if (!top) throw CommentsErrors.commentNotFound();
+    const topId = top._id.toHexString();
+    const replyTo = target.parent ? target.owner.toHexString() : null;
+    const created = await this.comments.createReply(top, userId, content, replyTo);
+    if (!(await this.isVisible(topId, userId))) {
+      const id = created._id.toHexString();
+      await this.comments.deleteById(id);
+      await this.removeLikesOf(id);
+      throw CommentsErrors.commentNotFound();
+    }
+    await Promise.all([this.comments.incrementReplies(topId, 1), this.moveParentCount(created, 1)]);
+    return toCommentResponse(created, owner, NO_LIKES);
+  }
+
+  /**
+   * A comment's replies, oldest first, by keyset (`createdAt`, `_id`) from an opaque cursor, so a
+   * page costs the same however deep the reader scrolls. The total is the maintained
+   * `replyCount`; a reply has no replies of its own (an empty page).
+   */
+  async listReplies(
+    rawCommentId: string,
+    query: ListRepliesQueryDto,
+    viewerId: string | null,
+  ): Promise<ReplyPageResponse> {
+    const commentId = rawCommentId.toLowerCase();
+    const { comment } = await this.findVisibleOr404(commentId, viewerId);
+    const list = `replies:${commentId}`;
+    const after =
+      query.cursor === undefined ? null : this.cursors.decode(list, query.cursor, 'date');
+    const page = await this.comments.findRepliesPage(
+      commentId,
+      after === null ? null : { createdAt: after.key, id: after.id },
+      query.limit,
+    );
+    const [owners, liked] = await Promise.all([
+      this.ownersOf(page.records),
+      this.likes.likedAmong(
+        'comment',
+        page.records.map((reply) => reply._id.toHexString()),
+        viewerId,
+      ),
+    ]);
+    const last = page.records.at(-1);
+    return {
+      docs: this.toItems(page.records, owners, liked),
+      totalDocs: comment.parent ? 0 : (comment.replyCount ?? 0),
+      limit: query.limit,
+      nextCursor:
+        page.hasMore && last
+          ? this.cursors.encode(list, { key: last.createdAt, id: last._id.toHexString() })
+          : null,
+    };
+  }
+
   /** C5: 404 (missing or hidden parent), then 403 (not the author), then the write. */
   async update(commentId: string, userId: string, content: string): Promise<CommentResponse> {
     const { comment } = await this.findVisibleOr404(commentId, userId);
@@ -145,9 +220,15 @@ export class CommentsService {
     if (comment.owner.toHexString() !== userId && parentOwnerId !== userId) {
       throw CommentsErrors.notAuthorDelete();
     }
-    // A concurrent delete won; it also removes the likes and moves the parent's count.
+    // A concurrent delete won; it also removes the likes and replies and moves the counts.
     if (!(await this.comments.deleteById(commentId))) throw CommentsErrors.commentNotFound();
-    await this.moveParentCount(comment, -1);
+    if (comment.parent) {
+      await this.comments.incrementReplies(comment.parent.toHexString(), -1);
+      await this.moveParentCount(comment, -1);
+    } else {
+      const replies = await this.removeRepliesOf(commentId);
+      await this.moveParentCount(comment, -(1 + replies));
+    }
     await this.removeLikesOf(commentId);
     return null;
   }
@@ -189,8 +270,33 @@ export class CommentsService {
     return toCommentResponse(created, owner, NO_LIKES);
   }
 
+  /**
+   * The replies of a deleted top-level comment and their likes, in bounded batches; how many
+   * replies this call removed. A failure is logged with the id and stops the clean-up (the
+   * replies are unreachable without their thread; the reconcile job fixes the counts).
+   */
+  private async removeRepliesOf(commentId: string): Promise<number> {
+    let removed = 0;
+    try {
+      for (;;) {
+        const ids = await this.comments.findReplyIds(commentId, REPLY_BATCH);
+        if (ids.length === 0) break;
+        await this.likes.removeAllOn('comment', ids);
+        const deleted = await this.comments.deleteByIds(ids);
+        removed += deleted;
+        if (deleted === 0 || ids.length < REPLY_BATCH) break;
+      }
+    } catch (error) {
+      this.logger.error(
+        `Removing the replies of deleted comment ${commentId} failed`,
+        error instanceof Error ? error.stack : String(error),
+      );
+    }
+    return removed;
+  }
+
   /** The parent's maintained `commentsCount`; a parent that is gone is a no-op. */
-  private moveParentCount(comment: CommentRecord, delta: 1 | -1): Promise<void> {
+  private moveParentCount(comment: CommentRecord, delta: number): Promise<void> {
     if (comment.video) return this.videoCounters.moveComments(comment.video.toHexString(), delta);
     if (comment.communityPost)
       return this.postCounters.moveComments(comment.communityPost.toHexString(), delta);
@@ -209,7 +315,10 @@ export class CommentsService {
     }
   }
 
-  private async findVisibleOr404(commentId: string, viewerId: string): Promise<VisibleComment> {
+  private async findVisibleOr404(
+    commentId: string,
+    viewerId: string | null,
+  ): Promise<VisibleComment> {
     const comment = await this.comments.findById(commentId);
     if (!comment) throw CommentsErrors.commentNotFound();
     const parentOwnerId = await this.parentOwnerId(comment, viewerId);
@@ -252,7 +361,15 @@ export class CommentsService {
     liked: Set<string>,
     query: { page: number; limit: number },
   ): Paginated<CommentResponse> {
-    const docs = page.records.flatMap((comment) => {
+    return paginate(this.toItems(page.records, owners, liked), page.total, query.page, query.limit);
+  }
+
+  private toItems(
+    records: CommentRecord[],
+    owners: Map<string, OwnerLiteResponse>,
+    liked: Set<string>,
+  ): CommentResponse[] {
+    return records.flatMap((comment) => {
       const id = comment._id.toHexString();
       const owner = owners.get(comment.owner.toHexString());
       if (!owner) {
@@ -268,6 +385,5 @@ export class CommentsService {
         }),
       ];
     });
-    return paginate(docs, page.total, query.page, query.limit);
   }
 }

@@ -23,8 +23,8 @@ export class CommunityPostCountersService {
       await this.posts.incrementLikes(event.payload.targetId, -1);
   }
 
-  /** A comment added (+1) or removed (-1) on the post. */
-  moveComments(postId: string, delta: 1 | -1): Promise<void> {
+  /** Comments (and replies) added (> 0) or removed (< 0) on the post. */
+  moveComments(postId: string, delta: number): Promise<void> {
     return this.posts.incrementComments(postId, delta);
   }
 

@@ -42,8 +42,8 @@ export class VideoCountersService {
     return video.views;
   }
 
-  /** A comment added (+1) or removed (-1) on the video. */
-  moveComments(videoId: string, delta: 1 | -1): Promise<void> {
+  /** Comments (and replies) added (> 0) or removed (< 0) on the video. */
+  moveComments(videoId: string, delta: number): Promise<void> {
     return this.videos.incrementComments(videoId, delta);
   }
 

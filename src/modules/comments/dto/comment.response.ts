@@ -35,4 +35,46 @@ export class CommentResponse {
 
   @ApiProperty({ format: 'date-time' })
   updatedAt: string;
+
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    description: 'The top-level comment a reply belongs to; null on top-level comments',
+    example: null,
+  })
+  parentId: string | null;
+
+  @ApiPropertyOptional({
+    type: 'integer',
+    minimum: 0,
+    description: 'Replies to this comment; present on top-level comments only',
+  })
+  replyCount?: number;
+
+  @ApiPropertyOptional({
+    type: String,
+    nullable: true,
+    description:
+      'On replies only: the id of the user whose reply this one answers (null when it answers the top-level comment)',
+  })
+  replyTo?: string | null;
+}
+
+/** A page of replies, oldest first, continued by `nextCursor`. */
+export class ReplyPageResponse {
+  @ApiProperty({ type: () => [CommentResponse] })
+  docs: CommentResponse[];
+
+  @ApiProperty({ type: 'integer', minimum: 0, description: "The comment's replyCount" })
+  totalDocs: number;
+
+  @ApiProperty({ type: 'integer', minimum: 1, maximum: 100 })
+  limit: number;
+
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    description: 'Pass as `cursor` for the next page; null on the last page',
+  })
+  nextCursor: string | null;
 }

@@ -20,6 +20,22 @@ export class Comment {
   @Prop({ type: Types.ObjectId, required: true })
   owner: Types.ObjectId;
 
+  /**
+   * A reply's top-level comment (replies are one level deep); absent on top-level comments. A
+   * reply carries its top-level comment's `video` or `communityPost` too, so the parent's
+   * cascades and counts include it.
+   */
+  @Prop({ type: Types.ObjectId })
+  parent?: Types.ObjectId;
+
+  /** The user a reply answers when it replies to another reply (it hangs off the same top-level comment). */
+  @Prop({ type: Types.ObjectId })
+  replyTo?: Types.ObjectId;
+
+  /** Replies to this top-level comment, maintained by `$inc`; repaired by the reconcile job. */
+  @Prop({ default: 0 })
+  replyCount: number;
+
   /** Likes on this comment, maintained by `$inc` on every like and unlike; repaired by the reconcile job. */
   @Prop({ default: 0 })
   likesCount: number;
@@ -39,7 +55,10 @@ CommentSchema.pre('validate', function (this: CommentDocument) {
   }
 });
 
-// C1 (both directions, by forward or reverse scan); video-delete cascade.
-CommentSchema.index({ video: 1, createdAt: -1, _id: -1 });
-// C3; post-delete cascade.
-CommentSchema.index({ communityPost: 1, createdAt: -1, _id: -1 });
+// Video comments, top-level only (`parent: null`), both directions by forward or reverse scan;
+// video-delete cascade and counts by the `video` prefix.
+CommentSchema.index({ video: 1, parent: 1, createdAt: -1, _id: -1 });
+// Post comments, the same way; post-delete cascade.
+CommentSchema.index({ communityPost: 1, parent: 1, createdAt: -1, _id: -1 });
+// A comment's replies, oldest first (keyset on createdAt, _id); reply cascade of a deleted comment.
+CommentSchema.index({ parent: 1, createdAt: 1, _id: 1 });
