@@ -100,6 +100,13 @@ export interface AppConfig {
   };
 }
 
+/**
+ * Defaults that clients read in messages (`Playlist cannot contain more than 500 videos`): the
+ * OpenAPI document quotes those messages with these values.
+ */
+export const PLAYLIST_MAX_VIDEOS_DEFAULT = 500;
+export const UPLOAD_IDLE_TIMEOUT_SECONDS_DEFAULT = 30;
+
 export class ConfigValidationError extends Error {
   constructor(readonly problems: string[]) {
     super(`Invalid configuration:\n  - ${problems.join('\n  - ')}`);
@@ -326,7 +333,7 @@ export function loadAppConfig(env: Env, cwd: string = process.cwd()): AppConfig 
       hashSalt: secret(['VIEW_HASH_SALT'], 16, true),
     },
     historyMaxEntries: int('HISTORY_MAX_ENTRIES', 200, 1, 10000),
-    playlistMaxVideos: int('PLAYLIST_MAX_VIDEOS', 500, 1, 10000),
+    playlistMaxVideos: int('PLAYLIST_MAX_VIDEOS', PLAYLIST_MAX_VIDEOS_DEFAULT, 1, 10000),
     rateLimits: {
       global: rule('GLOBAL', 1000, 900),
       loginFailures: rule('LOGIN_FAILURES', 10, 900),
@@ -343,7 +350,12 @@ export function loadAppConfig(env: Env, cwd: string = process.cwd()): AppConfig 
       publicBaseUrl: url('MEDIA_PUBLIC_BASE_URL', localBase),
       uploadTmpDir: path('UPLOAD_TMP_DIR', resolve(tmpdir(), 'dancely-uploads')),
       uploadMaxConcurrentPerUser: int('UPLOAD_MAX_CONCURRENT_PER_USER', 3, 1, 100),
-      uploadIdleTimeoutSeconds: int('UPLOAD_IDLE_TIMEOUT_SECONDS', 30, 1, 3600),
+      uploadIdleTimeoutSeconds: int(
+        'UPLOAD_IDLE_TIMEOUT_SECONDS',
+        UPLOAD_IDLE_TIMEOUT_SECONDS_DEFAULT,
+        1,
+        3600,
+      ),
       cloudinary,
     },
     mail: {

@@ -1,5 +1,6 @@
 import { HttpException, HttpStatus } from '@nestjs/common';
 import { AppException } from 'src/common/errors/app.exception';
+import { CommonErrors } from 'src/common/errors/common.errors';
 import { ERROR_STATUS, ErrorCode } from 'src/common/errors/error-code.constant';
 import { MailDeliveryError } from 'src/infrastructure/mail/mailer.port';
 import { MediaStorageError } from 'src/infrastructure/media/media-storage.port';
@@ -69,8 +70,8 @@ const FRAMEWORK_MESSAGES: Partial<Record<ErrorCode, string>> = {
   [ErrorCode.BAD_REQUEST]: 'Bad request',
   [ErrorCode.UNAUTHORIZED]: 'UNAUTHORIZED',
   [ErrorCode.FORBIDDEN]: 'Forbidden',
-  [ErrorCode.PAYLOAD_TOO_LARGE]: 'Request body too large',
-  [ErrorCode.UNSUPPORTED_MEDIA_TYPE]: 'Unsupported content type',
+  [ErrorCode.PAYLOAD_TOO_LARGE]: CommonErrors.bodyTooLarge.message,
+  [ErrorCode.UNSUPPORTED_MEDIA_TYPE]: CommonErrors.unsupportedContentType.message,
 };
 
 /**
@@ -80,7 +81,7 @@ const FRAMEWORK_MESSAGES: Partial<Record<ErrorCode, string>> = {
 export function toAppException(error: unknown): { exception: AppException; unexpected: boolean } {
   if (error instanceof AppException) return { exception: error, unexpected: false };
   if (error instanceof MediaStorageError) {
-    return { exception: new AppException(ErrorCode.STORAGE_ERROR), unexpected: false };
+    return { exception: CommonErrors.storage(), unexpected: false };
   }
   if (error instanceof MailDeliveryError) {
     return {
@@ -99,16 +100,10 @@ export function toAppException(error: unknown): { exception: AppException; unexp
     return { exception: new AppException(ErrorCode.MALFORMED_JSON), unexpected: false };
   }
   if (bodyParserType === 'entity.too.large') {
-    return {
-      exception: new AppException(ErrorCode.PAYLOAD_TOO_LARGE, 'Request body too large'),
-      unexpected: false,
-    };
+    return { exception: CommonErrors.bodyTooLarge(), unexpected: false };
   }
   if (bodyParserType === 'encoding.unsupported' || bodyParserType === 'charset.unsupported') {
-    return {
-      exception: new AppException(ErrorCode.UNSUPPORTED_MEDIA_TYPE, 'Unsupported content type'),
-      unexpected: false,
-    };
+    return { exception: CommonErrors.unsupportedContentType(), unexpected: false };
   }
   if (bodyParserType === 'request.aborted') {
     return {

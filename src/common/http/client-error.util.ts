@@ -3,6 +3,7 @@ import { type Server, type ServerResponse, STATUS_CODES } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { Logger } from '@nestjs/common';
 import { AppException } from 'src/common/errors/app.exception';
+import { CommonErrors } from 'src/common/errors/common.errors';
 import { errorBody } from 'src/common/errors/error-body.util';
 import { ErrorCode } from 'src/common/errors/error-code.constant';
 import { PERSONAL_CACHE_CONTROL } from 'src/common/http/cache-control.middleware';
@@ -13,10 +14,7 @@ const logger = new Logger('HttpServer');
 /** The status Node itself answers each early error with (its `socketOnError`); others are 400. */
 const EARLY_ERRORS = new Map<string, () => AppException>([
   ['HPE_HEADER_OVERFLOW', () => new AppException(ErrorCode.HEADERS_TOO_LARGE)],
-  [
-    'HPE_CHUNK_EXTENSIONS_OVERFLOW',
-    () => new AppException(ErrorCode.PAYLOAD_TOO_LARGE, 'Request body too large'),
-  ],
+  ['HPE_CHUNK_EXTENSIONS_OVERFLOW', CommonErrors.bodyTooLarge],
   ['ERR_HTTP_REQUEST_TIMEOUT', () => new AppException(ErrorCode.REQUEST_TIMEOUT)],
 ]);
 

@@ -1,11 +1,10 @@
 import type { ThrottlerStorage } from '@nestjs/throttler';
 import type { NextFunction, Request, Response } from 'express';
-import { AppException } from 'src/common/errors/app.exception';
 import { writeErrorResponse } from 'src/common/errors/error-body.util';
-import { ErrorCode } from 'src/common/errors/error-code.constant';
 import { clientIpKey } from 'src/common/http/client-ip.util';
 import { hitBucket } from 'src/common/rate-limit/bucket.util';
-import { GLOBAL_BUCKET, GLOBAL_RATE_LIMIT_MESSAGE } from 'src/common/rate-limit/rate-limit.guard';
+import { RateLimitErrors } from 'src/common/rate-limit/rate-limit.errors';
+import { GLOBAL_BUCKET } from 'src/common/rate-limit/rate-limit.guard';
 import type { RateLimitRule } from 'src/config/app-config';
 
 /** The docs are served by Swagger's own Express routes, outside the guards, yet count in the global bucket. */
@@ -14,13 +13,7 @@ export function docsRateLimitMiddleware(storage: ThrottlerStorage, rule: RateLim
     hitBucket(storage, GLOBAL_BUCKET, clientIpKey(req), rule)
       .then((result) => {
         if (!result.allowed) {
-          writeErrorResponse(
-            res,
-            new AppException(ErrorCode.RATE_LIMITED, GLOBAL_RATE_LIMIT_MESSAGE, {
-              headers: result.headers,
-            }),
-            req.requestId,
-          );
+          writeErrorResponse(res, RateLimitErrors.tooManyRequests(result.headers), req.requestId);
           return;
         }
         for (const [header, value] of Object.entries(result.headers)) res.setHeader(header, value);

@@ -7,9 +7,11 @@ import {
 import express, { type Request, type RequestHandler, type Response } from 'express';
 import { from, type Observable, switchMap } from 'rxjs';
 import { AppException } from 'src/common/errors/app.exception';
+import { CommonErrors } from 'src/common/errors/common.errors';
 import { ErrorCode } from 'src/common/errors/error-code.constant';
 import { bodyKindOf } from 'src/common/http/body-kind.util';
 import { exceedsJsonDepth, JSON_MAX_DEPTH } from 'src/common/http/json-depth.util';
+import { notAllowedMessage } from 'src/common/validation/validation-messages.util';
 
 export const JSON_BODY_LIMIT = '32kb';
 
@@ -49,7 +51,7 @@ export class JsonBodyInterceptor implements NestInterceptor {
     if (!hasBody(req)) return;
     const contentType = req.headers['content-type'];
     if (contentType !== undefined && !isJsonType(contentType)) {
-      throw new AppException(ErrorCode.UNSUPPORTED_MEDIA_TYPE, 'Unsupported content type');
+      throw CommonErrors.unsupportedContentType();
     }
     await new Promise<void>((resolve, reject) => {
       this.parser(req, res, (error?: unknown) =>
@@ -112,7 +114,7 @@ function refuseBodyOnBodylessRoute(body: unknown): void {
       keys.map((field) => ({
         field,
         location: 'body' as const,
-        message: `${field} is not allowed`,
+        message: notAllowedMessage(field),
       })),
     );
   }

@@ -2,7 +2,7 @@ import { type ArgumentMetadata, Injectable, type PipeTransform } from '@nestjs/c
 import { plainToInstance } from 'class-transformer';
 import { getMetadataStorage, validateSync } from 'class-validator';
 import { AppException, type ErrorLocation } from 'src/common/errors/app.exception';
-import { ErrorCode } from 'src/common/errors/error-code.constant';
+import { CommonErrors } from 'src/common/errors/common.errors';
 import { findUnsafeInput } from 'src/common/validation/unsafe-input.util';
 import {
   flattenValidationErrors,
@@ -87,7 +87,7 @@ export class RequestValidationPipe implements PipeTransform {
       message,
     }));
     if (problems.every((p) => p.constraint === OBJECT_ID_CONSTRAINT)) {
-      throw new AppException(ErrorCode.INVALID_ID, 'Invalid ID', { errors: fieldErrors });
+      throw CommonErrors.invalidId(fieldErrors);
     }
     throw AppException.validation(fieldErrors, { warn: unsafe.length > 0 });
   }

@@ -1,10 +1,7 @@
 import { AppException } from 'src/common/errors/app.exception';
 import { loadAppConfig } from 'src/config/app-config';
 import { MemoryCounterStore } from 'src/infrastructure/counters/memory-counter-store';
-import {
-  LOGIN_FAILURES_MESSAGE,
-  LoginFailuresService,
-} from 'src/common/rate-limit/login-failures.service';
+import { LoginFailuresService } from 'src/common/rate-limit/login-failures.service';
 
 const config = loadAppConfig({
   NODE_ENV: 'test',
@@ -48,7 +45,7 @@ describe('LoginFailuresService', () => {
     expect(error).toMatchObject({
       status: 429,
       code: 'RATE_LIMITED',
-      message: LOGIN_FAILURES_MESSAGE,
+      message: 'Too many login attempts, please try again later',
     });
     expect(Number(error.options.headers?.['Retry-After'])).toBe(900);
     expect(check).not.toHaveBeenCalled();

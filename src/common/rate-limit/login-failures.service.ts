@@ -1,11 +1,9 @@
 import { Injectable } from '@nestjs/common';
-import { AppException } from 'src/common/errors/app.exception';
-import { ErrorCode } from 'src/common/errors/error-code.constant';
+import type { AppException } from 'src/common/errors/app.exception';
+import { RateLimitErrors } from 'src/common/rate-limit/rate-limit.errors';
 import type { AppConfig, RateLimitRule } from 'src/config/app-config';
 import { InjectConfig } from 'src/config/app-config.provider';
 import { type CounterState, CounterStore } from 'src/infrastructure/counters/counter-store.port';
-
-export const LOGIN_FAILURES_MESSAGE = 'Too many login attempts, please try again later';
 
 /** Who a login attempt is against: the account the identifier resolved to, if any. */
 export interface LoginSubject {
@@ -96,13 +94,11 @@ export class LoginFailuresService {
 
 function tooManyAttempts(state: CounterState, rule: RateLimitRule): AppException {
   const retryAfter = String(Math.max(1, Math.ceil(state.resetInMs / 1000)));
-  return new AppException(ErrorCode.RATE_LIMITED, LOGIN_FAILURES_MESSAGE, {
-    headers: {
-      'Retry-After': retryAfter,
-      'X-RateLimit-Limit': String(rule.limit),
-      'X-RateLimit-Remaining': '0',
-      'X-RateLimit-Reset': retryAfter,
-    },
+  return RateLimitErrors.tooManyLoginAttempts({
+    'Retry-After': retryAfter,
+    'X-RateLimit-Limit': String(rule.limit),
+    'X-RateLimit-Remaining': '0',
+    'X-RateLimit-Reset': retryAfter,
   });
 }
 

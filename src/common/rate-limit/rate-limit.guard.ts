@@ -1,15 +1,13 @@
 import { type ExecutionContext, Injectable } from '@nestjs/common';
 import { ThrottlerGuard, type ThrottlerRequest } from '@nestjs/throttler';
 import type { Request, Response } from 'express';
-import { AppException } from 'src/common/errors/app.exception';
-import { ErrorCode } from 'src/common/errors/error-code.constant';
 import { clientIpKey } from 'src/common/http/client-ip.util';
 import { perRoute } from 'src/common/decorators/route-metadata.util';
 import { hitBucket } from 'src/common/rate-limit/bucket.util';
 import { NO_RATE_LIMIT } from 'src/common/rate-limit/no-rate-limit.decorator';
+import { RateLimitErrors } from 'src/common/rate-limit/rate-limit.errors';
 
 export const GLOBAL_BUCKET = 'global';
-export const GLOBAL_RATE_LIMIT_MESSAGE = 'Too many requests, please try again later.';
 
 const PASS = Promise.resolve(true);
 
@@ -49,9 +47,7 @@ export class RateLimitGuard extends ThrottlerGuard {
       },
     );
     if (!result.allowed) {
-      throw new AppException(ErrorCode.RATE_LIMITED, GLOBAL_RATE_LIMIT_MESSAGE, {
-        headers: result.headers,
-      });
+      throw RateLimitErrors.tooManyRequests(result.headers);
     }
     if (name === GLOBAL_BUCKET) {
       const res = http.getResponse<Response>();

@@ -17,6 +17,7 @@ import busboy from 'busboy';
 import type { Request, Response } from 'express';
 import { defer, finalize, from, type Observable, switchMap } from 'rxjs';
 import { AppException } from 'src/common/errors/app.exception';
+import { CommonErrors } from 'src/common/errors/common.errors';
 import { ErrorCode } from 'src/common/errors/error-code.constant';
 import { MultipartBody } from 'src/common/http/body-kind.util';
 import { detectFileType, SIGNATURE_BYTES } from 'src/common/uploads/file-signature.util';
@@ -27,7 +28,7 @@ import {
   type UploadFieldSpec,
   type UploadSpec,
 } from 'src/common/uploads/upload-spec.type';
-import { UploadsErrors } from 'src/common/uploads/uploads.errors';
+import { UploadFieldMessages, UploadsErrors } from 'src/common/uploads/uploads.errors';
 import type { AppConfig } from 'src/config/app-config';
 import { InjectConfig } from 'src/config/app-config.provider';
 import { CounterStore } from 'src/infrastructure/counters/counter-store.port';
@@ -135,9 +136,7 @@ function createMultipartInterceptor(spec: UploadSpec): Type<NestInterceptor> {
       const declaredLength = Number(req.headers['content-length'] ?? 0);
       if (declaredLength > MULTIPART_BODY_LIMIT) {
         return {
-          parsed: Promise.reject(
-            new AppException(ErrorCode.PAYLOAD_TOO_LARGE, 'Request body too large'),
-          ),
+          parsed: Promise.reject(CommonErrors.bodyTooLarge()),
           settled: Promise.resolve(),
         };
       }
@@ -250,8 +249,7 @@ function receive(
   req.on('data', (chunk: Buffer) => {
     received += chunk.length;
     idle.refresh();
-    if (received > MULTIPART_BODY_LIMIT)
-      fail(new AppException(ErrorCode.PAYLOAD_TOO_LARGE, 'Request body too large'));
+    if (received > MULTIPART_BODY_LIMIT) fail(CommonErrors.bodyTooLarge());
   });
   // `close` before the whole body arrived is a client abort; `error` comes with it (ECONNRESET).
   req.once('close', () => {
@@ -274,7 +272,7 @@ function receive(
       stream.resume();
       fail(
         AppException.validation([
-          { field, location: 'file', message: `Unexpected file field: ${field}` },
+          { field, location: 'file', message: UploadFieldMessages.unexpected(field) },
         ]),
       );
       return;
@@ -283,7 +281,7 @@ function receive(
       stream.resume();
       fail(
         AppException.validation([
-          { field, location: 'file', message: `Only one ${field} file is allowed` },
+          { field, location: 'file', message: UploadFieldMessages.duplicate(field) },
         ]),
       );
       return;

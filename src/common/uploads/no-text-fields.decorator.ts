@@ -1,6 +1,7 @@
 import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
 import type { Request } from 'express';
 import { AppException } from 'src/common/errors/app.exception';
+import { notAllowedMessage } from 'src/common/validation/validation-messages.util';
 
 /**
  * For upload routes without text fields (§1.13: "text fields are only those listed per
@@ -16,7 +17,7 @@ export const NoTextFields = createParamDecorator((_: unknown, ctx: ExecutionCont
       fields.map((field) => ({
         field,
         location: 'body' as const,
-        message: `${field} is not allowed`,
+        message: notAllowedMessage(field),
       })),
     );
   }

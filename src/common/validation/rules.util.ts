@@ -1,4 +1,5 @@
 import { registerDecorator, type ValidationOptions } from 'class-validator';
+import { CommonErrors } from 'src/common/errors/common.errors';
 import { OBJECT_ID_CONSTRAINT } from 'src/common/validation/validation-messages.util';
 
 const OBJECT_ID = /^[0-9a-fA-F]{24}$/;
@@ -14,7 +15,7 @@ export function IsObjectId(options?: ValidationOptions): PropertyDecorator {
       name: OBJECT_ID_CONSTRAINT,
       target: target.constructor,
       propertyName: propertyName as string,
-      options: { message: 'Invalid ID', ...options },
+      options: { message: CommonErrors.invalidId.message, ...options },
       validator: { validate: (value: unknown) => isObjectIdString(value) },
     });
   };

@@ -1,6 +1,7 @@
 import type { ErrorLocation } from 'src/common/errors/app.exception';
 import {
   type MappedFieldError,
+  notAllowedMessage,
   WHITELIST_CONSTRAINT,
 } from 'src/common/validation/validation-messages.util';
 
@@ -32,7 +33,7 @@ export function findUnsafeInput(
       problems.push({
         field: path,
         location,
-        message: `${path} is not allowed`,
+        message: notAllowedMessage(path),
         constraint: WHITELIST_CONSTRAINT,
       });
     } else if (typeof value === 'string') {

@@ -6,6 +6,9 @@ export const OBJECT_ID_CONSTRAINT = 'isObjectId';
 /** Constraint name of the "unknown property" rule. */
 export const WHITELIST_CONSTRAINT = 'whitelistValidation';
 
+/** A property the route does not take, wherever it is refused (DTOs, bodyless routes, uploads). */
+export const notAllowedMessage = (field: string): string => `${field} is not allowed`;
+
 /**
  * One message per field, chosen by priority so the answer does not depend on decorator order:
  * unknown property, then missing, then wrong type, then the first remaining rule.
@@ -48,7 +51,7 @@ export function flattenValidationErrors(
     const field = parentPath ? `${parentPath}.${error.property}` : error.property;
     if (error.constraints && Object.keys(error.constraints).length > 0) {
       const [constraint, rawMessage] = pickConstraint(error.constraints);
-      const message = constraint === WHITELIST_CONSTRAINT ? `${field} is not allowed` : rawMessage;
+      const message = constraint === WHITELIST_CONSTRAINT ? notAllowedMessage(field) : rawMessage;
       result.push({ field, location, message, constraint });
     }
     if (error.children && error.children.length > 0) {

@@ -1,8 +1,12 @@
-import { AppException } from 'src/common/errors/app.exception';
+import { CommentsErrors } from 'src/modules/comments/comments.errors';
+import { VideosErrors } from 'src/modules/videos/videos.errors';
 
-/** The like endpoints' own failures (§5): missing and invisible targets are the same 404 (§1.11). */
+/**
+ * The like endpoints' own failures (§5): missing and invisible targets are the same 404 (§1.11),
+ * worded as where the target is addressed from elsewhere (`Community post not found`).
+ */
 export const LikesErrors = {
-  videoNotFound: (): AppException => AppException.notFound('Video not found'),
-  commentNotFound: (): AppException => AppException.notFound('Comment not found'),
-  postNotFound: (): AppException => AppException.notFound('Community post not found'),
+  videoNotFound: VideosErrors.notFound,
+  commentNotFound: CommentsErrors.commentNotFound,
+  postNotFound: CommentsErrors.postNotFound,
 } as const;

@@ -1,8 +1,10 @@
-import { AppException } from 'src/common/errors/app.exception';
+import { defineError } from 'src/common/errors/define-error.util';
+import { ErrorCode } from 'src/common/errors/error-code.constant';
+import { UsersErrors } from 'src/modules/users/users.errors';
 
 /** The follower endpoints' own failures (contract §7). */
 export const FollowsErrors = {
   /** Missing and pending users are the same answer (§1.11). */
-  userNotFound: (): AppException => AppException.notFound('User not found'),
-  followSelf: (): AppException => AppException.badRequest('You cannot follow yourself'),
+  userNotFound: UsersErrors.userNotFound,
+  followSelf: defineError(ErrorCode.BAD_REQUEST, 'You cannot follow yourself'),
 } as const;

@@ -1,19 +1,36 @@
-import { AppException } from 'src/common/errors/app.exception';
+import { defineError } from 'src/common/errors/define-error.util';
+import { ErrorCode } from 'src/common/errors/error-code.constant';
+import { PLAYLIST_MAX_VIDEOS_DEFAULT } from 'src/config/app-config';
+import { UsersErrors } from 'src/modules/users/users.errors';
+import { VideosErrors } from 'src/modules/videos/videos.errors';
 
 /** The playlist endpoints' own failures (contract §9), with the exact messages clients see. */
 export const PlaylistsErrors = {
   /** Missing and private-to-someone-else are the same answer (§1.11). */
-  notFound: (): AppException => AppException.notFound('Playlist not found'),
-  videoNotFound: (): AppException => AppException.notFound('Video not found'),
-  userNotFound: (): AppException => AppException.notFound('User not found'),
-  notOwnerUpdate: (): AppException =>
-    AppException.forbidden('You are not authorized to update this playlist'),
-  notOwnerDelete: (): AppException =>
-    AppException.forbidden('You are not authorized to delete this playlist'),
-  notOwnerAdd: (): AppException =>
-    AppException.forbidden('You are not authorized to add videos to this playlist'),
-  notOwnerRemove: (): AppException =>
-    AppException.forbidden('You are not authorized to remove videos from this playlist'),
-  full: (max: number): AppException =>
-    AppException.badRequest(`Playlist cannot contain more than ${max} videos`),
+  notFound: defineError(ErrorCode.NOT_FOUND, 'Playlist not found'),
+  videoNotFound: VideosErrors.notFound,
+  userNotFound: UsersErrors.userNotFound,
+  notOwnerUpdate: defineError(
+    ErrorCode.FORBIDDEN,
+    'You are not authorized to update this playlist',
+  ),
+  notOwnerDelete: defineError(
+    ErrorCode.FORBIDDEN,
+    'You are not authorized to delete this playlist',
+  ),
+  notOwnerAdd: defineError(
+    ErrorCode.FORBIDDEN,
+    'You are not authorized to add videos to this playlist',
+  ),
+  notOwnerRemove: defineError(
+    ErrorCode.FORBIDDEN,
+    'You are not authorized to remove videos from this playlist',
+  ),
+  /** PLAYLIST_MAX_VIDEOS entries already. */
+  full: defineError(ErrorCode.BAD_REQUEST, {
+    render: (max: number) => `Playlist cannot contain more than ${max} videos`,
+    documentedWith: [PLAYLIST_MAX_VIDEOS_DEFAULT],
+  }),
+  /** PL8 kept losing its conditional append to concurrent changes (practically unreachable). */
+  appendContention: defineError(ErrorCode.CONFLICT, 'The playlist is changing, please try again'),
 } as const;

@@ -228,7 +228,7 @@ export class PlaylistsService {
       // read. Read again and decide on what is there now.
       current = await this.findVisibleOr404(idOf(current), userId);
     }
-    throw new AppException(ErrorCode.CONFLICT, 'The playlist is changing, please try again');
+    throw PlaylistsErrors.appendContention();
   }
 
   /** Summaries of the caller's own playlist after a change: the caller is the owner. */

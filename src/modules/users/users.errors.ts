@@ -1,31 +1,49 @@
-import { AppException } from 'src/common/errors/app.exception';
+import {
+  defineError,
+  errorDefinition,
+  type ErrorDefinition,
+} from 'src/common/errors/define-error.util';
 import { ErrorCode } from 'src/common/errors/error-code.constant';
+import { CODE_MESSAGES } from 'src/modules/users/one-time-codes.service';
+import type { CodePurpose } from 'src/modules/users/user-records.type';
 
 /**
  * The failures of the account flows (§2: registration, codes, credentials) and of the user
  * endpoints (§3), with the exact messages the client branches on.
  */
 export const UsersErrors = {
-  userNotFound: (): AppException => AppException.notFound('User not found'),
+  userNotFound: defineError(ErrorCode.NOT_FOUND, 'User not found'),
   /** A2: registration. */
-  emailTaken: (): AppException => AppException.conflict('Email already exists'),
-  usernameTaken: (): AppException => AppException.conflict('Username already exists'),
-  alreadyVerified: (): AppException => new AppException(ErrorCode.ALREADY_VERIFIED),
-  invalidCredentials: (): AppException => new AppException(ErrorCode.INVALID_CREDENTIALS),
-  wrongOldPassword: (): AppException =>
-    new AppException(ErrorCode.WRONG_PASSWORD, 'Old password is incorrect'),
-  wrongPassword: (): AppException =>
-    new AppException(ErrorCode.WRONG_PASSWORD, 'Password is incorrect'),
-  sameEmail: (): AppException =>
-    AppException.badRequest('New email must be different from the current email'),
-  emailInUse: (): AppException => AppException.conflict('Email is already in use'),
-  codeCooldown: (retryAfterSeconds: number): AppException =>
-    new AppException(ErrorCode.RATE_LIMITED, 'Please wait before requesting another code', {
-      headers: { 'Retry-After': String(retryAfterSeconds) },
-    }),
+  emailTaken: defineError(ErrorCode.CONFLICT, 'Email already exists'),
+  usernameTaken: defineError(ErrorCode.CONFLICT, 'Username already exists'),
+  alreadyVerified: defineError(ErrorCode.ALREADY_VERIFIED),
+  invalidCredentials: defineError(ErrorCode.INVALID_CREDENTIALS),
+  wrongOldPassword: defineError(ErrorCode.WRONG_PASSWORD, 'Old password is incorrect'),
+  wrongPassword: defineError(ErrorCode.WRONG_PASSWORD, 'Password is incorrect'),
+  sameEmail: defineError(
+    ErrorCode.BAD_REQUEST,
+    'New email must be different from the current email',
+  ),
+  emailInUse: defineError(ErrorCode.CONFLICT, 'Email is already in use'),
+  codeCooldown: defineError(
+    ErrorCode.RATE_LIMITED,
+    'Please wait before requesting another code',
+    (retryAfterSeconds: number) => ({ headers: { 'Retry-After': String(retryAfterSeconds) } }),
+  ),
   /** A2 and U3: the code could not be mailed. */
-  emailDeliveryFailed: (): AppException =>
-    new AppException(ErrorCode.EMAIL_DELIVERY_FAILED, 'Failed to send verification email'),
+  emailDeliveryFailed: defineError(
+    ErrorCode.EMAIL_DELIVERY_FAILED,
+    'Failed to send verification email',
+  ),
   /** The guard authenticated the caller, but the account vanished before the handler ran. */
-  signedOut: (): AppException => new AppException(ErrorCode.UNAUTHORIZED),
+  signedOut: defineError(ErrorCode.UNAUTHORIZED),
+  /**
+   * Redeeming a one-time code of `purpose` (§1.17). `OneTimeCodes` throws these with the texts of
+   * its `CODE_MESSAGES`, which are read here rather than repeated.
+   */
+  codeRedemption: (purpose: CodePurpose): ErrorDefinition[] => [
+    errorDefinition(ErrorCode.INVALID_CODE, CODE_MESSAGES[purpose].invalid),
+    errorDefinition(ErrorCode.CODE_EXPIRED, CODE_MESSAGES[purpose].expired),
+    errorDefinition(ErrorCode.TOO_MANY_ATTEMPTS),
+  ],
 } as const;

@@ -1,28 +1,27 @@
-import { AppException } from 'src/common/errors/app.exception';
+import { defineError } from 'src/common/errors/define-error.util';
 import { ErrorCode } from 'src/common/errors/error-code.constant';
+import { THUMBNAIL_FILE } from 'src/common/uploads/media-fields.constant';
 
 /** The video endpoints' own failures (contract §4), with the exact messages clients see. */
 export const VideosErrors = {
   /** Missing and invisible are the same answer (§1.11). */
-  notFound: (): AppException => AppException.notFound('Video not found'),
-  notOwnerUpdate: (): AppException => AppException.forbidden('You can only update your own videos'),
-  notOwnerDelete: (): AppException =>
-    AppException.forbidden('You are not authorized to delete this video'),
+  notFound: defineError(ErrorCode.NOT_FOUND, 'Video not found'),
+  notOwnerUpdate: defineError(ErrorCode.FORBIDDEN, 'You can only update your own videos'),
+  notOwnerDelete: defineError(ErrorCode.FORBIDDEN, 'You are not authorized to delete this video'),
   /** V6 step 3 failed: nothing was deleted. */
-  deleteFailed: (): AppException =>
-    new AppException(ErrorCode.INTERNAL_ERROR, 'Failed to delete video'),
-  unreadableDuration: (): AppException =>
-    new AppException(
-      ErrorCode.UNSUPPORTED_MEDIA_TYPE,
-      'Invalid video file. Could not read its duration',
-    ),
+  deleteFailed: defineError(ErrorCode.INTERNAL_ERROR, 'Failed to delete video'),
+  unreadableDuration: defineError(
+    ErrorCode.UNSUPPORTED_MEDIA_TYPE,
+    'Invalid video file. Could not read its duration',
+  ),
   /** Cloudinary refused the thumbnail's bytes although the signature looked right. */
-  unreadableThumbnail: (): AppException =>
-    new AppException(
-      ErrorCode.UNSUPPORTED_MEDIA_TYPE,
-      'Invalid thumbnail type. Only jpeg or png allowed.',
-    ),
+  unreadableThumbnail: defineError(
+    ErrorCode.UNSUPPORTED_MEDIA_TYPE,
+    THUMBNAIL_FILE.messages.wrongType,
+  ),
   /** V8: the toggle kept losing its compare-and-set to other toggles (practically unreachable). */
-  publishContention: (): AppException =>
-    AppException.conflict('The publish status is changing, please try again'),
+  publishContention: defineError(
+    ErrorCode.CONFLICT,
+    'The publish status is changing, please try again',
+  ),
 } as const;
