@@ -251,11 +251,14 @@ describe('Conventions (contract §1)', () => {
       expect(ok.body.data).toEqual({ itemId: '0123456789abcdef01234567', title: 'fine' });
     });
 
-    it('accepts ids in either case', async () => {
+    it('accepts ids in either case and hands them to the handler in lower case', async () => {
       const res = await request(http)
-        .get('/api/v1/probe/ids/AAAAAAAAAAAAAAAAAAAAAAAA/videos/0123456789abcdef01234567')
+        .get('/api/v1/probe/ids/AAAAAAAAAAAAAAAAAAAAAAAA/videos/0123456789ABCDEF01234567')
         .expect(200);
-      expect(res.body.data.playlistId).toBe('AAAAAAAAAAAAAAAAAAAAAAAA');
+      expect(res.body.data).toEqual({
+        playlistId: 'aaaaaaaaaaaaaaaaaaaaaaaa',
+        videoId: '0123456789abcdef01234567',
+      });
     });
   });
 

@@ -11,7 +11,6 @@ import {
 } from 'src/common/decorators/auth-mode.decorator';
 import { CurrentUser, CurrentViewer } from 'src/common/decorators/current-user.decorator';
 import { ApiResult, ResponseMessage } from 'src/common/decorators/response-message.decorator';
-import { PlaylistVideoParamDto } from 'src/common/dto/object-id-param.dto';
 import { PaginationQueryDto } from 'src/common/dto/pagination-query.dto';
 import { Required } from 'src/common/validation/rules.util';
 import { Trim } from 'src/common/validation/transforms.util';
@@ -67,8 +66,11 @@ export class ProbeController {
 
   @Public()
   @Get('ids/:playlistId/videos/:videoId')
-  ids(@Param() params: PlaylistVideoParamDto): PlaylistVideoParamDto {
-    return params;
+  ids(
+    @Param('playlistId') playlistId: string,
+    @Param('videoId') videoId: string,
+  ): { playlistId: string; videoId: string } {
+    return { playlistId, videoId };
   }
 
   @Public()

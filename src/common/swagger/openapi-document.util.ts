@@ -9,6 +9,7 @@ import type {
   SecurityRequirementObject,
 } from '@nestjs/swagger';
 import { AUTH_MODE_EXTENSION, AuthMode } from 'src/common/decorators/auth-mode.decorator';
+import { isIdParam } from 'src/common/interceptors/object-id-params.interceptor';
 import {
   PROFILE_IMAGE_FILE,
   THUMBNAIL_FILE,
@@ -18,6 +19,7 @@ import { CONTENT_TYPES, type UploadFieldSpec } from 'src/common/uploads/upload-s
 import { ROUTE_ERRORS_EXTENSION, type RouteErrors } from 'src/common/swagger/api-errors.decorator';
 import { TRIMMED_TEXT_EXTENSION } from 'src/common/validation/transforms.util';
 import { OPENAPI_LINKS } from 'src/common/swagger/openapi-links.constant';
+import { OBJECT_ID_PATTERN } from 'src/common/validation/rules.util';
 
 export const ERROR_BODY_SCHEMA = 'ErrorBodyResponse';
 
@@ -58,14 +60,12 @@ function errorResponse(lines: string[]): ResponseObject {
   };
 }
 
-const OBJECT_ID_PATTERN = '^[0-9a-fA-F]{24}$';
-
 /** Every `:…Id` path parameter (and V1's `userId` query) is an ObjectId, as ObjectIdParamsInterceptor enforces. */
 function documentObjectIds(operation: OperationObject): void {
   for (const parameter of (operation.parameters ?? []) as ParameterObject[]) {
     const isId =
       parameter.in === 'path'
-        ? parameter.name.endsWith('Id')
+        ? isIdParam(parameter.name)
         : parameter.in === 'query' && parameter.name === 'userId';
     if (isId)
       parameter.schema = {

@@ -2,13 +2,15 @@ import { registerDecorator, type ValidationOptions } from 'class-validator';
 import { CommonErrors } from 'src/common/errors/common.errors';
 import { OBJECT_ID_CONSTRAINT } from 'src/common/validation/validation-messages.util';
 
-const OBJECT_ID = /^[0-9a-fA-F]{24}$/;
+/** 24 hexadecimal characters, either case (contract §1.5); also the OpenAPI `pattern` of ids. */
+export const OBJECT_ID_PATTERN = '^[0-9a-fA-F]{24}$';
+const OBJECT_ID = new RegExp(OBJECT_ID_PATTERN);
 
 export function isObjectIdString(value: unknown): value is string {
   return typeof value === 'string' && OBJECT_ID.test(value);
 }
 
-/** 24 hexadecimal characters, either case (contract §1.5); failures become INVALID_ID. */
+/** An ObjectId in the query or body; failures become INVALID_ID. */
 export function IsObjectId(options?: ValidationOptions): PropertyDecorator {
   return (target: object, propertyName: string | symbol) => {
     registerDecorator({

@@ -4,11 +4,6 @@ import type { AuthPrincipal } from 'src/common/auth/auth-principal.type';
 import { RequiredAuth } from 'src/common/decorators/auth-mode.decorator';
 import { CurrentUser } from 'src/common/decorators/current-user.decorator';
 import { type ApiResult, ResponseMessage } from 'src/common/decorators/response-message.decorator';
-import {
-  CommentIdParamDto,
-  PostIdParamDto,
-  VideoIdParamDto,
-} from 'src/common/dto/object-id-param.dto';
 import { PlainListQueryDto } from 'src/common/dto/pagination-query.dto';
 import { ApiErrors } from 'src/common/swagger/api-errors.decorator';
 import { ApiSuccess } from 'src/common/swagger/api-success.decorator';
@@ -31,10 +26,10 @@ export class LikesController {
   })
   @ApiErrors({ 404: ['NOT_FOUND: Video not found'] })
   toggleVideoLike(
-    @Param() params: VideoIdParamDto,
+    @Param('videoId') videoId: string,
     @CurrentUser() user: AuthPrincipal,
   ): Promise<ApiResult<LikeToggleResponse>> {
-    return this.likes.toggleVideoLike(params.videoId, user.userId);
+    return this.likes.toggleVideoLike(videoId, user.userId);
   }
 
   @RequiredAuth()
@@ -46,10 +41,10 @@ export class LikesController {
   })
   @ApiErrors({ 404: ['NOT_FOUND: Comment not found'] })
   toggleCommentLike(
-    @Param() params: CommentIdParamDto,
+    @Param('commentId') commentId: string,
     @CurrentUser() user: AuthPrincipal,
   ): Promise<ApiResult<LikeToggleResponse>> {
-    return this.likes.toggleCommentLike(params.commentId, user.userId);
+    return this.likes.toggleCommentLike(commentId, user.userId);
   }
 
   @RequiredAuth()
@@ -61,10 +56,10 @@ export class LikesController {
   })
   @ApiErrors({ 404: ['NOT_FOUND: Community post not found'] })
   toggleCommunityPostLike(
-    @Param() params: PostIdParamDto,
+    @Param('postId') postId: string,
     @CurrentUser() user: AuthPrincipal,
   ): Promise<ApiResult<LikeToggleResponse>> {
-    return this.likes.toggleCommunityPostLike(params.postId, user.userId);
+    return this.likes.toggleCommunityPostLike(postId, user.userId);
   }
 
   @RequiredAuth()

@@ -4,11 +4,6 @@ import type { AuthPrincipal } from 'src/common/auth/auth-principal.type';
 import { OptionalAuth, RequiredAuth } from 'src/common/decorators/auth-mode.decorator';
 import { CurrentUser, CurrentViewer } from 'src/common/decorators/current-user.decorator';
 import { ResponseMessage } from 'src/common/decorators/response-message.decorator';
-import {
-  CommentIdParamDto,
-  PostIdParamDto,
-  VideoIdParamDto,
-} from 'src/common/dto/object-id-param.dto';
 import type { Paginated } from 'src/common/dto/paginated.util';
 import { ApiErrors } from 'src/common/swagger/api-errors.decorator';
 import { ApiSuccess } from 'src/common/swagger/api-success.decorator';
@@ -45,11 +40,11 @@ export class CommentsController {
   })
   @ApiErrors({ 404: VIDEO_NOT_FOUND })
   listForVideo(
-    @Param() params: VideoIdParamDto,
+    @Param('videoId') videoId: string,
     @Query() query: ListVideoCommentsQueryDto,
     @CurrentViewer() viewer: AuthPrincipal | null,
   ): Promise<Paginated<CommentResponse>> {
-    return this.comments.listForVideo(params.videoId, query, viewer?.userId ?? null);
+    return this.comments.listForVideo(videoId, query, viewer?.userId ?? null);
   }
 
   @RequiredAuth()
@@ -59,11 +54,11 @@ export class CommentsController {
   @ApiSuccess({ status: 201, message: 'Comment added successfully', data: CommentResponse })
   @ApiErrors({ 400: CONTENT_ERRORS, 404: VIDEO_NOT_FOUND })
   addToVideo(
-    @Param() params: VideoIdParamDto,
+    @Param('videoId') videoId: string,
     @Body() body: CommentContentDto,
     @CurrentUser() user: AuthPrincipal,
   ): Promise<CommentResponse> {
-    return this.comments.addToVideo(params.videoId, user.userId, body.content);
+    return this.comments.addToVideo(videoId, user.userId, body.content);
   }
 
   @OptionalAuth()
@@ -76,11 +71,11 @@ export class CommentsController {
   })
   @ApiErrors({ 404: POST_NOT_FOUND })
   listForPost(
-    @Param() params: PostIdParamDto,
+    @Param('postId') postId: string,
     @Query() query: ListPostCommentsQueryDto,
     @CurrentViewer() viewer: AuthPrincipal | null,
   ): Promise<Paginated<CommentResponse>> {
-    return this.comments.listForPost(params.postId, query, viewer?.userId ?? null);
+    return this.comments.listForPost(postId, query, viewer?.userId ?? null);
   }
 
   @RequiredAuth()
@@ -90,11 +85,11 @@ export class CommentsController {
   @ApiSuccess({ status: 201, message: 'Comment added successfully', data: CommentResponse })
   @ApiErrors({ 400: CONTENT_ERRORS, 404: POST_NOT_FOUND })
   addToPost(
-    @Param() params: PostIdParamDto,
+    @Param('postId') postId: string,
     @Body() body: CommentContentDto,
     @CurrentUser() user: AuthPrincipal,
   ): Promise<CommentResponse> {
-    return this.comments.addToPost(params.postId, user.userId, body.content);
+    return this.comments.addToPost(postId, user.userId, body.content);
   }
 
   @RequiredAuth()
@@ -104,11 +99,11 @@ export class CommentsController {
   @ApiSuccess({ status: 201, message: 'Reply added successfully', data: CommentResponse })
   @ApiErrors({ 400: CONTENT_ERRORS, 404: COMMENT_NOT_FOUND })
   addReply(
-    @Param() params: CommentIdParamDto,
+    @Param('commentId') commentId: string,
     @Body() body: CommentContentDto,
     @CurrentUser() user: AuthPrincipal,
   ): Promise<CommentResponse> {
-    return this.comments.addReply(params.commentId, user.userId, body.content);
+    return this.comments.addReply(commentId, user.userId, body.content);
   }
 
   @OptionalAuth()
@@ -117,11 +112,11 @@ export class CommentsController {
   @ApiSuccess({ message: 'Replies fetched successfully', data: ReplyPageResponse })
   @ApiErrors({ 400: ['INVALID_CURSOR: Invalid cursor'], 404: COMMENT_NOT_FOUND })
   listReplies(
-    @Param() params: CommentIdParamDto,
+    @Param('commentId') commentId: string,
     @Query() query: ListRepliesQueryDto,
     @CurrentViewer() viewer: AuthPrincipal | null,
   ): Promise<ReplyPageResponse> {
-    return this.comments.listReplies(params.commentId, query, viewer?.userId ?? null);
+    return this.comments.listReplies(commentId, query, viewer?.userId ?? null);
   }
 
   @RequiredAuth()
@@ -134,11 +129,11 @@ export class CommentsController {
     404: COMMENT_NOT_FOUND,
   })
   update(
-    @Param() params: CommentIdParamDto,
+    @Param('commentId') commentId: string,
     @Body() body: CommentContentDto,
     @CurrentUser() user: AuthPrincipal,
   ): Promise<CommentResponse> {
-    return this.comments.update(params.commentId, user.userId, body.content);
+    return this.comments.update(commentId, user.userId, body.content);
   }
 
   @RequiredAuth()
@@ -149,7 +144,7 @@ export class CommentsController {
     403: ['FORBIDDEN: You are not authorized to delete this comment'],
     404: COMMENT_NOT_FOUND,
   })
-  remove(@Param() params: CommentIdParamDto, @CurrentUser() user: AuthPrincipal): Promise<null> {
-    return this.comments.remove(params.commentId, user.userId);
+  remove(@Param('commentId') commentId: string, @CurrentUser() user: AuthPrincipal): Promise<null> {
+    return this.comments.remove(commentId, user.userId);
   }
 }

@@ -158,11 +158,10 @@ export class CommentsService {
    * `replyCount`; a reply has no replies of its own (an empty page).
    */
   async listReplies(
-    rawCommentId: string,
+    commentId: string,
     query: ListRepliesQueryDto,
     viewerId: string | null,
   ): Promise<ReplyPageResponse> {
-    const commentId = rawCommentId.toLowerCase();
     const { comment } = await this.findVisibleOr404(commentId, viewerId);
     const list = `replies:${commentId}`;
     const after =

@@ -4,7 +4,6 @@ import type { AuthPrincipal } from 'src/common/auth/auth-principal.type';
 import { OptionalAuth, RequiredAuth } from 'src/common/decorators/auth-mode.decorator';
 import { CurrentUser, CurrentViewer } from 'src/common/decorators/current-user.decorator';
 import { ResponseMessage } from 'src/common/decorators/response-message.decorator';
-import { PostIdParamDto, UserIdParamDto } from 'src/common/dto/object-id-param.dto';
 import type { Paginated } from 'src/common/dto/paginated.util';
 import { PaginationQueryDto } from 'src/common/dto/pagination-query.dto';
 import { ApiErrors } from 'src/common/swagger/api-errors.decorator';
@@ -65,11 +64,11 @@ export class CommunityPostsController {
   })
   @ApiErrors({ 404: ['NOT_FOUND: User not found'] })
   listByUser(
-    @Param() params: UserIdParamDto,
+    @Param('userId') userId: string,
     @Query() query: PaginationQueryDto,
     @CurrentViewer() viewer: AuthPrincipal | null,
   ): Promise<Paginated<PostResponse>> {
-    return this.posts.listByUser(params.userId, query, viewer?.userId ?? null);
+    return this.posts.listByUser(userId, query, viewer?.userId ?? null);
   }
 
   @RequiredAuth()
@@ -85,11 +84,11 @@ export class CommunityPostsController {
     404: POST_NOT_FOUND,
   })
   update(
-    @Param() params: PostIdParamDto,
+    @Param('postId') postId: string,
     @Body() body: PostContentDto,
     @CurrentUser() user: AuthPrincipal,
   ): Promise<PostResponse> {
-    return this.posts.update(params.postId, user.userId, body.content);
+    return this.posts.update(postId, user.userId, body.content);
   }
 
   @RequiredAuth()
@@ -97,7 +96,7 @@ export class CommunityPostsController {
   @ResponseMessage('Post deleted successfully')
   @ApiSuccess({ message: 'Post deleted successfully', data: null })
   @ApiErrors({ 403: ['FORBIDDEN: You can only delete your own posts'], 404: POST_NOT_FOUND })
-  remove(@Param() params: PostIdParamDto, @CurrentUser() user: AuthPrincipal): Promise<null> {
-    return this.posts.remove(params.postId, user.userId);
+  remove(@Param('postId') postId: string, @CurrentUser() user: AuthPrincipal): Promise<null> {
+    return this.posts.remove(postId, user.userId);
   }
 }

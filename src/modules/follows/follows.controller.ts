@@ -4,7 +4,6 @@ import type { AuthPrincipal } from 'src/common/auth/auth-principal.type';
 import { OptionalAuth, RequiredAuth } from 'src/common/decorators/auth-mode.decorator';
 import { CurrentUser, CurrentViewer } from 'src/common/decorators/current-user.decorator';
 import { ApiResult, ResponseMessage } from 'src/common/decorators/response-message.decorator';
-import { UserIdParamDto } from 'src/common/dto/object-id-param.dto';
 import type { Paginated } from 'src/common/dto/paginated.util';
 import { ApiErrors } from 'src/common/swagger/api-errors.decorator';
 import { ApiSuccess } from 'src/common/swagger/api-success.decorator';
@@ -31,10 +30,10 @@ export class FollowsController {
   @ApiSuccess({ message: [FOLLOWED_MESSAGE, UNFOLLOWED_MESSAGE], data: FollowToggleResponse })
   @ApiErrors({ 400: ['BAD_REQUEST: You cannot follow yourself'], 404: USER_NOT_FOUND })
   toggle(
-    @Param() params: UserIdParamDto,
+    @Param('userId') userId: string,
     @CurrentUser() user: AuthPrincipal,
   ): Promise<ApiResult<FollowToggleResponse>> {
-    return this.follows.toggle(user.userId, params.userId);
+    return this.follows.toggle(user.userId, userId);
   }
 
   @OptionalAuth()
@@ -47,11 +46,11 @@ export class FollowsController {
   })
   @ApiErrors({ 404: USER_NOT_FOUND })
   followers(
-    @Param() params: UserIdParamDto,
+    @Param('userId') userId: string,
     @Query() query: ListFollowsQueryDto,
     @CurrentViewer() viewer: AuthPrincipal | null,
   ): Promise<Paginated<FollowItemResponse>> {
-    return this.follows.listFollowers(params.userId, query, viewer?.userId ?? null);
+    return this.follows.listFollowers(userId, query, viewer?.userId ?? null);
   }
 
   @OptionalAuth()
@@ -64,10 +63,10 @@ export class FollowsController {
   })
   @ApiErrors({ 404: USER_NOT_FOUND })
   following(
-    @Param() params: UserIdParamDto,
+    @Param('userId') userId: string,
     @Query() query: ListFollowsQueryDto,
     @CurrentViewer() viewer: AuthPrincipal | null,
   ): Promise<Paginated<FollowItemResponse>> {
-    return this.follows.listFollowing(params.userId, query, viewer?.userId ?? null);
+    return this.follows.listFollowing(userId, query, viewer?.userId ?? null);
   }
 }

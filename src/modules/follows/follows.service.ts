@@ -36,8 +36,7 @@ export class FollowsService {
    * Every relation this call creates or removes moves both users' counters by one, so the counters
    * equal the relations whatever interleaving concurrent toggles take.
    */
-  async toggle(callerId: string, rawTargetId: string): Promise<ApiResult<FollowToggleResponse>> {
-    const targetId = rawTargetId.toLowerCase();
+  async toggle(callerId: string, targetId: string): Promise<ApiResult<FollowToggleResponse>> {
     if (targetId === callerId) throw FollowsErrors.followSelf();
     await this.requireVisibleUser(targetId);
 
@@ -88,11 +87,10 @@ export class FollowsService {
    */
   private async list(
     direction: FollowDirection,
-    rawUserId: string,
+    userId: string,
     query: ListFollowsQueryDto,
     viewerId: string | null,
   ): Promise<Paginated<FollowItemResponse>> {
-    const userId = rawUserId.toLowerCase();
     const { page, limit, sortOrder } = query;
     const [relations, figures] = await Promise.all([
       this.follows.findPage(direction, userId, sortOrder, (page - 1) * limit, limit),

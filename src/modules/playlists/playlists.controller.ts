@@ -4,11 +4,6 @@ import type { AuthPrincipal } from 'src/common/auth/auth-principal.type';
 import { OptionalAuth, RequiredAuth } from 'src/common/decorators/auth-mode.decorator';
 import { CurrentUser, CurrentViewer } from 'src/common/decorators/current-user.decorator';
 import { ApiResult, ResponseMessage } from 'src/common/decorators/response-message.decorator';
-import {
-  PlaylistIdParamDto,
-  PlaylistVideoParamDto,
-  UserIdParamDto,
-} from 'src/common/dto/object-id-param.dto';
 import type { Paginated } from 'src/common/dto/paginated.util';
 import { PaginationQueryDto, PlainListQueryDto } from 'src/common/dto/pagination-query.dto';
 import { ApiErrors } from 'src/common/swagger/api-errors.decorator';
@@ -86,11 +81,11 @@ export class PlaylistsController {
   @ApiSuccess({ message: 'User playlists fetched successfully', data: [PlaylistCardResponse] })
   @ApiErrors({ 404: ['NOT_FOUND: User not found'] })
   listOfUser(
-    @Param() params: UserIdParamDto,
+    @Param('userId') userId: string,
     @Query() query: PlainListQueryDto,
     @CurrentViewer() viewer: AuthPrincipal | null,
   ): Promise<PlaylistCardResponse[]> {
-    return this.playlists.listOfUser(params.userId, query, viewer?.userId ?? null);
+    return this.playlists.listOfUser(userId, query, viewer?.userId ?? null);
   }
 
   @OptionalAuth()
@@ -99,10 +94,10 @@ export class PlaylistsController {
   @ApiSuccess({ message: 'Playlist fetched successfully', data: PlaylistDetailResponse })
   @ApiErrors({ 404: [PLAYLIST_NOT_FOUND] })
   get(
-    @Param() params: PlaylistIdParamDto,
+    @Param('playlistId') playlistId: string,
     @CurrentViewer() viewer: AuthPrincipal | null,
   ): Promise<PlaylistDetailResponse> {
-    return this.playlists.getDetail(params.playlistId, viewer?.userId ?? null);
+    return this.playlists.getDetail(playlistId, viewer?.userId ?? null);
   }
 
   @RequiredAuth()
@@ -114,11 +109,11 @@ export class PlaylistsController {
     404: [PLAYLIST_NOT_FOUND],
   })
   update(
-    @Param() params: PlaylistIdParamDto,
+    @Param('playlistId') playlistId: string,
     @Body() body: UpdatePlaylistDto,
     @CurrentUser() user: AuthPrincipal,
   ): Promise<PlaylistSummaryResponse> {
-    return this.playlists.update(params.playlistId, user.userId, body);
+    return this.playlists.update(playlistId, user.userId, body);
   }
 
   @RequiredAuth()
@@ -129,8 +124,11 @@ export class PlaylistsController {
     403: ['FORBIDDEN: You are not authorized to delete this playlist'],
     404: [PLAYLIST_NOT_FOUND],
   })
-  remove(@Param() params: PlaylistIdParamDto, @CurrentUser() user: AuthPrincipal): Promise<null> {
-    return this.playlists.remove(params.playlistId, user.userId);
+  remove(
+    @Param('playlistId') playlistId: string,
+    @CurrentUser() user: AuthPrincipal,
+  ): Promise<null> {
+    return this.playlists.remove(playlistId, user.userId);
   }
 
   @RequiredAuth()
@@ -146,10 +144,11 @@ export class PlaylistsController {
     404: [PLAYLIST_NOT_FOUND, 'NOT_FOUND: Video not found'],
   })
   addVideo(
-    @Param() params: PlaylistVideoParamDto,
+    @Param('playlistId') playlistId: string,
+    @Param('videoId') videoId: string,
     @CurrentUser() user: AuthPrincipal,
   ): Promise<ApiResult<PlaylistSummaryResponse>> {
-    return this.playlists.addVideo(params.playlistId, params.videoId, user.userId);
+    return this.playlists.addVideo(playlistId, videoId, user.userId);
   }
 
   @RequiredAuth()
@@ -164,9 +163,10 @@ export class PlaylistsController {
     404: [PLAYLIST_NOT_FOUND],
   })
   removeVideo(
-    @Param() params: PlaylistVideoParamDto,
+    @Param('playlistId') playlistId: string,
+    @Param('videoId') videoId: string,
     @CurrentUser() user: AuthPrincipal,
   ): Promise<PlaylistSummaryResponse> {
-    return this.playlists.removeVideo(params.playlistId, params.videoId, user.userId);
+    return this.playlists.removeVideo(playlistId, videoId, user.userId);
   }
 }

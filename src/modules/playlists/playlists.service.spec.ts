@@ -115,10 +115,10 @@ describe('PlaylistsService', () => {
       expect(repo.appendVideo).not.toHaveBeenCalled();
     });
 
-    it('treats a video already present as a no-op, whatever its case', async () => {
+    it('treats a video already present as a no-op', async () => {
       repo.findVisible.mockResolvedValue(record([VIDEO]));
       videos.findVisibleOwnerId.mockResolvedValue(OWNER);
-      const result = await sut.addVideo(PLAYLIST, VIDEO.toUpperCase(), OWNER);
+      const result = await sut.addVideo(PLAYLIST, VIDEO, OWNER);
       expect(result.message).toBe('Video is already in the playlist');
       expect(result.data.videos).toEqual([VIDEO]);
       expect(repo.appendVideo).not.toHaveBeenCalled();

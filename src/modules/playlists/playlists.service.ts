@@ -102,11 +102,10 @@ export class PlaylistsService {
 
   /** PL4: a visible user's public playlists (the owner too sees only these here). */
   async listOfUser(
-    rawUserId: string,
+    userId: string,
     query: PlainListQueryDto,
     viewerId: string | null,
   ): Promise<PlaylistCardResponse[]> {
-    const userId = rawUserId.toLowerCase();
     const owner = await this.users.findVisibleUserById(userId);
     if (!owner) throw PlaylistsErrors.userNotFound();
     const records = await this.playlists.findPublicOfOwnerPage(
@@ -165,11 +164,10 @@ export class PlaylistsService {
    */
   async addVideo(
     playlistId: string,
-    rawVideoId: string,
+    videoId: string,
     userId: string,
   ): Promise<ApiResult<PlaylistSummaryResponse>> {
     const playlist = await this.findOwnedOr403(playlistId, userId, PlaylistsErrors.notOwnerAdd);
-    const videoId = rawVideoId.toLowerCase();
     if ((await this.videos.findVisibleOwnerId(videoId, userId)) === null)
       throw PlaylistsErrors.videoNotFound();
 
@@ -193,13 +191,13 @@ export class PlaylistsService {
    */
   async removeVideo(
     playlistId: string,
-    rawVideoId: string,
+    videoId: string,
     userId: string,
   ): Promise<PlaylistSummaryResponse> {
     const playlist = await this.findOwnedOr403(playlistId, userId, PlaylistsErrors.notOwnerRemove);
     const id = idOf(playlist);
     const updated =
-      (await this.playlists.removeVideo(id, userId, rawVideoId.toLowerCase())) ??
+      (await this.playlists.removeVideo(id, userId, videoId)) ??
       // Nothing matched: the entry was not there, or the playlist was deleted meanwhile.
       (await this.findVisibleOr404(id, userId));
     return this.summaryFor(updated, userId);

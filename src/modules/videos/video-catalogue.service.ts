@@ -103,9 +103,7 @@ export class VideoCatalogueService {
       total: visible.length,
       cards,
       alsoOwner:
-        options.alsoOwnerId === undefined
-          ? null
-          : (owners.get(options.alsoOwnerId.toLowerCase()) ?? null),
+        options.alsoOwnerId === undefined ? null : (owners.get(options.alsoOwnerId) ?? null),
     };
   }
 

@@ -5,7 +5,6 @@ import { OptionalAuth, RequiredAuth } from 'src/common/decorators/auth-mode.deco
 import { Client, type ClientContext } from 'src/common/decorators/client-context.decorator';
 import { CurrentUser, CurrentViewer } from 'src/common/decorators/current-user.decorator';
 import { ApiResult, ResponseMessage } from 'src/common/decorators/response-message.decorator';
-import { VideoIdParamDto } from 'src/common/dto/object-id-param.dto';
 import type { Paginated } from 'src/common/dto/paginated.util';
 import { PaginationQueryDto } from 'src/common/dto/pagination-query.dto';
 import { ApiErrors } from 'src/common/swagger/api-errors.decorator';
@@ -153,12 +152,12 @@ export class VideosController {
   @ApiSuccess({ message: 'Video thumbnail updated successfully', data: VideoCardResponse })
   @ApiErrors({ ...THUMBNAIL_ERRORS, 403: NOT_OWNER, 404: NOT_FOUND })
   replaceThumbnail(
-    @Param() params: VideoIdParamDto,
+    @Param('videoId') videoId: string,
     @CurrentUser() user: AuthPrincipal,
     @NoTextFields() _fields: undefined,
     @UploadedMedia(THUMBNAIL_UPLOAD) files: VerifiedFiles<'thumbnail'>,
   ): Promise<VideoCardResponse> {
-    return this.videos.replaceThumbnail(params.videoId, user.userId, files.thumbnail);
+    return this.videos.replaceThumbnail(videoId, user.userId, files.thumbnail);
   }
 
   @RequiredAuth()
@@ -169,11 +168,11 @@ export class VideosController {
   })
   @ApiErrors({ 403: NOT_OWNER, 404: NOT_FOUND })
   setPublishStatus(
-    @Param() params: VideoIdParamDto,
+    @Param('videoId') videoId: string,
     @CurrentUser() user: AuthPrincipal,
     @Body() body: PublishStatusDto,
   ): Promise<ApiResult<PublishStatusResponse>> {
-    return this.videos.setPublishStatus(params.videoId, user.userId, body.isPublished);
+    return this.videos.setPublishStatus(videoId, user.userId, body.isPublished);
   }
 
   @OptionalAuth()
@@ -182,12 +181,12 @@ export class VideosController {
   @ApiSuccess({ message: 'Video fetched successfully', data: VideoDetailResponse })
   @ApiErrors({ 404: NOT_FOUND })
   get(
-    @Param() params: VideoIdParamDto,
+    @Param('videoId') videoId: string,
     @CurrentViewer() viewer: AuthPrincipal | null,
     @Client() client: ClientContext,
     @IsHeadRequest() isHead: boolean,
   ): Promise<VideoDetailResponse> {
-    return this.videos.getDetail(params.videoId, viewer?.userId ?? null, { isHead, client });
+    return this.videos.getDetail(videoId, viewer?.userId ?? null, { isHead, client });
   }
 
   @RequiredAuth()
@@ -196,11 +195,11 @@ export class VideosController {
   @ApiSuccess({ message: 'Video updated successfully', data: VideoCardResponse })
   @ApiErrors({ 403: NOT_OWNER, 404: NOT_FOUND })
   update(
-    @Param() params: VideoIdParamDto,
+    @Param('videoId') videoId: string,
     @CurrentUser() user: AuthPrincipal,
     @Body() body: UpdateVideoDto,
   ): Promise<VideoCardResponse> {
-    return this.videos.update(params.videoId, user.userId, body);
+    return this.videos.update(videoId, user.userId, body);
   }
 
   @RequiredAuth()
@@ -212,9 +211,9 @@ export class VideosController {
     404: NOT_FOUND,
   })
   remove(
-    @Param() params: VideoIdParamDto,
+    @Param('videoId') videoId: string,
     @CurrentUser() user: AuthPrincipal,
   ): Promise<DeletedVideoResponse> {
-    return this.videos.remove(params.videoId, user.userId);
+    return this.videos.remove(videoId, user.userId);
   }
 }

@@ -2,7 +2,7 @@ import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional } from 'class-validator';
 import { SearchText } from 'src/common/validation/search-text.decorator';
 import { PaginationQueryDto } from 'src/common/dto/pagination-query.dto';
-import { IsObjectId } from 'src/common/validation/rules.util';
+import { IsObjectId, OBJECT_ID_PATTERN } from 'src/common/validation/rules.util';
 import type { SortOrder, VideoSortField } from 'src/modules/videos/video-records.type';
 
 export const VIDEO_SORT_FIELDS: readonly VideoSortField[] = [
@@ -29,7 +29,7 @@ export class ListVideosQueryDto extends PaginationQueryDto {
   sortOrder: SortOrder = 'desc';
 
   /** Only this owner's published videos. */
-  @ApiPropertyOptional({ pattern: '^[0-9a-fA-F]{24}$' })
+  @ApiPropertyOptional({ pattern: OBJECT_ID_PATTERN })
   @IsOptional()
   @IsObjectId()
   userId?: string;
