@@ -107,6 +107,38 @@ describe('OpenAPI shapes of the real routes', () => {
     });
   });
 
+  it('documents upload bodies and their failures from the spec the multipart pipeline enforces', async () => {
+    const doc = (await request(t.app.getHttpServer()).get('/api/v1/docs-json')).body;
+    const upload = doc.paths['/video'].post;
+    const body = upload.requestBody.content['multipart/form-data'];
+    expect(body.schema.required).toEqual(['video', 'thumbnail', 'title']);
+    expect(body.schema.properties.video).toEqual({
+      type: 'string',
+      format: 'binary',
+      description: 'MP4 (checked on the bytes), at most 100 MB',
+    });
+    // The text fields are the body DTO's, with its limits (a trimmed text's, in its pattern).
+    expect(body.schema.properties.title).toMatchObject({ minLength: 1, 'x-trimmed': true });
+    expect(body.schema.properties.title.pattern).toContain('{0,98}');
+    expect(body.schema.properties.title.maxLength).toBeUndefined();
+    expect(body.schema.properties.isPublished).toMatchObject({ enum: ['true', 'false'] });
+    expect(body.encoding).toEqual({
+      video: { contentType: 'video/mp4' },
+      thumbnail: { contentType: 'image/jpeg, image/png' },
+    });
+    expect(upload.responses['413'].description).toBe(
+      'PAYLOAD_TOO_LARGE: Video file exceeds 100MB size limit | PAYLOAD_TOO_LARGE: Thumbnail exceeds 5MB size limit | PAYLOAD_TOO_LARGE: Request body too large',
+    );
+    expect(upload.responses['408'].description).toBe(
+      'REQUEST_TIMEOUT: No upload data received for 30 seconds',
+    );
+    const image = doc.paths['/user/profileimage'].patch.requestBody.content['multipart/form-data'];
+    expect(image.schema.required).toEqual(['profileImage']);
+    expect(Object.keys(image.schema.properties)).toEqual(['profileImage']);
+    // Inlined into the upload body, the text-field DTO is not left behind unused.
+    expect(doc.components.schemas.UploadVideoDto).toBeUndefined();
+  });
+
   it('states the length of a trimmed text on its trimmed value, so clients and fuzzers need not guess', async () => {
     const doc = (await request(t.app.getHttpServer()).get('/api/v1/docs-json')).body;
     const schemas = doc.components.schemas;

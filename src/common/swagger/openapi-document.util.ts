@@ -10,15 +10,13 @@ import type {
 } from '@nestjs/swagger';
 import { AUTH_MODE_EXTENSION, AuthMode } from 'src/common/decorators/auth-mode.decorator';
 import { isIdParam } from 'src/common/interceptors/object-id-params.interceptor';
-import {
-  PROFILE_IMAGE_FILE,
-  THUMBNAIL_FILE,
-  VIDEO_FILE,
-} from 'src/common/uploads/media-fields.constant';
-import { CONTENT_TYPES, type UploadFieldSpec } from 'src/common/uploads/upload-spec.type';
 import { ROUTE_ERRORS_EXTENSION, type RouteErrors } from 'src/common/swagger/api-errors.decorator';
-import { TRIMMED_TEXT_EXTENSION } from 'src/common/validation/transforms.util';
+import {
+  MULTIPART_EXTENSION,
+  type MultipartDescription,
+} from 'src/common/swagger/openapi-extensions.constant';
 import { OPENAPI_LINKS } from 'src/common/swagger/openapi-links.constant';
+import { TRIMMED_TEXT_EXTENSION } from 'src/common/validation/transforms.util';
 import { OBJECT_ID_PATTERN } from 'src/common/validation/rules.util';
 
 export const ERROR_BODY_SCHEMA = 'ErrorBodyResponse';
@@ -51,6 +49,8 @@ const UNAUTHORIZED: Record<AuthMode, string[]> = {
 
 const METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'] as const;
 
+const MULTIPART = 'multipart/form-data';
+
 function errorResponse(lines: string[]): ResponseObject {
   return {
     description: lines.join(' | '),
@@ -76,32 +76,82 @@ function documentObjectIds(operation: OperationObject): void {
   }
 }
 
+/**
+ * The multipart body of an upload route: the file fields `@MultipartUpload()` enforces, then the
+ * text fields of the route's body DTO (which Nest documented as the body, by reference), inline
+ * so that form-rendering clients see one flat list of fields. Returns the DTO's schema name.
+ */
+function documentMultipartBody(
+  operation: OperationObject,
+  upload: MultipartDescription,
+  schemas: Record<string, SchemaObject | ReferenceObject>,
+): string | undefined {
+  const declared = (operation.requestBody as RequestBodyObject | undefined)?.content[MULTIPART]
+    ?.schema;
+  const name = declared && isReference(declared) ? declared.$ref.split('/').pop() : undefined;
+  const resolved = name === undefined ? declared : schemas[name];
+  const text: SchemaObject = resolved && !isReference(resolved) ? resolved : {};
+  operation.requestBody = {
+    required: true,
+    description: upload.description,
+    content: {
+      [MULTIPART]: {
+        schema: {
+          type: 'object',
+          required: [...Object.keys(upload.files), ...(text.required ?? [])],
+          properties: { ...upload.files, ...text.properties },
+        },
+        encoding: upload.encoding,
+      },
+    },
+  };
+  return name;
+}
+
+/** Drops the named schemas that nothing refers to any more (text-field DTOs now inlined). */
+function dropUnreferenced(document: OpenAPIObject, names: Set<string>): void {
+  const schemas = document.components?.schemas;
+  if (!schemas || names.size === 0) return;
+  const text = JSON.stringify(document);
+  for (const name of names)
+    if (!text.includes(`"#/components/schemas/${name}"`)) delete schemas[name];
+}
+
 function takesInput(operation: OperationObject): boolean {
   const parameters = (operation.parameters ?? []) as ParameterObject[];
   return parameters.length > 0 || operation.requestBody !== undefined;
 }
 
 /**
- * Completes every operation from the route metadata: its security requirements, and the error
- * responses it can give — its own (`@ApiErrors`) plus those every route shares (§1.4: 400 for
- * any invalid input, the 401s of its auth mode, 429, 500, 503) — all with the error body schema.
+ * Completes every operation from the route metadata: its security requirements, the body of an
+ * upload, and the error responses it can give — its upload's and its own (`@ApiErrors`) plus
+ * those every route shares (§1.4: 400 for any invalid input, the 401s of its auth mode, 429,
+ * 500, 503) — all with the error body schema.
  */
 export function completeOperations(document: OpenAPIObject): void {
+  const schemas = document.components?.schemas ?? {};
+  const inlined = new Set<string>();
   for (const item of Object.values(document.paths)) {
     for (const method of METHODS) {
       const operation = item[method] as (OperationObject & Record<string, unknown>) | undefined;
       if (!operation) continue;
       const mode = (operation[AUTH_MODE_EXTENSION] as AuthMode | undefined) ?? AuthMode.Required;
       const own = (operation[ROUTE_ERRORS_EXTENSION] as RouteErrors | undefined) ?? {};
+      const upload = operation[MULTIPART_EXTENSION] as MultipartDescription | undefined;
       delete operation[AUTH_MODE_EXTENSION];
       delete operation[ROUTE_ERRORS_EXTENSION];
+      delete operation[MULTIPART_EXTENSION];
       operation.security = SECURITY[mode];
       documentObjectIds(operation);
+      const textFields = upload && documentMultipartBody(operation, upload, schemas);
+      if (textFields) inlined.add(textFields);
 
       const lines = new Map<number, string[]>();
       const add = (status: number, entries: string[]): void => {
         if (entries.length > 0) lines.set(status, [...(lines.get(status) ?? []), ...entries]);
       };
+      for (const { status, code, message } of upload?.errors ?? [])
+        add(status, [`${code}: ${message}`]);
       for (const [status, entries] of Object.entries(own)) add(Number(status), entries ?? []);
       if (takesInput(operation))
         add(400, ['VALIDATION_ERROR: the field messages', 'INVALID_ID: Invalid ID']);
@@ -127,6 +177,7 @@ export function completeOperations(document: OpenAPIObject): void {
       nameSuccessEnvelope(document, operation);
     }
   }
+  dropUnreferenced(document, inlined);
   linkOperations(document);
   dropRawLengthOfTrimmedTexts(document);
 }
@@ -174,19 +225,12 @@ function nameSuccessEnvelope(document: OpenAPIObject, operation: OperationObject
   }
 }
 
-/** The three file fields of contract §1.13, by multipart field name. */
-const UPLOAD_FIELDS: Record<string, UploadFieldSpec> = {
-  video: VIDEO_FILE,
-  thumbnail: THUMBNAIL_FILE,
-  profileImage: PROFILE_IMAGE_FILE,
-};
-
 /**
- * States what the validation already enforces on every body (contract §1.2, §1.13): a property
- * the schema does not list is refused (`<field> is not allowed`), and each file field accepts
- * only the formats its upload spec detects from the bytes, given as the part's media types. A
- * body whose properties are all optional may be left out entirely: the body reader takes no
- * body as `{}` (a PATCH without changes answers the resource as it is).
+ * States what the validation already enforces on every body (contract §1.2): a property the
+ * schema does not list is refused (`<field> is not allowed`). A body whose properties are all
+ * optional may be left out entirely: the body reader takes no body as `{}` (a PATCH without
+ * changes answers the resource as it is). An upload's file fields and their media types are
+ * stated by `documentMultipartBody`, from the route's upload spec.
  */
 function closeRequestBody(document: OpenAPIObject, operation: OperationObject): void {
   const body = operation.requestBody as RequestBodyObject | undefined;
@@ -195,14 +239,6 @@ function closeRequestBody(document: OpenAPIObject, operation: OperationObject): 
     if (!schema || schema.type !== 'object') continue;
     schema.additionalProperties = false;
     if (body && (schema.required ?? []).length === 0) body.required = false;
-    for (const name of Object.keys(schema.properties ?? {})) {
-      const upload = UPLOAD_FIELDS[name];
-      if (!upload) continue;
-      media.encoding ??= {};
-      media.encoding[name] = {
-        contentType: upload.accepts.map((type) => CONTENT_TYPES[type]).join(', '),
-      };
-    }
   }
 }
 

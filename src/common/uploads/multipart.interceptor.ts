@@ -21,6 +21,7 @@ import { CommonErrors } from 'src/common/errors/common.errors';
 import { ErrorCode } from 'src/common/errors/error-code.constant';
 import { MultipartBody } from 'src/common/http/body-kind.util';
 import { detectFileType, SIGNATURE_BYTES } from 'src/common/uploads/file-signature.util';
+import { documentUpload } from 'src/common/uploads/upload-docs.util';
 import { takeUploadSlot, type UploadSlot } from 'src/common/uploads/upload-slots.util';
 import {
   MULTIPART_BODY_LIMIT,
@@ -366,7 +367,14 @@ function receive(
   return { parsed, settled };
 }
 
-/** Marks a route as a multipart upload with the given file fields. */
+/**
+ * Marks a route as a multipart upload with the given file fields, and documents its body and
+ * failures from the same spec. Text fields are the route's `@Body()` DTO.
+ */
 export function MultipartUpload(spec: UploadSpec): MethodDecorator {
-  return applyDecorators(MultipartBody(), UseInterceptors(createMultipartInterceptor(spec)));
+  return applyDecorators(
+    MultipartBody(),
+    UseInterceptors(createMultipartInterceptor(spec)),
+    documentUpload(spec),
+  );
 }

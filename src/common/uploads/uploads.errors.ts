@@ -35,8 +35,3 @@ export const UploadFieldMessages = {
   unexpected: (field: string): string => `Unexpected file field: ${field}`,
   duplicate: (field: string): string => `Only one ${field} file is allowed`,
 } as const;
-
-/** For `@ApiErrors` on every upload route (the 408 has no slot in `RouteErrors` yet). */
-export const UPLOAD_ROUTE_ERRORS = {
-  429: [`${UploadsErrors.tooManyConcurrent.code}: ${UploadsErrors.tooManyConcurrent.message}`],
-};

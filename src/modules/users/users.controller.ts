@@ -1,5 +1,5 @@
 import { Body, Controller, Get, HttpCode, HttpStatus, Patch, Post, Query } from '@nestjs/common';
-import { ApiBody, ApiConsumes, ApiTags } from '@nestjs/swagger';
+import { ApiTags } from '@nestjs/swagger';
 import type { AuthPrincipal } from 'src/common/auth/auth-principal.type';
 import { OptionalAuth, RequiredAuth } from 'src/common/decorators/auth-mode.decorator';
 import { Client, type ClientContext } from 'src/common/decorators/client-context.decorator';
@@ -11,7 +11,6 @@ import { ApiSuccess } from 'src/common/swagger/api-success.decorator';
 import { PROFILE_IMAGE_FILE } from 'src/common/uploads/media-fields.constant';
 import { MultipartUpload } from 'src/common/uploads/multipart.interceptor';
 import { NoTextFields } from 'src/common/uploads/no-text-fields.decorator';
-import { UPLOAD_ROUTE_ERRORS } from 'src/common/uploads/uploads.errors';
 import type { VerifiedFiles } from 'src/common/uploads/upload-spec.type';
 import { UploadedMedia } from 'src/common/uploads/uploaded-files.decorator';
 import { MeResponse } from 'src/modules/users/dto/me.response';
@@ -104,32 +103,8 @@ export class UsersController {
   @Patch('profileimage')
   @MultipartUpload(PROFILE_IMAGE)
   @ResponseMessage('User profileImage updated successfully')
-  @ApiConsumes('multipart/form-data')
-  @ApiBody({
-    schema: {
-      type: 'object',
-      required: ['profileImage'],
-      properties: {
-        profileImage: {
-          type: 'string',
-          format: 'binary',
-          description: 'JPEG or PNG (by content), at most 5 MB',
-        },
-      },
-    },
-  })
   @ApiSuccess({ message: 'User profileImage updated successfully', data: MeResponse })
-  @ApiErrors({
-    400: [
-      'VALIDATION_ERROR: profileImage file is required',
-      'VALIDATION_ERROR: Unexpected file field: <name>',
-      'VALIDATION_ERROR: Only one profileImage file is allowed',
-    ],
-    413: ['PAYLOAD_TOO_LARGE: Profile image exceeds 5MB size limit'],
-    415: ['UNSUPPORTED_MEDIA_TYPE: Invalid profileImage file. Only jpeg or png allowed.'],
-    502: ['STORAGE_ERROR: Media storage error'],
-    ...UPLOAD_ROUTE_ERRORS,
-  })
+  @ApiErrors({ 502: ['STORAGE_ERROR: Media storage error'] })
   updateProfileImage(
     @CurrentUser() user: AuthPrincipal,
     @NoTextFields() _fields: undefined,

@@ -1,5 +1,5 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
-import { ApiBody, ApiConsumes, ApiTags } from '@nestjs/swagger';
+import { ApiTags } from '@nestjs/swagger';
 import type { AuthPrincipal } from 'src/common/auth/auth-principal.type';
 import { OptionalAuth, RequiredAuth } from 'src/common/decorators/auth-mode.decorator';
 import { Client, type ClientContext } from 'src/common/decorators/client-context.decorator';
@@ -12,7 +12,6 @@ import { ApiSuccess } from 'src/common/swagger/api-success.decorator';
 import { THUMBNAIL_FILE, VIDEO_FILE } from 'src/common/uploads/media-fields.constant';
 import { MultipartUpload } from 'src/common/uploads/multipart.interceptor';
 import { NoTextFields } from 'src/common/uploads/no-text-fields.decorator';
-import { UPLOAD_ROUTE_ERRORS } from 'src/common/uploads/uploads.errors';
 import type { VerifiedFiles } from 'src/common/uploads/upload-spec.type';
 import { UploadedMedia } from 'src/common/uploads/uploaded-files.decorator';
 import { IsHeadRequest } from 'src/modules/videos/decorators/is-head-request.decorator';
@@ -28,29 +27,13 @@ import {
 } from 'src/modules/videos/dto/video.response';
 import { VideoCatalogueService } from 'src/modules/videos/video-catalogue.service';
 import { VideosService } from 'src/modules/videos/videos.service';
-import { trimmedText } from 'src/common/validation/transforms.util';
 
 const VIDEO_UPLOAD = { video: VIDEO_FILE, thumbnail: THUMBNAIL_FILE };
 const THUMBNAIL_UPLOAD = { thumbnail: THUMBNAIL_FILE };
 
 const NOT_FOUND = ['NOT_FOUND: Video not found'];
 const NOT_OWNER = ['FORBIDDEN: You can only update your own videos'];
-const THUMBNAIL_ERRORS = {
-  400: [
-    'VALIDATION_ERROR: Thumbnail file is required',
-    'VALIDATION_ERROR: Unexpected file field: <name>',
-    'VALIDATION_ERROR: Only one thumbnail file is allowed',
-  ],
-  413: [
-    'PAYLOAD_TOO_LARGE: Thumbnail exceeds 5MB size limit',
-    'PAYLOAD_TOO_LARGE: Request body too large',
-  ],
-  415: ['UNSUPPORTED_MEDIA_TYPE: Invalid thumbnail type. Only jpeg or png allowed.'],
-  502: ['STORAGE_ERROR: Media storage error'],
-  ...UPLOAD_ROUTE_ERRORS,
-};
-
-const binary = { type: 'string', format: 'binary' } as const;
+const STORAGE = ['STORAGE_ERROR: Media storage error'];
 
 /**
  * §4. Literal paths (`me`, `thumbnail/…`, `publish-status/…`) are declared before `:videoId`
@@ -80,41 +63,10 @@ export class VideosController {
   @HttpCode(201)
   @MultipartUpload(VIDEO_UPLOAD)
   @ResponseMessage('Video uploaded successfully')
-  @ApiConsumes('multipart/form-data')
-  @ApiBody({
-    schema: {
-      type: 'object',
-      required: ['video', 'thumbnail', 'title'],
-      properties: {
-        video: { ...binary, description: 'MP4 (checked on the bytes), at most 100 MB' },
-        thumbnail: { ...binary, description: 'JPEG or PNG (checked on the bytes), at most 5 MB' },
-        title: { type: 'string', ...trimmedText(1, 100) },
-        description: { type: 'string', ...trimmedText(0, 500) },
-        isPublished: { type: 'string', enum: ['true', 'false'], default: 'false' },
-      },
-    },
-  })
   @ApiSuccess({ status: 201, message: 'Video uploaded successfully', data: VideoCardResponse })
   @ApiErrors({
-    400: [
-      'VALIDATION_ERROR: Video file is required',
-      'VALIDATION_ERROR: Thumbnail file is required',
-      'VALIDATION_ERROR: Unexpected file field: <name>',
-      'VALIDATION_ERROR: Only one video file is allowed',
-      'VALIDATION_ERROR: Only one thumbnail file is allowed',
-    ],
-    413: [
-      'PAYLOAD_TOO_LARGE: Video file exceeds 100MB size limit',
-      'PAYLOAD_TOO_LARGE: Thumbnail exceeds 5MB size limit',
-      'PAYLOAD_TOO_LARGE: Request body too large',
-    ],
-    415: [
-      'UNSUPPORTED_MEDIA_TYPE: Invalid video file type. Only mp4 allowed.',
-      'UNSUPPORTED_MEDIA_TYPE: Invalid thumbnail type. Only jpeg or png allowed.',
-      'UNSUPPORTED_MEDIA_TYPE: Invalid video file. Could not read its duration',
-    ],
-    502: ['STORAGE_ERROR: Media storage error'],
-    ...UPLOAD_ROUTE_ERRORS,
+    415: ['UNSUPPORTED_MEDIA_TYPE: Invalid video file. Could not read its duration'],
+    502: STORAGE,
   })
   upload(
     @CurrentUser() user: AuthPrincipal,
@@ -139,18 +91,8 @@ export class VideosController {
   @Patch('thumbnail/:videoId')
   @MultipartUpload(THUMBNAIL_UPLOAD)
   @ResponseMessage('Video thumbnail updated successfully')
-  @ApiConsumes('multipart/form-data')
-  @ApiBody({
-    schema: {
-      type: 'object',
-      required: ['thumbnail'],
-      properties: {
-        thumbnail: { ...binary, description: 'JPEG or PNG (checked on the bytes), at most 5 MB' },
-      },
-    },
-  })
   @ApiSuccess({ message: 'Video thumbnail updated successfully', data: VideoCardResponse })
-  @ApiErrors({ ...THUMBNAIL_ERRORS, 403: NOT_OWNER, 404: NOT_FOUND })
+  @ApiErrors({ 403: NOT_OWNER, 404: NOT_FOUND, 502: STORAGE })
   replaceThumbnail(
     @Param('videoId') videoId: string,
     @CurrentUser() user: AuthPrincipal,

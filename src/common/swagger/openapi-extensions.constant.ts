@@ -1,0 +1,25 @@
+import type { EncodingObject, SchemaObject } from '@nestjs/swagger';
+import type { ErrorDefinition } from 'src/common/errors/define-error.util';
+
+/*
+ * Route metadata that decorators leave in the generated document for `completeOperations` to
+ * turn into security, responses and request bodies; none of these keys reaches clients.
+ */
+
+/** What `@MultipartUpload()` enforces: the file fields and their failures. */
+export const MULTIPART_EXTENSION = 'x-dancely-multipart';
+
+export interface MultipartDescription {
+  /** The request body as a whole. */
+  description: string;
+  /** One binary property per file field. */
+  files: Record<string, SchemaObject>;
+  /** The content types each file field accepts. */
+  encoding: EncodingObject;
+  errors: ErrorDefinition[];
+}
+
+/** A copy without the factory, so the extension holds data only. */
+export function plainDefinition({ code, status, message }: ErrorDefinition): ErrorDefinition {
+  return { code, status, message };
+}
