@@ -107,6 +107,34 @@ describe('OpenAPI shapes of the real routes', () => {
     });
   });
 
+  it("documents a route's own failures with the codes, statuses and texts its service throws", async () => {
+    const doc = (await request(t.app.getHttpServer()).get('/api/v1/docs-json')).body;
+    const failures = (path: string, method: string, status: string): string =>
+      String(doc.paths[path][method].responses[status].description);
+    expect(failures('/video/{videoId}', 'get', '404')).toBe('NOT_FOUND: Video not found');
+    expect(failures('/video/{videoId}', 'delete', '403')).toBe(
+      'FORBIDDEN: You are not authorized to delete this video',
+    );
+    expect(failures('/playlist/{playlistId}/videos/{videoId}', 'post', '400')).toContain(
+      'BAD_REQUEST: Playlist cannot contain more than 500 videos',
+    );
+    expect(failures('/auth/verify-account', 'post', '400')).toContain(
+      'INVALID_CODE: Invalid verification code | CODE_EXPIRED: Verification code expired. Please request a new code | TOO_MANY_ATTEMPTS: Too many attempts, request a new code | ALREADY_VERIFIED: User already verified',
+    );
+    expect(failures('/auth/login', 'post', '429')).toBe(
+      'RATE_LIMITED: Too many login attempts, please try again later | RATE_LIMITED: Too many requests, please try again later.',
+    );
+    // Every message a route can answer with, and the status it answers with.
+    const toggle = doc.paths['/like/toggle-video-like/{videoId}'].post.responses;
+    expect(Object.keys(toggle).filter((status) => status.startsWith('2'))).toEqual(['200']);
+    const success = toggle['200'] as { content: Record<string, { schema: { $ref: string } }> };
+    const envelope = success.content['application/json'].schema.$ref.split('/').pop() ?? '';
+    expect(doc.components.schemas[envelope].properties.message.enum).toEqual([
+      'Video liked successfully',
+      'Video unliked successfully',
+    ]);
+  });
+
   it('documents upload bodies and their failures from the spec the multipart pipeline enforces', async () => {
     const doc = (await request(t.app.getHttpServer()).get('/api/v1/docs-json')).body;
     const upload = doc.paths['/video'].post;

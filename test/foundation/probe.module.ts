@@ -10,7 +10,8 @@ import {
   RequiredAuth,
 } from 'src/common/decorators/auth-mode.decorator';
 import { CurrentUser, CurrentViewer } from 'src/common/decorators/current-user.decorator';
-import { ApiResult, ResponseMessage } from 'src/common/decorators/response-message.decorator';
+import { Endpoint } from 'src/common/decorators/endpoint.decorator';
+import { ApiResult } from 'src/common/decorators/response-message.decorator';
 import { PaginationQueryDto } from 'src/common/dto/pagination-query.dto';
 import { Required } from 'src/common/validation/rules.util';
 import { Trim } from 'src/common/validation/transforms.util';
@@ -37,22 +38,21 @@ export class ProbeController {
 
   @Public()
   @Get('data')
-  @ResponseMessage('Probe fetched')
+  @Endpoint({ message: 'Probe fetched', data: { type: 'object' } })
   data(@Query() query: PaginationQueryDto): { page: number; limit: number } {
     return { page: query.page, limit: query.limit };
   }
 
   @Public()
   @Get('null')
-  @ResponseMessage('Nothing here')
+  @Endpoint({ message: 'Nothing here', data: null })
   nothing(): null {
     return null;
   }
 
   @Public()
   @Post('body')
-  @HttpCode(201)
-  @ResponseMessage('Body accepted')
+  @Endpoint({ status: 201, message: 'Body accepted', data: ProbeBodyDto })
   body(@Body() body: ProbeBodyDto): ProbeBodyDto {
     return body;
   }

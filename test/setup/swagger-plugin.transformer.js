@@ -8,5 +8,10 @@ const options = nestCli.compilerOptions.plugins.find(
 ).options;
 
 module.exports.name = 'nestjs-swagger-plugin';
-module.exports.version = 1;
+// ts-jest keys its cache on the transformer's name and version: deriving the version from the
+// options makes a change in nest-cli.json transform every file again.
+module.exports.version = parseInt(
+  require('node:crypto').createHash('sha1').update(JSON.stringify(options)).digest('hex').slice(0, 8),
+  16,
+);
 module.exports.factory = (compiler) => plugin.before(options, compiler.program);

@@ -7,11 +7,8 @@ import {
 import { Reflector } from '@nestjs/core';
 import type { Response } from 'express';
 import { map, type Observable } from 'rxjs';
-import {
-  ApiResult,
-  RAW_RESPONSE_KEY,
-  RESPONSE_MESSAGE_KEY,
-} from 'src/common/decorators/response-message.decorator';
+import { ENDPOINT_MESSAGES_KEY } from 'src/common/decorators/endpoint.decorator';
+import { ApiResult, RAW_RESPONSE_KEY } from 'src/common/decorators/response-message.decorator';
 import { perRoute } from 'src/common/decorators/route-metadata.util';
 
 export interface SuccessEnvelope<T> {
@@ -31,7 +28,9 @@ export class EnvelopeInterceptor implements NestInterceptor {
     raw: Boolean(
       this.reflector.getAllAndOverride<boolean>(RAW_RESPONSE_KEY, [handler, controller]),
     ),
-    fixedMessage: this.reflector.get<string | undefined>(RESPONSE_MESSAGE_KEY, handler),
+    fixedMessage: fixedMessageOf(
+      this.reflector.get<readonly string[] | undefined>(ENDPOINT_MESSAGES_KEY, handler),
+    ),
   }));
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
@@ -51,4 +50,9 @@ export class EnvelopeInterceptor implements NestInterceptor {
       }),
     );
   }
+}
+
+/** A route with several messages returns an `ApiResult` naming the one that happened. */
+function fixedMessageOf(messages: readonly string[] | undefined): string | undefined {
+  return messages?.length === 1 ? messages[0] : undefined;
 }

@@ -1,7 +1,6 @@
 import { createHmac, hkdfSync, timingSafeEqual } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import { AppException } from 'src/common/errors/app.exception';
-import { ErrorCode } from 'src/common/errors/error-code.constant';
+import { PaginationErrors } from 'src/common/pagination/pagination.errors';
 import type { AppConfig } from 'src/config/app-config';
 import { InjectConfig } from 'src/config/app-config.provider';
 
@@ -60,21 +59,21 @@ export class CursorCodec {
    * for anything else.
    */
   decode<T extends KeyKind>(list: string, cursor: string, kind: T): CursorPosition<KeyOf<T>> {
-    if (cursor.length > MAX_CURSOR_LENGTH) throw invalidCursor();
+    if (cursor.length > MAX_CURSOR_LENGTH) throw PaginationErrors.invalidCursor();
     const [body, tag, extra] = cursor.split('.');
-    if (!body || !tag || extra !== undefined) throw invalidCursor();
+    if (!body || !tag || extra !== undefined) throw PaginationErrors.invalidCursor();
     const expected = Buffer.from(this.tag(body), 'base64url');
     const given = Buffer.from(tag, 'base64url');
     if (given.length !== expected.length || !timingSafeEqual(given, expected))
-      throw invalidCursor();
+      throw PaginationErrors.invalidCursor();
     let payload: unknown;
     try {
       payload = JSON.parse(Buffer.from(body, 'base64url').toString('utf8'));
     } catch {
-      throw invalidCursor();
+      throw PaginationErrors.invalidCursor();
     }
     if (!isPayload(payload) || payload.l !== list || payload.t !== KIND[kind])
-      throw invalidCursor();
+      throw PaginationErrors.invalidCursor();
     return { key: decodeKey(payload) as KeyOf<T>, id: payload.i };
   }
 
@@ -85,10 +84,6 @@ export class CursorCodec {
       .subarray(0, MAC_BYTES)
       .toString('base64url');
   }
-}
-
-function invalidCursor(): AppException {
-  return new AppException(ErrorCode.INVALID_CURSOR, 'Invalid cursor');
 }
 
 function encodeKey(key: CursorKey): Pick<CursorPayload, 't' | 'k'> {

@@ -9,15 +9,19 @@ import type {
   SecurityRequirementObject,
 } from '@nestjs/swagger';
 import { AUTH_MODE_EXTENSION, AuthMode } from 'src/common/decorators/auth-mode.decorator';
+import { CommonErrors } from 'src/common/errors/common.errors';
+import { type ErrorDefinition, errorDefinition } from 'src/common/errors/define-error.util';
+import { ErrorCode } from 'src/common/errors/error-code.constant';
 import { isIdParam } from 'src/common/interceptors/object-id-params.interceptor';
-import { ROUTE_ERRORS_EXTENSION, type RouteErrors } from 'src/common/swagger/api-errors.decorator';
 import {
   MULTIPART_EXTENSION,
   type MultipartDescription,
+  ROUTE_ERRORS_EXTENSION,
 } from 'src/common/swagger/openapi-extensions.constant';
 import { OPENAPI_LINKS } from 'src/common/swagger/openapi-links.constant';
 import { TRIMMED_TEXT_EXTENSION } from 'src/common/validation/transforms.util';
 import { OBJECT_ID_PATTERN } from 'src/common/validation/rules.util';
+import { notAllowedMessage } from 'src/common/validation/validation-messages.util';
 
 export const ERROR_BODY_SCHEMA = 'ErrorBodyResponse';
 
@@ -32,19 +36,34 @@ const SECURITY: Record<AuthMode, SecurityRequirementObject[]> = {
   [AuthMode.RelaxedRequired]: [...SIGNED_IN, { refreshCookie: [] }],
 };
 
-const UNAUTHORIZED: Record<AuthMode, string[]> = {
+/** The failures every route shares (§1.4), each read from where its text is stated. */
+const SHARED = {
+  /** The messages of a validation failure are the field messages, documented with each DTO. */
+  validation: errorDefinition(ErrorCode.VALIDATION_ERROR, 'the field messages'),
+  invalidId: CommonErrors.invalidId,
+  malformedJson: errorDefinition(ErrorCode.MALFORMED_JSON),
+  notAllowed: errorDefinition(ErrorCode.VALIDATION_ERROR, notAllowedMessage('<field>')),
+  bodyTooLarge: CommonErrors.bodyTooLarge,
+  unsupportedContentType: CommonErrors.unsupportedContentType,
+  alreadyLoggedIn: errorDefinition(ErrorCode.ALREADY_LOGGED_IN),
+  rateLimited: errorDefinition(ErrorCode.RATE_LIMITED),
+  internal: errorDefinition(ErrorCode.INTERNAL_ERROR),
+  unavailable: errorDefinition(ErrorCode.SERVICE_UNAVAILABLE),
+};
+
+const unauthorized = errorDefinition(ErrorCode.UNAUTHORIZED);
+const accessTokenExpired = errorDefinition(ErrorCode.ACCESS_TOKEN_EXPIRED);
+
+const UNAUTHORIZED: Record<AuthMode, ErrorDefinition[]> = {
   [AuthMode.Public]: [],
   [AuthMode.Guest]: [],
   [AuthMode.Optional]: [
-    'UNAUTHORIZED: UNAUTHORIZED (credentials sent but not valid)',
-    'ACCESS_TOKEN_EXPIRED: ACCESS_TOKEN_EXPIRED',
+    { ...unauthorized, message: `${unauthorized.message} (credentials sent but not valid)` },
+    accessTokenExpired,
   ],
-  [AuthMode.Required]: ['UNAUTHORIZED: UNAUTHORIZED', 'ACCESS_TOKEN_EXPIRED: ACCESS_TOKEN_EXPIRED'],
-  [AuthMode.RefreshToken]: [
-    'UNAUTHORIZED: UNAUTHORIZED',
-    'INVALID_REFRESH_TOKEN: INVALID_REFRESH_TOKEN',
-  ],
-  [AuthMode.RelaxedRequired]: ['UNAUTHORIZED: UNAUTHORIZED'],
+  [AuthMode.Required]: [unauthorized, accessTokenExpired],
+  [AuthMode.RefreshToken]: [unauthorized, errorDefinition(ErrorCode.INVALID_REFRESH_TOKEN)],
+  [AuthMode.RelaxedRequired]: [unauthorized],
 };
 
 const METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'] as const;
@@ -124,9 +143,9 @@ function takesInput(operation: OperationObject): boolean {
 
 /**
  * Completes every operation from the route metadata: its security requirements, the body of an
- * upload, and the error responses it can give — its upload's and its own (`@ApiErrors`) plus
+ * upload, and the error responses it can give — its upload's and its own (`@Endpoint`) plus
  * those every route shares (§1.4: 400 for any invalid input, the 401s of its auth mode, 429,
- * 500, 503) — all with the error body schema.
+ * 500, 503) — all with the error body schema, one `CODE: message` line per failure.
  */
 export function completeOperations(document: OpenAPIObject): void {
   const schemas = document.components?.schemas ?? {};
@@ -136,7 +155,7 @@ export function completeOperations(document: OpenAPIObject): void {
       const operation = item[method] as (OperationObject & Record<string, unknown>) | undefined;
       if (!operation) continue;
       const mode = (operation[AUTH_MODE_EXTENSION] as AuthMode | undefined) ?? AuthMode.Required;
-      const own = (operation[ROUTE_ERRORS_EXTENSION] as RouteErrors | undefined) ?? {};
+      const own = (operation[ROUTE_ERRORS_EXTENSION] as ErrorDefinition[] | undefined) ?? [];
       const upload = operation[MULTIPART_EXTENSION] as MultipartDescription | undefined;
       delete operation[AUTH_MODE_EXTENSION];
       delete operation[ROUTE_ERRORS_EXTENSION];
@@ -147,28 +166,24 @@ export function completeOperations(document: OpenAPIObject): void {
       if (textFields) inlined.add(textFields);
 
       const lines = new Map<number, string[]>();
-      const add = (status: number, entries: string[]): void => {
-        if (entries.length > 0) lines.set(status, [...(lines.get(status) ?? []), ...entries]);
+      const add = (...failures: ErrorDefinition[]): void => {
+        for (const { status, code, message } of failures)
+          lines.set(status, [...(lines.get(status) ?? []), `${code}: ${message}`]);
       };
-      for (const { status, code, message } of upload?.errors ?? [])
-        add(status, [`${code}: ${message}`]);
-      for (const [status, entries] of Object.entries(own)) add(Number(status), entries ?? []);
-      if (takesInput(operation))
-        add(400, ['VALIDATION_ERROR: the field messages', 'INVALID_ID: Invalid ID']);
+      add(...(upload?.errors ?? []), ...own);
+      if (takesInput(operation)) add(SHARED.validation, SHARED.invalidId);
       if (method !== 'get' && method !== 'head') {
         // Any body sent to a write route is read (and refused when not allowed).
-        add(400, [
-          'MALFORMED_JSON: Malformed JSON body',
-          'VALIDATION_ERROR: <field> is not allowed',
-        ]);
-        add(413, ['PAYLOAD_TOO_LARGE: Request body too large']);
-        add(415, ['UNSUPPORTED_MEDIA_TYPE: Unsupported content type']);
+        add(
+          SHARED.malformedJson,
+          SHARED.notAllowed,
+          SHARED.bodyTooLarge,
+          SHARED.unsupportedContentType,
+        );
       }
-      if (mode === AuthMode.Guest) add(400, ['ALREADY_LOGGED_IN: You are already logged in']);
-      add(401, UNAUTHORIZED[mode]);
-      add(429, ['RATE_LIMITED: Too many requests, please try again later.']);
-      add(500, ['INTERNAL_ERROR: Internal server error']);
-      add(503, ['SERVICE_UNAVAILABLE: Service temporarily unavailable']);
+      if (mode === AuthMode.Guest) add(SHARED.alreadyLoggedIn);
+      add(...UNAUTHORIZED[mode]);
+      add(SHARED.rateLimited, SHARED.internal, SHARED.unavailable);
 
       const responses = (operation.responses ??= {});
       for (const [status, entries] of lines)
@@ -209,7 +224,7 @@ function resolveSchema(
 }
 
 /**
- * Moves the operation's success envelope (built inline by `@ApiSuccess`) into a component named
+ * Moves the operation's success envelope (built inline by `@Endpoint`) into a component named
  * `<operationId>Success`: generated clients get a named type, and tools that infer resources from
  * responses (schemathesis picks the ids it reuses this way) see the payload schema under `data`
  * instead of naming the envelope after the route's path.

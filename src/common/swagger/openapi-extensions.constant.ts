@@ -6,6 +6,9 @@ import type { ErrorDefinition } from 'src/common/errors/define-error.util';
  * turn into security, responses and request bodies; none of these keys reaches clients.
  */
 
+/** The route's own failures (`@Endpoint({ errors })`), as plain `ErrorDefinition`s. */
+export const ROUTE_ERRORS_EXTENSION = 'x-dancely-errors';
+
 /** What `@MultipartUpload()` enforces: the file fields and their failures. */
 export const MULTIPART_EXTENSION = 'x-dancely-multipart';
 

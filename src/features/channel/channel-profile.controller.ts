@@ -3,11 +3,11 @@ import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { AuthPrincipal } from 'src/common/auth/auth-principal.type';
 import { OptionalAuth } from 'src/common/decorators/auth-mode.decorator';
 import { CurrentViewer } from 'src/common/decorators/current-user.decorator';
-import { ResponseMessage } from 'src/common/decorators/response-message.decorator';
-import { ApiErrors } from 'src/common/swagger/api-errors.decorator';
-import { ApiSuccess } from 'src/common/swagger/api-success.decorator';
+import { Endpoint } from 'src/common/decorators/endpoint.decorator';
 import { ChannelFiguresService } from 'src/features/channel/channel-figures.service';
+import { ChannelMessages } from 'src/features/channel/channel.messages';
 import { UserProfileResponse } from 'src/modules/users/dto/user-profile.response';
+import { UsersErrors } from 'src/modules/users/users.errors';
 
 /**
  * A user's public profile under `/user`. Literal paths of the users controller (`search`,
@@ -22,9 +22,11 @@ export class ChannelProfileController {
   @Get(':username')
   // The operation id it had while the users module served it; generated clients keep working.
   @ApiOperation({ operationId: 'UsersController_profile_v1' })
-  @ResponseMessage('User profile fetched successfully')
-  @ApiSuccess({ message: 'User profile fetched successfully', data: UserProfileResponse })
-  @ApiErrors({ 404: ['NOT_FOUND: User not found'] })
+  @Endpoint({
+    message: ChannelMessages.profile,
+    data: UserProfileResponse,
+    errors: [UsersErrors.userNotFound],
+  })
   profile(
     @Param('username') username: string,
     @CurrentViewer() viewer: AuthPrincipal | null,

@@ -3,9 +3,9 @@ import { ApiTags } from '@nestjs/swagger';
 import type { AuthPrincipal } from 'src/common/auth/auth-principal.type';
 import { RequiredAuth } from 'src/common/decorators/auth-mode.decorator';
 import { CurrentUser } from 'src/common/decorators/current-user.decorator';
-import { ResponseMessage } from 'src/common/decorators/response-message.decorator';
-import { ApiSuccess } from 'src/common/swagger/api-success.decorator';
+import { Endpoint } from 'src/common/decorators/endpoint.decorator';
 import { ChannelFiguresService } from 'src/features/channel/channel-figures.service';
+import { ChannelMessages } from 'src/features/channel/channel.messages';
 import { DashboardStatsResponse } from 'src/features/channel/dto/dashboard-stats.response';
 
 /** The creator dashboard. The creator's video list is GET /video/me. */
@@ -16,8 +16,7 @@ export class DashboardController {
 
   @RequiredAuth()
   @Get('stats')
-  @ResponseMessage('Dashboard stats fetched successfully')
-  @ApiSuccess({ message: 'Dashboard stats fetched successfully', data: DashboardStatsResponse })
+  @Endpoint({ message: ChannelMessages.dashboard, data: DashboardStatsResponse })
   stats(@CurrentUser() user: AuthPrincipal): Promise<DashboardStatsResponse> {
     return this.channels.dashboard(user.userId);
   }

@@ -6,6 +6,7 @@ import type { LikedVideoResponse } from 'src/features/engagement/dto/liked-video
 import type { LikeToggleResponse } from 'src/features/engagement/dto/like-toggle.response';
 import { LikesErrors } from 'src/features/engagement/likes.errors';
 import { toLikedVideo } from 'src/features/engagement/likes.mapper';
+import { LikesMessages } from 'src/features/engagement/likes.messages';
 import { CommentCountersService } from 'src/modules/comments/comment-counters.service';
 import { CommentsService } from 'src/modules/comments/comments.service';
 import { CommunityPostCountersService } from 'src/modules/community-posts/community-post-counters.service';
@@ -54,8 +55,8 @@ export class LikeActionsService {
       isVisible: async () => (await this.videos.findVisibleOwnerId(videoId, userId)) !== null,
       likesCount: () => this.videoCounters.likesCount(videoId),
       notFound: LikesErrors.videoNotFound,
-      liked: 'Video liked successfully',
-      unliked: 'Video unliked successfully',
+      liked: LikesMessages.videoLiked,
+      unliked: LikesMessages.videoUnliked,
     });
   }
 
@@ -65,8 +66,8 @@ export class LikeActionsService {
       isVisible: () => this.comments.isVisible(commentId, userId),
       likesCount: () => this.commentCounters.likesCount(commentId),
       notFound: LikesErrors.commentNotFound,
-      liked: 'Comment liked successfully',
-      unliked: 'Comment unliked successfully',
+      liked: LikesMessages.commentLiked,
+      unliked: LikesMessages.commentUnliked,
     });
   }
 
@@ -76,8 +77,8 @@ export class LikeActionsService {
       isVisible: async () => (await this.posts.findVisibleOwnerId(postId)) !== null,
       likesCount: () => this.postCounters.likesCount(postId),
       notFound: LikesErrors.postNotFound,
-      liked: 'Post liked successfully',
-      unliked: 'Post unliked successfully',
+      liked: LikesMessages.postLiked,
+      unliked: LikesMessages.postUnliked,
     });
   }
 

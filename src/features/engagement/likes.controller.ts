@@ -1,15 +1,16 @@
-import { Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { Controller, Get, Param, Post, Query } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import type { AuthPrincipal } from 'src/common/auth/auth-principal.type';
 import { RequiredAuth } from 'src/common/decorators/auth-mode.decorator';
 import { CurrentUser } from 'src/common/decorators/current-user.decorator';
-import { type ApiResult, ResponseMessage } from 'src/common/decorators/response-message.decorator';
+import { Endpoint } from 'src/common/decorators/endpoint.decorator';
+import type { ApiResult } from 'src/common/decorators/response-message.decorator';
 import { PlainListQueryDto } from 'src/common/dto/pagination-query.dto';
-import { ApiErrors } from 'src/common/swagger/api-errors.decorator';
-import { ApiSuccess } from 'src/common/swagger/api-success.decorator';
 import { LikedVideoResponse } from 'src/features/engagement/dto/liked-video.response';
 import { LikeToggleResponse } from 'src/features/engagement/dto/like-toggle.response';
 import { LikeActionsService } from 'src/features/engagement/like-actions.service';
+import { LikesErrors } from 'src/features/engagement/likes.errors';
+import { LikesMessages } from 'src/features/engagement/likes.messages';
 
 /** §5. Toggles take no body and answer 200 with a message that names the new state. */
 @ApiTags('Like')
@@ -19,12 +20,11 @@ export class LikesController {
 
   @RequiredAuth()
   @Post('toggle-video-like/:videoId')
-  @HttpCode(200)
-  @ApiSuccess({
-    message: ['Video liked successfully', 'Video unliked successfully'],
+  @Endpoint({
+    message: [LikesMessages.videoLiked, LikesMessages.videoUnliked],
     data: LikeToggleResponse,
+    errors: [LikesErrors.videoNotFound],
   })
-  @ApiErrors({ 404: ['NOT_FOUND: Video not found'] })
   toggleVideoLike(
     @Param('videoId') videoId: string,
     @CurrentUser() user: AuthPrincipal,
@@ -34,12 +34,11 @@ export class LikesController {
 
   @RequiredAuth()
   @Post('toggle-comment-like/:commentId')
-  @HttpCode(200)
-  @ApiSuccess({
-    message: ['Comment liked successfully', 'Comment unliked successfully'],
+  @Endpoint({
+    message: [LikesMessages.commentLiked, LikesMessages.commentUnliked],
     data: LikeToggleResponse,
+    errors: [LikesErrors.commentNotFound],
   })
-  @ApiErrors({ 404: ['NOT_FOUND: Comment not found'] })
   toggleCommentLike(
     @Param('commentId') commentId: string,
     @CurrentUser() user: AuthPrincipal,
@@ -49,12 +48,11 @@ export class LikesController {
 
   @RequiredAuth()
   @Post('toggle-community-post-like/:postId')
-  @HttpCode(200)
-  @ApiSuccess({
-    message: ['Post liked successfully', 'Post unliked successfully'],
+  @Endpoint({
+    message: [LikesMessages.postLiked, LikesMessages.postUnliked],
     data: LikeToggleResponse,
+    errors: [LikesErrors.postNotFound],
   })
-  @ApiErrors({ 404: ['NOT_FOUND: Community post not found'] })
   toggleCommunityPostLike(
     @Param('postId') postId: string,
     @CurrentUser() user: AuthPrincipal,
@@ -64,9 +62,7 @@ export class LikesController {
 
   @RequiredAuth()
   @Get('liked-videos')
-  @ResponseMessage('Liked videos fetched successfully')
-  @ApiSuccess({ message: 'Liked videos fetched successfully', data: [LikedVideoResponse] })
-  @ApiErrors({})
+  @Endpoint({ message: LikesMessages.likedVideos, data: [LikedVideoResponse] })
   likedVideos(
     @Query() query: PlainListQueryDto,
     @CurrentUser() user: AuthPrincipal,

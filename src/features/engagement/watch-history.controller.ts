@@ -3,12 +3,12 @@ import { ApiTags } from '@nestjs/swagger';
 import type { AuthPrincipal } from 'src/common/auth/auth-principal.type';
 import { RequiredAuth } from 'src/common/decorators/auth-mode.decorator';
 import { CurrentUser } from 'src/common/decorators/current-user.decorator';
-import { ResponseMessage } from 'src/common/decorators/response-message.decorator';
+import { Endpoint } from 'src/common/decorators/endpoint.decorator';
 import type { Paginated } from 'src/common/dto/paginated.util';
 import { PaginationQueryDto } from 'src/common/dto/pagination-query.dto';
-import { ApiSuccess } from 'src/common/swagger/api-success.decorator';
 import { HistoryItemResponse } from 'src/features/engagement/dto/history-item.response';
 import { HistoryListService } from 'src/features/engagement/history-list.service';
+import { WatchHistoryMessages } from 'src/features/engagement/watch-history.messages';
 
 /** The caller's watch history under `/user`; the literal `history` wins over `:username` by route specificity. */
 @ApiTags('User')
@@ -18,12 +18,7 @@ export class WatchHistoryController {
 
   @RequiredAuth()
   @Get('history')
-  @ResponseMessage('Watch history fetched successfully')
-  @ApiSuccess({
-    message: 'Watch history fetched successfully',
-    data: HistoryItemResponse,
-    paginated: true,
-  })
+  @Endpoint({ message: WatchHistoryMessages.listed, data: HistoryItemResponse, paginated: true })
   list(
     @Query() query: PaginationQueryDto,
     @CurrentUser() user: AuthPrincipal,
@@ -33,8 +28,7 @@ export class WatchHistoryController {
 
   @RequiredAuth()
   @Delete('history')
-  @ResponseMessage('Watch history cleared successfully')
-  @ApiSuccess({ message: 'Watch history cleared successfully', data: null })
+  @Endpoint({ message: WatchHistoryMessages.cleared, data: null })
   clear(@CurrentUser() user: AuthPrincipal): Promise<null> {
     return this.history.clear(user.userId);
   }

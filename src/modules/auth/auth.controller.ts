@@ -1,13 +1,4 @@
-import {
-  Body,
-  Controller,
-  Get,
-  HttpCode,
-  HttpStatus,
-  Post,
-  Query,
-  UseInterceptors,
-} from '@nestjs/common';
+import { Body, Controller, Get, Post, Query, UseInterceptors } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import type { AuthPrincipal } from 'src/common/auth/auth-principal.type';
 import {
@@ -19,14 +10,15 @@ import {
 } from 'src/common/decorators/auth-mode.decorator';
 import { Client, type ClientContext } from 'src/common/decorators/client-context.decorator';
 import { CurrentUser } from 'src/common/decorators/current-user.decorator';
-import { type ApiResult, ResponseMessage } from 'src/common/decorators/response-message.decorator';
+import { Endpoint } from 'src/common/decorators/endpoint.decorator';
+import type { ApiResult } from 'src/common/decorators/response-message.decorator';
+import { RateLimitErrors } from 'src/common/rate-limit/rate-limit.errors';
 import { RateLimitBucketOf } from 'src/common/rate-limit/rate-limit.decorator';
-import { ApiErrors } from 'src/common/swagger/api-errors.decorator';
-import { ApiSuccess } from 'src/common/swagger/api-success.decorator';
 import { AuthCookies } from 'src/modules/auth/auth-cookies.decorator';
 import { AuthCookiesInterceptor } from 'src/modules/auth/auth-cookies.interceptor';
 import type { AuthCookieJar } from 'src/modules/auth/auth-cookies.util';
 import { RefreshCredential, SessionCredentials } from 'src/modules/auth/auth-credentials.decorator';
+import { AuthMessages } from 'src/modules/auth/auth.messages';
 import { AuthService } from 'src/modules/auth/auth.service';
 import type { LogoutCredentials } from 'src/modules/auth/sessions.service';
 import { ChangePasswordDto } from 'src/modules/users/dto/change-password.dto';
@@ -39,13 +31,8 @@ import { UsernameAvailabilityResponse } from 'src/modules/users/dto/username-ava
 import { VerifyAccountDto } from 'src/modules/users/dto/verify-account.dto';
 import { AccountsService } from 'src/modules/users/accounts.service';
 import { MeResponse } from 'src/modules/users/dto/me.response';
-
-const VERIFICATION_CODE_ERRORS = [
-  'INVALID_CODE: Invalid verification code',
-  'CODE_EXPIRED: Verification code expired. Please request a new code',
-  'TOO_MANY_ATTEMPTS: Too many attempts, request a new code',
-];
-const LOGIN_ATTEMPTS_429 = 'RATE_LIMITED: Too many login attempts, please try again later';
+import { UsersErrors } from 'src/modules/users/users.errors';
+import { UsersMessages } from 'src/modules/users/users.messages';
 
 /** §2. Tokens travel only in cookies, written by `AuthCookiesInterceptor` from each handler's jar. */
 @ApiTags('Auth')
@@ -59,8 +46,8 @@ export class AuthController {
 
   @Public()
   @Get('check-username')
-  @ApiSuccess({
-    message: ['Username is available', 'Username is already taken'],
+  @Endpoint({
+    message: [UsersMessages.usernameAvailable, UsersMessages.usernameTaken],
     data: UsernameAvailabilityResponse,
   })
   checkUsername(
@@ -72,12 +59,11 @@ export class AuthController {
   @GuestOnly()
   @RateLimitBucketOf('register')
   @Post('register')
-  @HttpCode(HttpStatus.CREATED)
-  @ResponseMessage('User registered. Please verify your email')
-  @ApiSuccess({ status: 201, message: 'User registered. Please verify your email', data: null })
-  @ApiErrors({
-    409: ['CONFLICT: Email already exists', 'CONFLICT: Username already exists'],
-    503: ['EMAIL_DELIVERY_FAILED: Failed to send verification email'],
+  @Endpoint({
+    status: 201,
+    message: AuthMessages.registered,
+    data: null,
+    errors: [UsersErrors.emailTaken, UsersErrors.usernameTaken, UsersErrors.emailDeliveryFailed],
   })
   register(@Body() body: RegisterDto): Promise<void> {
     return this.accounts.register(body);
@@ -86,10 +72,11 @@ export class AuthController {
   @GuestOnly()
   @RateLimitBucketOf('codeCheck')
   @Post('verify-account')
-  @HttpCode(HttpStatus.OK)
-  @ResponseMessage('Email verified successfully')
-  @ApiSuccess({ message: 'Email verified successfully', data: null })
-  @ApiErrors({ 400: [...VERIFICATION_CODE_ERRORS, 'ALREADY_VERIFIED: User already verified'] })
+  @Endpoint({
+    message: AuthMessages.verified,
+    data: null,
+    errors: [...UsersErrors.codeRedemption('verification'), UsersErrors.alreadyVerified],
+  })
   verifyAccount(@Body() body: VerifyAccountDto): Promise<void> {
     return this.accounts.verifyAccount(body);
   }
@@ -97,15 +84,7 @@ export class AuthController {
   @GuestOnly()
   @RateLimitBucketOf('emailSend')
   @Post('resend-verification')
-  @HttpCode(HttpStatus.OK)
-  @ResponseMessage(
-    'If an unverified account exists for this email, a new verification code has been sent',
-  )
-  @ApiSuccess({
-    message:
-      'If an unverified account exists for this email, a new verification code has been sent',
-    data: null,
-  })
+  @Endpoint({ message: AuthMessages.verificationResent, data: null })
   resendVerification(@Body() body: EmailOnlyDto): Promise<void> {
     return this.accounts.resendVerification(body.email);
   }
@@ -113,10 +92,11 @@ export class AuthController {
   @GuestOnly()
   @RateLimitBucketOf('login')
   @Post('login')
-  @HttpCode(HttpStatus.OK)
-  @ResponseMessage('User logged in successfully')
-  @ApiSuccess({ message: 'User logged in successfully', data: MeResponse })
-  @ApiErrors({ 401: ['INVALID_CREDENTIALS: Invalid credentials'], 429: [LOGIN_ATTEMPTS_429] })
+  @Endpoint({
+    message: AuthMessages.loggedIn,
+    data: MeResponse,
+    errors: [UsersErrors.invalidCredentials, RateLimitErrors.tooManyLoginAttempts],
+  })
   login(
     @Client() client: ClientContext,
     @AuthCookies() cookies: AuthCookieJar,
@@ -127,9 +107,7 @@ export class AuthController {
 
   @RefreshTokenAuth()
   @Post('refresh-token')
-  @HttpCode(HttpStatus.OK)
-  @ResponseMessage('Access token refreshed successfully')
-  @ApiSuccess({ message: 'Access token refreshed successfully', data: null })
+  @Endpoint({ message: AuthMessages.refreshed, data: null })
   refresh(
     @RefreshCredential() refreshToken: string | undefined,
     @AuthCookies() cookies: AuthCookieJar,
@@ -140,12 +118,7 @@ export class AuthController {
   @GuestOnly()
   @RateLimitBucketOf('emailSend')
   @Post('forgot-password')
-  @HttpCode(HttpStatus.OK)
-  @ResponseMessage('If an account exists for this email, a password reset code has been sent')
-  @ApiSuccess({
-    message: 'If an account exists for this email, a password reset code has been sent',
-    data: null,
-  })
+  @Endpoint({ message: AuthMessages.resetCodeSent, data: null })
   forgotPassword(@Body() body: EmailOnlyDto): Promise<void> {
     return this.accounts.forgotPassword(body.email);
   }
@@ -153,15 +126,10 @@ export class AuthController {
   @GuestOnly()
   @RateLimitBucketOf('codeCheck')
   @Post('reset-password')
-  @HttpCode(HttpStatus.OK)
-  @ResponseMessage('Password reset successful. Please login again')
-  @ApiSuccess({ message: 'Password reset successful. Please login again', data: null })
-  @ApiErrors({
-    400: [
-      'INVALID_CODE: Invalid reset code',
-      'CODE_EXPIRED: Reset code expired. Please try again',
-      'TOO_MANY_ATTEMPTS: Too many attempts, request a new code',
-    ],
+  @Endpoint({
+    message: AuthMessages.passwordReset,
+    data: null,
+    errors: UsersErrors.codeRedemption('passwordReset'),
   })
   resetPassword(
     @AuthCookies() cookies: AuthCookieJar,
@@ -172,18 +140,18 @@ export class AuthController {
 
   @RequiredAuth()
   @Get('me')
-  @ResponseMessage('User details fetched successfully')
-  @ApiSuccess({ message: 'User details fetched successfully', data: MeResponse })
+  @Endpoint({ message: AuthMessages.me, data: MeResponse })
   me(@CurrentUser() user: AuthPrincipal): Promise<MeResponse> {
     return this.auth.me(user.userId);
   }
 
   @RequiredAuth()
   @Post('change-password')
-  @HttpCode(HttpStatus.OK)
-  @ResponseMessage('Password changed successfully')
-  @ApiSuccess({ message: 'Password changed successfully', data: null })
-  @ApiErrors({ 400: ['WRONG_PASSWORD: Old password is incorrect'], 429: [LOGIN_ATTEMPTS_429] })
+  @Endpoint({
+    message: AuthMessages.passwordChanged,
+    data: null,
+    errors: [UsersErrors.wrongOldPassword, RateLimitErrors.tooManyLoginAttempts],
+  })
   changePassword(
     @CurrentUser() user: AuthPrincipal,
     @Client() client: ClientContext,
@@ -194,9 +162,7 @@ export class AuthController {
 
   @RelaxedRequiredAuth()
   @Post('logout')
-  @HttpCode(HttpStatus.OK)
-  @ResponseMessage('User logged out successfully')
-  @ApiSuccess({ message: 'User logged out successfully', data: null })
+  @Endpoint({ message: AuthMessages.loggedOut, data: null })
   logout(
     @SessionCredentials() credentials: LogoutCredentials,
     @AuthCookies() cookies: AuthCookieJar,

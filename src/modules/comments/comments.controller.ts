@@ -1,28 +1,24 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
+import { Body, Controller, Delete, Get, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import type { AuthPrincipal } from 'src/common/auth/auth-principal.type';
 import { OptionalAuth, RequiredAuth } from 'src/common/decorators/auth-mode.decorator';
 import { CurrentUser, CurrentViewer } from 'src/common/decorators/current-user.decorator';
-import { ResponseMessage } from 'src/common/decorators/response-message.decorator';
+import { Endpoint } from 'src/common/decorators/endpoint.decorator';
 import type { Paginated } from 'src/common/dto/paginated.util';
-import { ApiErrors } from 'src/common/swagger/api-errors.decorator';
-import { ApiSuccess } from 'src/common/swagger/api-success.decorator';
+import { PaginationErrors } from 'src/common/pagination/pagination.errors';
+import { CommentsErrors } from 'src/modules/comments/comments.errors';
+import { CommentsMessages } from 'src/modules/comments/comments.messages';
 import { CommentsService } from 'src/modules/comments/comments.service';
-import { CommentContentDto } from 'src/modules/comments/dto/comment-content.dto';
+import {
+  COMMENT_CONTENT_ERRORS,
+  CommentContentDto,
+} from 'src/modules/comments/dto/comment-content.dto';
 import { CommentResponse, ReplyPageResponse } from 'src/modules/comments/dto/comment.response';
 import { ListRepliesQueryDto } from 'src/modules/comments/dto/list-replies-query.dto';
 import {
   ListPostCommentsQueryDto,
   ListVideoCommentsQueryDto,
 } from 'src/modules/comments/dto/list-comments-query.dto';
-
-const VIDEO_NOT_FOUND = ['NOT_FOUND: Video not found'];
-const POST_NOT_FOUND = ['NOT_FOUND: Community post not found'];
-const COMMENT_NOT_FOUND = ['NOT_FOUND: Comment not found'];
-const CONTENT_ERRORS = [
-  'VALIDATION_ERROR: Comment Content is required',
-  'VALIDATION_ERROR: Comment must be at most 1000 characters',
-];
 
 /** §6. */
 @ApiTags('Comment')
@@ -32,13 +28,12 @@ export class CommentsController {
 
   @OptionalAuth()
   @Get('video-comments/:videoId')
-  @ResponseMessage('Video comments fetched successfully')
-  @ApiSuccess({
-    message: 'Video comments fetched successfully',
+  @Endpoint({
+    message: CommentsMessages.videoCommentsListed,
     data: CommentResponse,
     paginated: true,
+    errors: [CommentsErrors.videoNotFound],
   })
-  @ApiErrors({ 404: VIDEO_NOT_FOUND })
   listForVideo(
     @Param('videoId') videoId: string,
     @Query() query: ListVideoCommentsQueryDto,
@@ -49,10 +44,12 @@ export class CommentsController {
 
   @RequiredAuth()
   @Post('video-comments/:videoId')
-  @HttpCode(201)
-  @ResponseMessage('Comment added successfully')
-  @ApiSuccess({ status: 201, message: 'Comment added successfully', data: CommentResponse })
-  @ApiErrors({ 400: CONTENT_ERRORS, 404: VIDEO_NOT_FOUND })
+  @Endpoint({
+    status: 201,
+    message: CommentsMessages.added,
+    data: CommentResponse,
+    errors: [...COMMENT_CONTENT_ERRORS, CommentsErrors.videoNotFound],
+  })
   addToVideo(
     @Param('videoId') videoId: string,
     @Body() body: CommentContentDto,
@@ -63,13 +60,12 @@ export class CommentsController {
 
   @OptionalAuth()
   @Get('post-comments/:postId')
-  @ResponseMessage('Post comments fetched successfully')
-  @ApiSuccess({
-    message: 'Post comments fetched successfully',
+  @Endpoint({
+    message: CommentsMessages.postCommentsListed,
     data: CommentResponse,
     paginated: true,
+    errors: [CommentsErrors.postNotFound],
   })
-  @ApiErrors({ 404: POST_NOT_FOUND })
   listForPost(
     @Param('postId') postId: string,
     @Query() query: ListPostCommentsQueryDto,
@@ -80,10 +76,12 @@ export class CommentsController {
 
   @RequiredAuth()
   @Post('post-comments/:postId')
-  @HttpCode(201)
-  @ResponseMessage('Comment added successfully')
-  @ApiSuccess({ status: 201, message: 'Comment added successfully', data: CommentResponse })
-  @ApiErrors({ 400: CONTENT_ERRORS, 404: POST_NOT_FOUND })
+  @Endpoint({
+    status: 201,
+    message: CommentsMessages.added,
+    data: CommentResponse,
+    errors: [...COMMENT_CONTENT_ERRORS, CommentsErrors.postNotFound],
+  })
   addToPost(
     @Param('postId') postId: string,
     @Body() body: CommentContentDto,
@@ -94,10 +92,12 @@ export class CommentsController {
 
   @RequiredAuth()
   @Post(':commentId/replies')
-  @HttpCode(201)
-  @ResponseMessage('Reply added successfully')
-  @ApiSuccess({ status: 201, message: 'Reply added successfully', data: CommentResponse })
-  @ApiErrors({ 400: CONTENT_ERRORS, 404: COMMENT_NOT_FOUND })
+  @Endpoint({
+    status: 201,
+    message: CommentsMessages.replyAdded,
+    data: CommentResponse,
+    errors: [...COMMENT_CONTENT_ERRORS, CommentsErrors.commentNotFound],
+  })
   addReply(
     @Param('commentId') commentId: string,
     @Body() body: CommentContentDto,
@@ -108,9 +108,11 @@ export class CommentsController {
 
   @OptionalAuth()
   @Get(':commentId/replies')
-  @ResponseMessage('Replies fetched successfully')
-  @ApiSuccess({ message: 'Replies fetched successfully', data: ReplyPageResponse })
-  @ApiErrors({ 400: ['INVALID_CURSOR: Invalid cursor'], 404: COMMENT_NOT_FOUND })
+  @Endpoint({
+    message: CommentsMessages.repliesListed,
+    data: ReplyPageResponse,
+    errors: [PaginationErrors.invalidCursor, CommentsErrors.commentNotFound],
+  })
   listReplies(
     @Param('commentId') commentId: string,
     @Query() query: ListRepliesQueryDto,
@@ -121,12 +123,14 @@ export class CommentsController {
 
   @RequiredAuth()
   @Patch(':commentId')
-  @ResponseMessage('Comment updated successfully')
-  @ApiSuccess({ message: 'Comment updated successfully', data: CommentResponse })
-  @ApiErrors({
-    400: CONTENT_ERRORS,
-    403: ['FORBIDDEN: You are not authorized to edit this comment'],
-    404: COMMENT_NOT_FOUND,
+  @Endpoint({
+    message: CommentsMessages.updated,
+    data: CommentResponse,
+    errors: [
+      ...COMMENT_CONTENT_ERRORS,
+      CommentsErrors.notAuthorEdit,
+      CommentsErrors.commentNotFound,
+    ],
   })
   update(
     @Param('commentId') commentId: string,
@@ -138,11 +142,10 @@ export class CommentsController {
 
   @RequiredAuth()
   @Delete(':commentId')
-  @ResponseMessage('Comment deleted successfully')
-  @ApiSuccess({ message: 'Comment deleted successfully', data: null })
-  @ApiErrors({
-    403: ['FORBIDDEN: You are not authorized to delete this comment'],
-    404: COMMENT_NOT_FOUND,
+  @Endpoint({
+    message: CommentsMessages.deleted,
+    data: null,
+    errors: [CommentsErrors.notAuthorDelete, CommentsErrors.commentNotFound],
   })
   remove(@Param('commentId') commentId: string, @CurrentUser() user: AuthPrincipal): Promise<null> {
     return this.comments.remove(commentId, user.userId);

@@ -1,18 +1,19 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
+import { Body, Controller, Delete, Get, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import type { AuthPrincipal } from 'src/common/auth/auth-principal.type';
 import { OptionalAuth, RequiredAuth } from 'src/common/decorators/auth-mode.decorator';
 import { CurrentUser, CurrentViewer } from 'src/common/decorators/current-user.decorator';
-import { ResponseMessage } from 'src/common/decorators/response-message.decorator';
+import { Endpoint } from 'src/common/decorators/endpoint.decorator';
 import type { Paginated } from 'src/common/dto/paginated.util';
 import { PaginationQueryDto } from 'src/common/dto/pagination-query.dto';
-import { ApiErrors } from 'src/common/swagger/api-errors.decorator';
-import { ApiSuccess } from 'src/common/swagger/api-success.decorator';
+import { CommunityPostsErrors } from 'src/modules/community-posts/community-posts.errors';
+import { CommunityPostsMessages } from 'src/modules/community-posts/community-posts.messages';
 import { CommunityPostsService } from 'src/modules/community-posts/community-posts.service';
-import { PostContentDto } from 'src/modules/community-posts/dto/post-content.dto';
+import {
+  POST_CONTENT_ERRORS,
+  PostContentDto,
+} from 'src/modules/community-posts/dto/post-content.dto';
 import { PostResponse } from 'src/modules/community-posts/dto/post.response';
-
-const POST_NOT_FOUND = ['NOT_FOUND: Post not found'];
 
 /**
  * §8. `feed` and `user/:userId` are declared before the `:postId` routes so they win (§1.1).
@@ -25,14 +26,11 @@ export class CommunityPostsController {
 
   @RequiredAuth()
   @Post()
-  @HttpCode(201)
-  @ResponseMessage('Community post created successfully')
-  @ApiSuccess({ status: 201, message: 'Community post created successfully', data: PostResponse })
-  @ApiErrors({
-    400: [
-      'VALIDATION_ERROR: Content is required',
-      'VALIDATION_ERROR: Content must be at most 5000 characters',
-    ],
+  @Endpoint({
+    status: 201,
+    message: CommunityPostsMessages.created,
+    data: PostResponse,
+    errors: POST_CONTENT_ERRORS,
   })
   create(@Body() body: PostContentDto, @CurrentUser() user: AuthPrincipal): Promise<PostResponse> {
     return this.posts.create(user.userId, body.content);
@@ -40,13 +38,7 @@ export class CommunityPostsController {
 
   @OptionalAuth()
   @Get('feed')
-  @ResponseMessage('Community feed fetched successfully')
-  @ApiSuccess({
-    message: 'Community feed fetched successfully',
-    data: PostResponse,
-    paginated: true,
-  })
-  @ApiErrors({})
+  @Endpoint({ message: CommunityPostsMessages.feed, data: PostResponse, paginated: true })
   feed(
     @Query() query: PaginationQueryDto,
     @CurrentViewer() viewer: AuthPrincipal | null,
@@ -56,13 +48,12 @@ export class CommunityPostsController {
 
   @OptionalAuth()
   @Get('user/:userId')
-  @ResponseMessage('Community posts fetched successfully')
-  @ApiSuccess({
-    message: 'Community posts fetched successfully',
+  @Endpoint({
+    message: CommunityPostsMessages.listed,
     data: PostResponse,
     paginated: true,
+    errors: [CommunityPostsErrors.userNotFound],
   })
-  @ApiErrors({ 404: ['NOT_FOUND: User not found'] })
   listByUser(
     @Param('userId') userId: string,
     @Query() query: PaginationQueryDto,
@@ -73,15 +64,14 @@ export class CommunityPostsController {
 
   @RequiredAuth()
   @Patch(':postId')
-  @ResponseMessage('Post updated successfully')
-  @ApiSuccess({ message: 'Post updated successfully', data: PostResponse })
-  @ApiErrors({
-    400: [
-      'VALIDATION_ERROR: Content is required',
-      'VALIDATION_ERROR: Content must be at most 5000 characters',
+  @Endpoint({
+    message: CommunityPostsMessages.updated,
+    data: PostResponse,
+    errors: [
+      ...POST_CONTENT_ERRORS,
+      CommunityPostsErrors.notOwnerEdit,
+      CommunityPostsErrors.postNotFound,
     ],
-    403: ['FORBIDDEN: You can only edit your own posts'],
-    404: POST_NOT_FOUND,
   })
   update(
     @Param('postId') postId: string,
@@ -93,9 +83,11 @@ export class CommunityPostsController {
 
   @RequiredAuth()
   @Delete(':postId')
-  @ResponseMessage('Post deleted successfully')
-  @ApiSuccess({ message: 'Post deleted successfully', data: null })
-  @ApiErrors({ 403: ['FORBIDDEN: You can only delete your own posts'], 404: POST_NOT_FOUND })
+  @Endpoint({
+    message: CommunityPostsMessages.deleted,
+    data: null,
+    errors: [CommunityPostsErrors.notOwnerDelete, CommunityPostsErrors.postNotFound],
+  })
   remove(@Param('postId') postId: string, @CurrentUser() user: AuthPrincipal): Promise<null> {
     return this.posts.remove(postId, user.userId);
   }

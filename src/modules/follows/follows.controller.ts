@@ -1,22 +1,17 @@
-import { Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { Controller, Get, Param, Post, Query } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import type { AuthPrincipal } from 'src/common/auth/auth-principal.type';
 import { OptionalAuth, RequiredAuth } from 'src/common/decorators/auth-mode.decorator';
 import { CurrentUser, CurrentViewer } from 'src/common/decorators/current-user.decorator';
-import { ApiResult, ResponseMessage } from 'src/common/decorators/response-message.decorator';
+import { Endpoint } from 'src/common/decorators/endpoint.decorator';
+import type { ApiResult } from 'src/common/decorators/response-message.decorator';
 import type { Paginated } from 'src/common/dto/paginated.util';
-import { ApiErrors } from 'src/common/swagger/api-errors.decorator';
-import { ApiSuccess } from 'src/common/swagger/api-success.decorator';
 import { FollowItemResponse } from 'src/modules/follows/dto/follow-item.response';
 import { FollowToggleResponse } from 'src/modules/follows/dto/follow-toggle.response';
 import { ListFollowsQueryDto } from 'src/modules/follows/dto/list-follows-query.dto';
-import {
-  FOLLOWED_MESSAGE,
-  FollowsService,
-  UNFOLLOWED_MESSAGE,
-} from 'src/modules/follows/follows.service';
-
-const USER_NOT_FOUND = ['NOT_FOUND: User not found'];
+import { FollowsErrors } from 'src/modules/follows/follows.errors';
+import { FollowsMessages } from 'src/modules/follows/follows.messages';
+import { FollowsService } from 'src/modules/follows/follows.service';
 
 /** §7. */
 @ApiTags('Follower')
@@ -26,9 +21,11 @@ export class FollowsController {
 
   @RequiredAuth()
   @Post('toggle/:userId')
-  @HttpCode(200)
-  @ApiSuccess({ message: [FOLLOWED_MESSAGE, UNFOLLOWED_MESSAGE], data: FollowToggleResponse })
-  @ApiErrors({ 400: ['BAD_REQUEST: You cannot follow yourself'], 404: USER_NOT_FOUND })
+  @Endpoint({
+    message: [FollowsMessages.followed, FollowsMessages.unfollowed],
+    data: FollowToggleResponse,
+    errors: [FollowsErrors.followSelf, FollowsErrors.userNotFound],
+  })
   toggle(
     @Param('userId') userId: string,
     @CurrentUser() user: AuthPrincipal,
@@ -38,13 +35,12 @@ export class FollowsController {
 
   @OptionalAuth()
   @Get('followers/:userId')
-  @ResponseMessage('Followers fetched successfully')
-  @ApiSuccess({
-    message: 'Followers fetched successfully',
+  @Endpoint({
+    message: FollowsMessages.followersListed,
     data: FollowItemResponse,
     paginated: true,
+    errors: [FollowsErrors.userNotFound],
   })
-  @ApiErrors({ 404: USER_NOT_FOUND })
   followers(
     @Param('userId') userId: string,
     @Query() query: ListFollowsQueryDto,
@@ -55,13 +51,12 @@ export class FollowsController {
 
   @OptionalAuth()
   @Get('following/:userId')
-  @ResponseMessage('Following list fetched successfully')
-  @ApiSuccess({
-    message: 'Following list fetched successfully',
+  @Endpoint({
+    message: FollowsMessages.followingListed,
     data: FollowItemResponse,
     paginated: true,
+    errors: [FollowsErrors.userNotFound],
   })
-  @ApiErrors({ 404: USER_NOT_FOUND })
   following(
     @Param('userId') userId: string,
     @Query() query: ListFollowsQueryDto,

@@ -7,12 +7,10 @@ import type { ListFollowsQueryDto } from 'src/modules/follows/dto/list-follows-q
 import type { FollowDirection } from 'src/modules/follows/follow-records.type';
 import { FollowsErrors } from 'src/modules/follows/follows.errors';
 import { toFollowItem, toFollowToggle } from 'src/modules/follows/follows.mapper';
+import { FollowsMessages } from 'src/modules/follows/follows.messages';
 import { FollowsRepository } from 'src/modules/follows/follows.repository';
 import { ChannelCountersService } from 'src/modules/users/channel-counters.service';
 import { UsersService } from 'src/modules/users/users.service';
-
-export const FOLLOWED_MESSAGE = 'Followed successfully';
-export const UNFOLLOWED_MESSAGE = 'Unfollowed successfully';
 
 /**
  * Follows (contract §7). A user is visible only when verified (§1.11): pending or unknown users
@@ -133,7 +131,7 @@ export class FollowsService {
   ): Promise<ApiResult<FollowToggleResponse>> {
     const { followers: followersCount } = await this.counters.figures(targetId);
     return new ApiResult(
-      isFollowed ? FOLLOWED_MESSAGE : UNFOLLOWED_MESSAGE,
+      isFollowed ? FollowsMessages.followed : FollowsMessages.unfollowed,
       toFollowToggle(isFollowed, followersCount),
     );
   }

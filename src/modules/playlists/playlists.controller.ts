@@ -1,13 +1,12 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
+import { Body, Controller, Delete, Get, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import type { AuthPrincipal } from 'src/common/auth/auth-principal.type';
 import { OptionalAuth, RequiredAuth } from 'src/common/decorators/auth-mode.decorator';
 import { CurrentUser, CurrentViewer } from 'src/common/decorators/current-user.decorator';
-import { ApiResult, ResponseMessage } from 'src/common/decorators/response-message.decorator';
+import { Endpoint } from 'src/common/decorators/endpoint.decorator';
+import type { ApiResult } from 'src/common/decorators/response-message.decorator';
 import type { Paginated } from 'src/common/dto/paginated.util';
 import { PaginationQueryDto, PlainListQueryDto } from 'src/common/dto/pagination-query.dto';
-import { ApiErrors } from 'src/common/swagger/api-errors.decorator';
-import { ApiSuccess } from 'src/common/swagger/api-success.decorator';
 import { CreatePlaylistDto } from 'src/modules/playlists/dto/create-playlist.dto';
 import {
   PlaylistCardResponse,
@@ -16,13 +15,9 @@ import {
 } from 'src/modules/playlists/dto/playlist.response';
 import { SearchPlaylistsQueryDto } from 'src/modules/playlists/dto/search-playlists-query.dto';
 import { UpdatePlaylistDto } from 'src/modules/playlists/dto/update-playlist.dto';
-import {
-  PlaylistsService,
-  VIDEO_ADDED_MESSAGE,
-  VIDEO_ALREADY_PRESENT_MESSAGE,
-} from 'src/modules/playlists/playlists.service';
-
-const PLAYLIST_NOT_FOUND = 'NOT_FOUND: Playlist not found';
+import { PlaylistsErrors } from 'src/modules/playlists/playlists.errors';
+import { PlaylistsMessages } from 'src/modules/playlists/playlists.messages';
+import { PlaylistsService } from 'src/modules/playlists/playlists.service';
 
 /**
  * §9. Literal paths (`search`, `me`, `user/:userId`) are declared before `:playlistId` so they
@@ -35,8 +30,7 @@ export class PlaylistsController {
 
   @OptionalAuth()
   @Get('search')
-  @ResponseMessage('Playlists fetched successfully')
-  @ApiSuccess({ message: 'Playlists fetched successfully', data: [PlaylistCardResponse] })
+  @Endpoint({ message: PlaylistsMessages.listed, data: [PlaylistCardResponse] })
   search(
     @Query() query: SearchPlaylistsQueryDto,
     @CurrentViewer() viewer: AuthPrincipal | null,
@@ -46,13 +40,7 @@ export class PlaylistsController {
 
   @RequiredAuth()
   @Post()
-  @HttpCode(201)
-  @ResponseMessage('Playlist created successfully')
-  @ApiSuccess({
-    status: 201,
-    message: 'Playlist created successfully',
-    data: PlaylistSummaryResponse,
-  })
+  @Endpoint({ status: 201, message: PlaylistsMessages.created, data: PlaylistSummaryResponse })
   create(
     @Body() body: CreatePlaylistDto,
     @CurrentUser() user: AuthPrincipal,
@@ -62,12 +50,7 @@ export class PlaylistsController {
 
   @RequiredAuth()
   @Get('me')
-  @ResponseMessage('Playlists fetched successfully')
-  @ApiSuccess({
-    message: 'Playlists fetched successfully',
-    data: PlaylistSummaryResponse,
-    paginated: true,
-  })
+  @Endpoint({ message: PlaylistsMessages.listed, data: PlaylistSummaryResponse, paginated: true })
   listMine(
     @Query() query: PaginationQueryDto,
     @CurrentUser() user: AuthPrincipal,
@@ -77,9 +60,11 @@ export class PlaylistsController {
 
   @OptionalAuth()
   @Get('user/:userId')
-  @ResponseMessage('User playlists fetched successfully')
-  @ApiSuccess({ message: 'User playlists fetched successfully', data: [PlaylistCardResponse] })
-  @ApiErrors({ 404: ['NOT_FOUND: User not found'] })
+  @Endpoint({
+    message: PlaylistsMessages.userPlaylistsListed,
+    data: [PlaylistCardResponse],
+    errors: [PlaylistsErrors.userNotFound],
+  })
   listOfUser(
     @Param('userId') userId: string,
     @Query() query: PlainListQueryDto,
@@ -90,9 +75,11 @@ export class PlaylistsController {
 
   @OptionalAuth()
   @Get(':playlistId')
-  @ResponseMessage('Playlist fetched successfully')
-  @ApiSuccess({ message: 'Playlist fetched successfully', data: PlaylistDetailResponse })
-  @ApiErrors({ 404: [PLAYLIST_NOT_FOUND] })
+  @Endpoint({
+    message: PlaylistsMessages.fetched,
+    data: PlaylistDetailResponse,
+    errors: [PlaylistsErrors.notFound],
+  })
   get(
     @Param('playlistId') playlistId: string,
     @CurrentViewer() viewer: AuthPrincipal | null,
@@ -102,11 +89,10 @@ export class PlaylistsController {
 
   @RequiredAuth()
   @Patch(':playlistId')
-  @ResponseMessage('Playlist updated successfully')
-  @ApiSuccess({ message: 'Playlist updated successfully', data: PlaylistSummaryResponse })
-  @ApiErrors({
-    403: ['FORBIDDEN: You are not authorized to update this playlist'],
-    404: [PLAYLIST_NOT_FOUND],
+  @Endpoint({
+    message: PlaylistsMessages.updated,
+    data: PlaylistSummaryResponse,
+    errors: [PlaylistsErrors.notOwnerUpdate, PlaylistsErrors.notFound],
   })
   update(
     @Param('playlistId') playlistId: string,
@@ -118,11 +104,10 @@ export class PlaylistsController {
 
   @RequiredAuth()
   @Delete(':playlistId')
-  @ResponseMessage('Playlist deleted successfully')
-  @ApiSuccess({ message: 'Playlist deleted successfully', data: null })
-  @ApiErrors({
-    403: ['FORBIDDEN: You are not authorized to delete this playlist'],
-    404: [PLAYLIST_NOT_FOUND],
+  @Endpoint({
+    message: PlaylistsMessages.deleted,
+    data: null,
+    errors: [PlaylistsErrors.notOwnerDelete, PlaylistsErrors.notFound],
   })
   remove(
     @Param('playlistId') playlistId: string,
@@ -133,15 +118,16 @@ export class PlaylistsController {
 
   @RequiredAuth()
   @Post(':playlistId/videos/:videoId')
-  @HttpCode(200)
-  @ApiSuccess({
-    message: [VIDEO_ADDED_MESSAGE, VIDEO_ALREADY_PRESENT_MESSAGE],
+  @Endpoint({
+    message: [PlaylistsMessages.videoAdded, PlaylistsMessages.videoAlreadyPresent],
     data: PlaylistSummaryResponse,
-  })
-  @ApiErrors({
-    400: ['BAD_REQUEST: Playlist cannot contain more than 500 videos'],
-    403: ['FORBIDDEN: You are not authorized to add videos to this playlist'],
-    404: [PLAYLIST_NOT_FOUND, 'NOT_FOUND: Video not found'],
+    errors: [
+      PlaylistsErrors.full,
+      PlaylistsErrors.notOwnerAdd,
+      PlaylistsErrors.notFound,
+      PlaylistsErrors.videoNotFound,
+      PlaylistsErrors.appendContention,
+    ],
   })
   addVideo(
     @Param('playlistId') playlistId: string,
@@ -153,14 +139,10 @@ export class PlaylistsController {
 
   @RequiredAuth()
   @Delete(':playlistId/videos/:videoId')
-  @ResponseMessage('Video removed from playlist successfully')
-  @ApiSuccess({
-    message: 'Video removed from playlist successfully',
+  @Endpoint({
+    message: PlaylistsMessages.videoRemoved,
     data: PlaylistSummaryResponse,
-  })
-  @ApiErrors({
-    403: ['FORBIDDEN: You are not authorized to remove videos from this playlist'],
-    404: [PLAYLIST_NOT_FOUND],
+    errors: [PlaylistsErrors.notOwnerRemove, PlaylistsErrors.notFound],
   })
   removeVideo(
     @Param('playlistId') playlistId: string,

@@ -16,6 +16,7 @@ import type { SearchPlaylistsQueryDto } from 'src/modules/playlists/dto/search-p
 import type { UpdatePlaylistDto } from 'src/modules/playlists/dto/update-playlist.dto';
 import type { PlaylistChanges, PlaylistRecord } from 'src/modules/playlists/playlist-records.type';
 import { PlaylistsErrors } from 'src/modules/playlists/playlists.errors';
+import { PlaylistsMessages } from 'src/modules/playlists/playlists.messages';
 import {
   toPlaylistCard,
   toPlaylistDetail,
@@ -27,9 +28,6 @@ import { PlaylistsRepository } from 'src/modules/playlists/playlists.repository'
 import type { OwnerLiteResponse } from 'src/modules/users/dto/owner-lite.response';
 import { UsersService } from 'src/modules/users/users.service';
 import { VideoCatalogueService } from 'src/modules/videos/video-catalogue.service';
-
-export const VIDEO_ADDED_MESSAGE = 'Video added to playlist successfully';
-export const VIDEO_ALREADY_PRESENT_MESSAGE = 'Video is already in the playlist';
 
 /**
  * PL8's conditional update fails only when another request changed the playlist between our
@@ -174,7 +172,7 @@ export class PlaylistsService {
     const outcome = await this.append(playlist, videoId, userId);
     if (!outcome.added) {
       return new ApiResult(
-        VIDEO_ALREADY_PRESENT_MESSAGE,
+        PlaylistsMessages.videoAlreadyPresent,
         await this.summaryFor(outcome.playlist, userId),
       );
     }
@@ -182,7 +180,10 @@ export class PlaylistsService {
       await this.playlists.removeVideo(idOf(playlist), userId, videoId);
       throw PlaylistsErrors.videoNotFound();
     }
-    return new ApiResult(VIDEO_ADDED_MESSAGE, await this.summaryFor(outcome.playlist, userId));
+    return new ApiResult(
+      PlaylistsMessages.videoAdded,
+      await this.summaryFor(outcome.playlist, userId),
+    );
   }
 
   /**

@@ -19,6 +19,7 @@ import { PasswordHasher } from 'src/modules/users/password-hasher.service';
 import type { CredentialsRecord, HolderRecord } from 'src/modules/users/user-records.type';
 import { defaultAvatarUrl, RESERVED_USERNAMES } from 'src/modules/users/users.constant';
 import { UsersErrors } from 'src/modules/users/users.errors';
+import { UsersMessages } from 'src/modules/users/users.messages';
 import { toMe } from 'src/modules/users/users.mapper';
 import { UsersRepository } from 'src/modules/users/users.repository';
 
@@ -58,9 +59,10 @@ export class AccountsService {
       : await this.users.findUsernameHolder(username);
     const available =
       !RESERVED_USERNAMES.has(username) && (!holder || this.holdExpired(holder, new Date()));
-    return new ApiResult(available ? 'Username is available' : 'Username is already taken', {
-      available,
-    });
+    return new ApiResult(
+      available ? UsersMessages.usernameAvailable : UsersMessages.usernameTaken,
+      { available },
+    );
   }
 
   /** A2, rules 1–6 in order. New and pending accounts get the same 201. */

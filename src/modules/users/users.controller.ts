@@ -1,13 +1,13 @@
-import { Body, Controller, Get, HttpCode, HttpStatus, Patch, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, Patch, Post, Query } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import type { AuthPrincipal } from 'src/common/auth/auth-principal.type';
 import { OptionalAuth, RequiredAuth } from 'src/common/decorators/auth-mode.decorator';
 import { Client, type ClientContext } from 'src/common/decorators/client-context.decorator';
 import { CurrentUser } from 'src/common/decorators/current-user.decorator';
-import { ResponseMessage } from 'src/common/decorators/response-message.decorator';
+import { Endpoint } from 'src/common/decorators/endpoint.decorator';
+import { CommonErrors } from 'src/common/errors/common.errors';
+import { RateLimitErrors } from 'src/common/rate-limit/rate-limit.errors';
 import { RateLimitBucketOf } from 'src/common/rate-limit/rate-limit.decorator';
-import { ApiErrors } from 'src/common/swagger/api-errors.decorator';
-import { ApiSuccess } from 'src/common/swagger/api-success.decorator';
 import { PROFILE_IMAGE_FILE } from 'src/common/uploads/media-fields.constant';
 import { MultipartUpload } from 'src/common/uploads/multipart.interceptor';
 import { NoTextFields } from 'src/common/uploads/no-text-fields.decorator';
@@ -21,6 +21,8 @@ import { UpdateNameDto } from 'src/modules/users/dto/update-name.dto';
 import { UserCardResponse } from 'src/modules/users/dto/user-card.response';
 import { VerifyEmailChangeDto } from 'src/modules/users/dto/verify-email-change.dto';
 import { EmailChangeService } from 'src/modules/users/email-change.service';
+import { UsersErrors } from 'src/modules/users/users.errors';
+import { UsersMessages } from 'src/modules/users/users.messages';
 import { UsersService } from 'src/modules/users/users.service';
 
 const PROFILE_IMAGE = { profileImage: PROFILE_IMAGE_FILE };
@@ -39,16 +41,14 @@ export class UsersController {
 
   @OptionalAuth()
   @Get('search')
-  @ResponseMessage('Users fetched successfully')
-  @ApiSuccess({ message: 'Users fetched successfully', data: [UserCardResponse] })
+  @Endpoint({ message: UsersMessages.searched, data: [UserCardResponse] })
   search(@Query() query: SearchUsersQueryDto): Promise<UserCardResponse[]> {
     return this.users.search(query);
   }
 
   @RequiredAuth()
   @Patch('name')
-  @ResponseMessage('Name updated successfully')
-  @ApiSuccess({ message: 'Name updated successfully', data: MeResponse })
+  @Endpoint({ message: UsersMessages.nameUpdated, data: MeResponse })
   updateName(@CurrentUser() user: AuthPrincipal, @Body() body: UpdateNameDto): Promise<MeResponse> {
     return this.users.updateName(user.userId, body.name);
   }
@@ -56,19 +56,17 @@ export class UsersController {
   @RequiredAuth()
   @RateLimitBucketOf('emailSend')
   @Patch('email')
-  @ResponseMessage('Verification code sent to your new email')
-  @ApiSuccess({ message: 'Verification code sent to your new email', data: MeResponse })
-  @ApiErrors({
-    400: [
-      'WRONG_PASSWORD: Password is incorrect',
-      'BAD_REQUEST: New email must be different from the current email',
+  @Endpoint({
+    message: UsersMessages.emailCodeSent,
+    data: MeResponse,
+    errors: [
+      UsersErrors.wrongPassword,
+      UsersErrors.sameEmail,
+      UsersErrors.emailInUse,
+      RateLimitErrors.tooManyLoginAttempts,
+      UsersErrors.codeCooldown,
+      UsersErrors.emailDeliveryFailed,
     ],
-    409: ['CONFLICT: Email is already in use'],
-    429: [
-      'RATE_LIMITED: Too many login attempts, please try again later',
-      'RATE_LIMITED: Please wait before requesting another code',
-    ],
-    503: ['EMAIL_DELIVERY_FAILED: Failed to send verification email'],
   })
   requestEmailChange(
     @CurrentUser() user: AuthPrincipal,
@@ -81,16 +79,10 @@ export class UsersController {
   @RequiredAuth()
   @RateLimitBucketOf('codeCheck')
   @Post('email/verify')
-  @HttpCode(HttpStatus.OK)
-  @ResponseMessage('Email updated successfully')
-  @ApiSuccess({ message: 'Email updated successfully', data: MeResponse })
-  @ApiErrors({
-    400: [
-      'INVALID_CODE: Invalid verification code',
-      'CODE_EXPIRED: Verification code expired. Please request a new code',
-      'TOO_MANY_ATTEMPTS: Too many attempts, request a new code',
-    ],
-    409: ['CONFLICT: Email is already in use'],
+  @Endpoint({
+    message: UsersMessages.emailUpdated,
+    data: MeResponse,
+    errors: [...UsersErrors.codeRedemption('emailChange'), UsersErrors.emailInUse],
   })
   confirmEmailChange(
     @CurrentUser() user: AuthPrincipal,
@@ -102,9 +94,11 @@ export class UsersController {
   @RequiredAuth()
   @Patch('profileimage')
   @MultipartUpload(PROFILE_IMAGE)
-  @ResponseMessage('User profileImage updated successfully')
-  @ApiSuccess({ message: 'User profileImage updated successfully', data: MeResponse })
-  @ApiErrors({ 502: ['STORAGE_ERROR: Media storage error'] })
+  @Endpoint({
+    message: UsersMessages.profileImageUpdated,
+    data: MeResponse,
+    errors: [CommonErrors.storage],
+  })
   updateProfileImage(
     @CurrentUser() user: AuthPrincipal,
     @NoTextFields() _fields: undefined,
@@ -115,8 +109,7 @@ export class UsersController {
 
   @RequiredAuth()
   @Patch('bio')
-  @ResponseMessage('Bio updated successfully')
-  @ApiSuccess({ message: 'Bio updated successfully', data: MeResponse })
+  @Endpoint({ message: UsersMessages.bioUpdated, data: MeResponse })
   updateBio(@CurrentUser() user: AuthPrincipal, @Body() body: UpdateBioDto): Promise<MeResponse> {
     return this.users.updateBio(user.userId, body.bio);
   }

@@ -1,14 +1,14 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
+import { Body, Controller, Delete, Get, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import type { AuthPrincipal } from 'src/common/auth/auth-principal.type';
 import { OptionalAuth, RequiredAuth } from 'src/common/decorators/auth-mode.decorator';
 import { Client, type ClientContext } from 'src/common/decorators/client-context.decorator';
 import { CurrentUser, CurrentViewer } from 'src/common/decorators/current-user.decorator';
-import { ApiResult, ResponseMessage } from 'src/common/decorators/response-message.decorator';
+import { Endpoint } from 'src/common/decorators/endpoint.decorator';
+import type { ApiResult } from 'src/common/decorators/response-message.decorator';
 import type { Paginated } from 'src/common/dto/paginated.util';
 import { PaginationQueryDto } from 'src/common/dto/pagination-query.dto';
-import { ApiErrors } from 'src/common/swagger/api-errors.decorator';
-import { ApiSuccess } from 'src/common/swagger/api-success.decorator';
+import { CommonErrors } from 'src/common/errors/common.errors';
 import { THUMBNAIL_FILE, VIDEO_FILE } from 'src/common/uploads/media-fields.constant';
 import { MultipartUpload } from 'src/common/uploads/multipart.interceptor';
 import { NoTextFields } from 'src/common/uploads/no-text-fields.decorator';
@@ -26,14 +26,12 @@ import {
   VideoDetailResponse,
 } from 'src/modules/videos/dto/video.response';
 import { VideoCatalogueService } from 'src/modules/videos/video-catalogue.service';
+import { VideosErrors } from 'src/modules/videos/videos.errors';
+import { VideosMessages } from 'src/modules/videos/videos.messages';
 import { VideosService } from 'src/modules/videos/videos.service';
 
 const VIDEO_UPLOAD = { video: VIDEO_FILE, thumbnail: THUMBNAIL_FILE };
 const THUMBNAIL_UPLOAD = { thumbnail: THUMBNAIL_FILE };
-
-const NOT_FOUND = ['NOT_FOUND: Video not found'];
-const NOT_OWNER = ['FORBIDDEN: You can only update your own videos'];
-const STORAGE = ['STORAGE_ERROR: Media storage error'];
 
 /**
  * §4. Literal paths (`me`, `thumbnail/…`, `publish-status/…`) are declared before `:videoId`
@@ -49,8 +47,7 @@ export class VideosController {
 
   @OptionalAuth()
   @Get()
-  @ResponseMessage('Videos fetched')
-  @ApiSuccess({ message: 'Videos fetched', data: VideoCardResponse, paginated: true })
+  @Endpoint({ message: VideosMessages.listed, data: VideoCardResponse, paginated: true })
   list(
     @Query() query: ListVideosQueryDto,
     @CurrentViewer() viewer: AuthPrincipal | null,
@@ -60,13 +57,12 @@ export class VideosController {
 
   @RequiredAuth()
   @Post()
-  @HttpCode(201)
   @MultipartUpload(VIDEO_UPLOAD)
-  @ResponseMessage('Video uploaded successfully')
-  @ApiSuccess({ status: 201, message: 'Video uploaded successfully', data: VideoCardResponse })
-  @ApiErrors({
-    415: ['UNSUPPORTED_MEDIA_TYPE: Invalid video file. Could not read its duration'],
-    502: STORAGE,
+  @Endpoint({
+    status: 201,
+    message: VideosMessages.uploaded,
+    data: VideoCardResponse,
+    errors: [VideosErrors.unreadableDuration, CommonErrors.storage],
   })
   upload(
     @CurrentUser() user: AuthPrincipal,
@@ -78,8 +74,7 @@ export class VideosController {
 
   @RequiredAuth()
   @Get('me')
-  @ResponseMessage('Videos fetched successfully')
-  @ApiSuccess({ message: 'Videos fetched successfully', data: VideoCardResponse, paginated: true })
+  @Endpoint({ message: VideosMessages.listedMine, data: VideoCardResponse, paginated: true })
   listMine(
     @Query() query: PaginationQueryDto,
     @CurrentUser() user: AuthPrincipal,
@@ -90,9 +85,16 @@ export class VideosController {
   @RequiredAuth()
   @Patch('thumbnail/:videoId')
   @MultipartUpload(THUMBNAIL_UPLOAD)
-  @ResponseMessage('Video thumbnail updated successfully')
-  @ApiSuccess({ message: 'Video thumbnail updated successfully', data: VideoCardResponse })
-  @ApiErrors({ 403: NOT_OWNER, 404: NOT_FOUND, 502: STORAGE })
+  @Endpoint({
+    message: VideosMessages.thumbnailUpdated,
+    data: VideoCardResponse,
+    errors: [
+      VideosErrors.notOwnerUpdate,
+      VideosErrors.notFound,
+      VideosErrors.unreadableThumbnail,
+      CommonErrors.storage,
+    ],
+  })
   replaceThumbnail(
     @Param('videoId') videoId: string,
     @CurrentUser() user: AuthPrincipal,
@@ -104,11 +106,11 @@ export class VideosController {
 
   @RequiredAuth()
   @Patch('publish-status/:videoId')
-  @ApiSuccess({
-    message: ['Video is now published', 'Video is now unpublished'],
+  @Endpoint({
+    message: [VideosMessages.published, VideosMessages.unpublished],
     data: PublishStatusResponse,
+    errors: [VideosErrors.notOwnerUpdate, VideosErrors.notFound, VideosErrors.publishContention],
   })
-  @ApiErrors({ 403: NOT_OWNER, 404: NOT_FOUND })
   setPublishStatus(
     @Param('videoId') videoId: string,
     @CurrentUser() user: AuthPrincipal,
@@ -119,9 +121,11 @@ export class VideosController {
 
   @OptionalAuth()
   @Get(':videoId')
-  @ResponseMessage('Video fetched successfully')
-  @ApiSuccess({ message: 'Video fetched successfully', data: VideoDetailResponse })
-  @ApiErrors({ 404: NOT_FOUND })
+  @Endpoint({
+    message: VideosMessages.fetched,
+    data: VideoDetailResponse,
+    errors: [VideosErrors.notFound],
+  })
   get(
     @Param('videoId') videoId: string,
     @CurrentViewer() viewer: AuthPrincipal | null,
@@ -133,9 +137,11 @@ export class VideosController {
 
   @RequiredAuth()
   @Patch(':videoId')
-  @ResponseMessage('Video updated successfully')
-  @ApiSuccess({ message: 'Video updated successfully', data: VideoCardResponse })
-  @ApiErrors({ 403: NOT_OWNER, 404: NOT_FOUND })
+  @Endpoint({
+    message: VideosMessages.updated,
+    data: VideoCardResponse,
+    errors: [VideosErrors.notOwnerUpdate, VideosErrors.notFound],
+  })
   update(
     @Param('videoId') videoId: string,
     @CurrentUser() user: AuthPrincipal,
@@ -146,11 +152,10 @@ export class VideosController {
 
   @RequiredAuth()
   @Delete(':videoId')
-  @ResponseMessage('Video deleted successfully')
-  @ApiSuccess({ message: 'Video deleted successfully', data: DeletedVideoResponse })
-  @ApiErrors({
-    403: ['FORBIDDEN: You are not authorized to delete this video'],
-    404: NOT_FOUND,
+  @Endpoint({
+    message: VideosMessages.deleted,
+    data: DeletedVideoResponse,
+    errors: [VideosErrors.notOwnerDelete, VideosErrors.notFound, VideosErrors.deleteFailed],
   })
   remove(
     @Param('videoId') videoId: string,

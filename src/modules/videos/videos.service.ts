@@ -22,6 +22,7 @@ import { type VerifiedUpload, VideoMediaService } from 'src/modules/videos/video
 import type { VideoCountsRecord, VideoRecord } from 'src/modules/videos/video-records.type';
 import { VideoViewsService } from 'src/modules/videos/video-views.service';
 import { VideosErrors } from 'src/modules/videos/videos.errors';
+import { VideosMessages } from 'src/modules/videos/videos.messages';
 import {
   toDeletedVideo,
   toPublishStatus,
@@ -234,7 +235,7 @@ export class VideosService {
         ? await this.setPublished(id, userId, value)
         : await this.toggle(id, userId, video.isPublished);
     return new ApiResult(
-      state ? 'Video is now published' : 'Video is now unpublished',
+      state ? VideosMessages.published : VideosMessages.unpublished,
       toPublishStatus(id, state),
     );
   }

@@ -2,30 +2,35 @@ import { applyDecorators, type Type } from '@nestjs/common';
 import { ApiExtraModels, ApiResponse, getSchemaPath } from '@nestjs/swagger';
 import type { SchemaObject } from '@nestjs/swagger';
 
-export interface ApiSuccessOptions {
-  status?: 200 | 201;
-  /** The envelope message(s) of this route. */
-  message: string | string[];
-  /** The `data` payload: a response class, `[Class]` for a plain array, or null for `data: null`. */
-  data: Type | [Type] | null | SchemaObject;
+/** The `data` payload: a response class, `[Class]` for a plain array, null for `data: null`, or a schema. */
+export type DataOption = Type | readonly [Type] | null | SchemaObject;
+
+export interface SuccessResponse {
+  status: 200 | 201;
+  /** Every message the route can answer with. */
+  messages: readonly string[];
+  data: DataOption;
   /** `data` is the paginated object of §1.10 around this class. */
-  paginated?: boolean;
+  paginated: boolean;
 }
 
 function isSchema(value: unknown): value is SchemaObject {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-function dataSchema(options: ApiSuccessOptions): SchemaObject {
-  const { data } = options;
+function isArrayOf(value: DataOption): value is readonly [Type] {
+  return Array.isArray(value);
+}
+
+function dataSchema({ data, paginated }: SuccessResponse): SchemaObject {
   if (data === null)
     return { type: 'object', nullable: true, enum: [null], description: 'Always null' };
   if (isSchema(data)) return data;
   const item: SchemaObject = {
-    $ref: getSchemaPath(Array.isArray(data) ? data[0] : data),
+    $ref: getSchemaPath(isArrayOf(data) ? data[0] : data),
   } as SchemaObject;
-  if (Array.isArray(data)) return { type: 'array', items: item };
-  if (!options.paginated) return item;
+  if (isArrayOf(data)) return { type: 'array', items: item };
+  if (!paginated) return item;
   const integer: SchemaObject = { type: 'integer', minimum: 0 };
   const page: SchemaObject = { type: 'integer', minimum: 1 };
   return {
@@ -58,15 +63,9 @@ function dataSchema(options: ApiSuccessOptions): SchemaObject {
 }
 
 /** Documents the success envelope `{statusCode, message, data, success}` with the exact `data` schema. */
-export function ApiSuccess(options: ApiSuccessOptions): MethodDecorator {
-  const status = options.status ?? 200;
-  const messages = Array.isArray(options.message) ? options.message : [options.message];
-  const models =
-    options.data === null || isSchema(options.data)
-      ? []
-      : Array.isArray(options.data)
-        ? [options.data[0]]
-        : [options.data];
+export function documentSuccess(success: SuccessResponse): MethodDecorator {
+  const { status, messages, data } = success;
+  const models = data === null || isSchema(data) ? [] : isArrayOf(data) ? [data[0]] : [data];
   return applyDecorators(
     ApiExtraModels(...models),
     ApiResponse({
@@ -77,8 +76,8 @@ export function ApiSuccess(options: ApiSuccessOptions): MethodDecorator {
         required: ['statusCode', 'message', 'data', 'success'],
         properties: {
           statusCode: { type: 'integer', enum: [status] },
-          message: { type: 'string', enum: messages },
-          data: dataSchema(options),
+          message: { type: 'string', enum: [...messages] },
+          data: dataSchema(success),
           success: { type: 'boolean', enum: [true] },
         },
       },

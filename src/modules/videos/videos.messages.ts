@@ -1,0 +1,13 @@
+/** The envelope messages of the video endpoints (§4). */
+export const VideosMessages = {
+  listed: 'Videos fetched',
+  uploaded: 'Video uploaded successfully',
+  listedMine: 'Videos fetched successfully',
+  thumbnailUpdated: 'Video thumbnail updated successfully',
+  /** V8 names the state it left the video in. */
+  published: 'Video is now published',
+  unpublished: 'Video is now unpublished',
+  fetched: 'Video fetched successfully',
+  updated: 'Video updated successfully',
+  deleted: 'Video deleted successfully',
+} as const;
