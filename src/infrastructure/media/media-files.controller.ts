@@ -20,6 +20,7 @@ import { AppException } from 'src/common/errors/app.exception';
 import { ErrorCode } from 'src/common/errors/error-code.constant';
 import { parseSingleByteRange } from 'src/infrastructure/media/byte-range.util';
 import { LocalMediaStorage } from 'src/infrastructure/media/local-media-storage.adapter';
+import { MediaErrors } from 'src/infrastructure/media/media.errors';
 import { MediaStorage } from 'src/infrastructure/media/media-storage.port';
 
 /** Keys are random and never rewritten, so a cached copy can never go stale. */
@@ -75,7 +76,7 @@ export class MediaFilesController {
 
     const key = Array.isArray(path) ? path.join('/') : path;
     const file = await this.storage.open(key);
-    if (file === null) throw AppException.notFound('File not found');
+    if (file === null) throw MediaErrors.fileNotFound();
 
     const range = parseSingleByteRange(rangeHeader, file.size);
     let body: Readable | undefined;
@@ -86,7 +87,7 @@ export class MediaFilesController {
         await once(body, 'ready');
       } catch {
         body.destroy();
-        throw AppException.notFound('File not found');
+        throw MediaErrors.fileNotFound();
       }
     }
 
