@@ -5,6 +5,7 @@ import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { AppModule } from 'src/app.module';
 import { APP_OPTIONS, configureApp } from 'src/app.setup';
+import { describeError } from 'src/common/errors/describe-error.util';
 import type { AppConfig } from 'src/config/app-config';
 import { APP_CONFIG } from 'src/config/app-config.provider';
 
@@ -31,8 +32,6 @@ async function bootstrap(): Promise<void> {
 
 bootstrap().catch((error: unknown) => {
   // Configuration and start-up failures: one clear line, no stack, non-zero exit.
-  process.stderr.write(
-    `Dancely API failed to start: ${error instanceof Error ? error.message : String(error)}\n`,
-  );
+  process.stderr.write(`Dancely API failed to start: ${describeError(error)}\n`);
   process.exit(1);
 });

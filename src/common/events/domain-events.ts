@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable, Logger } from '@nestjs/common';
 import { EventEmitter2, OnEvent } from '@nestjs/event-emitter';
+import { errorTrace } from 'src/common/errors/describe-error.util';
 
 /**
  * Every domain event, by name, with its payload. Events carry facts upward: a lower domain
@@ -59,7 +60,7 @@ export function OnDomainEvent<K extends DomainEventName>(name: K) {
       } catch (error) {
         logger.error(
           `${where} failed on ${name} event ${event.id}: ${JSON.stringify(event.payload)}`,
-          error instanceof Error ? error.stack : String(error),
+          errorTrace(error),
         );
       }
     };
@@ -85,7 +86,7 @@ export class DomainEvents {
     } catch (error) {
       this.logger.error(
         `A listener failed on ${name} event ${event.id}: ${JSON.stringify(payload)}`,
-        error instanceof Error ? error.stack : String(error),
+        errorTrace(error),
       );
     }
     return event.id;

@@ -8,6 +8,7 @@ import {
 } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { AppException } from 'src/common/errors/app.exception';
+import { describeError, errorTrace } from 'src/common/errors/describe-error.util';
 import { writeErrorResponse } from 'src/common/errors/error-body.util';
 import { ErrorCode } from 'src/common/errors/error-code.constant';
 import { toAppException } from 'src/common/errors/error-mapping.util';
@@ -57,12 +58,11 @@ export class AllExceptionsFilter implements ExceptionFilter {
     }
 
     if (unexpected) {
-      this.logger.error(
-        `Unexpected error on ${req.method} ${req.path}`,
-        error instanceof Error ? error.stack : String(error),
-      );
+      this.logger.error(`Unexpected error on ${req.method} ${req.path}`, errorTrace(error));
     } else if (exception.status >= 500) {
-      this.logger.warn(`${exception.code} on ${req.method} ${req.path}: ${describe(error)}`);
+      this.logger.warn(
+        `${exception.code} on ${req.method} ${req.path}: ${describeError(error, { withName: true })}`,
+      );
     } else if (exception.options.warn) {
       this.logger.warn(`${exception.code} on ${req.method} ${req.path}: ${exception.message}`);
     }
@@ -133,8 +133,4 @@ function tryDecode(segment: string): string | null {
 /** The full path: inside Nest's prefix router `req.path` is relative to the mount point. */
 function pathOf(req: Request): string {
   return req.originalUrl.split('?')[0] ?? '/';
-}
-
-function describe(error: unknown): string {
-  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
 }

@@ -1,5 +1,6 @@
 import { Logger } from '@nestjs/common';
 import type { NextFunction, Request, Response } from 'express';
+import { errorTrace } from 'src/common/errors/describe-error.util';
 import { writeErrorResponse } from 'src/common/errors/error-body.util';
 import { toAppException } from 'src/common/errors/error-mapping.util';
 
@@ -14,10 +15,7 @@ export function expressErrorMiddleware(exposeStack: boolean) {
     }
     const { exception, unexpected } = toAppException(error);
     if (unexpected)
-      logger.error(
-        `Unexpected middleware error on ${req.method} ${req.path}`,
-        error instanceof Error ? error.stack : String(error),
-      );
+      logger.error(`Unexpected middleware error on ${req.method} ${req.path}`, errorTrace(error));
     writeErrorResponse(
       res,
       exception,

@@ -18,6 +18,7 @@ import type { Request, Response } from 'express';
 import { defer, finalize, from, type Observable, switchMap } from 'rxjs';
 import { AppException } from 'src/common/errors/app.exception';
 import { CommonErrors } from 'src/common/errors/common.errors';
+import { describeError } from 'src/common/errors/describe-error.util';
 import { ErrorCode } from 'src/common/errors/error-code.constant';
 import { MultipartBody } from 'src/common/http/body-kind.util';
 import { detectFileType, SIGNATURE_BYTES } from 'src/common/uploads/file-signature.util';
@@ -111,7 +112,7 @@ function createMultipartInterceptor(spec: UploadSpec): Type<NestInterceptor> {
         if (!file.path) continue;
         await rm(file.path, { force: true }).catch((error: unknown) =>
           this.logger.warn(
-            `Could not remove the upload temp file ${file.path}: ${describe(error)}`,
+            `Could not remove the upload temp file ${file.path}: ${describeError(error)}`,
           ),
         );
       }
@@ -120,7 +121,7 @@ function createMultipartInterceptor(spec: UploadSpec): Type<NestInterceptor> {
         ?.release()
         .catch((error: unknown) =>
           this.logger.warn(
-            `Could not free an upload slot (it expires by itself): ${describe(error)}`,
+            `Could not free an upload slot (it expires by itself): ${describeError(error)}`,
           ),
         );
     }
@@ -149,10 +150,6 @@ function createMultipartInterceptor(spec: UploadSpec): Type<NestInterceptor> {
     }
   }
   return mixin(MultipartInterceptor);
-}
-
-function describe(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }
 
 interface Reception {

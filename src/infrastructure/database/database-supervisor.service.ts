@@ -6,6 +6,7 @@ import {
 } from '@nestjs/common';
 import { InjectConnection } from '@nestjs/mongoose';
 import { type Connection, ConnectionStates } from 'mongoose';
+import { describeError } from 'src/common/errors/describe-error.util';
 import { DatabaseEngine } from 'src/infrastructure/database/database-engine.service';
 
 const RETRY_MIN_MS = 500;
@@ -60,7 +61,9 @@ export class DatabaseSupervisor implements OnApplicationBootstrap, OnApplication
         return;
       } catch (error) {
         if (this.stopped) return;
-        this.logger.warn(`Database not reachable (${describe(error)}); retrying in ${delayMs} ms`);
+        this.logger.warn(
+          `Database not reachable (${describeError(error, { withName: true })}); retrying in ${delayMs} ms`,
+        );
       }
       await new Promise<void>((resolve) => (this.retryTimer = setTimeout(resolve, delayMs)));
       if (this.stopped) return;
@@ -77,7 +80,7 @@ export class DatabaseSupervisor implements OnApplicationBootstrap, OnApplication
       );
       this.markReady();
     } catch (error) {
-      this.logger.error(`Could not ensure indexes: ${describe(error)}`);
+      this.logger.error(`Could not ensure indexes: ${describeError(error, { withName: true })}`);
     }
   }
 
@@ -87,8 +90,4 @@ export class DatabaseSupervisor implements OnApplicationBootstrap, OnApplication
     await this.connection.close().catch(() => undefined);
     await this.engine.stop();
   }
-}
-
-function describe(error: unknown): string {
-  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
 }

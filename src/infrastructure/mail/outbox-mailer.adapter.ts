@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Logger } from '@nestjs/common';
+import { describeError } from 'src/common/errors/describe-error.util';
 import type { AppConfig } from 'src/config/app-config';
 import { MailDeliveryError, Mailer, type MailMessage } from 'src/infrastructure/mail/mailer.port';
 
@@ -44,16 +45,9 @@ export class OutboxMailer extends Mailer {
         { flag: 'wx' },
       );
     } catch (error) {
-      throw new MailDeliveryError(`Outbox write failed: ${describe(error)}`);
+      throw new MailDeliveryError(`Outbox write failed: ${describeError(error)}`);
     }
     // Recipient and subject only: the body holds one-time codes, which never reach the logs.
     this.logger.log(`Mail to ${message.to}: ${message.subject} (outbox ${fileName})`);
   }
-}
-
-// Duck-typed rather than `instanceof Error`: errors may come from another realm (Jest's VM context).
-function describe(error: unknown): string {
-  return typeof error === 'object' && error !== null && 'message' in error
-    ? String(error.message)
-    : String(error);
 }

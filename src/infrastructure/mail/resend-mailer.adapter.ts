@@ -1,4 +1,5 @@
 import { Resend } from 'resend';
+import { describeError } from 'src/common/errors/describe-error.util';
 import type { AppConfig } from 'src/config/app-config';
 import { MailDeliveryError, Mailer, type MailMessage } from 'src/infrastructure/mail/mailer.port';
 
@@ -29,7 +30,7 @@ export class ResendMailer extends Mailer {
         html: message.html,
       });
     } catch (error) {
-      throw new MailDeliveryError(`Resend request failed: ${describe(error)}`);
+      throw new MailDeliveryError(`Resend request failed: ${describeError(error)}`);
     }
     // The SDK reports provider refusals (and most network failures) as `error` instead of throwing.
     if (result.error) {
@@ -40,11 +41,4 @@ export class ResendMailer extends Mailer {
     }
     if (!result.data?.id) throw new MailDeliveryError('Resend answered without a message id');
   }
-}
-
-// Duck-typed rather than `instanceof Error`: errors may come from another realm (Jest's VM context).
-function describe(error: unknown): string {
-  return typeof error === 'object' && error !== null && 'message' in error
-    ? String(error.message)
-    : String(error);
 }

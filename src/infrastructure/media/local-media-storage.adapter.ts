@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { constants, createReadStream } from 'node:fs';
 import { copyFile, mkdir, rm, stat, unlink, writeFile } from 'node:fs/promises';
 import { dirname, extname, isAbsolute, relative, resolve } from 'node:path';
+import { describeError } from 'src/common/errors/describe-error.util';
 import type { AppConfig } from 'src/config/app-config';
 import {
   contentTypeForExtension,
@@ -67,7 +68,7 @@ export class LocalMediaStorage extends MediaStorage {
     } catch (error) {
       // EXCL means an existing file is someone else's: never remove it.
       if (errorCode(error) !== 'EEXIST') await rm(target, { force: true }).catch(() => undefined);
-      throw new MediaStorageError(`Local media write failed for ${key}: ${describe(error)}`);
+      throw new MediaStorageError(`Local media write failed for ${key}: ${describeError(error)}`);
     }
   }
 
@@ -79,7 +80,7 @@ export class LocalMediaStorage extends MediaStorage {
       await unlink(path);
     } catch (error) {
       if (errorCode(error) === 'ENOENT') return;
-      throw new MediaStorageError(`Local media delete failed for ${key}: ${describe(error)}`);
+      throw new MediaStorageError(`Local media delete failed for ${key}: ${describeError(error)}`);
     }
   }
 
@@ -127,10 +128,4 @@ function errorCode(error: unknown): string | undefined {
     typeof error.code === 'string'
     ? error.code
     : undefined;
-}
-
-function describe(error: unknown): string {
-  return typeof error === 'object' && error !== null && 'message' in error
-    ? String(error.message)
-    : String(error);
 }

@@ -1,4 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
+import { errorTrace } from 'src/common/errors/describe-error.util';
 import { type DomainEvent, OnDomainEvent } from 'src/common/events/domain-events';
 import type { CommentParent } from 'src/modules/comments/comment-records.type';
 import { CommentsRepository } from 'src/modules/comments/comments.repository';
@@ -53,7 +54,7 @@ export class CommentsCascadeListener {
     } catch (error) {
       this.logger.error(
         `Removing the comments of deleted ${what} failed (batch: ${ids.join(', ')})`,
-        error instanceof Error ? error.stack : String(error),
+        errorTrace(error),
       );
     }
   }

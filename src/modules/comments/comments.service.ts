@@ -2,6 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { type Paginated, paginate } from 'src/common/dto/paginated.util';
 import { CursorCodec } from 'src/common/pagination/cursor-codec.service';
 import type { AppException } from 'src/common/errors/app.exception';
+import { errorTrace } from 'src/common/errors/describe-error.util';
 import type {
   CommentParent,
   CommentPageRecord,
@@ -309,7 +310,7 @@ export class CommentsService {
     } catch (error) {
       this.logger.error(
         `Removing the likes of deleted comment ${commentId} failed`,
-        error instanceof Error ? error.stack : String(error),
+        errorTrace(error),
       );
     }
   }

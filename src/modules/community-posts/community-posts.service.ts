@@ -1,6 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { type Paginated, paginate } from 'src/common/dto/paginated.util';
 import type { PaginationQueryDto } from 'src/common/dto/pagination-query.dto';
+import { errorTrace } from 'src/common/errors/describe-error.util';
 import { DomainEvents } from 'src/common/events/domain-events';
 import { CommunityPostsErrors } from 'src/modules/community-posts/community-posts.errors';
 import { toPostResponse } from 'src/modules/community-posts/community-posts.mapper';
@@ -107,7 +108,7 @@ export class CommunityPostsService {
     } catch (error) {
       this.logger.error(
         `Removing the likes of deleted post ${postId} (owner ${userId}) failed`,
-        error instanceof Error ? error.stack : String(error),
+        errorTrace(error),
       );
     }
     await this.events.publish('community-post.deleted', {

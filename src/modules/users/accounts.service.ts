@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { Injectable, Logger } from '@nestjs/common';
 import { ApiResult } from 'src/common/decorators/response-message.decorator';
 import type { AppException } from 'src/common/errors/app.exception';
+import { describeError } from 'src/common/errors/describe-error.util';
 import { isDuplicateKey } from 'src/common/errors/error-mapping.util';
 import { LoginFailuresService } from 'src/common/rate-limit/login-failures.service';
 import type { AppConfig } from 'src/config/app-config';
@@ -113,7 +114,9 @@ export class AccountsService {
     } catch (error) {
       // Keep the account, drop the undelivered code, so the cooldown does not block a retry.
       await this.codes.discard(userId, 'verification', issued);
-      this.logger.warn(`Verification email for user ${userId} not delivered: ${describe(error)}`);
+      this.logger.warn(
+        `Verification email for user ${userId} not delivered: ${describeError(error)}`,
+      );
       throw UsersErrors.emailDeliveryFailed();
     }
   }
@@ -139,7 +142,7 @@ export class AccountsService {
     } catch (error) {
       await this.codes.discard(holder.id, 'verification', issued);
       this.logger.warn(
-        `Verification email for user ${holder.id} not delivered: ${describe(error)}`,
+        `Verification email for user ${holder.id} not delivered: ${describeError(error)}`,
       );
     }
   }
@@ -174,7 +177,7 @@ export class AccountsService {
     } catch (error) {
       await this.codes.discard(holder.id, 'passwordReset', issued);
       this.logger.warn(
-        `Password reset email for user ${holder.id} not delivered: ${describe(error)}`,
+        `Password reset email for user ${holder.id} not delivered: ${describeError(error)}`,
       );
     }
   }
@@ -235,10 +238,4 @@ export class AccountsService {
     );
     return emailNowElsewhere ? UsersErrors.emailTaken() : UsersErrors.usernameTaken();
   }
-}
-
-function describe(error: unknown): string {
-  return typeof error === 'object' && error !== null && 'message' in error
-    ? String(error.message)
-    : String(error);
 }

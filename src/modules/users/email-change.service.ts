@@ -1,4 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
+import { describeError } from 'src/common/errors/describe-error.util';
 import { isDuplicateKey } from 'src/common/errors/error-mapping.util';
 import { LoginFailuresService } from 'src/common/rate-limit/login-failures.service';
 import { AccountMailer } from 'src/modules/users/account-mailer.service';
@@ -58,7 +59,9 @@ export class EmailChangeService {
     } catch (error) {
       // The change was never confirmable: discard it (which also lifts the cooldown for a retry).
       await this.codes.discard(owner.id, 'emailChange', issued);
-      this.logger.warn(`Email-change code for user ${userId} not delivered: ${describe(error)}`);
+      this.logger.warn(
+        `Email-change code for user ${userId} not delivered: ${describeError(error)}`,
+      );
       throw UsersErrors.emailDeliveryFailed();
     }
     return this.me(userId);
@@ -95,7 +98,7 @@ export class EmailChangeService {
         );
       } catch (error) {
         this.logger.warn(
-          `Email-changed notice for user ${userId} not delivered: ${describe(error)}`,
+          `Email-changed notice for user ${userId} not delivered: ${describeError(error)}`,
         );
       }
     }
@@ -107,10 +110,4 @@ export class EmailChangeService {
     if (!me) throw UsersErrors.signedOut();
     return toMe(me);
   }
-}
-
-function describe(error: unknown): string {
-  return typeof error === 'object' && error !== null && 'message' in error
-    ? String(error.message)
-    : String(error);
 }

@@ -1,4 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
+import { describeError } from 'src/common/errors/describe-error.util';
 import { isObjectIdString } from 'src/common/validation/rules.util';
 import {
   CONTENT_TYPES,
@@ -139,9 +140,7 @@ export class UsersService {
     try {
       await this.storage.delete(key, 'image');
     } catch (error) {
-      this.logger.warn(
-        `Could not delete profile image ${key}: ${error instanceof Error ? error.message : String(error)}`,
-      );
+      this.logger.warn(`Could not delete profile image ${key}: ${describeError(error)}`);
     }
   }
 }

@@ -1,4 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
+import { errorTrace } from 'src/common/errors/describe-error.util';
 import { DomainEvents } from 'src/common/events/domain-events';
 import { LikesService } from 'src/modules/likes/likes.service';
 import { VideoMediaService } from 'src/modules/videos/video-media.service';
@@ -34,7 +35,7 @@ export class VideoDependentsService {
       } catch (error) {
         this.logger.error(
           `Clean-up step "${name}" failed after deleting video ${id} (owner ${ownerId})`,
-          error instanceof Error ? error.stack : String(error),
+          errorTrace(error),
         );
       }
     };

@@ -1,4 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
+import { describeError } from 'src/common/errors/describe-error.util';
 import {
   CONTENT_TYPES,
   type DetectedFileType,
@@ -105,7 +106,7 @@ export class VideoMediaService {
       return true;
     } catch (error) {
       this.logger.error(
-        `Could not delete ${resourceType} ${key} (${reason}): ${error instanceof Error ? error.message : String(error)}`,
+        `Could not delete ${resourceType} ${key} (${reason}): ${describeError(error)}`,
       );
       return false;
     }

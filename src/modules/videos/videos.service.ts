@@ -2,6 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import type { ClientContext } from 'src/common/decorators/client-context.decorator';
 import { ApiResult } from 'src/common/decorators/response-message.decorator';
 import { AppException } from 'src/common/errors/app.exception';
+import { errorTrace } from 'src/common/errors/describe-error.util';
 import { ErrorCode } from 'src/common/errors/error-code.constant';
 import { isDatabaseUnavailable } from 'src/common/errors/error-mapping.util';
 import { FollowStateService } from 'src/modules/follows/follow-state.service';
@@ -166,10 +167,7 @@ export class VideosService {
       deleted = await this.videos.deleteOwned(id, userId);
     } catch (error) {
       if (isDatabaseUnavailable(error)) throw error;
-      this.logger.error(
-        `Deleting video ${id} failed`,
-        error instanceof Error ? error.stack : String(error),
-      );
+      this.logger.error(`Deleting video ${id} failed`, errorTrace(error));
       throw VideosErrors.deleteFailed();
     }
     // A concurrent delete of the same video won; it also runs the clean-up.
