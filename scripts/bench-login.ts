@@ -25,9 +25,9 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { Model } from 'mongoose';
 import { AppModule } from 'src/app.module';
 import { configureApp } from 'src/app.setup';
-import { DatabaseSupervisor } from 'src/infrastructure/database/database-supervisor.service';
+import { DatabaseSupervisorService } from 'src/infrastructure/database/database-supervisor.service';
 import { startEmbeddedMongo } from 'src/infrastructure/database/embedded-mongo';
-import { PasswordHasher } from 'src/modules/users/password-hasher.service';
+import { PasswordHasherService } from 'src/modules/users/password-hasher.service';
 import { User } from 'src/modules/users/schemas/user.schema';
 
 const ROUNDS = Number(process.env.BENCH_BCRYPT_ROUNDS ?? 12);
@@ -70,11 +70,11 @@ async function main(): Promise<void> {
   });
   configureApp(app);
   await app.listen(0, '127.0.0.1');
-  await app.get(DatabaseSupervisor).whenReady();
+  await app.get(DatabaseSupervisorService).whenReady();
   const base = `${await app.getUrl()}/api/v1`.replace('[::1]', '127.0.0.1');
 
   try {
-    const hasher = app.get(PasswordHasher);
+    const hasher = app.get(PasswordHasherService);
     const users = app.get<Model<User>>(getModelToken(User.name));
     const passwordHash = await hasher.hash(PASSWORD);
     await users.insertMany(

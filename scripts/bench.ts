@@ -66,7 +66,7 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { Connection } from 'mongoose';
 import { AppModule } from 'src/app.module';
 import { APP_OPTIONS, configureApp } from 'src/app.setup';
-import { DatabaseSupervisor } from 'src/infrastructure/database/database-supervisor.service';
+import { DatabaseSupervisorService } from 'src/infrastructure/database/database-supervisor.service';
 import { startEmbeddedMongo } from 'src/infrastructure/database/embedded-mongo';
 import { cannon, type CannonResult, type Target } from './bench/cannon';
 import { CommandCounter, GuardBoundaryInterceptor, type DbCommands } from './bench/db-commands';
@@ -234,7 +234,7 @@ async function runScale(scale: number, shared: Shared): Promise<RunResult> {
     const counter = new CommandCounter();
     appB.useGlobalInterceptors(new GuardBoundaryInterceptor(counter));
     await appB.listen(0, '127.0.0.1');
-    await appB.get(DatabaseSupervisor).whenReady();
+    await appB.get(DatabaseSupervisorService).whenReady();
     const baseB = (await appB.getUrl())
       .replace('[::1]', '127.0.0.1')
       .replace('localhost', '127.0.0.1');

@@ -27,7 +27,7 @@ import { AppModule } from 'src/app.module';
 import { configureApp } from 'src/app.setup';
 import type { AppConfig } from 'src/config/app-config';
 import { APP_CONFIG } from 'src/config/app-config.provider';
-import { DatabaseSupervisor } from 'src/infrastructure/database/database-supervisor.service';
+import { DatabaseSupervisorService } from 'src/infrastructure/database/database-supervisor.service';
 import { startEmbeddedMongo } from 'src/infrastructure/database/embedded-mongo';
 import { createVerifiedUser } from 'test/factories/users.factory';
 import { tinyMp4, tinyPng, writeMp4File } from 'test/fixtures/media.fixture';
@@ -137,7 +137,7 @@ async function main(): Promise<void> {
   });
   configureApp(app);
   await app.listen(0, '127.0.0.1');
-  await app.get(DatabaseSupervisor).whenReady();
+  await app.get(DatabaseSupervisorService).whenReady();
   const address = app.getHttpServer().address() as { port: number };
   const url = `http://127.0.0.1:${address.port}/api/v1/video`;
 

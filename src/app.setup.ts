@@ -50,7 +50,7 @@ export function configureApp(app: NestExpressApplication): NestExpressApplicatio
   app.useLogger(app.get(WINSTON_MODULE_NEST_PROVIDER));
   const winston = app.get<WinstonLogger>(WINSTON_MODULE_PROVIDER);
   const metrics = app.get(MetricsService);
-  // With METRICS_PORT set, /metrics is served there only (MetricsServer), and is unknown here.
+  // With METRICS_PORT set, /metrics is served there only (MetricsServerService), and is unknown here.
   const metricsHere = config.metrics.enabled && config.metrics.port === null;
 
   app.set('trust proxy', config.trustProxy);

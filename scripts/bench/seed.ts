@@ -11,7 +11,7 @@ import { Types, type Model } from 'mongoose';
 import { Comment } from 'src/modules/comments/schemas/comment.schema';
 import { Follow } from 'src/modules/follows/schemas/follow.schema';
 import { Like } from 'src/modules/likes/schemas/like.schema';
-import { PasswordHasher } from 'src/modules/users/password-hasher.service';
+import { PasswordHasherService } from 'src/modules/users/password-hasher.service';
 import { User } from 'src/modules/users/schemas/user.schema';
 import { Video } from 'src/modules/videos/schemas/video.schema';
 import { log, root } from './processes';
@@ -46,7 +46,7 @@ export async function seed(
 ): Promise<Seeded> {
   const started = performance.now();
   const model = <T>(name: string): Model<T> => app.get<Model<T>>(getModelToken(name));
-  const passwordHash = await app.get(PasswordHasher).hash(password);
+  const passwordHash = await app.get(PasswordHasherService).hash(password);
   const t0 = Date.UTC(2026, 0, 1);
   const at = (i: number): Date => new Date(t0 + i * 60_000);
   /** Large unordered batches, lean (no hydration): the models' own insertMany. */

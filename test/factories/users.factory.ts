@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { getModelToken } from '@nestjs/mongoose';
 import type { Model } from 'mongoose';
 import { SessionsService } from 'src/modules/auth/sessions.service';
-import { PasswordHasher } from 'src/modules/users/password-hasher.service';
+import { PasswordHasherService } from 'src/modules/users/password-hasher.service';
 import { User } from 'src/modules/users/schemas/user.schema';
 import { defaultAvatarUrl } from 'src/modules/users/users.constant';
 import type { TestApp } from 'test/utils/test-app';
@@ -66,7 +66,7 @@ async function insertAccount(
     email: account.email,
     name: account.name,
     bio: overrides.bio ?? '',
-    password: await t.app.get(PasswordHasher).hash(account.password),
+    password: await t.app.get(PasswordHasherService).hash(account.password),
     profileImage: defaultAvatarUrl(account.name),
     profileImageKey: null,
     isVerified,
@@ -93,7 +93,7 @@ export async function signIn(t: TestApp, user: Pick<TestAccount, 'id'>): Promise
 }
 
 /**
- * A verified, signed-in user. Stored directly (hash made by the app's PasswordHasher), so
+ * A verified, signed-in user. Stored directly (hash made by the app's PasswordHasherService), so
  * tests can create many users without hitting the register, login or email-send buckets.
  */
 export async function createVerifiedUser(

@@ -10,7 +10,7 @@ import { AppModule } from 'src/app.module';
 import { APP_OPTIONS, configureApp } from 'src/app.setup';
 import { type AppConfig, loadAppConfig } from 'src/config/app-config';
 import { APP_CONFIG } from 'src/config/app-config.provider';
-import { DatabaseSupervisor } from 'src/infrastructure/database/database-supervisor.service';
+import { DatabaseSupervisorService } from 'src/infrastructure/database/database-supervisor.service';
 import { recordQueryShapes, saveSuiteShapes } from 'test/utils/query-shapes';
 
 export interface TestApp {
@@ -68,7 +68,7 @@ export async function createTestApp(
   const app = moduleRef.createNestApplication<NestExpressApplication>(APP_OPTIONS);
   configureApp(app);
   await app.init();
-  if (options.waitForDatabase !== false) await app.get(DatabaseSupervisor).whenReady();
+  if (options.waitForDatabase !== false) await app.get(DatabaseSupervisorService).whenReady();
   const connection = app.get<Connection>(getConnectionToken());
   // An app that does not wait for its database may get its driver client later (outage tests).
   const shapes =

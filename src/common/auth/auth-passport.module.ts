@@ -1,9 +1,9 @@
 import { Module } from '@nestjs/common';
-import { AuthPassport } from 'src/common/auth/auth-passport.service';
+import { AuthPassportService } from 'src/common/auth/auth-passport.service';
 
-/** One `AuthPassport` per application, shared by the global guard and the auth module's strategies. */
+/** One `AuthPassportService` per application, shared by the global guard and the auth module's strategies. */
 @Module({
-  providers: [AuthPassport],
-  exports: [AuthPassport],
+  providers: [AuthPassportService],
+  exports: [AuthPassportService],
 })
 export class AuthPassportModule {}

@@ -16,4 +16,4 @@ export const ACCESS_TOKEN_STRATEGIES = ['jwt', 'jwt-cookie'] as const;
  * would replace the first one's strategies, and with them its secret and its database.
  */
 @Injectable()
-export class AuthPassport extends passport.Authenticator {}
+export class AuthPassportService extends passport.Authenticator {}

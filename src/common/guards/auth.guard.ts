@@ -2,7 +2,10 @@ import { type CanActivate, type ExecutionContext, Injectable } from '@nestjs/com
 import { Reflector } from '@nestjs/core';
 import type { Request, Response } from 'express';
 import type { AuthOutcome, AuthPrincipal } from 'src/common/auth/auth-principal.type';
-import { ACCESS_TOKEN_STRATEGIES, AuthPassport } from 'src/common/auth/auth-passport.service';
+import {
+  ACCESS_TOKEN_STRATEGIES,
+  AuthPassportService,
+} from 'src/common/auth/auth-passport.service';
 import { accessCredentials } from 'src/common/auth/credentials.util';
 import { AUTH_MODE_KEY, AuthMode } from 'src/common/decorators/auth-mode.decorator';
 import { perRoute } from 'src/common/decorators/route-metadata.util';
@@ -13,13 +16,13 @@ import { ErrorCode } from 'src/common/errors/error-code.constant';
  * Deny by default (contract §1.7): a route without a declared mode is treated as `required`.
  * The mode logic is here; whether the credentials authenticate is decided by the passport
  * strategies of the auth module (`ACCESS_TOKEN_STRATEGIES`), run through this application's
- * `AuthPassport`. The guard only reads; it never writes sessions or counters.
+ * `AuthPassportService`. The guard only reads; it never writes sessions or counters.
  */
 @Injectable()
 export class AuthGuard implements CanActivate {
   constructor(
     private readonly reflector: Reflector,
-    private readonly passport: AuthPassport,
+    private readonly passport: AuthPassportService,
   ) {}
 
   /** The route's declared mode, read once per route; undeclared means required. */

@@ -1,17 +1,17 @@
-import { CursorCodec } from 'src/common/pagination/cursor-codec.service';
+import { CursorCodecService } from 'src/common/pagination/cursor-codec.service';
 import type { AppConfig } from 'src/config/app-config';
 
 const ID = '665f1c2e8b3f4a0012ab34cd';
 
-function codec(secret = 'a'.repeat(40)): CursorCodec {
-  return new CursorCodec({ auth: { accessSecret: secret } } as AppConfig);
+function codec(secret = 'a'.repeat(40)): CursorCodecService {
+  return new CursorCodecService({ auth: { accessSecret: secret } } as AppConfig);
 }
 
 function expectInvalid(action: () => unknown): void {
   expect(action).toThrow(expect.objectContaining({ code: 'INVALID_CURSOR', status: 400 }));
 }
 
-describe('CursorCodec', () => {
+describe('CursorCodecService', () => {
   it.each([
     [new Date('2026-12-03T01:02:03.456Z'), 'date'],
     [42, 'number'],

@@ -39,7 +39,7 @@ const OBJECT_ID = /^[0-9a-f]{24}$/;
  * starts again from the first page.
  */
 @Injectable()
-export class CursorCodec {
+export class CursorCodecService {
   private readonly key: Buffer;
 
   constructor(@InjectConfig() config: AppConfig) {

@@ -11,7 +11,7 @@ export const DATABASE_NAME = 'dancely';
  * MongoDB-compatible engine started (and later stopped) with the service.
  */
 @Injectable()
-export class DatabaseEngine {
+export class DatabaseEngineService {
   private readonly logger = new Logger('Database');
   private embedded: EmbeddedMongo | null = null;
   private resolved: { uri: string; options: ConnectOptions } | null = null;

@@ -7,7 +7,7 @@ import {
 import { InjectConnection } from '@nestjs/mongoose';
 import { type Connection, ConnectionStates } from 'mongoose';
 import { describeError } from 'src/common/errors/describe-error.util';
-import { DatabaseEngine } from 'src/infrastructure/database/database-engine.service';
+import { DatabaseEngineService } from 'src/infrastructure/database/database-engine.service';
 
 const RETRY_MIN_MS = 500;
 const RETRY_MAX_MS = 5000;
@@ -18,7 +18,7 @@ const RETRY_MAX_MS = 5000;
  * every (re)connection, and on shutdown the connection closes before the embedded engine stops.
  */
 @Injectable()
-export class DatabaseSupervisor implements OnApplicationBootstrap, OnApplicationShutdown {
+export class DatabaseSupervisorService implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('Database');
   private stopped = false;
   private retryTimer: NodeJS.Timeout | undefined;
@@ -27,7 +27,7 @@ export class DatabaseSupervisor implements OnApplicationBootstrap, OnApplication
 
   constructor(
     @InjectConnection() private readonly connection: Connection,
-    private readonly engine: DatabaseEngine,
+    private readonly engine: DatabaseEngineService,
   ) {
     this.readyPromise = new Promise((resolve) => (this.markReady = resolve));
   }

@@ -1,11 +1,11 @@
 import { Module } from '@nestjs/common';
 import { MongooseModule } from '@nestjs/mongoose';
-import { DatabaseEngine } from 'src/infrastructure/database/database-engine.service';
-import { DatabaseSupervisor } from 'src/infrastructure/database/database-supervisor.service';
+import { DatabaseEngineService } from 'src/infrastructure/database/database-engine.service';
+import { DatabaseSupervisorService } from 'src/infrastructure/database/database-supervisor.service';
 
 @Module({
-  providers: [DatabaseEngine],
-  exports: [DatabaseEngine],
+  providers: [DatabaseEngineService],
+  exports: [DatabaseEngineService],
 })
 class DatabaseEngineModule {}
 
@@ -17,8 +17,8 @@ class DatabaseEngineModule {}
   imports: [
     MongooseModule.forRootAsync({
       imports: [DatabaseEngineModule],
-      inject: [DatabaseEngine],
-      useFactory: async (engine: DatabaseEngine) => ({
+      inject: [DatabaseEngineService],
+      useFactory: async (engine: DatabaseEngineService) => ({
         uri: await engine.resolveUri(),
         ...engine.connectOptions(),
         lazyConnection: true,
@@ -26,7 +26,7 @@ class DatabaseEngineModule {}
     }),
     DatabaseEngineModule,
   ],
-  providers: [DatabaseSupervisor],
-  exports: [DatabaseSupervisor],
+  providers: [DatabaseSupervisorService],
+  exports: [DatabaseSupervisorService],
 })
 export class DatabaseModule {}

@@ -1,7 +1,7 @@
 import { EventEmitter } from 'node:events';
 import type { Connection } from 'mongoose';
 import { type AppConfig, loadAppConfig } from 'src/config/app-config';
-import { DbCommandMetrics } from 'src/infrastructure/metrics/db-command-metrics.service';
+import { DbCommandMetricsService } from 'src/infrastructure/metrics/db-command-metrics.service';
 import { MetricsService } from 'src/infrastructure/metrics/metrics.service';
 import { type MetricSample, parseMetrics, sampleValue } from 'test/utils/prometheus';
 
@@ -24,11 +24,11 @@ class FakeClient extends EventEmitter {
   }
 }
 
-describe('DbCommandMetrics', () => {
+describe('DbCommandMetricsService', () => {
   let client: FakeClient;
   let connection: EventEmitter & { models: object; getClient(): FakeClient };
   let metrics: MetricsService;
-  let sut: DbCommandMetrics;
+  let sut: DbCommandMetricsService;
 
   const samples = async (): Promise<MetricSample[]> => parseMetrics(await metrics.render());
 
@@ -43,7 +43,7 @@ describe('DbCommandMetrics', () => {
     });
     const config: AppConfig = loadAppConfig({ NODE_ENV: 'test', METRICS_ENABLED: 'true' });
     metrics = new MetricsService(config);
-    sut = new DbCommandMetrics(connection as unknown as Connection, metrics);
+    sut = new DbCommandMetricsService(connection as unknown as Connection, metrics);
     sut.onApplicationBootstrap();
   });
 

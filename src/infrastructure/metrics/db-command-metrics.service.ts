@@ -31,7 +31,7 @@ interface PendingCommand {
  * collection and a precise start time are noted when the command starts.
  */
 @Injectable()
-export class DbCommandMetrics implements OnApplicationBootstrap, OnApplicationShutdown {
+export class DbCommandMetricsService implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly clients = new Set<mongo.MongoClient>();
   private readonly pending = new Map<number, PendingCommand>();
   private collections = new Set<string>();
@@ -44,7 +44,7 @@ export class DbCommandMetrics implements OnApplicationBootstrap, OnApplicationSh
   onApplicationBootstrap(): void {
     if (!this.metrics.enabled) return;
     this.instrument();
-    // A first connection that failed is retried with a new client (DatabaseSupervisor), which
+    // A first connection that failed is retried with a new client (DatabaseSupervisorService), which
     // announces itself with `connected`; reconnections of the same client do too.
     this.connection.on('connected', this.instrument);
   }

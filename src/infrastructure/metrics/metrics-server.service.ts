@@ -16,7 +16,7 @@ import { MetricsService } from 'src/infrastructure/metrics/metrics.service';
  * port faces the load balancer. It starts with the application and stops with it.
  */
 @Injectable()
-export class MetricsServer implements OnApplicationBootstrap, OnApplicationShutdown {
+export class MetricsServerService implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('Metrics');
   private server: Server | undefined;
 

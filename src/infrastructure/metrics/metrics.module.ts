@@ -1,6 +1,6 @@
 import { Global, Module } from '@nestjs/common';
-import { DbCommandMetrics } from 'src/infrastructure/metrics/db-command-metrics.service';
-import { MetricsServer } from 'src/infrastructure/metrics/metrics-server.service';
+import { DbCommandMetricsService } from 'src/infrastructure/metrics/db-command-metrics.service';
+import { MetricsServerService } from 'src/infrastructure/metrics/metrics-server.service';
 import { MetricsService } from 'src/infrastructure/metrics/metrics.service';
 
 /**
@@ -10,7 +10,7 @@ import { MetricsService } from 'src/infrastructure/metrics/metrics.service';
  */
 @Global()
 @Module({
-  providers: [MetricsService, DbCommandMetrics, MetricsServer],
+  providers: [MetricsService, DbCommandMetricsService, MetricsServerService],
   exports: [MetricsService],
 })
 export class MetricsModule {}

@@ -7,7 +7,10 @@ import {
   type StrategyOptionsWithoutRequest,
 } from 'passport-jwt';
 import type { AuthPrincipal } from 'src/common/auth/auth-principal.type';
-import { ACCESS_TOKEN_STRATEGIES, AuthPassport } from 'src/common/auth/auth-passport.service';
+import {
+  ACCESS_TOKEN_STRATEGIES,
+  AuthPassportService,
+} from 'src/common/auth/auth-passport.service';
 import { ACCESS_COOKIE, bearerToken, cookieValue } from 'src/common/auth/credentials.util';
 import type { AppConfig } from 'src/config/app-config';
 import { InjectConfig } from 'src/config/app-config.provider';
@@ -32,7 +35,7 @@ function verifying(
 export class JwtStrategy extends PassportStrategy(Strategy, BEARER_STRATEGY) {
   constructor(
     private readonly sessions: SessionsService,
-    passport: AuthPassport,
+    passport: AuthPassportService,
     @InjectConfig() config: AppConfig,
   ) {
     super(verifying(config, (req: Request) => bearerToken(req) ?? null));
@@ -54,7 +57,7 @@ export class JwtStrategy extends PassportStrategy(Strategy, BEARER_STRATEGY) {
 export class JwtCookieStrategy extends PassportStrategy(Strategy, COOKIE_STRATEGY) {
   constructor(
     private readonly sessions: SessionsService,
-    passport: AuthPassport,
+    passport: AuthPassportService,
     @InjectConfig() config: AppConfig,
   ) {
     super(verifying(config, cookieUnlessBearer));

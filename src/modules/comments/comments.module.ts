@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import { MongooseModule } from '@nestjs/mongoose';
-import { CursorCodec } from 'src/common/pagination/cursor-codec.service';
+import { CursorCodecService } from 'src/common/pagination/cursor-codec.service';
 import { CommentCountersService } from 'src/modules/comments/comment-counters.service';
 import { CommentsCascadeListener } from 'src/modules/comments/comments-cascade.listener';
 import { CommentsController } from 'src/modules/comments/comments.controller';
@@ -31,7 +31,7 @@ import { VideosModule } from 'src/modules/videos/videos.module';
     CommentsService,
     CommentCountersService,
     CommentsCascadeListener,
-    CursorCodec,
+    CursorCodecService,
   ],
   exports: [CommentsService, CommentCountersService],
 })

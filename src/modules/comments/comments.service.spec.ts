@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { Types } from 'mongoose';
-import { CursorCodec } from 'src/common/pagination/cursor-codec.service';
+import { CursorCodecService } from 'src/common/pagination/cursor-codec.service';
 import type { AppConfig } from 'src/config/app-config';
 import type { CommentRecord } from 'src/modules/comments/comment-records.type';
 import type { CommentsRepository } from 'src/modules/comments/comments.repository';
@@ -76,7 +76,7 @@ describe('CommentsService', () => {
       likes as unknown as LikesService,
       videoCounters as unknown as VideoCountersService,
       postCounters as unknown as CommunityPostCountersService,
-      new CursorCodec({ auth: { accessSecret: 'k'.repeat(40) } } as AppConfig),
+      new CursorCodecService({ auth: { accessSecret: 'k'.repeat(40) } } as AppConfig),
     );
   });
   afterEach(() => {

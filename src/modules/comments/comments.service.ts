@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { type Paginated, paginate } from 'src/common/dto/paginated.util';
-import { CursorCodec } from 'src/common/pagination/cursor-codec.service';
+import { CursorCodecService } from 'src/common/pagination/cursor-codec.service';
 import type { AppException } from 'src/common/errors/app.exception';
 import { errorTrace } from 'src/common/errors/describe-error.util';
 import type {
@@ -52,7 +52,7 @@ export class CommentsService {
     private readonly likes: LikesService,
     private readonly videoCounters: VideoCountersService,
     private readonly postCounters: CommunityPostCountersService,
-    private readonly cursors: CursorCodec,
+    private readonly cursors: CursorCodecService,
   ) {}
 
   /** C1: video check, page + total, owners, the viewer's likes: 4 round trips whatever the limit. */

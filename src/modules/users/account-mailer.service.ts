@@ -11,7 +11,7 @@ import {
 
 /** Sends the account emails of §1.16. Rejects when the provider refuses; callers decide what that means. */
 @Injectable()
-export class AccountMailer {
+export class AccountMailerService {
   constructor(
     private readonly mailer: Mailer,
     @InjectConfig() private readonly config: AppConfig,

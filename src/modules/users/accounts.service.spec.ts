@@ -5,10 +5,10 @@ import { ErrorCode } from 'src/common/errors/error-code.constant';
 import { LoginFailuresService } from 'src/common/rate-limit/login-failures.service';
 import { loadAppConfig } from 'src/config/app-config';
 import { MemoryCounterStore } from 'src/infrastructure/counters/memory-counter-store';
-import type { AccountMailer } from 'src/modules/users/account-mailer.service';
+import type { AccountMailerService } from 'src/modules/users/account-mailer.service';
 import { AccountsService } from 'src/modules/users/accounts.service';
-import type { OneTimeCodes } from 'src/modules/users/one-time-codes.service';
-import type { PasswordHasher } from 'src/modules/users/password-hasher.service';
+import type { OneTimeCodesService } from 'src/modules/users/one-time-codes.service';
+import type { PasswordHasherService } from 'src/modules/users/password-hasher.service';
 import type {
   CodeHolderRecord,
   HolderRecord,
@@ -53,9 +53,11 @@ describe('AccountsService', () => {
       | 'setPassword'
     >
   >;
-  let passwords: jest.Mocked<Pick<PasswordHasher, 'hash' | 'verify'>>;
-  let codes: jest.Mocked<Pick<OneTimeCodes, 'issue' | 'discard' | 'redeem'>>;
-  let mail: jest.Mocked<Pick<AccountMailer, 'sendVerificationCode' | 'sendPasswordResetCode'>>;
+  let passwords: jest.Mocked<Pick<PasswordHasherService, 'hash' | 'verify'>>;
+  let codes: jest.Mocked<Pick<OneTimeCodesService, 'issue' | 'discard' | 'redeem'>>;
+  let mail: jest.Mocked<
+    Pick<AccountMailerService, 'sendVerificationCode' | 'sendPasswordResetCode'>
+  >;
   let counters: MemoryCounterStore;
   let sut: AccountsService;
 
@@ -77,9 +79,9 @@ describe('AccountsService', () => {
     counters = new MemoryCounterStore();
     sut = new AccountsService(
       users as unknown as UsersRepository,
-      passwords as unknown as PasswordHasher,
-      codes as unknown as OneTimeCodes,
-      mail as unknown as AccountMailer,
+      passwords as unknown as PasswordHasherService,
+      codes as unknown as OneTimeCodesService,
+      mail as unknown as AccountMailerService,
       new LoginFailuresService(counters, config),
       config,
     );

@@ -7,7 +7,7 @@ import { isDuplicateKey } from 'src/common/errors/error-mapping.util';
 import { LoginFailuresService } from 'src/common/rate-limit/login-failures.service';
 import type { AppConfig } from 'src/config/app-config';
 import { InjectConfig } from 'src/config/app-config.provider';
-import { AccountMailer } from 'src/modules/users/account-mailer.service';
+import { AccountMailerService } from 'src/modules/users/account-mailer.service';
 import type { ChangePasswordDto } from 'src/modules/users/dto/change-password.dto';
 import type { LoginDto } from 'src/modules/users/dto/login.dto';
 import type { MeResponse } from 'src/modules/users/dto/me.response';
@@ -15,8 +15,8 @@ import type { RegisterDto } from 'src/modules/users/dto/register.dto';
 import type { ResetPasswordDto } from 'src/modules/users/dto/reset-password.dto';
 import type { UsernameAvailabilityResponse } from 'src/modules/users/dto/username-availability.response';
 import type { VerifyAccountDto } from 'src/modules/users/dto/verify-account.dto';
-import { OneTimeCodes } from 'src/modules/users/one-time-codes.service';
-import { PasswordHasher } from 'src/modules/users/password-hasher.service';
+import { OneTimeCodesService } from 'src/modules/users/one-time-codes.service';
+import { PasswordHasherService } from 'src/modules/users/password-hasher.service';
 import type { CredentialsRecord, HolderRecord } from 'src/modules/users/user-records.type';
 import { defaultAvatarUrl, RESERVED_USERNAMES } from 'src/modules/users/users.constant';
 import { UsersErrors } from 'src/modules/users/users.errors';
@@ -46,9 +46,9 @@ export class AccountsService {
 
   constructor(
     private readonly users: UsersRepository,
-    private readonly passwords: PasswordHasher,
-    private readonly codes: OneTimeCodes,
-    private readonly mail: AccountMailer,
+    private readonly passwords: PasswordHasherService,
+    private readonly codes: OneTimeCodesService,
+    private readonly mail: AccountMailerService,
     private readonly loginFailures: LoginFailuresService,
     @InjectConfig() private readonly config: AppConfig,
   ) {}

@@ -2,11 +2,11 @@ import { Injectable, Logger } from '@nestjs/common';
 import { describeError } from 'src/common/errors/describe-error.util';
 import { isDuplicateKey } from 'src/common/errors/error-mapping.util';
 import { LoginFailuresService } from 'src/common/rate-limit/login-failures.service';
-import { AccountMailer } from 'src/modules/users/account-mailer.service';
+import { AccountMailerService } from 'src/modules/users/account-mailer.service';
 import type { MeResponse } from 'src/modules/users/dto/me.response';
 import type { UpdateEmailDto } from 'src/modules/users/dto/update-email.dto';
-import { OneTimeCodes } from 'src/modules/users/one-time-codes.service';
-import { PasswordHasher } from 'src/modules/users/password-hasher.service';
+import { OneTimeCodesService } from 'src/modules/users/one-time-codes.service';
+import { PasswordHasherService } from 'src/modules/users/password-hasher.service';
 import type { PendingEmailChange } from 'src/modules/users/schemas/user.schema';
 import type { CredentialsRecord } from 'src/modules/users/user-records.type';
 import { UsersErrors } from 'src/modules/users/users.errors';
@@ -24,10 +24,10 @@ export class EmailChangeService {
 
   constructor(
     private readonly users: UsersRepository,
-    private readonly passwords: PasswordHasher,
+    private readonly passwords: PasswordHasherService,
     private readonly loginFailures: LoginFailuresService,
-    private readonly codes: OneTimeCodes,
-    private readonly mail: AccountMailer,
+    private readonly codes: OneTimeCodesService,
+    private readonly mail: AccountMailerService,
   ) {}
 
   /** U3, steps in the contract's order. */

@@ -2,7 +2,7 @@ import { createHmac } from 'node:crypto';
 import { Types } from 'mongoose';
 import { AppException } from 'src/common/errors/app.exception';
 import { loadAppConfig } from 'src/config/app-config';
-import { OneTimeCodes } from 'src/modules/users/one-time-codes.service';
+import { OneTimeCodesService } from 'src/modules/users/one-time-codes.service';
 import type { PendingCode } from 'src/modules/users/schemas/user.schema';
 import type { CodeHolderRecord } from 'src/modules/users/user-records.type';
 import type { UsersRepository } from 'src/modules/users/users.repository';
@@ -44,11 +44,11 @@ async function failure(promise: Promise<unknown>): Promise<{ code: string; messa
   return { code: error.code, message: error.message };
 }
 
-describe('OneTimeCodes', () => {
+describe('OneTimeCodesService', () => {
   let repository: jest.Mocked<
     Pick<UsersRepository, 'storeCode' | 'discardCode' | 'countWrongAttempt' | 'consumeCode'>
   >;
-  let sut: OneTimeCodes;
+  let sut: OneTimeCodesService;
 
   beforeEach(() => {
     repository = {
@@ -57,7 +57,7 @@ describe('OneTimeCodes', () => {
       countWrongAttempt: jest.fn(),
       consumeCode: jest.fn(),
     };
-    sut = new OneTimeCodes(repository as unknown as UsersRepository, config);
+    sut = new OneTimeCodesService(repository as unknown as UsersRepository, config);
   });
 
   describe('issue', () => {

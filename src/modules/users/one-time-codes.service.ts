@@ -41,7 +41,7 @@ export type CodeChanges = Partial<
  * user document, so limits hold under concurrent requests.
  */
 @Injectable()
-export class OneTimeCodes {
+export class OneTimeCodesService {
   constructor(
     private readonly users: UsersRepository,
     @InjectConfig() private readonly config: AppConfig,

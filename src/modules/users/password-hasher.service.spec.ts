@@ -1,6 +1,9 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { loadAppConfig } from 'src/config/app-config';
-import { HASHING_NICE_INCREMENT, PasswordHasher } from 'src/modules/users/password-hasher.service';
+import {
+  HASHING_NICE_INCREMENT,
+  PasswordHasherService,
+} from 'src/modules/users/password-hasher.service';
 
 /** The nice value of every thread of this process (Linux: `/proc/self/task/<tid>/stat`, field 19). */
 function threadNiceValues(): number[] {
@@ -18,16 +21,16 @@ function niceOf(tid: string): number {
 }
 
 /** A started hasher: its dummy hash is already asked for, so it is not counted in a test. */
-function hasherWith(env: Record<string, string> = {}): PasswordHasher {
-  const hasher = new PasswordHasher(
+function hasherWith(env: Record<string, string> = {}): PasswordHasherService {
+  const hasher = new PasswordHasherService(
     loadAppConfig({ NODE_ENV: 'test', BCRYPT_ROUNDS: '4', ...env }),
   );
   hasher.onModuleInit();
   return hasher;
 }
 
-describe('PasswordHasher', () => {
-  let sut: PasswordHasher;
+describe('PasswordHasherService', () => {
+  let sut: PasswordHasherService;
 
   beforeAll(() => {
     sut = hasherWith({ BCRYPT_CONCURRENCY: '2' });

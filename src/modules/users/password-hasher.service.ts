@@ -27,8 +27,8 @@ type HashingTask =
  * queues the same way, so the wait reveals nothing about whether an account exists.
  */
 @Injectable()
-export class PasswordHasher implements OnModuleInit, OnApplicationShutdown {
-  private readonly logger = new Logger(PasswordHasher.name);
+export class PasswordHasherService implements OnModuleInit, OnApplicationShutdown {
+  private readonly logger = new Logger(PasswordHasherService.name);
   private dummyHash: Promise<string> | undefined;
   private submitted = 0;
   /** Operations not settled yet, queued or running: shutdown waits for them. */

@@ -38,7 +38,7 @@ export const UsersErrors = {
   /** The guard authenticated the caller, but the account vanished before the handler ran. */
   signedOut: defineError(ErrorCode.UNAUTHORIZED),
   /**
-   * Redeeming a one-time code of `purpose` (§1.17). `OneTimeCodes` throws these with the texts of
+   * Redeeming a one-time code of `purpose` (§1.17). `OneTimeCodesService` throws these with the texts of
    * its `CODE_MESSAGES`, which are read here rather than repeated.
    */
   codeRedemption: (purpose: CodePurpose): ErrorDefinition[] => [

@@ -3,12 +3,12 @@ import { MongooseModule } from '@nestjs/mongoose';
 import { MailModule } from 'src/infrastructure/mail/mail.module';
 import { MediaStorageModule } from 'src/infrastructure/media/media-storage.module';
 import { LoginFailuresModule } from 'src/common/rate-limit/login-failures.module';
-import { AccountMailer } from 'src/modules/users/account-mailer.service';
+import { AccountMailerService } from 'src/modules/users/account-mailer.service';
 import { AccountsService } from 'src/modules/users/accounts.service';
 import { ChannelCountersService } from 'src/modules/users/channel-counters.service';
 import { EmailChangeService } from 'src/modules/users/email-change.service';
-import { OneTimeCodes } from 'src/modules/users/one-time-codes.service';
-import { PasswordHasher } from 'src/modules/users/password-hasher.service';
+import { OneTimeCodesService } from 'src/modules/users/one-time-codes.service';
+import { PasswordHasherService } from 'src/modules/users/password-hasher.service';
 import { User, UserSchema } from 'src/modules/users/schemas/user.schema';
 import { UsersController } from 'src/modules/users/users.controller';
 import { UsersRepository } from 'src/modules/users/users.repository';
@@ -34,9 +34,9 @@ import { UsersService } from 'src/modules/users/users.service';
     ChannelCountersService,
     AccountsService,
     EmailChangeService,
-    OneTimeCodes,
-    PasswordHasher,
-    AccountMailer,
+    OneTimeCodesService,
+    PasswordHasherService,
+    AccountMailerService,
   ],
   exports: [UsersService, ChannelCountersService, AccountsService],
 })
