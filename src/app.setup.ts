@@ -31,8 +31,8 @@ export const DOCS_PATH = `${API_BASE_PATH}/docs`;
 
 /**
  * Options of the application itself, shared by `main.ts` and the tests. Literal segments win over
- * parameters (contract §1.1: `/user/search` before `/user/:username`) whatever the module order,
- * and two handlers claiming the same method and path stop the boot.
+ * parameters (docs/api.md#paths: `/user/search` before `/user/:username`) whatever the module
+ * order, and two handlers claiming the same method and path stop the boot.
  */
 export const APP_OPTIONS: NestApplicationOptions = {
   bodyParser: false,
@@ -172,7 +172,7 @@ function setupDocs(app: NestExpressApplication, config: AppConfig): void {
     customSiteTitle: 'Dancely API docs',
     swaggerOptions: { persistAuthorization: true, withCredentials: true },
   });
-  // The original path of the document, kept for existing tooling (contract §12 DOC3).
+  // The original path of the document, kept for existing tooling (docs/api.md#openapi).
   const server: Express = app.getHttpAdapter().getInstance();
   server.get(`${DOCS_PATH}/json`, (_req: Request, res: Response) => {
     res.type('application/json; charset=utf-8').send(JSON.stringify(lazyDocument()));

@@ -9,7 +9,7 @@ import { describeError } from 'src/common/errors/describe-error.util';
 import type { AppConfig } from 'src/config/app-config';
 import { APP_CONFIG } from 'src/config/app-config.provider';
 
-/** In-flight requests get this long to finish after SIGTERM (contract §11). */
+/** In-flight requests get this long to finish after SIGTERM (docs/api.md#health-and-media). */
 const DRAIN_LIMIT_MS = 25_000;
 
 async function bootstrap(): Promise<void> {

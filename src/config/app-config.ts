@@ -120,7 +120,10 @@ const PLACEHOLDER = /^(change-?me|changeme|secret|your[_-].*|xxx+|todo|placehold
 const DURATION = /^(\d+)\s*(ms|s|m|h|d)?$/;
 const UNIT_SECONDS: Record<string, number> = { ms: 0.001, s: 1, m: 60, h: 3600, d: 86400 };
 
-/** Reads and validates every variable of contract §15; throws one error naming every bad variable. */
+/**
+ * Reads and validates every variable of the README's "Configuration" table; throws one error naming
+ * every bad variable.
+ */
 export function loadAppConfig(env: Env, cwd: string = process.cwd()): AppConfig {
   const problems: string[] = [];
   const raw = (name: string): string | undefined => {

@@ -2,10 +2,10 @@ import { Injectable } from '@nestjs/common';
 import passport from 'passport';
 
 /**
- * The passport strategies that read an access token, in the order the guard runs them (§4.2):
- * the `Authorization: Bearer` header first, then the `accessToken` cookie. Passport runs the
- * second only when the first fails, which is the contract's "the header is tried first, then the
- * cookie". They are registered by the auth module.
+ * The passport strategies that read an access token, in the order the guard runs them
+ * (docs/api.md#credentials): the `Authorization: Bearer` header first, then the `accessToken`
+ * cookie. Passport runs the second only when the first fails, which is exactly "the header is
+ * tried first, then the cookie". They are registered by the auth module.
  */
 export const ACCESS_TOKEN_STRATEGIES = ['jwt', 'jwt-cookie'] as const;
 

@@ -7,7 +7,7 @@ export function escapeRegex(text: string): string {
 
 /**
  * A MongoDB condition matching `text` literally anywhere in a string field, case-insensitively
- * (contract I-16: `(`, `.*`, `[a-` and `\` match themselves and can never cause a 500 or an
+ * (searches are literal: `(`, `.*`, `[a-` and `\` match themselves and can never cause a 500 or an
  * expensive pattern).
  */
 export function containsLiteral(text: string): { $regex: string; $options: 'i' } {

@@ -1,15 +1,18 @@
 import { applyDecorators, SetMetadata } from '@nestjs/common';
 import { ApiExtension } from '@nestjs/swagger';
 
-/** Contract §1.7. Every route declares exactly one; a meta-test enforces it. */
+/** The modes of docs/api.md#auth-modes. Every route declares exactly one; a meta-test checks. */
 export enum AuthMode {
   Public = 'public',
   Guest = 'guest',
   Optional = 'optional',
   Required = 'required',
-  /** A6: authenticated by the refresh token, checked by the auth service itself. */
+  /** `POST /auth/refresh-token`: the auth service itself checks the refresh token. */
   RefreshToken = 'refresh-token',
-  /** A11: required, but relaxed (expired access token or refresh token identify the session). */
+  /**
+   * `POST /auth/logout`: required, but relaxed: an expired access token or the refresh token
+   * identifies the session.
+   */
   RelaxedRequired = 'relaxed-required',
 }
 

@@ -21,7 +21,7 @@ export interface EndpointOptions<M extends Messages, D extends DataOption, P ext
   /** The envelope message, from the module's messages constant. */
   message: M;
   data: D;
-  /** `data` is the paginated object of §1.10 around the `data` class. */
+  /** `data` is the paginated object (docs/api.md#paginated-object) around the `data` class. */
   paginated?: P;
   /** The route's own failures; those every route shares are added by `completeOperations`. */
   errors?: readonly ErrorDefinition[];

@@ -1,4 +1,4 @@
-/** The paginated `data` object of contract §1.10, keys in contract order. */
+/** The paginated `data` object (docs/api.md#paginated-object), keys in the documented order. */
 export interface Paginated<T> {
   docs: T[];
   totalDocs: number;

@@ -7,7 +7,7 @@ const LIMIT_MESSAGE = 'limit must be an integer between 1 and 100';
 /** Beyond any real list; keeps `skip` a small integer. */
 const PAGE_MAX = 1_000_000;
 
-/** `page` and `limit` of contract §1.10, default limit 10. */
+/** `page` and `limit` of the paginated lists (docs/api.md#paginated-object), default limit 10. */
 export class PaginationQueryDto {
   @ApiPropertyOptional({
     type: 'integer',
@@ -36,7 +36,7 @@ export class PaginationQueryDto {
   limit: number = 10;
 }
 
-/** The plain-array lists of §1.10 default to 20 items; the rules are the same. */
+/** Plain-array lists (docs/api.md#plain-array-lists) default to 20 items, with the same rules. */
 export class PlainListQueryDto extends PaginationQueryDto {
   @ApiPropertyOptional({
     type: 'integer',

@@ -20,7 +20,7 @@ export interface AppExceptionOptions {
 }
 
 /**
- * The one exception type services throw. The global filter turns it into the contract's error
+ * The one exception type services throw. The global filter turns it into the one error
  * body.
  */
 export class AppException extends Error {

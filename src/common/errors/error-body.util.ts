@@ -12,7 +12,7 @@ export interface ErrorBody {
   stack?: string;
 }
 
-/** The one error body of contract §1.4. */
+/** The one error body (docs/api.md#error-body). */
 export function errorBody(exception: AppException, requestId: string, stack?: string): ErrorBody {
   const body: ErrorBody = {
     statusCode: exception.status,

@@ -1,6 +1,6 @@
 import { HttpStatus } from '@nestjs/common';
 
-/** Every error code of contract §1.4. */
+/** Every error code (docs/api.md#error-codes lists them in this order). */
 export enum ErrorCode {
   VALIDATION_ERROR = 'VALIDATION_ERROR',
   INVALID_ID = 'INVALID_ID',

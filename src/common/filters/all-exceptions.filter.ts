@@ -17,7 +17,7 @@ import { invalidIdParams } from 'src/common/interceptors/object-id-params.interc
 import { type AppConfig } from 'src/config/app-config';
 import { InjectConfig } from 'src/config/app-config.provider';
 
-/** Every failure of every route ends here and leaves as the contract's JSON error body. */
+/** Every failure of every route leaves here, as the one error body (docs/api.md#error-body). */
 @Catch()
 export class AllExceptionsFilter implements ExceptionFilter {
   private readonly logger = new Logger('ExceptionsFilter');
@@ -71,7 +71,7 @@ export class AllExceptionsFilter implements ExceptionFilter {
   }
 
   /**
-   * Nothing serves this method here, but the path itself may be served (API-EXTENSIONS §X9): then
+   * Nothing serves this method here, but the path itself may be served (docs/api.md#paths): then
    * the `Allow` value listing its methods, otherwise null (an unknown path stays 404).
    */
   private otherMethodsAllowed(req: Request): string | null {

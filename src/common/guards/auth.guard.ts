@@ -13,10 +13,10 @@ import { AppException } from 'src/common/errors/app.exception';
 import { ErrorCode } from 'src/common/errors/error-code.constant';
 
 /**
- * Deny by default (contract §1.7): a route without a declared mode is treated as `required`.
- * The mode logic is here; whether the credentials authenticate is decided by the passport
- * strategies of the auth module (`ACCESS_TOKEN_STRATEGIES`), run through this application's
- * `AuthPassportService`. The guard only reads; it never writes sessions or counters.
+ * Deny by default (docs/api.md#auth-modes): a route without a declared mode is treated as
+ * `required`. The mode logic is here; whether the credentials authenticate is decided by the
+ * passport strategies of the auth module (`ACCESS_TOKEN_STRATEGIES`), run through this
+ * application's `AuthPassportService`. The guard only reads; it never writes sessions or counters.
  */
 @Injectable()
 export class AuthGuard implements CanActivate {

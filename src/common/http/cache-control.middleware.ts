@@ -9,7 +9,7 @@ export const PUBLIC_CACHE_CONTROL = 'public, max-age=0, must-revalidate';
 const READS = new Set(['GET', 'HEAD']);
 
 /**
- * `Cache-Control` for every response (API-EXTENSIONS §X2), decided from the request alone, so no
+ * `Cache-Control` for every response (docs/api.md#caching), decided from the request alone, so no
  * route can forget it: a read by a caller who sent no credentials is public; anything sent with
  * credentials (an `Authorization` header, an access or refresh cookie) or that writes is personal.
  * A required-auth route answers an anonymous caller with an error, and errors are always

@@ -24,7 +24,7 @@ function exceptionFor(code: string | undefined): AppException {
 }
 
 /**
- * Errors Node's HTTP server meets before there is a request to route (API-EXTENSIONS §X9): a
+ * Errors Node's HTTP server meets before there is a request to route (docs/api.md#error-body): a
  * malformed request line or header, headers over the size limit, a request that missed the
  * server's headers or request timeout. Node would answer them with an empty body; they get the
  * error body and a request id instead, then the connection is closed. Whatever sets the

@@ -1,7 +1,7 @@
 import { normalizeIp } from '@nestjs/throttler';
 import type { Request } from 'express';
 
-/** IPv6 clients are grouped by /56 (contract §1.14): one subscriber usually holds a whole /56. */
+/** IPv6 clients count by /56 (docs/api.md#rate-limit-headers): a subscriber usually has a /56. */
 export const IPV6_GROUP_PREFIX = 56;
 
 /**

@@ -6,7 +6,10 @@ const CLIENT_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
 export const REQUEST_ID_HEADER = 'X-Request-Id';
 
-/** First middleware of every request (contract §1.15): keeps a well-formed client id, otherwise makes one. */
+/**
+ * First middleware of every request (`X-Request-Id` in docs/api.md#requests): keeps a well-formed
+ * client id, otherwise makes one.
+ */
 export function requestIdMiddleware(req: Request, res: Response, next: NextFunction): void {
   const offered = req.headers['x-request-id'];
   const requestId = typeof offered === 'string' && CLIENT_ID.test(offered) ? offered : randomUUID();

@@ -18,7 +18,7 @@ export interface SuccessEnvelope<T> {
   success: true;
 }
 
-/** The only place the success envelope of contract §1.3 is written. */
+/** The only place the success envelope (docs/api.md#envelope) is written. */
 @Injectable()
 export class EnvelopeInterceptor implements NestInterceptor {
   constructor(private readonly reflector: Reflector) {}

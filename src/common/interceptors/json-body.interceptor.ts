@@ -18,10 +18,10 @@ export const JSON_BODY_LIMIT = '32kb';
 const BODYLESS_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 /**
- * Reads JSON bodies after routing, rate limiting and authentication (contract §1.1 order), so
- * an anonymous or throttled caller never gets a body error first. 32 KB cap, strict JSON
- * content type, at most 32 levels of nesting, and routes without a body DTO refuse any property.
- * Compressed request bodies are refused on every route, uploads included (see
+ * Reads JSON bodies after routing, rate limiting and authentication (the request pipeline of
+ * docs/architecture.md), so an anonymous or throttled caller never gets a body error first. 32 KB
+ * cap, strict JSON content type, at most 32 levels of nesting, and routes without a body DTO refuse
+ * any property. Compressed request bodies are refused on every route, uploads included (see
  * `refuseContentEncoding`).
  */
 @Injectable()

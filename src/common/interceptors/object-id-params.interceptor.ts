@@ -10,7 +10,7 @@ import type { AppException } from 'src/common/errors/app.exception';
 import { CommonErrors } from 'src/common/errors/common.errors';
 import { isObjectIdString } from 'src/common/validation/rules.util';
 
-/** Contract §1.5: a path parameter named `…Id` is an ObjectId (the OpenAPI document says so too). */
+/** A path parameter named `…Id` is an ObjectId (docs/api.md#requests, and so says the document). */
 export function isIdParam(name: string): boolean {
   return name.endsWith('Id');
 }

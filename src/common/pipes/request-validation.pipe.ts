@@ -13,7 +13,7 @@ import {
 const PRIMITIVES: unknown[] = [String, Boolean, Number, Array, Object];
 
 /**
- * The global pipe (contract §1.5). Bodies reject unknown properties; query strings ignore
+ * The global pipe (docs/api.md#validation). Bodies reject unknown properties; query strings ignore
  * them; nothing is coerced implicitly; a repeated query parameter is an error. Prototype keys
  * and ill-formed Unicode are reported for every location before any validator sees the input.
  * Synchronous on purpose: Nest resolves arguments in declaration order, so params fail before

@@ -3,7 +3,7 @@ import { LoginFailuresService } from 'src/common/rate-limit/login-failures.servi
 
 /**
  * The login-failure buckets as a module of their own, beside the other rate limits: the account
- * flows of the users module (A5 login, A8 reset, A10 change-password, U3 change-email) count
+ * flows of the users module (login, password reset, change-password, email change) count
  * into them. The counters come from the global `CounterStoreModule`.
  */
 @Module({

@@ -29,8 +29,8 @@ export interface LoginSubject {
  * Both count an attempt *before* the password is checked (a reservation): checking first and
  * counting afterwards would let every guess of a concurrent burst pass the check before any was
  * counted, so no more password checks run than the caps allow. A correct password clears the
- * account+IP bucket (as §1.14 asks) and gives its reservation back to the account bucket, which
- * only a password reset clears.
+ * account+IP bucket (docs/api.md#rate-limit-buckets) and gives its reservation back to the account
+ * bucket, which only a password reset clears.
  */
 @Injectable()
 export class LoginFailuresService {
@@ -39,7 +39,7 @@ export class LoginFailuresService {
     @InjectConfig() private readonly config: AppConfig,
   ) {}
 
-  /** A5: `check` performs the password comparison; resolves to its result or throws 429. */
+  /** Login: `check` performs the password comparison; resolves to its result or throws 429. */
   async attemptLogin(
     subject: LoginSubject,
     ip: string,
@@ -64,8 +64,8 @@ export class LoginFailuresService {
   }
 
   /**
-   * A10, U3: a signed-in user's password checks count in a user id + IP bucket of the same
-   * size (`u:` keys never collide with typed identifiers, `i:`).
+   * Change-password and email change: a signed-in user's password checks count in a user id + IP
+   * bucket of the same size (`u:` keys never collide with typed identifiers, `i:`).
    */
   async attemptSignedIn(
     userId: string,
@@ -81,7 +81,7 @@ export class LoginFailuresService {
     return false;
   }
 
-  /** A8: a password reset lifts the per-account cap. */
+  /** A password reset lifts the per-account cap. */
   async clearAccount(accountId: string): Promise<void> {
     await this.counters.reset(accountKey(accountIdentity(accountId)));
   }

@@ -6,8 +6,9 @@ import { RATE_LIMIT_BUCKETS } from 'src/common/rate-limit/rate-limit.decorator';
 export const NO_RATE_LIMIT = 'dancely:noRateLimit';
 
 /**
- * Health and media are outside every bucket (contract §1.14). `SkipThrottle` tells the throttler
- * itself; our own marker lets `RateLimitGuard` pass such routes without asking per bucket.
+ * Health and media are outside every bucket (docs/api.md#health-and-media). `SkipThrottle` tells
+ * the throttler itself; our own marker lets `RateLimitGuard` pass such routes without asking per
+ * bucket.
  */
 export const NoRateLimit = (): MethodDecorator & ClassDecorator =>
   applyDecorators(

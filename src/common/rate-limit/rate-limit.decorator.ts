@@ -1,6 +1,6 @@
 import { SetMetadata } from '@nestjs/common';
 
-/** Route-specific buckets of contract §1.14 (the global bucket applies to every API route). */
+/** Route buckets (docs/api.md#rate-limit-buckets); the global one applies to every API route. */
 export const RATE_LIMIT_BUCKETS = ['login', 'register', 'codeCheck', 'emailSend'] as const;
 export type RateLimitBucket = (typeof RATE_LIMIT_BUCKETS)[number];
 

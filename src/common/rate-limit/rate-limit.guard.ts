@@ -12,9 +12,9 @@ export const GLOBAL_BUCKET = 'global';
 const PASS = Promise.resolve(true);
 
 /**
- * @nestjs/throttler with the contract's wire format: counters are per IP and bucket (not per
- * route), the global bucket's X-RateLimit-* headers go on every response, and a refusal is the
- * JSON error body with Retry-After and the refusing bucket's headers.
+ * @nestjs/throttler with our wire format (docs/api.md#rate-limit-headers): counters are per IP and
+ * bucket (not per route), the global bucket's X-RateLimit-* headers go on every response, and a
+ * refusal is the JSON error body with Retry-After and the refusing bucket's headers.
  */
 @Injectable()
 export class RateLimitGuard extends ThrottlerGuard {

@@ -24,7 +24,7 @@ function throttler(
   return { name, limit: rule.limit, ttl, blockDuration: ttl, skipIf };
 }
 
-/** Buckets of contract §1.14; the route buckets apply only where a route names them. */
+/** The buckets of docs/api.md#rate-limit-buckets; a route bucket applies where a route names it. */
 @Module({
   imports: [
     ThrottlerModule.forRootAsync({

@@ -12,7 +12,7 @@ export class FieldErrorResponse {
   message: string;
 }
 
-/** The one error body of contract §1.4. */
+/** The one error body (docs/api.md#error-body). */
 export class ErrorBodyResponse {
   @ApiProperty({ type: 'integer', example: 400 })
   statusCode: number;

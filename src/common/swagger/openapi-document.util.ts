@@ -36,7 +36,7 @@ const SECURITY: Record<AuthMode, SecurityRequirementObject[]> = {
   [AuthMode.RelaxedRequired]: [...SIGNED_IN, { refreshCookie: [] }],
 };
 
-/** The failures every route shares (§1.4), each read from where its text is stated. */
+/** The failures every route shares (docs/api.md#error-codes), each read from where it is stated. */
 const SHARED = {
   /** The messages of a validation failure are the field messages, documented with each DTO. */
   validation: errorDefinition(ErrorCode.VALIDATION_ERROR, 'the field messages'),
@@ -79,7 +79,10 @@ function errorResponse(lines: string[]): ResponseObject {
   };
 }
 
-/** Every `:…Id` path parameter (and V1's `userId` query) is an ObjectId, as ObjectIdParamsInterceptor enforces. */
+/**
+ * Every `:…Id` path parameter (and the `userId` query of `GET /video`) is an ObjectId, as
+ * ObjectIdParamsInterceptor enforces.
+ */
 function documentObjectIds(operation: OperationObject): void {
   for (const parameter of (operation.parameters ?? []) as ParameterObject[]) {
     const isId =
@@ -144,7 +147,7 @@ function takesInput(operation: OperationObject): boolean {
 /**
  * Completes every operation from the route metadata: its security requirements, the body of an
  * upload, and the error responses it can give — its upload's and its own (`@Endpoint`) plus
- * those every route shares (§1.4: 400 for any invalid input, the 401s of its auth mode, 429,
+ * those every route shares (400 for any invalid input, the 401s of its auth mode, 429,
  * 500, 503) — all with the error body schema, one `CODE: message` line per failure.
  */
 export function completeOperations(document: OpenAPIObject): void {
@@ -241,7 +244,7 @@ function nameSuccessEnvelope(document: OpenAPIObject, operation: OperationObject
 }
 
 /**
- * States what the validation already enforces on every body (contract §1.2): a property the
+ * States what the validation already enforces on every body (docs/api.md#requests): a property the
  * schema does not list is refused (`<field> is not allowed`). A body whose properties are all
  * optional may be left out entirely: the body reader takes no body as `{}` (a PATCH without
  * changes answers the resource as it is). An upload's file fields and their media types are

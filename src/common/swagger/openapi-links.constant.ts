@@ -27,7 +27,10 @@ function userRoutes(pointer: string): OperationLinks {
   };
 }
 
-/** The routes that take a `videoId` (V4–V8, C1, C2, L1, PL8, PL9). */
+/**
+ * The routes that take a `videoId`: under `/video`, the video comments, the video like and a
+ * playlist's entries.
+ */
 function videoRoutes(videoId: string): OperationLinks {
   return {
     VideosController_get_v1: { videoId },

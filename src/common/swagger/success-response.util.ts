@@ -10,7 +10,7 @@ export interface SuccessResponse {
   /** Every message the route can answer with. */
   messages: readonly string[];
   data: DataOption;
-  /** `data` is the paginated object of §1.10 around this class. */
+  /** `data` is the paginated object (docs/api.md#paginated-object) around this class. */
   paginated: boolean;
 }
 

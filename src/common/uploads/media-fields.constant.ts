@@ -27,7 +27,7 @@ function fileField(field: FileField): UploadFieldSpec {
   };
 }
 
-/** The three file fields of contract §1.13. */
+/** The three file fields of the upload routes (docs/api.md#uploads). */
 export const VIDEO_FILE = fileField({
   name: 'Video file',
   megabytes: 100,

@@ -44,10 +44,10 @@ declare module 'express' {
 }
 
 /**
- * Streams a multipart body (contract §1.13): per-field size limits while streaming (413 at once,
- * nothing kept), one file per field, no unexpected fields, the type decided from the first bytes.
- * Text fields become `req.body` for the DTO. Before a byte is read, the caller must get one of
- * its UPLOAD_MAX_CONCURRENT_PER_USER upload slots (429 otherwise); a body that sends nothing for
+ * Streams a multipart body (docs/api.md#uploads): per-field size limits while streaming (413 at
+ * once, nothing kept), one file per field, no unexpected fields, the type decided from the first
+ * bytes. Text fields become `req.body` for the DTO. Before a byte is read, the caller must get one
+ * of its UPLOAD_MAX_CONCURRENT_PER_USER upload slots (429 otherwise); a body that sends nothing for
  * UPLOAD_IDLE_TIMEOUT_SECONDS is cut with 408. Temporary files live in UPLOAD_TMP_DIR.
  *
  * What the request holds (its slot, its temp files) is given back once the handler has finished

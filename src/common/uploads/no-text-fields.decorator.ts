@@ -4,10 +4,10 @@ import { AppException } from 'src/common/errors/app.exception';
 import { notAllowedMessage } from 'src/common/validation/validation-messages.util';
 
 /**
- * For upload routes without text fields (§1.13: "text fields are only those listed per
- * endpoint"): any text field → 400 `<field> is not allowed`. A body DTO cannot express "no
- * fields" (class-validator rejects a class without rules), hence this parameter. Declare it
- * before `@UploadedMedia()`, so text fields are refused before missing files, as §1.13 orders.
+ * For upload routes without text fields (docs/api.md#uploads: only the listed text fields are
+ * accepted): any text field → 400 `<field> is not allowed`. A body DTO cannot express "no fields"
+ * (class-validator rejects a class without rules), hence this parameter. Declare it before
+ * `@UploadedMedia()`, so text fields are refused before missing files, in the upload check order.
  */
 export const NoTextFields = createParamDecorator((_: unknown, ctx: ExecutionContext): undefined => {
   const body: unknown = ctx.switchToHttp().getRequest<Request>().body;

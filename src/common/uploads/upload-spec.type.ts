@@ -34,5 +34,5 @@ export const CONTENT_TYPES: Record<DetectedFileType, string> = {
   png: 'image/png',
 };
 
-/** The whole multipart body is capped at 106 MB (contract §1.13). */
+/** The whole multipart body is capped at 106 MB (docs/api.md#uploads). */
 export const MULTIPART_BODY_LIMIT = 106 * 1024 * 1024;

@@ -14,10 +14,10 @@ class VerifyUploadPipe implements PipeTransform<ReceivedFile[], Promise<Verified
   constructor(private readonly spec: UploadSpec) {}
 
   async transform(files: ReceivedFile[]): Promise<VerifiedFiles<string>> {
-    // Nest runs the parameters' pipes together and answers the first failure in time, and it
-    // starts them in reverse declaration order: without this yield, a missing file would beat
-    // the text-field errors that §1.13 orders before it. One macrotask lets every synchronous
-    // validation of the other parameters fail first, whatever their declaration order.
+    // Nest runs the parameters' pipes together and answers the first failure in time, and it starts
+    // them in reverse declaration order: without this yield, a missing file would beat the
+    // text-field errors, which the upload check order puts before it. One macrotask lets every
+    // synchronous validation of the other parameters fail first, whatever their declaration order.
     await new Promise<void>((resolve) => setImmediate(resolve));
     const missing = Object.keys(this.spec).filter(
       (field) => !files.some((file) => file.field === field),
@@ -45,7 +45,7 @@ class VerifyUploadPipe implements PipeTransform<ReceivedFile[], Promise<Verified
 
 /**
  * The upload's verified files. Its checks run after the text fields were validated (see the
- * pipe), as contract §1.13 orders them.
+ * pipe), in the upload check order of docs/api.md#uploads.
  */
 export const UploadedMedia = (spec: UploadSpec): ParameterDecorator =>
   RawUploadedFiles(undefined, new VerifyUploadPipe(spec));

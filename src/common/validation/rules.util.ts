@@ -2,7 +2,7 @@ import { registerDecorator, type ValidationOptions } from 'class-validator';
 import { CommonErrors } from 'src/common/errors/common.errors';
 import { OBJECT_ID_CONSTRAINT } from 'src/common/validation/validation-messages.util';
 
-/** 24 hexadecimal characters, either case (contract §1.5); also the OpenAPI `pattern` of ids. */
+/** 24 hex characters, either case (docs/api.md#requests); also the OpenAPI `pattern` of ids. */
 export const OBJECT_ID_PATTERN = '^[0-9a-fA-F]{24}$';
 const OBJECT_ID = new RegExp(OBJECT_ID_PATTERN);
 

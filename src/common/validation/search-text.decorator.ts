@@ -3,7 +3,10 @@ import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsOptional, IsString, MaxLength } from 'class-validator';
 import { Trim, trimmedText } from 'src/common/validation/transforms.util';
 
-/** The `query` of V1, U1 and PL1: trimmed, 0–100 characters, matched literally. */
+/**
+ * The `query` of `GET /video`, `GET /user/search` and `GET /playlist/search`: trimmed, 0–100
+ * characters, matched literally.
+ */
 export function SearchText(description: string): PropertyDecorator {
   return applyDecorators(
     ApiPropertyOptional({ ...trimmedText(0, 100), description }),

@@ -1,6 +1,6 @@
 import { Transform } from 'class-transformer';
 
-/** Trims strings before any length or format rule runs (contract §1.5 "trimmed"). */
+/** Trims strings before any length or format rule runs (*trimmed* in docs/api.md#validation). */
 export const Trim = (): PropertyDecorator =>
   Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value));
 
@@ -20,13 +20,14 @@ export const TRIM_SPACE = `[${TRIM_SPACE_CHARS}]`;
 const NOT_TRIM_SPACE = `[^${TRIM_SPACE_CHARS}]`;
 
 /**
- * OpenAPI facets of a text trimmed before its length rule (contract §1.5): `min`–`max` characters
- * once trimmed. The raw value may be longer (its surrounding white space goes), so the bound is a
- * `pattern` on what lies between the first and the last non-space character; a blank value trims
- * to "" and fails as missing. White space is spelled out as the set `String.prototype.trim` removes
- * rather than `\s`: `\s` means that set in ECMAScript but another one elsewhere (Python's lacks
- * U+FEFF and has U+001C–U+001F), and fuzzers and client generators run the pattern in their own
- * engine. Clients and API fuzzers read the rule from the document instead of learning it from 400s.
+ * OpenAPI facets of a text trimmed before its length rule (docs/api.md#validation): `min`–`max`
+ * characters once trimmed. The raw value may be longer (its surrounding white space goes), so the
+ * bound is a `pattern` on what lies between the first and the last non-space character; a blank
+ * value trims to "" and fails as missing. White space is spelled out as the set
+ * `String.prototype.trim` removes rather than `\s`: `\s` means that set in ECMAScript but another
+ * one elsewhere (Python's lacks U+FEFF and has U+001C–U+001F), and fuzzers and client generators
+ * run the pattern in their own engine. Clients and API fuzzers read the rule from the document
+ * instead of learning it from 400s.
  */
 export function trimmedText(min: 0 | 1, max: number): TrimmedTextFacets {
   const text = `${NOT_TRIM_SPACE}(?:[\\s\\S]{0,${max - 2}}${NOT_TRIM_SPACE})?`;

@@ -7,7 +7,7 @@ export interface ChannelTotals {
   totalLikes: number;
 }
 
-/** D1, fields in contract order. */
+/** The dashboard totals, fields in their documented order. */
 export function toDashboardStats(totals: ChannelTotals): DashboardStatsResponse {
   return {
     totalVideos: totals.videosCount,

@@ -12,7 +12,7 @@ import { LikeActionsService } from 'src/features/engagement/like-actions.service
 import { LikesErrors } from 'src/features/engagement/likes.errors';
 import { LikesMessages } from 'src/features/engagement/likes.messages';
 
-/** §5. Toggles take no body and answer 200 with a message that names the new state. */
+/** `/like`. Toggles take no body and answer 200 with a message that names the new state. */
 @ApiTags('Like')
 @Controller('like')
 export class LikesController {

@@ -1,4 +1,4 @@
-/** The envelope messages of the like endpoints (§5); a toggle names the state it left. */
+/** The envelope messages of the like endpoints (`/like`); a toggle names the state it left. */
 export const LikesMessages = {
   videoLiked: 'Video liked successfully',
   videoUnliked: 'Video unliked successfully',

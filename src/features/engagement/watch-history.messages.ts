@@ -1,4 +1,4 @@
-/** The envelope messages of the caller's watch history (§3, U7 and U8). */
+/** The envelope messages of the caller's watch history (`GET` and `DELETE /user/history`). */
 export const WatchHistoryMessages = {
   listed: 'Watch history fetched successfully',
   cleared: 'Watch history cleared successfully',

@@ -31,7 +31,7 @@ describe('OutboxMailer', () => {
     await rm(root, { recursive: true, force: true });
   });
 
-  it('creates the directory and writes one filesystem-safe JSON file with the contract keys', async () => {
+  it('creates the directory and writes one filesystem-safe JSON file with the outbox keys', async () => {
     const before = Date.now();
 
     await sut.send(MESSAGE);

@@ -6,7 +6,7 @@ import { describeError } from 'src/common/errors/describe-error.util';
 import type { AppConfig } from 'src/config/app-config';
 import { MailDeliveryError, Mailer, type MailMessage } from 'src/infrastructure/mail/mailer.port';
 
-/** Keys of an outbox file, in the order contract §1.16 lists them; scripts read these files. */
+/** Keys of an outbox file, in this order; scripts and the tests read these files. */
 export interface OutboxEntry {
   from: string;
   to: string;

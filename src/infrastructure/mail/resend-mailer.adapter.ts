@@ -3,7 +3,7 @@ import { describeError } from 'src/common/errors/describe-error.util';
 import type { AppConfig } from 'src/config/app-config';
 import { MailDeliveryError, Mailer, type MailMessage } from 'src/infrastructure/mail/mailer.port';
 
-/** Production transport: the real Resend SDK (contract §1.16). */
+/** Production transport: the real Resend SDK. */
 export class ResendMailer extends Mailer {
   readonly kind = 'resend';
   private readonly client: Resend;

@@ -10,8 +10,8 @@ const SINGLE_RANGE = /^bytes=(\d*)-(\d*)$/;
  * The one range to serve for a `Range` header, or null to serve the whole file with 200.
  *
  * Multiple ranges, malformed headers and unsatisfiable ranges all give null: RFC 9110 §14.2 lets a
- * server ignore Range, and answering 416 would need an error body the contract does not define
- * (every non-2xx must be the JSON error body with a contract code). Video players only ever ask for
+ * server ignore Range, and answering 416 would need an error body the API does not define
+ * (every non-2xx is the JSON error body with one of its codes). Video players only ever ask for
  * one satisfiable range, so nothing they do is lost.
  */
 export function parseSingleByteRange(header: string | undefined, size: number): ByteRange | null {

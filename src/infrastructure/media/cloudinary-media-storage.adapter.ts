@@ -31,7 +31,7 @@ interface CallOptions {
   agent?: Agent;
 }
 
-/** Production storage: the real Cloudinary SDK (contract §1.13). */
+/** Production storage: the real Cloudinary SDK. */
 export class CloudinaryMediaStorage extends MediaStorage {
   readonly kind = 'cloudinary';
   private readonly callOptions: CallOptions;
@@ -85,7 +85,7 @@ export class CloudinaryMediaStorage extends MediaStorage {
     } catch (error) {
       throw toStorageError('destroy', error);
     }
-    // "not found" is success: the contract makes delete idempotent.
+    // "not found" is success: `MediaStorage.delete` is idempotent.
     if (result !== 'ok' && result !== 'not found') {
       throw new MediaStorageError(`Cloudinary destroy of ${key} answered result=${String(result)}`);
     }

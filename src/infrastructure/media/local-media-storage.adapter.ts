@@ -26,7 +26,7 @@ const KEY_PATTERN =
   /^[a-z0-9][a-z0-9_-]{0,63}\/[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}\.[a-z0-9]{1,8}$/;
 const FOLDER_PATTERN = /^[a-z0-9][a-z0-9_-]{0,63}$/;
 
-/** Development and test storage: files on local disk, served by `GET /media/*` (contract §12, M1). */
+/** Development and test storage: files on local disk, served by `GET /media/*`. */
 export class LocalMediaStorage extends MediaStorage {
   readonly kind = 'local';
   private readonly root: string;

@@ -1,6 +1,6 @@
 import { MediaStorageError } from 'src/infrastructure/media/media-storage.port';
 
-/** The only content types the upload checks let through (contract §1.13), keyed to the stored extension. */
+/** The content types the upload checks let through (docs/api.md#uploads), by stored extension. */
 const EXTENSION_BY_CONTENT_TYPE: Readonly<Record<string, string>> = {
   'video/mp4': 'mp4',
   'image/jpeg': 'jpg',

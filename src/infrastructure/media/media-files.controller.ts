@@ -27,8 +27,9 @@ import { MediaStorage } from 'src/infrastructure/media/media-storage.port';
 const IMMUTABLE_CACHE = 'public, max-age=31536000, immutable';
 
 /**
- * M1 (contract §12): serves files of the local storage adapter, outside `/api/v1`, unversioned,
- * not rate limited, outside the envelope and the OpenAPI document (which describes `/api/v1`).
+ * `GET /media/*` (docs/api.md#health-and-media): serves files of the local storage adapter, outside
+ * `/api/v1`, unversioned, not rate limited, outside the envelope and the OpenAPI document (which
+ * describes `/api/v1`).
  *
  * It uses `@Res()`, the one exception to the thin-controller rule: the body is a file stream with
  * status and headers that depend on `Range`, which Nest's return-value pipeline cannot express

@@ -17,9 +17,9 @@ export function createMediaStorage(config: AppConfig): MediaStorage {
 }
 
 /**
- * Provides `MediaStorage` (inject the abstract class). The M1 controller is always registered and
- * answers `Route not found` unless the storage is local; code that needs the local-only `open()`
- * narrows with `storage instanceof LocalMediaStorage`.
+ * Provides `MediaStorage` (inject the abstract class). The `/media/*` controller is always
+ * registered and answers `Route not found` unless the storage is local; code that needs the
+ * local-only `open()` narrows with `storage instanceof LocalMediaStorage`.
  */
 @Module({
   controllers: [MediaFilesController],

@@ -27,9 +27,10 @@ function verifying(
 }
 
 /**
- * §4.2, first: `Authorization: Bearer <token>` (any case of the scheme; another scheme is
- * ignored). A token authenticates only with a live session of a verified user (`SessionsService.
- * authenticate`: two lookups by unique key), checked on every request, so revocation is immediate.
+ * First (docs/api.md#credentials): `Authorization: Bearer <token>` (any case of the scheme; another
+ * scheme is ignored). A token authenticates only with a live session of a verified user
+ * (`SessionsService.authenticate`: two lookups by unique key), checked on every request, so
+ * revocation is immediate.
  */
 @Injectable()
 export class JwtStrategy extends PassportStrategy(Strategy, BEARER_STRATEGY) {
@@ -50,7 +51,7 @@ export class JwtStrategy extends PassportStrategy(Strategy, BEARER_STRATEGY) {
 }
 
 /**
- * §4.2, then: the `accessToken` cookie, run by passport only when the header did not
+ * Then: the `accessToken` cookie, run by passport only when the header did not
  * authenticate. A cookie holding the header's own token is not judged twice.
  */
 @Injectable()

@@ -15,7 +15,7 @@ import { cookieWrites } from 'src/modules/auth/auth-cookies.util';
 /**
  * Writes the cookie decision a handler left in its `@AuthCookies()` jar, on success and on
  * failure alike (a failed refresh or logout must still clear both cookies). Scoped to the auth
- * controller: no other endpoint touches cookies (§1.8).
+ * controller: no other endpoint touches cookies (docs/api.md#cookies).
  */
 @Injectable()
 export class AuthCookiesInterceptor implements NestInterceptor {

@@ -1,7 +1,7 @@
 import { loadAppConfig } from 'src/config/app-config';
 import { cookieWrites } from 'src/modules/auth/auth-cookies.util';
 
-describe('cookieWrites (§1.8)', () => {
+describe('cookieWrites', () => {
   const production = loadAppConfig({
     NODE_ENV: 'test',
     COOKIE_DOMAIN: 'dancely.in',

@@ -41,9 +41,10 @@ export interface CookieWrite {
 }
 
 /**
- * §1.8: HttpOnly, SameSite=Lax, Path=/, Secure and Domain from config, Max-Age = the refresh
- * TTL for both cookies (the access cookie outlives its JWT on purpose: an expired JWT answers
- * ACCESS_TOKEN_EXPIRED, which makes the client refresh). Clearing uses the same attributes.
+ * The cookie attributes (docs/api.md#cookies): HttpOnly, SameSite=Lax, Path=/, Secure and Domain
+ * from config, Max-Age = the refresh TTL for both cookies (the access cookie outlives its JWT on
+ * purpose: an expired JWT answers ACCESS_TOKEN_EXPIRED, which makes the client refresh). Clearing
+ * uses the same attributes.
  */
 export function cookieWrites(
   instruction: CookieInstruction,

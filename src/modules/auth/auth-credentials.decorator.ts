@@ -8,7 +8,7 @@ import {
 } from 'src/common/auth/credentials.util';
 import type { LogoutCredentials } from 'src/modules/auth/sessions.service';
 
-/** A6: the `refreshToken` cookie, or else `Authorization: Bearer <refresh token>`. */
+/** For `POST /auth/refresh-token`: the `refreshToken` cookie, or else the Bearer header. */
 export const RefreshCredential = createParamDecorator(
   (_: unknown, ctx: ExecutionContext): string | undefined => {
     const req = ctx.switchToHttp().getRequest<Request>();
@@ -17,8 +17,9 @@ export const RefreshCredential = createParamDecorator(
 );
 
 /**
- * A11: for the relaxed logout, the caller if an access token authenticated (the guard runs the
- * strategies in this mode too), the access credentials (header, cookie) and the refresh token.
+ * For the relaxed logout (`POST /auth/logout`), the caller if an access token authenticated (the
+ * guard runs the strategies in this mode too), the access credentials (header, cookie) and the
+ * refresh token.
  */
 export const SessionCredentials = createParamDecorator(
   (_: unknown, ctx: ExecutionContext): LogoutCredentials => {

@@ -34,7 +34,7 @@ import { MeResponse } from 'src/modules/users/dto/me.response';
 import { UsersErrors } from 'src/modules/users/users.errors';
 import { UsersMessages } from 'src/modules/users/users.messages';
 
-/** §2. Tokens travel only in cookies, written by `AuthCookiesInterceptor` from each handler's jar. */
+/** Tokens travel only in cookies, written by `AuthCookiesInterceptor` from each handler's jar. */
 @ApiTags('Auth')
 @Controller('auth')
 @UseInterceptors(AuthCookiesInterceptor)

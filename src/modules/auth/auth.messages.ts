@@ -1,4 +1,4 @@
-/** The envelope messages of the auth endpoints (§2). */
+/** The envelope messages of the auth endpoints (`/auth`). */
 export const AuthMessages = {
   registered: 'User registered. Please verify your email',
   verified: 'Email verified successfully',

@@ -13,7 +13,7 @@ import type { ResetPasswordDto } from 'src/modules/users/dto/reset-password.dto'
 import { UsersService } from 'src/modules/users/users.service';
 
 /**
- * The auth flows of §2 that start, renew or end sessions. The account side of each (password
+ * The auth flows that start, renew or end sessions. The account side of each (password
  * checks, codes) is the users module's `AccountsService`; this adds the sessions and records the
  * cookies to write in the handler's jar.
  */
@@ -25,14 +25,17 @@ export class AuthService {
     private readonly sessions: SessionsService,
   ) {}
 
-  /** A5: the credentials, then a new session in both cookies; answers with Me. */
+  /** `POST /auth/login`: the credentials, then a new session in both cookies; answers with Me. */
   async login(dto: LoginDto, client: ClientContext, cookies: AuthCookieJar): Promise<MeResponse> {
     const account = await this.accounts.checkLogin(dto, client.ip);
     cookies.signIn(await this.sessions.open(account.userId, client));
     return account.me;
   }
 
-  /** A6: both cookies on rotation, the access cookie alone in the grace case, both cleared on any failure. */
+  /**
+   * `POST /auth/refresh-token`: both cookies on rotation, the access cookie alone in the grace
+   * case, both cleared on any failure.
+   */
   async refresh(refreshToken: string | undefined, cookies: AuthCookieJar): Promise<void> {
     try {
       const outcome = await this.sessions.refresh(refreshToken);
@@ -44,7 +47,7 @@ export class AuthService {
     }
   }
 
-  /** A8: success signs the user out everywhere. */
+  /** `POST /auth/reset-password`: success signs the user out everywhere. */
   async resetPassword(dto: ResetPasswordDto, cookies: AuthCookieJar): Promise<void> {
     const userId = await this.accounts.resetPassword(dto);
     await this.sessions.revokeAll(userId, 'password_reset');
@@ -55,7 +58,7 @@ export class AuthService {
     return this.users.getMe(userId);
   }
 
-  /** A10: the new password, then every other session of the user ends. */
+  /** `POST /auth/change-password`: the new password, then every other session of the user ends. */
   async changePassword(
     principal: AuthPrincipal,
     dto: ChangePasswordDto,
@@ -65,7 +68,7 @@ export class AuthService {
     await this.sessions.revokeOthers(principal.userId, principal.sessionId);
   }
 
-  /** A11: both cookies are cleared, also when nothing identified a live session (401). */
+  /** `POST /auth/logout`: both cookies are cleared, even when no live session was named (401). */
   async logout(credentials: LogoutCredentials, cookies: AuthCookieJar): Promise<void> {
     try {
       await this.sessions.logout(credentials);

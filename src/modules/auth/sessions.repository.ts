@@ -73,8 +73,8 @@ export class SessionsRepository {
   }
 
   /**
-   * §1.9: keeps the `max` most recently used live sessions of a user and revokes the rest.
-   * Idempotent, so two concurrent logins revoking the same extra session do no harm.
+   * The session limit: keeps the `max` most recently used live sessions of a user and revokes the
+   * rest. Idempotent, so two concurrent logins revoking the same extra session do no harm.
    */
   async revokeBeyondLimit(userId: string, max: number, now: Date): Promise<number> {
     const excess = await this.sessions

@@ -23,7 +23,7 @@ export type RefreshOutcome =
   /** The immediately previous token, within the grace window: a new access token only. */
   | { kind: 'grace'; accessToken: string };
 
-/** A11: everything a caller may identify its session with, in the contract's order of preference. */
+/** Logout: what a caller may name its session with, in order of preference (docs/api.md#logout). */
 export interface LogoutCredentials {
   /** Set by the guard when an access token authenticates. */
   principal: AuthPrincipal | null;
@@ -32,8 +32,8 @@ export interface LogoutCredentials {
 }
 
 /**
- * Sessions and their tokens (§1.9): one session per login, opaque rotating refresh tokens
- * stored as SHA-256 hashes, reuse detection, the grace window for concurrent tabs, the
+ * Sessions and their tokens (docs/api.md#tokens): one session per login, opaque rotating refresh
+ * tokens stored as SHA-256 hashes, reuse detection, the grace window for concurrent tabs, the
  * per-user limit, and revocation. Cookie handling is the caller's business.
  */
 @Injectable()
@@ -58,7 +58,7 @@ export class SessionsService {
     return { userId: claims.sub, sessionId: claims.sid };
   }
 
-  /** A5: a new session (revoking the least recently used beyond the limit) and its two tokens. */
+  /** Login: a new session (revoking the least recently used over the limit) and its two tokens. */
   async open(userId: string, client: ClientContext): Promise<SessionTokens> {
     const now = new Date();
     const secret = this.tokens.newRefreshSecret();
@@ -79,7 +79,7 @@ export class SessionsService {
     };
   }
 
-  /** A6. Throws 401 UNAUTHORIZED without a token and INVALID_REFRESH_TOKEN for every other failure. */
+  /** Refresh: 401 UNAUTHORIZED without a token, INVALID_REFRESH_TOKEN for any other failure. */
   async refresh(rawToken: string | undefined): Promise<RefreshOutcome> {
     if (rawToken === undefined) throw AuthErrors.unauthorized();
     const parsed = this.tokens.parseRefreshToken(rawToken);
@@ -121,7 +121,7 @@ export class SessionsService {
   }
 
   /**
-   * A11: ends the session named by, in order, an access token that authenticates (the guard's
+   * Logout: ends the session named by, in order, an access token that authenticates (the guard's
    * principal), an access token whose only defect is expiry, or the refresh token. Throws 401
    * when none names a live one.
    */
@@ -135,12 +135,12 @@ export class SessionsService {
       throw AuthErrors.unauthorized();
   }
 
-  /** A10: every session of the user but the current one. */
+  /** Change-password: every session of the user but the current one. */
   async revokeOthers(userId: string, currentSessionId: string): Promise<void> {
     await this.sessions.revokeAllOfUser(userId, 'password_change', new Date(), currentSessionId);
   }
 
-  /** A8: every session of the user. */
+  /** Password reset: every session of the user. */
   async revokeAll(
     userId: string,
     reason: Extract<SessionRevokedReason, 'password_reset'>,

@@ -15,7 +15,7 @@ const SESSION_ID = /^[A-Za-z0-9_-]{22}$/;
 const USER_ID = /^[0-9a-f]{24}$/;
 const REFRESH_TOKEN = /^([A-Za-z0-9_-]{22})\.([A-Za-z0-9_-]{43})$/;
 
-/** Access JWTs (HS256 only) and opaque refresh tokens `<sessionId>.<secret>` (§1.9). */
+/** Access JWTs (HS256) and opaque refresh tokens `<sessionId>.<secret>` (docs/api.md#tokens). */
 @Injectable()
 export class TokenService {
   constructor(
@@ -51,7 +51,7 @@ export class TokenService {
   }
 
   /**
-   * A11 only: the claims of a genuine token whose only defect is its expiry (signature and
+   * Logout only: the claims of a genuine token whose only defect is its expiry (signature and
    * algorithm still checked), so an expired access token can still name the session to end.
    * Authentication itself is passport-jwt's (`access-token.strategy.ts`).
    */

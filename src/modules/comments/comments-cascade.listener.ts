@@ -9,7 +9,7 @@ import { LikesService } from 'src/modules/likes/likes.service';
 const BATCH_SIZE = 500;
 
 /**
- * Removes the comments of a deleted video (V6) or post (P5), and the likes on those comments.
+ * Removes the comments of a deleted video or post, and the likes on those comments.
  * Runs after the parent document is gone, so no new comment or comment like can stick (both
  * re-check the parent after writing). Per batch: likes first, then the comments, so that a
  * failure leaves comments that still lead to their likes, and a retry of the event finishes the

@@ -20,7 +20,7 @@ import {
   ListVideoCommentsQueryDto,
 } from 'src/modules/comments/dto/list-comments-query.dto';
 
-/** §6. */
+/** `/comment`: the comments of videos and of community posts. */
 @ApiTags('Comment')
 @Controller('comment')
 export class CommentsController {

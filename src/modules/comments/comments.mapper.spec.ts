@@ -11,7 +11,7 @@ describe('toCommentResponse', () => {
   };
   const at = new Date('2026-03-04T05:06:07.089Z');
 
-  it('puts `video` on video comments only, with string ids and ISO dates in contract order', () => {
+  it('puts `video` on video comments only, with string ids and ISO dates in the documented order', () => {
     const video = new Types.ObjectId();
     const id = new Types.ObjectId();
     const result = sut(

@@ -4,7 +4,7 @@ import type { LikeFigures } from 'src/modules/likes/likes.mapper';
 import type { OwnerLiteResponse } from 'src/modules/users/dto/owner-lite.response';
 
 /**
- * Comment (§1.12), keys in contract order. `video` is present only on video comments and
+ * Comment, keys in their documented order. `video` is present only on video comments and
  * `communityPost` only on post comments: the key is left out, never set to null.
  */
 export function toCommentResponse(
@@ -31,7 +31,7 @@ export function toCommentResponse(
     isLiked: figures.isLiked,
     createdAt: comment.createdAt.toISOString(),
     updatedAt: comment.updatedAt.toISOString(),
-    // Threads (after the contract's fields, so the web client's shape is unchanged).
+    // Threads (after the original fields, so the web client's shape is unchanged).
     parentId: comment.parent ? comment.parent.toHexString() : null,
     ...(comment.parent
       ? { replyTo: comment.replyTo ? comment.replyTo.toHexString() : null }

@@ -1,4 +1,4 @@
-/** The envelope messages of the comment endpoints (§6). */
+/** The envelope messages of the comment endpoints (`/comment`). */
 export const CommentsMessages = {
   videoCommentsListed: 'Video comments fetched successfully',
   postCommentsListed: 'Post comments fetched successfully',

@@ -41,9 +41,9 @@ export class CommentsRepository {
   }
 
   /**
-   * C1, C3: a page of one parent's comments in `createdAt` order with `_id` breaking ties the
-   * same way, and the total, in ONE round trip. The leading `$match` + `$sort` use the parent
-   * index (forward or reverse scan); the facet pages and counts that same sorted stream.
+   * The comment lists: a page of one parent's comments in `createdAt` order with `_id` breaking
+   * ties the same way, and the total, in ONE round trip. The leading `$match` + `$sort` use the
+   * parent index (forward or reverse scan); the facet pages and counts that same sorted stream.
    */
   async findPage(
     parent: CommentParent,
@@ -136,7 +136,7 @@ export class CommentsRepository {
     return found.map((comment) => comment._id.toHexString());
   }
 
-  /** C5: the updated comment, or null when it is gone (or not the author's). */
+  /** Editing: the updated comment, or null when it is gone (or not the author's). */
   updateOwned(commentId: string, ownerId: string, content: string): Promise<CommentRecord | null> {
     return this.comments
       .findOneAndUpdate(
@@ -148,7 +148,7 @@ export class CommentsRepository {
       .exec();
   }
 
-  /** C6, and C2/C4 undoing a comment whose parent vanished. False when it was already gone. */
+  /** Deleting, or an add undoing itself when the parent vanished. False when already gone. */
   async deleteById(commentId: string): Promise<boolean> {
     const result = await this.comments.deleteOne({ _id: new Types.ObjectId(commentId) }).exec();
     return result.deletedCount === 1;
@@ -191,7 +191,7 @@ export class CommentsRepository {
   }
 }
 
-/** The one parent field a comment carries; the other stays absent (§13). */
+/** The one parent field a comment carries; the other stays absent. */
 function parentKey(parent: CommentParent): Pick<Comment, 'video'> | Pick<Comment, 'communityPost'> {
   return parent.kind === 'video'
     ? { video: new Types.ObjectId(parent.id) }

@@ -83,7 +83,7 @@ describe('CommentsService', () => {
     jest.restoreAllMocks();
   });
 
-  describe('remove (C6)', () => {
+  describe('remove', () => {
     it.each([
       ['the author', AUTHOR],
       ['the owner of the parent video', CREATOR],
@@ -153,7 +153,7 @@ describe('CommentsService', () => {
     });
   });
 
-  describe('update (C5)', () => {
+  describe('update', () => {
     it("answers 403 to the parent's owner: only the author edits", async () => {
       repo.findById.mockResolvedValue(record());
       videos.findVisibleOwnerId.mockResolvedValue(CREATOR);
@@ -197,7 +197,7 @@ describe('CommentsService', () => {
     });
   });
 
-  describe('addToVideo (C2)', () => {
+  describe('addToVideo', () => {
     it('answers 404 without creating when the video is hidden', async () => {
       videos.findVisibleOwnerId.mockResolvedValue(null);
       users.findVisibleUserById.mockResolvedValue(lite(AUTHOR));
@@ -235,7 +235,7 @@ describe('CommentsService', () => {
     });
   });
 
-  describe('listForPost (C3)', () => {
+  describe('listForPost', () => {
     it("answers 404 when the post's owner is not among the visible users, checked in the owners query", async () => {
       posts.findOwnerIdOfPost.mockResolvedValue(CREATOR);
       const comment = record({ video: undefined, communityPost: new Types.ObjectId(POST) });
@@ -283,7 +283,7 @@ describe('CommentsService', () => {
     });
   });
 
-  describe('isVisible (for L2)', () => {
+  describe('isVisible (for the comment like)', () => {
     it('is false for a missing comment and for one whose parent is hidden', async () => {
       repo.findById.mockResolvedValueOnce(null);
       await expect(sut.isVisible(id(), AUTHOR)).resolves.toBe(false);

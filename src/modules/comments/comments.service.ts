@@ -29,16 +29,16 @@ import { VideoCountersService } from 'src/modules/videos/video-counters.service'
 /** Replies removed per round when their thread is deleted; bounds each query and each `$in` list. */
 const REPLY_BATCH = 500;
 
-/** A comment the caller may see, with the owner of its parent (for C6's "creator may delete"). */
+/** A comment the caller may see, and its parent's owner (who may delete it too). */
 interface VisibleComment {
   comment: CommentRecord;
   parentOwnerId: string;
 }
 
 /**
- * Comments on videos and community posts (§6). A comment is visible when its parent is
- * (§1.11): every read and write goes through the parent's visibility first, so comments of a
- * hidden or deleted parent are the same 404 as missing ones and never listed.
+ * Comments on videos and community posts. A comment is visible when its parent is
+ * (docs/api.md#visibility): every read and write goes through the parent's visibility first, so
+ * comments of a hidden or deleted parent are the same 404 as missing ones and never listed.
  */
 @Injectable()
 export class CommentsService {
@@ -55,7 +55,7 @@ export class CommentsService {
     private readonly cursors: CursorCodecService,
   ) {}
 
-  /** C1: video check, page + total, owners, the viewer's likes: 4 round trips whatever the limit. */
+  /** A video's comments: video, page and total, owners, the viewer's likes: 4 round trips. */
   async listForVideo(
     videoId: string,
     query: ListVideoCommentsQueryDto,
@@ -77,8 +77,8 @@ export class CommentsService {
   }
 
   /**
-   * C3. The post is looked up first (404 when missing); whether its owner is visible is
-   * answered by the same query that resolves the page's owners, so the list stays at 4 round
+   * A post's comments. The post is looked up first (404 when missing); whether its owner is visible
+   * is answered by the same query that resolves the page's owners, so the list stays at 4 round
    * trips: post, page + total, owners, likes.
    */
   async listForPost(
@@ -102,7 +102,7 @@ export class CommentsService {
     return this.toPage(page, owners, liked, query);
   }
 
-  /** C2. */
+  /** `POST /comment/video-comments/:videoId`. */
   addToVideo(videoId: string, userId: string, content: string): Promise<CommentResponse> {
     return this.add(
       { kind: 'video', id: videoId },
@@ -113,7 +113,7 @@ export class CommentsService {
     );
   }
 
-  /** C4. */
+  /** `POST /comment/post-comments/:postId`. */
   addToPost(postId: string, userId: string, content: string): Promise<CommentResponse> {
     return this.add(
       { kind: 'communityPost', id: postId },
@@ -192,7 +192,7 @@ export class CommentsService {
     };
   }
 
-  /** C5: 404 (missing or hidden parent), then 403 (not the author), then the write. */
+  /** Editing: 404 (missing or hidden parent), then 403 (not the author), then the write. */
   async update(commentId: string, userId: string, content: string): Promise<CommentResponse> {
     const { comment } = await this.findVisibleOr404(commentId, userId);
     if (comment.owner.toHexString() !== userId) throw CommentsErrors.notAuthorEdit();
@@ -200,7 +200,7 @@ export class CommentsService {
       this.comments.updateOwned(commentId, userId, content),
       this.users.findVisibleUserById(userId),
     ]);
-    // Deleted meanwhile (C6 by the parent's owner, or a parent cascade).
+    // Deleted meanwhile (by the parent's owner, or by a parent's cascade).
     if (!updated) throw CommentsErrors.commentNotFound();
     if (!owner) throw CommentsErrors.signedOut();
     const liked = await this.likes.likedAmong('comment', [commentId], userId);
@@ -211,9 +211,9 @@ export class CommentsService {
   }
 
   /**
-   * C6: the author or the owner of the parent video or post may delete. The comment goes first,
-   * so a like racing this delete fails its re-check; then its likes. A failed
-   * clean-up is logged and leaves the response alone: reads go through the comment anyway.
+   * Deleting: the author or the owner of the parent video or post may delete. The comment goes
+   * first, so a like racing this delete fails its re-check; then its likes. A failed clean-up is
+   * logged and leaves the response alone: reads go through the comment anyway.
    */
   async remove(commentId: string, userId: string): Promise<null> {
     const { comment, parentOwnerId } = await this.findVisibleOr404(commentId, userId);
@@ -233,14 +233,14 @@ export class CommentsService {
     return null;
   }
 
-  /** For the like endpoints (L2): the comment exists and its parent is visible to the viewer. */
+  /** For the comment like: the comment exists and its parent is visible to the viewer. */
   async isVisible(commentId: string, viewerId: string | null): Promise<boolean> {
     const comment = await this.comments.findById(commentId);
     return comment !== null && (await this.parentOwnerId(comment, viewerId)) !== null;
   }
 
   /**
-   * C2/C4: parent check, create, then the parent again. A parent deleted between the two checks
+   * Adding: parent check, create, then the parent again. A parent deleted between the two checks
    * has already run its cascade, which could not see this comment: it is removed here and the
    * caller gets the parent's 404, so nothing is left behind.
    */

@@ -16,8 +16,8 @@ import {
 import { PostResponse } from 'src/modules/community-posts/dto/post.response';
 
 /**
- * §8. `feed` and `user/:userId` are declared before the `:postId` routes so they win (§1.1).
- * There is deliberately no `GET :postId`: it answers 404 `Route not found`.
+ * `/communitypost`. `feed` and `user/:userId` win over the `:postId` routes by route specificity
+ * (docs/api.md#paths). There is deliberately no `GET :postId`: it answers 404 `Route not found`.
  */
 @ApiTags('Community post')
 @Controller('communitypost')

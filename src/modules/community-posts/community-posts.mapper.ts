@@ -3,7 +3,10 @@ import type { LikeFigures } from 'src/modules/likes/likes.mapper';
 import type { PostRecord } from 'src/modules/community-posts/post-records.type';
 import type { OwnerLiteResponse } from 'src/modules/users/dto/owner-lite.response';
 
-/** Post (§1.12), keys in contract order; fields are listed one by one so nothing stored (`__v`) slips out. */
+/**
+ * Post, keys in their documented order; fields are listed one by one so nothing stored (`__v`)
+ * slips out.
+ */
 export function toPostResponse(
   post: PostRecord,
   owner: OwnerLiteResponse,

@@ -1,4 +1,4 @@
-/** The envelope messages of the community post endpoints (§8). */
+/** The envelope messages of the community post endpoints (`/communitypost`). */
 export const CommunityPostsMessages = {
   created: 'Community post created successfully',
   feed: 'Community feed fetched successfully',

@@ -36,9 +36,9 @@ export class CommunityPostsRepository {
   }
 
   /**
-   * P2 (all posts) and P3 (one owner's): a page, newest first with `_id` breaking ties, and the
-   * total, in ONE round trip. The leading `$match` + `$sort` use the feed or owner index; the
-   * facet then pages and counts the same sorted stream.
+   * The feed (all posts) and a user's posts (one owner's): a page, newest first with `_id` breaking
+   * ties, and the total, in ONE round trip. The leading `$match` + `$sort` use the feed or owner
+   * index; the facet then pages and counts the same sorted stream.
    */
   async findPage(ownerId: string | null, skip: number, limit: number): Promise<PostPageRecord> {
     const match: QueryFilter<CommunityPost> =
@@ -58,7 +58,7 @@ export class CommunityPostsRepository {
     return { records: result?.docs ?? [], total: result?.total[0]?.n ?? 0 };
   }
 
-  /** P4: the updated post, or null when it is gone (or no longer the owner's). */
+  /** Editing: the updated post, or null when it is gone (or no longer the owner's). */
   updateOwned(postId: string, ownerId: string, content: string): Promise<PostRecord | null> {
     return this.posts
       .findOneAndUpdate(
@@ -70,7 +70,7 @@ export class CommunityPostsRepository {
       .exec();
   }
 
-  /** P5 step 3. False when it was already gone (a concurrent delete won). */
+  /** Deleting the post itself, first. False when already gone (a concurrent delete won). */
   async deleteOwned(postId: string, ownerId: string): Promise<boolean> {
     const result = await this.posts
       .deleteOne({ _id: new Types.ObjectId(postId), owner: new Types.ObjectId(ownerId) })

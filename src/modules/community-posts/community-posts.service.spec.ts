@@ -69,7 +69,7 @@ describe('CommunityPostsService', () => {
     jest.restoreAllMocks();
   });
 
-  it('create (P1) answers the Post with its owner and no likes', async () => {
+  it('create answers the Post with its owner and no likes', async () => {
     const created = post({ content: 'New class' });
     users.findVisibleUserById.mockResolvedValue(lite(OWNER));
     repo.create.mockResolvedValue(created);
@@ -84,7 +84,7 @@ describe('CommunityPostsService', () => {
     });
   });
 
-  describe('feed (P2)', () => {
+  describe('feed', () => {
     it("resolves owners and the viewer's likes once per page, and leaves out posts without a visible owner", async () => {
       const visible = post({ likesCount: 5 });
       const hidden = post({ owner: new Types.ObjectId(OTHER) });
@@ -116,7 +116,7 @@ describe('CommunityPostsService', () => {
     });
   });
 
-  it('listByUser (P3) answers 404 User not found for a missing or pending user before reading posts', async () => {
+  it('listByUser answers 404 User not found for a missing or pending user before reading posts', async () => {
     users.findVisibleUserById.mockResolvedValue(null);
     await expect(sut.listByUser(OTHER, { page: 1, limit: 10 }, null)).rejects.toMatchObject({
       status: 404,
@@ -125,7 +125,7 @@ describe('CommunityPostsService', () => {
     expect(repo.findPage).not.toHaveBeenCalled();
   });
 
-  describe('update (P4)', () => {
+  describe('update', () => {
     it('answers 404 for a post whose owner is hidden, before any ownership check', async () => {
       repo.findById.mockResolvedValue(post({ owner: new Types.ObjectId(OTHER) }));
       users.findVisibleUserById.mockResolvedValue(null);
@@ -156,7 +156,7 @@ describe('CommunityPostsService', () => {
     });
   });
 
-  describe('remove (P5)', () => {
+  describe('remove', () => {
     it('deletes the post first, then its likes, then publishes the event for its comments', async () => {
       const stored = post();
       const postId = stored._id.toHexString();

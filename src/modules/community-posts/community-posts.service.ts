@@ -14,8 +14,8 @@ import type { OwnerLiteResponse } from 'src/modules/users/dto/owner-lite.respons
 import { UsersService } from 'src/modules/users/users.service';
 
 /**
- * Community posts (§8). A post is visible when its owner is (§1.11): every single-post read
- * checks the owner, and lists resolve owners in one query per page and leave out posts whose
+ * Community posts. A post is visible when its owner is (docs/api.md#visibility): every single-post
+ * read checks the owner, and lists resolve owners in one query per page and leave out posts whose
  * owner is not visible.
  */
 @Injectable()
@@ -29,7 +29,7 @@ export class CommunityPostsService {
     private readonly events: DomainEvents,
   ) {}
 
-  /** P1. */
+  /** `POST /communitypost`. */
   async create(ownerId: string, content: string): Promise<PostResponse> {
     const owner = await this.users.findVisibleUserById(ownerId);
     // The guard saw a verified account a moment ago; it has vanished since.
@@ -38,7 +38,7 @@ export class CommunityPostsService {
     return toPostResponse(created, owner, NO_LIKES);
   }
 
-  /** P2: everyone's posts, newest first. Page + total, owners, the viewer's likes: 3 round trips whatever the limit. */
+  /** The feed, newest first: page and total, owners, the viewer's likes, in 3 round trips. */
   async feed(query: PaginationQueryDto, viewerId: string | null): Promise<Paginated<PostResponse>> {
     const { page, limit } = query;
     const { records, total } = await this.posts.findPage(null, (page - 1) * limit, limit);
@@ -52,7 +52,7 @@ export class CommunityPostsService {
       const owner = owners.get(post.owner.toHexString());
       if (!owner) {
         // Only verified users post and accounts never become pending again; a post without a
-        // visible owner is invisible (§1.11) and stays out of the page.
+        // visible owner is invisible and stays out of the page.
         this.logger.warn(
           `Post ${post._id.toHexString()} has no visible owner; left out of the feed`,
         );
@@ -63,7 +63,7 @@ export class CommunityPostsService {
     return paginate(docs, total, page, limit);
   }
 
-  /** P3: one visible user's posts. The user lookup doubles as the owner of every post. */
+  /** A visible user's posts. The user lookup doubles as the owner of every post. */
   async listByUser(
     userId: string,
     query: PaginationQueryDto,
@@ -83,7 +83,7 @@ export class CommunityPostsService {
     return paginate(docs, total, page, limit);
   }
 
-  /** P4: 404, then 403, then the write; a post deleted meanwhile is 404, never `data: null`. */
+  /** Editing: 404, then 403, then the write; a post deleted meanwhile is 404, not `data: null`. */
   async update(postId: string, userId: string, content: string): Promise<PostResponse> {
     const { post, owner } = await this.findVisibleOr404(postId);
     if (post.owner.toHexString() !== userId) throw CommunityPostsErrors.notOwnerEdit();
@@ -94,7 +94,7 @@ export class CommunityPostsService {
   }
 
   /**
-   * P5: the document goes first, so from then on every like, comment or read through the post
+   * Deleting: the document goes first, so from then on every like, comment or read through the post
    * misses; then its likes, then its comments through the event. A failed clean-up is logged and
    * never changes this response: leftovers are unreachable, since every read goes through the post.
    */
@@ -121,7 +121,7 @@ export class CommunityPostsService {
 
   /**
    * For comments and the like endpoints: the owner id of the post if it exists and its owner is
-   * visible, else null. Missing and invisible are the same answer (§1.11).
+   * visible, else null. Missing and invisible are the same answer.
    */
   async findVisibleOwnerId(postId: string): Promise<string | null> {
     const post = await this.posts.findById(postId);
@@ -131,9 +131,9 @@ export class CommunityPostsService {
   }
 
   /**
-   * For comment lists (C3): the owner id of an existing post, visible or not. The caller resolves
-   * the page's owners anyway and checks this owner's visibility in that same query, which keeps
-   * the list at a constant 4 round trips.
+   * For a post's comment list: the owner id of an existing post, visible or not. The caller
+   * resolves the page's owners anyway and checks this owner's visibility in that same query, which
+   * keeps the list at a constant 4 round trips.
    */
   async findOwnerIdOfPost(postId: string): Promise<string | null> {
     const post = await this.posts.findById(postId);

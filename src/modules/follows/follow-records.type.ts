@@ -10,5 +10,5 @@ export interface FollowRecord {
 
 export type SortOrder = 'asc' | 'desc';
 
-/** F2 lists who follows a user; F3 whom a user follows. */
+/** `followers` lists who follows a user; `following` whom a user follows. */
 export type FollowDirection = 'followers' | 'following';

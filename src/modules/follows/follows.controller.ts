@@ -13,7 +13,7 @@ import { FollowsErrors } from 'src/modules/follows/follows.errors';
 import { FollowsMessages } from 'src/modules/follows/follows.messages';
 import { FollowsService } from 'src/modules/follows/follows.service';
 
-/** §7. */
+/** `/follower`: the follow toggle and the two follower lists. */
 @ApiTags('Follower')
 @Controller('follower')
 export class FollowsController {

@@ -3,7 +3,7 @@ import type { FollowItemResponse } from 'src/modules/follows/dto/follow-item.res
 import type { FollowToggleResponse } from 'src/modules/follows/dto/follow-toggle.response';
 import type { FollowRecord } from 'src/modules/follows/follow-records.type';
 
-/** FollowItem (§1.12), fields listed one by one in contract order. */
+/** FollowItem, fields listed one by one in their documented order. */
 export function toFollowItem(
   relation: FollowRecord,
   person: OwnerLiteResponse,

@@ -1,6 +1,6 @@
-/** The envelope messages of the follower endpoints (§7). */
+/** The envelope messages of the follower endpoints (`/follower`). */
 export const FollowsMessages = {
-  /** F1 names the state the toggle left. */
+  /** The toggle names the state it left. */
   followed: 'Followed successfully',
   unfollowed: 'Unfollowed successfully',
   followersListed: 'Followers fetched successfully',

@@ -15,7 +15,7 @@ const RECORD_PROJECTION = { follower: 1, following: 1, createdAt: 1 } as const;
 export class FollowsRepository {
   constructor(@InjectModel(Follow.name) private readonly follows: Model<Follow>) {}
 
-  /** F1 unfollow half: true when this call removed the relation. */
+  /** The follow toggle's unfollow half: true when this call removed the relation. */
   async deleteRelation(followerId: string, followingId: string): Promise<boolean> {
     const result = await this.follows
       .deleteOne({ follower: oid(followerId), following: oid(followingId) })
@@ -24,8 +24,8 @@ export class FollowsRepository {
   }
 
   /**
-   * F1 follow half. False when a concurrent request created the same relation first: the unique
-   * index refused ours, and the caller follows the target either way.
+   * The follow toggle's follow half. False when a concurrent request created the same relation
+   * first: the unique index refused ours, and the caller follows the target either way.
    */
   async insertRelation(followerId: string, followingId: string): Promise<boolean> {
     try {
@@ -47,7 +47,7 @@ export class FollowsRepository {
     return found !== null;
   }
 
-  /** F2/F3: one page, follow time then `_id`, both in `sortOrder`. */
+  /** The follower lists: one page, follow time then `_id`, both in `sortOrder`. */
   findPage(
     direction: FollowDirection,
     userId: string,

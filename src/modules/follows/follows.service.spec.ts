@@ -183,7 +183,7 @@ describe('FollowsService', () => {
       ]);
     });
 
-    it('lists the followed people for F3 and never asks about follows for anonymous callers', async () => {
+    it('lists the followed people and never asks about follows for anonymous callers', async () => {
       const a = new Types.ObjectId().toHexString();
       repo.findPage.mockResolvedValue([relation(TARGET, a)]);
       counters.figures.mockResolvedValue(figures(1));

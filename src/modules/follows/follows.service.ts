@@ -13,7 +13,7 @@ import { ChannelCountersService } from 'src/modules/users/channel-counters.servi
 import { UsersService } from 'src/modules/users/users.service';
 
 /**
- * Follows (contract §7). A user is visible only when verified (§1.11): pending or unknown users
+ * Follows. A user is visible only when verified (docs/api.md#visibility): pending or unknown users
  * are 404 as targets and never listed. Race safety comes from the unique (follower, following)
  * index, not from reading first.
  */
@@ -59,7 +59,7 @@ export class FollowsService {
     return removed;
   }
 
-  /** F2: the people who follow `userId`. */
+  /** `GET /follower/followers/:userId`: the people who follow `userId`. */
   listFollowers(
     userId: string,
     query: ListFollowsQueryDto,
@@ -68,7 +68,7 @@ export class FollowsService {
     return this.list('followers', userId, query, viewerId);
   }
 
-  /** F3: the people `userId` follows. */
+  /** `GET /follower/following/:userId`: the people `userId` follows. */
   listFollowing(
     userId: string,
     query: ListFollowsQueryDto,
@@ -100,7 +100,7 @@ export class FollowsService {
     const personIds = relations.map(personOf);
     const [people, followed] = await Promise.all([
       this.users.findOwnerLites([userId, ...personIds]),
-      // Caller-dependent flags are false for anonymous callers (§1.7).
+      // Caller-dependent flags are false for anonymous callers (docs/api.md#auth-modes).
       viewerId === null
         ? Promise.resolve(new Set<string>())
         : this.follows.followedAmong(viewerId, personIds),
@@ -112,7 +112,7 @@ export class FollowsService {
       const person = people.get(personId);
       if (!person) {
         // Only verified users can follow or be followed and accounts never become pending
-        // again, so this cannot happen; if it did, the invisible person stays hidden (§1.11).
+        // again, so this cannot happen; if it did, the invisible person stays hidden.
         this.logger.warn(`Follow ${relation._id.toHexString()} lists invisible user ${personId}`);
         return [];
       }

@@ -7,7 +7,7 @@ const PING_TIMEOUT_MS = 3000;
 
 /**
  * `down` at once when the driver already knows the connection is gone, otherwise a ping with
- * the contract's 3 s timeout. The body carries only `status`: no driver messages leave.
+ * a 3 s timeout. The body carries only `status`: no driver messages leave.
  */
 @Injectable()
 export class DatabaseHealthIndicator {

@@ -8,9 +8,9 @@ import { NoRateLimit } from 'src/common/rate-limit/no-rate-limit.decorator';
 import { DatabaseHealthIndicator } from 'src/modules/health/database.health';
 
 /**
- * Contract §11, outside /api/v1: health-check bodies instead of the envelope, no auth, no rate
- * limit. `@Res({ passthrough: true })` only sets the 503 status; the body is still returned.
- * `GET /health/live` is not here: see `liveness.route.ts`.
+ * Health (docs/api.md#health-and-media), outside /api/v1: health-check bodies instead of the
+ * envelope, no auth, no rate limit. `@Res({ passthrough: true })` only sets the 503 status; the
+ * body is still returned. `GET /health/live` is not here: see `liveness.route.ts`.
  */
 @ApiExcludeController()
 @Public()

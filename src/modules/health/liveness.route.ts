@@ -2,7 +2,7 @@ import type { HealthCheckResult } from '@nestjs/terminus';
 import type { Request, Response } from 'express';
 import { weakEtag } from 'src/common/http/etag.util';
 
-/** Liveness (contract §11): the process runs and serves HTTP; nothing else is checked. */
+/** Liveness (docs/api.md#health-and-media): the process serves HTTP; nothing else is checked. */
 export const LIVENESS_PATH = '/health/live';
 
 const LIVENESS_RESULT: HealthCheckResult = { status: 'ok', info: {}, error: {}, details: {} };

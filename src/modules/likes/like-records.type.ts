@@ -14,7 +14,7 @@ export interface LikeCountRecord {
   count: number;
 }
 
-/** L4: a liked video and when it was liked. */
+/** For the liked-videos list: a liked video and when it was liked. */
 export interface LikedTargetRecord {
   _id: Types.ObjectId;
   target: Types.ObjectId;

@@ -77,8 +77,8 @@ export class LikesRepository {
   }
 
   /**
-   * L4: the user's likes of one target type, newest first (`_id` breaking ties), at most
-   * `limit` of them: only target and time are read.
+   * The liked-videos list: the user's likes of one target type, newest first (`_id` breaking ties),
+   * at most `limit` of them: only target and time are read.
    */
   findLikedTargets(
     userId: string,

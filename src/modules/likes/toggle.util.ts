@@ -1,5 +1,5 @@
 /**
- * The toggle of contract §5 (likes; follows use the same semantics), written once over the
+ * The like toggle (follows use the same semantics), written once over the
  * three steps that touch storage. Race safety comes from the unique index behind `create`, not
  * from reading first: with no read-then-write there is no window in which two requests both
  * decide to create.

@@ -5,7 +5,7 @@ import { Required } from 'src/common/validation/rules.util';
 import { Trim, trimmedText } from 'src/common/validation/transforms.util';
 
 /*
- * The playlist field rules of contract §9, composed once so create (PL2) and update (PL6) give
+ * The playlist field rules, composed once so create and update give
  * the same messages. The Swagger CLI plugin cannot see through composed decorators, hence the
  * explicit `ApiProperty` in each.
  */
@@ -20,7 +20,7 @@ const WhenGiven = (): PropertyDecorator =>
 
 const NAME_DOC = { ...trimmedText(1, 100), example: 'Bachata warm-ups' };
 
-/** PL2: trimmed, 1–100 characters, required. */
+/** Create: trimmed, 1–100 characters, required. */
 export function NameField(): PropertyDecorator {
   return applyDecorators(
     ApiProperty(NAME_DOC),
@@ -31,7 +31,7 @@ export function NameField(): PropertyDecorator {
   );
 }
 
-/** PL6: the same rule, but the field may be left out. */
+/** Update: the same rule, but the field may be left out. */
 export function OptionalNameField(): PropertyDecorator {
   return applyDecorators(
     ApiPropertyOptional(NAME_DOC),
@@ -54,7 +54,7 @@ export function DescriptionField(): PropertyDecorator {
   );
 }
 
-/** A JSON boolean, true = public (no coercion, §1.2). */
+/** A JSON boolean, true = public (no coercion, docs/api.md#requests). */
 export function IsPublishedField(): PropertyDecorator {
   return applyDecorators(
     ApiPropertyOptional({ type: 'boolean', description: 'true = public' }),

@@ -19,5 +19,5 @@ export interface NewPlaylist {
   isPublished: boolean;
 }
 
-/** PL6: only the fields the caller sent. */
+/** Update: only the fields the caller sent. */
 export type PlaylistChanges = Partial<Pick<NewPlaylist, 'name' | 'description' | 'isPublished'>>;

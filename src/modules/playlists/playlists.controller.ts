@@ -20,8 +20,8 @@ import { PlaylistsMessages } from 'src/modules/playlists/playlists.messages';
 import { PlaylistsService } from 'src/modules/playlists/playlists.service';
 
 /**
- * §9. Literal paths (`search`, `me`, `user/:userId`) are declared before `:playlistId` so they
- * win over it (§1.1).
+ * `/playlist`. Literal paths (`search`, `me`, `user/:userId`) win over `:playlistId` by route
+ * specificity (docs/api.md#paths).
  */
 @ApiTags('Playlist')
 @Controller('playlist')

@@ -4,9 +4,9 @@ import { PLAYLIST_MAX_VIDEOS_DEFAULT } from 'src/config/app-config';
 import { UsersErrors } from 'src/modules/users/users.errors';
 import { VideosErrors } from 'src/modules/videos/videos.errors';
 
-/** The playlist endpoints' own failures (contract §9), with the exact messages clients see. */
+/** The playlist endpoints' own failures, with the exact messages clients see. */
 export const PlaylistsErrors = {
-  /** Missing and private-to-someone-else are the same answer (§1.11). */
+  /** Missing and private-to-someone-else are the same answer (docs/api.md#visibility). */
   notFound: defineError(ErrorCode.NOT_FOUND, 'Playlist not found'),
   videoNotFound: VideosErrors.notFound,
   userNotFound: UsersErrors.userNotFound,
@@ -31,6 +31,9 @@ export const PlaylistsErrors = {
     render: (max: number) => `Playlist cannot contain more than ${max} videos`,
     documentedWith: [PLAYLIST_MAX_VIDEOS_DEFAULT],
   }),
-  /** PL8 kept losing its conditional append to concurrent changes (practically unreachable). */
+  /**
+   * Adding a video kept losing its conditional append to concurrent changes (practically
+   * unreachable).
+   */
   appendContention: defineError(ErrorCode.CONFLICT, 'The playlist is changing, please try again'),
 } as const;

@@ -30,7 +30,7 @@ describe('playlists mapper', () => {
     expect(visibleEntries(record([A]), thumbnails)).toEqual({ videoIds: [], thumbnail: null });
   });
 
-  it('builds a summary with exactly the contract’s keys, in order', () => {
+  it('builds a summary with exactly the documented keys, in order', () => {
     const playlist = record([A]);
     const owner = { _id: 'o', username: 'u', name: 'N', profileImage: 'https://p' };
     const summary = toPlaylistSummary(playlist, owner, { videoIds: [A], thumbnail: 'https://t/a' });

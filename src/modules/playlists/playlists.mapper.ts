@@ -15,7 +15,7 @@ export interface VisibleEntries {
 }
 
 /**
- * Keeps the entries whose video is in `thumbnails` (the visible ones, §1.12), in playlist order;
+ * Keeps the entries whose video is in `thumbnails` (the visible ones), in playlist order;
  * the first of them gives the playlist's thumbnail.
  */
 export function visibleEntries(
@@ -31,7 +31,7 @@ export function visibleEntries(
   };
 }
 
-/** PlaylistCard (§1.12), fields listed one by one in contract order. */
+/** PlaylistCard, fields listed one by one in their documented order. */
 export function toPlaylistCard(
   playlist: PlaylistRecord,
   owner: OwnerLiteResponse,

@@ -8,7 +8,7 @@ import { PlaylistsVideoDeletedListener } from 'src/modules/playlists/video-delet
 import { UsersModule } from 'src/modules/users/users.module';
 import { VideosModule } from 'src/modules/videos/videos.module';
 
-/** Playlists (§9). Above videos and users; a deleted video reaches it as an event. */
+/** Playlists. Above videos and users; a deleted video reaches it as an event. */
 @Module({
   imports: [
     MongooseModule.forFeature([{ name: Playlist.name, schema: PlaylistSchema }]),

@@ -27,7 +27,10 @@ export class PlaylistsRepository {
     return created.toObject<PlaylistRecord>();
   }
 
-  /** PL5–PL9: the playlist if the caller may see it (public, or theirs); visibility is in the query. */
+  /**
+   * Single-playlist routes: the playlist if the caller may see it (public, or theirs); visibility
+   * is in the query.
+   */
   findVisible(playlistId: string, viewerId: string | null): Promise<PlaylistRecord | null> {
     const visibility: QueryFilter<Playlist>[] = [{ isPublished: true }];
     if (viewerId !== null) visibility.push({ owner: oid(viewerId) });
@@ -38,7 +41,7 @@ export class PlaylistsRepository {
       .exec();
   }
 
-  /** PL3: all of the owner's playlists, newest first. */
+  /** `GET /playlist/me`: all of the owner's playlists, newest first. */
   findOwnedPage(ownerId: string, skip: number, limit: number): Promise<PlaylistRecord[]> {
     return this.playlists
       .find({ owner: oid(ownerId) })
@@ -54,7 +57,7 @@ export class PlaylistsRepository {
     return this.playlists.countDocuments({ owner: oid(ownerId) }).exec();
   }
 
-  /** PL4: the owner's public playlists, newest first. */
+  /** `GET /playlist/user/:userId`: the owner's public playlists, newest first. */
   findPublicOfOwnerPage(ownerId: string, skip: number, limit: number): Promise<PlaylistRecord[]> {
     return this.playlists
       .find({ owner: oid(ownerId), isPublished: true })
@@ -66,7 +69,10 @@ export class PlaylistsRepository {
       .exec();
   }
 
-  /** PL1: public playlists whose name contains `text` literally, most recently changed first. */
+  /**
+   * `GET /playlist/search`: public playlists whose name contains `text` literally, most recently
+   * changed first.
+   */
   searchPublic(text: string, skip: number, limit: number): Promise<PlaylistRecord[]> {
     return this.playlists
       .find({ isPublished: true, name: containsLiteral(text) })
@@ -78,7 +84,7 @@ export class PlaylistsRepository {
       .exec();
   }
 
-  /** PL6: `$set` of the given fields only, so a concurrent PL8/PL9 is never overwritten. */
+  /** Update: `$set` of the given fields only, so a concurrent entry change is never overwritten. */
   updateOwned(
     playlistId: string,
     ownerId: string,
@@ -94,7 +100,7 @@ export class PlaylistsRepository {
       .exec();
   }
 
-  /** PL7. False when it was already gone. */
+  /** Delete. False when it was already gone. */
   async deleteOwned(playlistId: string, ownerId: string): Promise<boolean> {
     const result = await this.playlists
       .deleteOne({ _id: oid(playlistId), owner: oid(ownerId) })
@@ -103,10 +109,10 @@ export class PlaylistsRepository {
   }
 
   /**
-   * PL8, one atomic conditional update: appends `videoId` only while the playlist does not hold
-   * it and holds fewer than `maxVideos` entries (`videos.<max-1>` does not exist). Concurrent
-   * additions of the same video therefore leave exactly one entry (I-2), and the cap holds under
-   * concurrency. Null when nothing matched; the caller reads the playlist again to say why.
+   * Adding a video, one atomic conditional update: appends `videoId` only while the playlist does
+   * not hold it and holds fewer than `maxVideos` entries (`videos.<max-1>` does not exist).
+   * Concurrent additions of the same video therefore leave exactly one entry, and the cap holds
+   * under concurrency. Null when nothing matched; the caller reads the playlist again to say why.
    */
   appendVideo(
     playlistId: string,
@@ -130,9 +136,9 @@ export class PlaylistsRepository {
   }
 
   /**
-   * PL9, and PL8's undo when the video vanished while it was being added. Matches only while the
-   * entry is there, so removing an absent id changes nothing (not even `updatedAt`). Null when
-   * nothing matched.
+   * Removing a video, and an add's undo when the video vanished while it was being added. Matches
+   * only while the entry is there, so removing an absent id changes nothing (not even `updatedAt`).
+   * Null when nothing matched.
    */
   removeVideo(
     playlistId: string,
@@ -151,7 +157,8 @@ export class PlaylistsRepository {
 
   /**
    * Video-delete cascade (served by the `{videos: 1}` index); idempotent. `updatedAt` stays: the
-   * owners did not edit their playlists, and PL1's "recently changed" order should not say so.
+   * owners did not edit their playlists, and the search's "recently changed" order should not say
+   * so.
    */
   async pullVideoEverywhere(videoId: string): Promise<number> {
     const result = await this.playlists

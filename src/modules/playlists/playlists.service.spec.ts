@@ -86,7 +86,7 @@ describe('PlaylistsService', () => {
     );
   });
 
-  describe('addVideo (PL8)', () => {
+  describe('addVideo', () => {
     it('answers 404 for a playlist the caller cannot see, before anything else', async () => {
       repo.findVisible.mockResolvedValue(null);
       await expect(sut.addVideo(PLAYLIST, VIDEO, OWNER)).rejects.toMatchObject({
@@ -184,7 +184,7 @@ describe('PlaylistsService', () => {
     });
   });
 
-  describe('removeVideo (PL9)', () => {
+  describe('removeVideo', () => {
     it('answers the playlist without the entry', async () => {
       const [keep] = ids(1);
       repo.findVisible.mockResolvedValue(record([VIDEO, keep]));
@@ -214,7 +214,7 @@ describe('PlaylistsService', () => {
     });
   });
 
-  describe('update (PL6) and remove (PL7)', () => {
+  describe('update and remove', () => {
     it('writes only the given fields and nothing for an empty body', async () => {
       repo.findVisible.mockResolvedValue(record());
       expect((await sut.update(PLAYLIST, OWNER, {})).name).toBe('Warm-ups');
@@ -244,13 +244,13 @@ describe('PlaylistsService', () => {
   });
 
   describe('reads', () => {
-    it('PL1 answers [] for an empty text without a query', async () => {
+    it('search answers [] for an empty text without a query', async () => {
       const query = { query: '', page: 1, limit: 20 } as SearchPlaylistsQueryDto;
       expect(await sut.search(query, null)).toEqual([]);
       expect(repo.searchPublic).not.toHaveBeenCalled();
     });
 
-    it('PL1 decides visibility for the whole page in one videos call', async () => {
+    it('search decides visibility for the whole page in one videos call', async () => {
       const [a, b, c] = ids(3);
       repo.searchPublic.mockResolvedValue([record([a, b]), record([b, c])]);
       users.findOwnerLites.mockResolvedValue(new Map([[OWNER, OWNER_LITE]]));
@@ -266,7 +266,7 @@ describe('PlaylistsService', () => {
       ]);
     });
 
-    it('PL5 answers 404 when the playlist’s owner is not visible', async () => {
+    it('get answers 404 when the playlist’s owner is not visible', async () => {
       repo.findVisible.mockResolvedValue(record([VIDEO]));
       videos.cardsInOrder.mockResolvedValue({ total: 0, cards: [], alsoOwner: null });
       await expect(sut.getDetail(PLAYLIST, null)).rejects.toMatchObject({

@@ -30,15 +30,15 @@ import { UsersService } from 'src/modules/users/users.service';
 import { VideoCatalogueService } from 'src/modules/videos/video-catalogue.service';
 
 /**
- * PL8's conditional update fails only when another request changed the playlist between our
- * read and our write; each retry follows such a change, so this bounds contention, not waiting.
+ * Adding a video's conditional update fails only when another request changed the playlist between
+ * our read and our write; each retry follows such a change, so this bounds contention, not waiting.
  */
 const MAX_APPEND_ATTEMPTS = 10;
 
 type Shape<T> = (playlist: PlaylistRecord, owner: OwnerLiteResponse, entries: VisibleEntries) => T;
 
 /**
- * Playlists (contract §9). A playlist is visible when public or the caller's own (§1.11); every
+ * Playlists. A playlist is visible when public or the caller's own (docs/api.md#visibility); every
  * single-playlist read carries that rule in its query, so missing and private are the same 404,
  * and ownership (403) is checked after it. Entries count and show only when their video exists
  * and is visible to the caller, decided for a whole page by one videos query.
@@ -52,7 +52,10 @@ export class PlaylistsService {
     @InjectConfig() private readonly config: AppConfig,
   ) {}
 
-  /** PL1: public playlists whose name contains the text literally; an empty text lists nothing. */
+  /**
+   * `GET /playlist/search`: public playlists whose name contains the text literally; an empty text
+   * lists nothing.
+   */
   async search(
     query: SearchPlaylistsQueryDto,
     viewerId: string | null,
@@ -71,7 +74,7 @@ export class PlaylistsService {
     return shapePage(records, owners, thumbnails, toPlaylistCard);
   }
 
-  /** PL2. */
+  /** `POST /playlist`. */
   async create(ownerId: string, body: CreatePlaylistDto): Promise<PlaylistSummaryResponse> {
     const owner = await this.signedInOwner(ownerId);
     const created = await this.playlists.create({
@@ -83,7 +86,7 @@ export class PlaylistsService {
     return toPlaylistSummary(created, owner, { videoIds: [], thumbnail: null });
   }
 
-  /** PL3: all of the caller's playlists, public and private, newest first. */
+  /** `GET /playlist/me`: all of the caller's playlists, public and private, newest first. */
   async listMine(
     ownerId: string,
     query: PaginationQueryDto,
@@ -98,7 +101,7 @@ export class PlaylistsService {
     return paginate(shapePage(records, owners, thumbnails, toPlaylistSummary), total, page, limit);
   }
 
-  /** PL4: a visible user's public playlists (the owner too sees only these here). */
+  /** `GET /playlist/user/:userId`: a visible user's public playlists, for the owner too. */
   async listOfUser(
     userId: string,
     query: PlainListQueryDto,
@@ -115,7 +118,7 @@ export class PlaylistsService {
     return shapePage(records, new Map([[userId, owner]]), thumbnails, toPlaylistCard);
   }
 
-  /** PL5: the playlist with its visible videos as cards, earliest addition first. */
+  /** `GET /playlist/:playlistId`: the playlist and its visible videos as cards, in its order. */
   async getDetail(playlistId: string, viewerId: string | null): Promise<PlaylistDetailResponse> {
     const playlist = await this.findVisibleOr404(playlistId, viewerId);
     // The playlist owner's OwnerLite comes from the same users query as the cards' owners.
@@ -128,7 +131,7 @@ export class PlaylistsService {
     return toPlaylistDetail(playlist, playlistOwner, cards);
   }
 
-  /** PL6: only the given fields are written, so concurrent PL8/PL9 changes survive. */
+  /** `PATCH /playlist/:playlistId`: only the given fields are written; concurrent entries stay. */
   async update(
     playlistId: string,
     userId: string,
@@ -146,7 +149,7 @@ export class PlaylistsService {
     return this.summaryFor(updated, userId);
   }
 
-  /** PL7. Nothing else refers to a playlist, so deleting it is the whole job. */
+  /** `DELETE /playlist/:playlistId`: nothing refers to a playlist; deleting it is the whole job. */
   async remove(playlistId: string, userId: string): Promise<null> {
     const playlist = await this.findOwnedOr403(playlistId, userId, PlaylistsErrors.notOwnerDelete);
     // A concurrent delete won; the caller sees the same 404 as for a missing playlist.
@@ -155,10 +158,10 @@ export class PlaylistsService {
   }
 
   /**
-   * PL8, in the contract's order: playlist 404, 403, video 404, already there, full, then one
-   * atomic conditional append. The video is checked again afterwards: if it was deleted
-   * meanwhile, its cascade may have run before the append and missed this entry, so the entry
-   * is removed here and the caller gets the 404.
+   * `POST /playlist/:playlistId/videos/:videoId`, in this order: playlist 404, 403, video 404,
+   * already there, full, then one atomic conditional append. The video is checked again afterwards:
+   * if it was deleted meanwhile, its cascade may have run before the append and missed this entry,
+   * so the entry is removed here and the caller gets the 404.
    */
   async addVideo(
     playlistId: string,
@@ -187,8 +190,9 @@ export class PlaylistsService {
   }
 
   /**
-   * PL9. The video is not looked up, so entries of deleted videos can be removed; an id that is
-   * not in the playlist changes nothing (not even `updatedAt`).
+   * `DELETE /playlist/:playlistId/videos/:videoId`. The video is not looked up, so entries of
+   * deleted videos can be removed; an id that is not in the playlist changes nothing (not even
+   * `updatedAt`).
    */
   async removeVideo(
     playlistId: string,
@@ -204,7 +208,7 @@ export class PlaylistsService {
     return this.summaryFor(updated, userId);
   }
 
-  /** V6 cascade: the deleted video leaves every playlist. Idempotent. */
+  /** Video-delete cascade: the deleted video leaves every playlist. Idempotent. */
   async removeDeletedVideo(videoId: string): Promise<void> {
     await this.playlists.pullVideoEverywhere(videoId);
   }
@@ -260,7 +264,10 @@ export class PlaylistsService {
     return (await this.playlists.findVisible(playlistId, viewerId)) ?? throwNotFound();
   }
 
-  /** Mutations (§1.11): missing or private-to-someone-else → 404, visible but not theirs → 403. */
+  /**
+   * Mutations (docs/api.md#not-found-vs-forbidden): missing or private-to-someone-else → 404,
+   * visible but not theirs → 403.
+   */
   private async findOwnedOr403(
     playlistId: string,
     userId: string,

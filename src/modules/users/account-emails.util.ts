@@ -1,7 +1,7 @@
 import type { MailMessage } from 'src/infrastructure/mail/mailer.port';
 
 /*
- * The four account emails of §1.16, as pure functions of their inputs: plain text and HTML,
+ * The four account emails, as pure functions of their inputs: plain text and HTML,
  * each greeting the username. Codes appear only in the message bodies, never in subjects, so
  * the one log line a transport writes (recipient and subject) never holds one.
  */

@@ -9,7 +9,7 @@ import {
   verificationEmail,
 } from 'src/modules/users/account-emails.util';
 
-/** Sends the account emails of §1.16. Rejects when the provider refuses; callers decide what that means. */
+/** Sends the account emails. Rejects when the provider refuses; callers decide what that means. */
 @Injectable()
 export class AccountMailerService {
   constructor(

@@ -31,13 +31,13 @@ export interface SignedInAccount {
 }
 
 /**
- * Accounts (§2): registration, verification, password reset and the password checks of login
+ * Accounts: registration, verification, password reset and the password checks of login
  * and change-password. Everything that touches a password hash or a one-time code is here (and in
  * `EmailChangeService`); the auth module above adds the sessions, tokens and cookies, and gets
  * back ids and Me responses only.
  *
- * None of the flows reveals whether an account exists (I-11): unknown, pending and verified
- * addresses get the same answers where the contract says so, and login does the bcrypt work in
+ * None of the flows reveals whether an account exists: unknown, pending and verified addresses get
+ * the same answers wherever an answer could tell them apart, and login does the bcrypt work in
  * every branch.
  */
 @Injectable()
@@ -53,7 +53,7 @@ export class AccountsService {
     @InjectConfig() private readonly config: AppConfig,
   ) {}
 
-  /** A1: taken by a verified account, held by a recent pending registration, or reserved. */
+  /** `GET /auth/check-username`: taken by a verified account, a recent pending one, or reserved. */
   async checkUsername(username: string): Promise<ApiResult<UsernameAvailabilityResponse>> {
     const holder = RESERVED_USERNAMES.has(username)
       ? null
@@ -66,7 +66,10 @@ export class AccountsService {
     );
   }
 
-  /** A2, rules 1–6 in order. New and pending accounts get the same 201. */
+  /**
+   * `POST /auth/register`, checks in order (docs/api.md#registration). New and pending accounts get
+   * the same 201.
+   */
   async register(dto: RegisterDto): Promise<void> {
     const now = new Date();
     const holders = await this.users.findHolders(dto.email, dto.username);
@@ -121,14 +124,17 @@ export class AccountsService {
     }
   }
 
-  /** A3: an unknown email fails like a wrong code. */
+  /** `POST /auth/verify-account`: an unknown email fails like a wrong code. */
   async verifyAccount(dto: VerifyAccountDto): Promise<void> {
     const holder = await this.users.findCodeHolderByEmail(dto.email, 'verification');
     if (holder?.isVerified) throw UsersErrors.alreadyVerified();
     await this.codes.redeem(holder, 'verification', dto.code, () => ({ isVerified: true }));
   }
 
-  /** A4: same answer whatever happens; only a pending account past its cooldown gets an email. */
+  /**
+   * `POST /auth/resend-verification`: same answer whatever happens; only a pending account past its
+   * cooldown gets an email.
+   */
   async resendVerification(email: string): Promise<void> {
     const holder = await this.users.findCodeHolderByEmail(email, 'verification');
     if (!holder || holder.isVerified) return;
@@ -148,7 +154,7 @@ export class AccountsService {
   }
 
   /**
-   * A5: the account behind the identifier and its password, or 401 Invalid credentials. The
+   * Login: the account behind the identifier and its password, or 401 Invalid credentials. The
    * account is resolved first, so the failure buckets are those of the account whichever
    * identifier names it; they are counted before the password comparison, which always happens.
    */
@@ -164,7 +170,10 @@ export class AccountsService {
     return { userId: account.credentials.id, me: toMe(account.me) };
   }
 
-  /** A7: same answer whatever happens; only a verified account past its cooldown gets an email. */
+  /**
+   * `POST /auth/forgot-password`: same answer whatever happens; only a verified account past its
+   * cooldown gets an email.
+   */
   async forgotPassword(email: string): Promise<void> {
     const holder = await this.users.findCodeHolderByEmail(email, 'passwordReset');
     if (!holder?.isVerified) return;
@@ -183,8 +192,8 @@ export class AccountsService {
   }
 
   /**
-   * A8: an unknown or pending email fails like a wrong code. On success the account's login cap
-   * is lifted; resolves to the account's id, whose sessions the caller ends.
+   * Password reset: an unknown or pending email fails like a wrong code. On success the account's
+   * login cap is lifted; resolves to the account's id, whose sessions the caller ends.
    */
   async resetPassword(dto: ResetPasswordDto): Promise<string> {
     const holder = await this.users.findCodeHolderByEmail(dto.email, 'passwordReset');
@@ -201,8 +210,8 @@ export class AccountsService {
   }
 
   /**
-   * A10: the old password is checked in the signed-in failure bucket, then replaced. Ending the
-   * user's other sessions is the caller's part.
+   * Change-password: the old password is checked in the signed-in failure bucket, then replaced.
+   * Ending the user's other sessions is the caller's part.
    */
   async changePassword(userId: string, dto: ChangePasswordDto, ip: string): Promise<void> {
     let account: CredentialsRecord | null = null;

@@ -14,9 +14,10 @@ import { toMe } from 'src/modules/users/users.mapper';
 import { UsersRepository } from 'src/modules/users/users.repository';
 
 /**
- * U3/U4: a confirmed email change. The current password proves the caller is the owner (a
- * borrowed session alone cannot redirect the account's mail, and with it password resets), and
- * a code sent to the new address proves that address. Until then the old email stays in effect.
+ * A confirmed email change (docs/api.md#email-change). The current password proves the caller is
+ * the owner (a borrowed session alone cannot redirect the account's mail, and with it password
+ * resets), and a code sent to the new address proves that address. Until then the old email stays
+ * in effect.
  */
 @Injectable()
 export class EmailChangeService {
@@ -30,7 +31,7 @@ export class EmailChangeService {
     private readonly mail: AccountMailerService,
   ) {}
 
-  /** U3, steps in the contract's order. */
+  /** `PATCH /user/email`, checks in the documented order. */
   async request(userId: string, dto: UpdateEmailDto, ip: string): Promise<MeResponse> {
     let account: CredentialsRecord | null = null;
     const passwordOk = await this.loginFailures.attemptSignedIn(userId, ip, async () => {
@@ -67,7 +68,10 @@ export class EmailChangeService {
     return this.me(userId);
   }
 
-  /** U4: the code, then the address again (it may have been taken since U3), then the switch. */
+  /**
+   * `POST /user/email/verify`: the code, then the address again (it may have been taken since the
+   * request), then the switch.
+   */
   async confirm(userId: string, code: string): Promise<MeResponse> {
     const holder = await this.users.findCodeHolderById(userId, 'emailChange');
     if (!holder) throw UsersErrors.signedOut();

@@ -125,7 +125,7 @@ describe('OneTimeCodesService', () => {
     });
   });
 
-  describe('redeem (§1.17 order)', () => {
+  describe('redeem (in the documented check order)', () => {
     const changes = (): { isVerified: boolean } => ({ isVerified: true });
 
     it('1. no account or no live code → INVALID_CODE with the purpose message', async () => {

@@ -8,7 +8,7 @@ import type { PendingCode, PendingEmailChange, User } from 'src/modules/users/sc
 import type { CodeHolderRecord, CodePurpose } from 'src/modules/users/user-records.type';
 import { type CodeCondition, UsersRepository } from 'src/modules/users/users.repository';
 
-/** The 400 messages of §1.17 by purpose; "too many attempts" is the same for all three. */
+/** The 400 messages by purpose (docs/api.md#one-time-codes); "too many attempts" is shared. */
 export const CODE_MESSAGES: Record<CodePurpose, { invalid: string; expired: string }> = {
   verification: {
     invalid: 'Invalid verification code',
@@ -32,13 +32,13 @@ export type CodeChanges = Partial<
 >;
 
 /**
- * One-time codes (§1.17): 6 digits from a CSPRNG, stored only as an HMAC keyed with
- * `CODE_HASH_SECRET` and bound to the user and purpose (a stolen database reveals nothing usable,
- * and a hash cannot be replayed for another account or purpose). A verification code is also
- * bound to the registration attempt it was sent for (the pending account's registration nonce):
- * A2 replaces a pending account in place, and the code mailed for one attempt must not verify
- * another one's username and password. Every state change is a single conditional update on the
- * user document, so limits hold under concurrent requests.
+ * One-time codes (docs/api.md#one-time-codes): 6 digits from a CSPRNG, stored only as an HMAC keyed
+ * with `CODE_HASH_SECRET` and bound to the user and purpose (a stolen database reveals nothing
+ * usable, and a hash cannot be replayed for another account or purpose). A verification code is
+ * also bound to the registration attempt it was sent for (the pending account's registration
+ * nonce): registration replaces a pending account in place, and the code mailed for one attempt
+ * must not verify another one's username and password. Every state change is a single conditional
+ * update on the user document, so limits hold under concurrent requests.
  */
 @Injectable()
 export class OneTimeCodesService {
@@ -94,10 +94,10 @@ export class OneTimeCodesService {
   }
 
   /**
-   * Checks a submitted code in the order of §1.17 and, on a match, consumes it together with the
-   * changes `onMatch` prepares (called only then, so e.g. a new password is hashed only for a
-   * correct code). A holder of null (no such account) fails like a code that was never issued.
-   * Resolves to the holder whose code was consumed.
+   * Checks a submitted code in the documented order (docs/api.md#one-time-codes) and, on a match,
+   * consumes it together with the changes `onMatch` prepares (called only then, so e.g. a new
+   * password is hashed only for a correct code). A holder of null (no such account) fails like a
+   * code that was never issued. Resolves to the holder whose code was consumed.
    */
   async redeem(
     holder: CodeHolderRecord | null,

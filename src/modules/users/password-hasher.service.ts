@@ -83,7 +83,8 @@ export class PasswordHasherService implements OnModuleInit, OnApplicationShutdow
   /**
    * Always performs exactly one bcrypt comparison. Without a usable hash (unknown or pending
    * account) or with a password bcrypt would truncate, it compares against a dummy hash of the
-   * configured cost and answers false, so every failure costs the same time (§2 A5, I-11).
+   * configured cost and answers false, so every failure costs the same time and login reveals no
+   * account.
    */
   async verify(password: string, passwordHash: string | null): Promise<boolean> {
     const usable = passwordHash !== null && Buffer.byteLength(password, 'utf8') <= BCRYPT_MAX_BYTES;

@@ -22,11 +22,11 @@ import {
 import { RESERVED_USERNAMES } from 'src/modules/users/users.constant';
 
 /*
- * The shared field rules of contract §1.5, composed once so every DTO that takes one of these
- * fields (register, login, email change, …) gives exactly the same messages. The Swagger CLI
- * plugin cannot see through composed decorators, hence the explicit `ApiProperty` in each.
- * Which message wins when several rules fail is decided by the validation pipe's priority
- * (missing > type > empty > length > the rest), not by decorator order.
+ * The shared field rules (docs/api.md#field-rules), composed once so every DTO that takes one of
+ * these fields (register, login, email change, …) gives exactly the same messages. The Swagger CLI
+ * plugin cannot see through composed decorators, hence the explicit `ApiProperty` in each. Which
+ * message wins when several rules fail is decided by the validation pipe's priority (missing,
+ * type, empty, length, then the rest), not by decorator order.
  */
 
 function IsNotReservedUsername(options: ValidationOptions): PropertyDecorator {
@@ -65,7 +65,10 @@ const USERNAME_DOC = {
   example: 'ada_lovelace',
 };
 
-/** Trimmed, lowercased, 3–30 of `a–z 0–9 _`; `reserved: false` for A1, which reports reserved names as taken. */
+/**
+ * Trimmed, lowercased, 3–30 of `a–z 0–9 _`; `reserved: false` for `GET /auth/check-username`, which
+ * reports reserved names as taken.
+ */
 export function UsernameField(options: { reserved?: boolean } = {}): PropertyDecorator {
   const rules = [
     ApiProperty(USERNAME_DOC),
@@ -110,9 +113,9 @@ export function NameField(): PropertyDecorator {
 }
 
 /**
- * A password being set: not trimmed, 8–72 bytes of UTF-8 (bcrypt ignores everything after 72
- * bytes, so longer ones are refused rather than silently truncated), a letter and a digit.
- * The messages always say `Password`, whatever the property is called (A8, A10).
+ * A password being set: not trimmed, 8–72 bytes of UTF-8 (bcrypt ignores everything after 72 bytes,
+ * so longer ones are refused rather than silently truncated), a letter and a digit. The messages
+ * always say `Password`, whatever the property is called (`newPassword` on reset and change).
  */
 export function NewPasswordField(property: string): PropertyDecorator {
   return applyDecorators(

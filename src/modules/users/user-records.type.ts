@@ -2,7 +2,7 @@ import type { Types } from 'mongoose';
 import type { ChannelFigures } from 'src/modules/users/channel-counters.type';
 import type { PendingCode, PendingEmailChange } from 'src/modules/users/schemas/user.schema';
 
-/** The three kinds of one-time code (§1.17); each is a field of the user document. */
+/** The three kinds of one-time code; each is a field of the user document. */
 export type CodePurpose = 'verification' | 'passwordReset' | 'emailChange';
 
 /**
@@ -10,7 +10,7 @@ export type CodePurpose = 'verification' | 'passwordReset' | 'emailChange';
  * mapper turns them into responses, ids into strings.
  */
 
-/** What the Me shape is built from (§1.12); codes and hashes are never part of it. */
+/** What the Me shape is built from; codes and hashes are never part of it. */
 export interface MeRecord {
   _id: Types.ObjectId;
   username: string;
@@ -66,7 +66,10 @@ export interface LoginRecord {
   me: MeRecord;
 }
 
-/** A1/A2: who holds an email or a username, and since when a pending one was last registered. */
+/**
+ * Username check and registration: who holds an email or a username, and since when a pending one
+ * was last registered.
+ */
 export interface HolderRecord {
   id: string;
   email: string;

@@ -1,4 +1,7 @@
-/** Usernames that would collide with literal `/user/...` routes or impersonate the service (§1.5). */
+/**
+ * Usernames that would collide with literal `/user/...` routes or impersonate the service
+ * (docs/api.md#field-rules).
+ */
 export const RESERVED_USERNAMES: ReadonlySet<string> = new Set([
   'search',
   'history',
@@ -23,7 +26,7 @@ export function isValidUsername(value: string): boolean {
   return USERNAME_PATTERN.test(value) && !RESERVED_USERNAMES.has(value);
 }
 
-/** A2 step 5: the avatar every new or re-registered account starts with. */
+/** The avatar every new or re-registered account starts with. */
 export function defaultAvatarUrl(name: string): string {
   return `https://ui-avatars.com/api/?name=${encodeURIComponent(name)}&background=random`;
 }

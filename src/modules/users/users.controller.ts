@@ -28,8 +28,9 @@ import { UsersService } from 'src/modules/users/users.service';
 const PROFILE_IMAGE = { profileImage: PROFILE_IMAGE_FILE };
 
 /**
- * §3, except the watch history (U7, U8), which lives with the videos. Literal paths are declared
- * before `:username` so they win over it (§1.1).
+ * `/user`, except the watch history (`/user/history`, engagement feature) and the profiles
+ * (`/user/:username`, channel feature). Its literal paths win over `:username` by route
+ * specificity, whichever module declares them (docs/api.md#paths).
  */
 @ApiTags('User')
 @Controller('user')

@@ -8,12 +8,12 @@ import { CODE_MESSAGES } from 'src/modules/users/one-time-codes.service';
 import type { CodePurpose } from 'src/modules/users/user-records.type';
 
 /**
- * The failures of the account flows (§2: registration, codes, credentials) and of the user
- * endpoints (§3), with the exact messages the client branches on.
+ * The failures of the account flows (registration, codes, credentials) and of the user
+ * endpoints (`/user`), with the exact messages the client branches on.
  */
 export const UsersErrors = {
   userNotFound: defineError(ErrorCode.NOT_FOUND, 'User not found'),
-  /** A2: registration. */
+  /** Registration. */
   emailTaken: defineError(ErrorCode.CONFLICT, 'Email already exists'),
   usernameTaken: defineError(ErrorCode.CONFLICT, 'Username already exists'),
   alreadyVerified: defineError(ErrorCode.ALREADY_VERIFIED),
@@ -30,7 +30,7 @@ export const UsersErrors = {
     'Please wait before requesting another code',
     (retryAfterSeconds: number) => ({ headers: { 'Retry-After': String(retryAfterSeconds) } }),
   ),
-  /** A2 and U3: the code could not be mailed. */
+  /** Registration and email change: the code could not be mailed. */
   emailDeliveryFailed: defineError(
     ErrorCode.EMAIL_DELIVERY_FAILED,
     'Failed to send verification email',
@@ -38,7 +38,7 @@ export const UsersErrors = {
   /** The guard authenticated the caller, but the account vanished before the handler ran. */
   signedOut: defineError(ErrorCode.UNAUTHORIZED),
   /**
-   * Redeeming a one-time code of `purpose` (§1.17). `OneTimeCodesService` throws these with the texts of
+   * Redeeming a one-time code of `purpose`. `OneTimeCodesService` throws these with the texts of
    * its `CODE_MESSAGES`, which are read here rather than repeated.
    */
   codeRedemption: (purpose: CodePurpose): ErrorDefinition[] => [

@@ -12,7 +12,7 @@ import type {
 } from 'src/modules/users/user-records.type';
 
 /*
- * Pure functions from lean records to the shapes of §1.12. Each lists its fields explicitly, so
+ * Pure functions from lean records to the response shapes. Each lists its fields explicitly, so
  * nothing stored on the document (hashes, codes, storage keys, __v) can reach a response.
  */
 

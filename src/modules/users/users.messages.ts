@@ -1,6 +1,6 @@
-/** The envelope messages of the user endpoints (§3) and of the account flows' answers. */
+/** The envelope messages of the user endpoints (`/user`) and of the account flows' answers. */
 export const UsersMessages = {
-  /** `AccountsService.checkUsername` answers with one of these (A1). */
+  /** `AccountsService.checkUsername` answers with one of these (`GET /auth/check-username`). */
   usernameAvailable: 'Username is available',
   usernameTaken: 'Username is already taken',
   searched: 'Users fetched successfully',

@@ -83,7 +83,7 @@ export class UsersRepository {
     return found?.isVerified === true;
   }
 
-  /** Me (A5, A9, U2–U6): the signed-in, verified user. */
+  /** Me (login, `/auth/me`, the profile updates): the signed-in, verified user. */
   findMe(userId: string): Promise<MeRecord | null> {
     return this.users
       .findOne({ _id: oid(userId), isVerified: true })
@@ -115,7 +115,7 @@ export class UsersRepository {
     return found && toCredentials(found);
   }
 
-  /** A2: the accounts holding this email or this username (at most two, both unique indexes). */
+  /** Registration: the accounts holding this email or this username (at most two: unique keys). */
   async findHolders(email: string, username: string): Promise<HolderRecord[]> {
     const found = await this.users
       .find({ $or: [{ email }, { username }] })
@@ -126,7 +126,7 @@ export class UsersRepository {
     return found.map(toHolder);
   }
 
-  /** A1: who holds this username. */
+  /** `GET /auth/check-username`: who holds this username. */
   async findUsernameHolder(username: string): Promise<HolderRecord | null> {
     const found = await this.users
       .findOne({ username })
@@ -136,7 +136,7 @@ export class UsersRepository {
     return found && toHolder(found);
   }
 
-  /** A2 step 3: frees the username of a pending account whose 24-hour hold has passed. */
+  /** Registration: frees the username of a pending account whose 24-hour hold has passed. */
   async deleteStalePending(userId: string, registeredBefore: Date): Promise<boolean> {
     const result = await this.users
       .deleteOne({
@@ -165,9 +165,9 @@ export class UsersRepository {
   }
 
   /**
-   * A2 step 4: a pending account re-registered with its own email is overwritten in place. The new
-   * registration nonce voids every verification code sent for an earlier attempt; the code itself
-   * is kept, so its resend cooldown still holds.
+   * Registration: a pending account re-registered with its own email is overwritten in place. The
+   * new registration nonce voids every verification code sent for an earlier attempt; the code
+   * itself is kept, so its resend cooldown still holds.
    */
   async replacePending(userId: string, account: NewPendingAccount): Promise<boolean> {
     const result = await this.users
@@ -189,7 +189,7 @@ export class UsersRepository {
     return result.matchedCount === 1;
   }
 
-  /** An account by email with one pending code (A3, A4, A7, A8). */
+  /** An account by email with one pending code (verify, resend, forgot and reset password). */
   async findCodeHolderByEmail(
     email: string,
     purpose: CodePurpose,
@@ -204,7 +204,7 @@ export class UsersRepository {
     );
   }
 
-  /** The signed-in user with one pending code (U3, U4). */
+  /** The signed-in user with one pending code (the email change). */
   async findCodeHolderById(userId: string, purpose: CodePurpose): Promise<CodeHolderRecord | null> {
     return toCodeHolder(
       await this.users
@@ -308,7 +308,7 @@ export class UsersRepository {
     return result.modifiedCount === 1;
   }
 
-  /** U2, U6: the updated Me, or null when the account is gone. */
+  /** Name and bio updates: the updated Me, or null when the account is gone. */
   updateProfile(
     userId: string,
     changes: Partial<Pick<User, 'name' | 'bio'>>,
@@ -327,8 +327,9 @@ export class UsersRepository {
   }
 
   /**
-   * U5: points the avatar at the new upload and returns the key it replaced, atomically, so two
-   * concurrent uploads each delete exactly the image they displaced. Undefined when the account is gone.
+   * Profile image: points the avatar at the new upload and returns the key it replaced, atomically,
+   * so two concurrent uploads each delete exactly the image they displaced. Undefined when the
+   * account is gone.
    */
   async swapProfileImage(
     userId: string,
@@ -350,7 +351,7 @@ export class UsersRepository {
     await this.users.updateOne({ _id: oid(userId) }, { $set: { password: passwordHash } }).exec();
   }
 
-  /** U3, U4: is this address held by any other account, verified or pending? */
+  /** Email change: is this address held by any other account, verified or pending? */
   async emailHeldByOther(email: string, userId: string): Promise<boolean> {
     const found = await this.users
       .findOne({ email, _id: { $ne: oid(userId) } })
@@ -364,7 +365,10 @@ export class UsersRepository {
     await this.users.updateOne({ _id: oid(userId) }, { $set: { emailChange: null } }, QUIET).exec();
   }
 
-  /** U1: verified users whose username or name contains the text literally, username then _id ascending. */
+  /**
+   * `GET /user/search`: verified users whose username or name contains the text literally, in
+   * username then `_id` order.
+   */
   search(text: string, skip: number, limit: number): Promise<CardRecord[]> {
     const pattern = containsLiteral(text);
     return this.users

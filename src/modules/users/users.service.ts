@@ -24,9 +24,9 @@ export type ProfileImageUpload = ReceivedFile & { detectedType: DetectedFileType
 const AVATAR_FOLDER = 'avatars';
 
 /**
- * Users as the rest of the API sees them: Me, search, profiles, the profile updates (§3), and
+ * Users as the rest of the API sees them: Me, search, profiles, the profile updates (`/user`), and
  * the lookups other domains need (`findOwnerLites`, `findVisibleUserById`, `isVerified`).
- * A user is visible only when verified (§1.11).
+ * A user is visible only when verified (docs/api.md#visibility).
  */
 @Injectable()
 export class UsersService {
@@ -45,7 +45,10 @@ export class UsersService {
     return toMe(orSignedOut(await this.users.findMe(userId)));
   }
 
-  /** U1: an empty query lists nobody; otherwise literal, case-insensitive, verified users only. */
+  /**
+   * `GET /user/search`: an empty query lists nobody; otherwise literal, case-insensitive, verified
+   * users only.
+   */
   async search(query: SearchUsersQueryDto): Promise<UserCardResponse[]> {
     const text = query.query ?? '';
     if (text === '') return [];
@@ -84,9 +87,10 @@ export class UsersService {
   }
 
   /**
-   * U5: store the new image, point the user at it, then delete the image it replaced. The
-   * default ui-avatars URL has no storage key, so it is never "deleted". If saving fails after
-   * the upload, the upload is deleted again: no failed request leaves an orphan in storage.
+   * `PATCH /user/profileimage`: store the new image, point the user at it, then delete the image it
+   * replaced. The default ui-avatars URL has no storage key, so it is never "deleted". If saving
+   * fails after the upload, the upload is deleted again: no failed request leaves an orphan in
+   * storage.
    */
   async updateProfileImage(userId: string, file: ProfileImageUpload): Promise<MeResponse> {
     const stored = await this.storage.upload({

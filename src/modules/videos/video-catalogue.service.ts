@@ -31,12 +31,12 @@ export interface CardsInOrder {
 }
 
 /**
- * The video lists (V1, V3) and video cards for every list in the API, built one way: the records
- * (with their maintained `likesCount`), then their owners in one query and, for a signed-in
- * viewer, which of them the viewer likes in one query, so a page costs the same whatever its
- * size and whatever the data behind it.
- * Lists owned by other domains (history, liked videos, playlists) hand over their video ids in
- * their own order and get the visible ones back as cards in that order.
+ * The video lists (`GET /video`, `GET /video/me`) and video cards for every list in the API, built
+ * one way: the records (with their maintained `likesCount`), then their owners in one query and,
+ * for a signed-in viewer, which of them the viewer likes in one query, so a page costs the same
+ * whatever its size and whatever the data behind it. Lists owned by other domains (history, liked
+ * videos, playlists) hand over their video ids in their own order and get the visible ones back as
+ * cards in that order.
  */
 @Injectable()
 export class VideoCatalogueService {
@@ -48,13 +48,13 @@ export class VideoCatalogueService {
     private readonly likes: LikesService,
   ) {}
 
-  /** V1: published videos only, even the caller's own (their full list is V3). */
+  /** `GET /video`: published videos only, the caller's too (all of theirs: `GET /video/me`). */
   async listPublished(
     query: ListVideosQueryDto,
     viewerId: string | null,
   ): Promise<Paginated<VideoCardResponse>> {
     const { page, limit } = query;
-    // An unknown or pending owner has no visible catalogue (§1.11).
+    // An unknown or pending owner has no visible catalogue (docs/api.md#visibility).
     if (query.userId !== undefined && !(await this.users.isVerified(query.userId))) {
       return paginate([], 0, page, limit);
     }
@@ -72,7 +72,7 @@ export class VideoCatalogueService {
     return paginate(await this.cards(records, viewerId), total, page, limit);
   }
 
-  /** V3: all of the caller's videos, newest first. */
+  /** `GET /video/me`: all of the caller's videos, newest first. */
   async listOwned(
     userId: string,
     query: PaginationQueryDto,

@@ -1,7 +1,8 @@
 import { parseFile } from 'music-metadata';
 
 /**
- * The duration of an MP4 on disk, in seconds, or null when its headers give none (V2 → 415).
+ * The duration of an MP4 on disk, in seconds, or null when its headers give none (the upload
+ * answers 415).
  *
  * music-metadata reads only the boxes it needs and skips `mdat` by seeking, so a 100 MB upload
  * costs a few small reads. It reports `format.duration` from the audio track; a video-only file

@@ -5,7 +5,7 @@ import { Required } from 'src/common/validation/rules.util';
 import { ToStrictBoolean, Trim, trimmedText } from 'src/common/validation/transforms.util';
 
 /*
- * The video field rules of contract §4, composed once so upload (multipart) and update (JSON)
+ * The video field rules, composed once so upload (multipart) and update (JSON)
  * give the same messages. The Swagger CLI plugin cannot see through composed decorators, hence
  * the explicit `ApiProperty` in each.
  */
@@ -18,7 +18,7 @@ const DESCRIPTION_TOO_LONG = 'Description must be at most 500 characters';
 const WhenGiven = (): PropertyDecorator =>
   ValidateIf((_: object, value: unknown) => value !== undefined);
 
-/** V2: trimmed, 1–100 characters, required. */
+/** Upload: trimmed, 1–100 characters, required. */
 export function TitleField(): PropertyDecorator {
   return applyDecorators(
     ApiProperty({ ...trimmedText(1, 100), example: 'Salsa basics, part 1' }),
@@ -29,7 +29,7 @@ export function TitleField(): PropertyDecorator {
   );
 }
 
-/** V5: the same rule, but the field may be left out. */
+/** Update: the same rule, but the field may be left out. */
 export function OptionalTitleField(): PropertyDecorator {
   return applyDecorators(
     ApiPropertyOptional({ ...trimmedText(1, 100), example: 'Salsa basics, part 1' }),
@@ -62,7 +62,7 @@ export function MultipartIsPublishedField(): PropertyDecorator {
   );
 }
 
-/** A JSON boolean (no coercion, §1.2). */
+/** A JSON boolean (no coercion, docs/api.md#requests). */
 export function JsonIsPublishedField(): PropertyDecorator {
   return applyDecorators(
     ApiPropertyOptional({ type: 'boolean' }),

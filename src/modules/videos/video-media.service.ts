@@ -29,7 +29,7 @@ export interface NewVideoMedia {
 }
 
 /**
- * The videos' side of media storage (contract §1.13): what is stored with which resource type,
+ * The videos' side of media storage (docs/api.md#uploads): what is stored with which resource type,
  * where the duration comes from, and the rollback that leaves no asset behind a failed request.
  */
 @Injectable()
@@ -39,9 +39,10 @@ export class VideoMediaService {
   constructor(private readonly storage: MediaStorage) {}
 
   /**
-   * V2 steps 1–2. With local storage the duration is read from the temp file before anything is
-   * stored (nothing to roll back when it is unreadable); Cloudinary measures the file itself, so
-   * its answer is only known after the upload, and a missing one rolls both uploads back.
+   * Upload: both files and the duration. With local storage the duration is read from the temp file
+   * before anything is stored (nothing to roll back when it is unreadable); Cloudinary measures the
+   * file itself, so its answer is only known after the upload, and a missing one rolls both uploads
+   * back.
    */
   async storeNewVideo(video: VerifiedUpload, thumbnail: VerifiedUpload): Promise<NewVideoMedia> {
     let localDuration: number | null = null;
@@ -76,7 +77,7 @@ export class VideoMediaService {
     };
   }
 
-  /** V7 step 3: the new thumbnail (resource type `image`). */
+  /** Thumbnail replacement: the new thumbnail (resource type `image`). */
   async storeThumbnail(thumbnail: VerifiedUpload): Promise<StoredMedia> {
     try {
       return await this.upload(thumbnail, 'image', THUMBNAIL_FOLDER);

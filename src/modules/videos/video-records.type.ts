@@ -41,7 +41,7 @@ export interface NewVideo {
 export type VideoSortField = 'createdAt' | 'views' | 'duration' | 'title';
 export type SortOrder = 'asc' | 'desc';
 
-/** V1: published videos, optionally of one owner and matching a literal text. */
+/** `GET /video`: published videos, optionally of one owner and matching a literal text. */
 export interface PublishedVideoFilter {
   ownerId?: string;
   text?: string;

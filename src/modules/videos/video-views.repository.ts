@@ -9,7 +9,7 @@ export class VideoViewsRepository {
   constructor(@InjectModel(VideoView.name) private readonly views: Model<VideoView>) {}
 
   /**
-   * V4: decides whether this view counts, in one atomic conditional upsert (contract §13):
+   * The watch page: decides whether this view counts, in one atomic conditional upsert:
    * "set lastCountedAt = now where it is older than the window".
    * - no marker yet → the upsert inserts one → counts;
    * - a marker older than the window → it is moved to now → counts;
@@ -38,7 +38,7 @@ export class VideoViewsRepository {
     }
   }
 
-  /** V6 cascade (idempotent). */
+  /** Video-delete cascade (idempotent). */
   async deleteForVideo(videoId: string): Promise<void> {
     await this.views.deleteMany({ video: new Types.ObjectId(videoId) }).exec();
   }

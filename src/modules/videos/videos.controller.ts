@@ -34,8 +34,8 @@ const VIDEO_UPLOAD = { video: VIDEO_FILE, thumbnail: THUMBNAIL_FILE };
 const THUMBNAIL_UPLOAD = { thumbnail: THUMBNAIL_FILE };
 
 /**
- * §4. Literal paths (`me`, `thumbnail/…`, `publish-status/…`) are declared before `:videoId`
- * so they win over it (§1.1).
+ * `/video`. Literal paths (`me`, `thumbnail/…`, `publish-status/…`) win over `:videoId` by
+ * route specificity (docs/api.md#paths).
  */
 @ApiTags('Video')
 @Controller('video')

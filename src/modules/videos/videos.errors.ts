@@ -2,13 +2,13 @@ import { defineError } from 'src/common/errors/define-error.util';
 import { ErrorCode } from 'src/common/errors/error-code.constant';
 import { THUMBNAIL_FILE } from 'src/common/uploads/media-fields.constant';
 
-/** The video endpoints' own failures (contract §4), with the exact messages clients see. */
+/** The video endpoints' own failures, with the exact messages clients see. */
 export const VideosErrors = {
-  /** Missing and invisible are the same answer (§1.11). */
+  /** Missing and invisible are the same answer (docs/api.md#visibility). */
   notFound: defineError(ErrorCode.NOT_FOUND, 'Video not found'),
   notOwnerUpdate: defineError(ErrorCode.FORBIDDEN, 'You can only update your own videos'),
   notOwnerDelete: defineError(ErrorCode.FORBIDDEN, 'You are not authorized to delete this video'),
-  /** V6 step 3 failed: nothing was deleted. */
+  /** Deleting the video document failed: nothing was deleted. */
   deleteFailed: defineError(ErrorCode.INTERNAL_ERROR, 'Failed to delete video'),
   unreadableDuration: defineError(
     ErrorCode.UNSUPPORTED_MEDIA_TYPE,
@@ -19,7 +19,9 @@ export const VideosErrors = {
     ErrorCode.UNSUPPORTED_MEDIA_TYPE,
     THUMBNAIL_FILE.messages.wrongType,
   ),
-  /** V8: the toggle kept losing its compare-and-set to other toggles (practically unreachable). */
+  /**
+   * The publish toggle kept losing its compare-and-set to other toggles (practically unreachable).
+   */
   publishContention: defineError(
     ErrorCode.CONFLICT,
     'The publish status is changing, please try again',

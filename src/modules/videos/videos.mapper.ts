@@ -16,8 +16,8 @@ export interface CardExtras<Owner extends OwnerLiteResponse = OwnerLiteResponse>
 }
 
 /**
- * VideoCard (§1.12). Fields are listed one by one, so nothing stored (storage keys, `__v`) can
- * slip into a response; keys come out in the contract's order.
+ * VideoCard. Fields are listed one by one, so nothing stored (storage keys, `__v`) can
+ * slip into a response; keys come out in their documented order.
  */
 export function toVideoCard(video: VideoRecord, extras: CardExtras): VideoCardResponse {
   return {

@@ -1,10 +1,10 @@
-/** The envelope messages of the video endpoints (§4). */
+/** The envelope messages of the video endpoints (`/video`). */
 export const VideosMessages = {
   listed: 'Videos fetched',
   uploaded: 'Video uploaded successfully',
   listedMine: 'Videos fetched successfully',
   thumbnailUpdated: 'Video thumbnail updated successfully',
-  /** V8 names the state it left the video in. */
+  /** The publish toggle names the state it left the video in. */
   published: 'Video is now published',
   unpublished: 'Video is now unpublished',
   fetched: 'Video fetched successfully',

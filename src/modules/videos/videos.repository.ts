@@ -47,7 +47,7 @@ export class VideosRepository {
     return found && isVisibleTo(found, viewerId) ? found : null;
   }
 
-  /** V1: one page of published videos, `_id` breaking ties in the sort's direction. */
+  /** `GET /video`: one page of published videos, `_id` breaking ties in the sort's direction. */
   findPublishedPage(
     filter: PublishedVideoFilter,
     sortBy: VideoSortField,
@@ -70,7 +70,7 @@ export class VideosRepository {
     return this.videos.countDocuments(publishedFilter(filter)).exec();
   }
 
-  /** V3: the owner's videos, published or not, newest first. */
+  /** `GET /video/me`: the owner's videos, published or not, newest first. */
   findOwnedPage(ownerId: string, skip: number, limit: number): Promise<VideoRecord[]> {
     return this.videos
       .find({ owner: new Types.ObjectId(ownerId) })
@@ -86,7 +86,10 @@ export class VideosRepository {
     return this.videos.countDocuments({ owner: new Types.ObjectId(ownerId) }).exec();
   }
 
-  /** U7: which of these videos still exist and are published (the caller passes at most a history's worth). */
+  /**
+   * The watch history: which of these videos still exist and are published (the caller passes at
+   * most a history's worth).
+   */
   async findPublishedByIds(videoIds: string[]): Promise<VideoRecord[]> {
     return (await this.findByIds(videoIds)).filter((video) => video.isPublished);
   }
@@ -135,7 +138,9 @@ export class VideosRepository {
       .exec();
   }
 
-  /** V5: the updated video, or null when it is gone or no longer the owner's. */
+  /**
+   * `PATCH /video/:videoId`: the updated video, or null when it is gone or no longer the owner's.
+   */
   updateOwned(
     videoId: string,
     ownerId: string,
@@ -152,9 +157,9 @@ export class VideosRepository {
   }
 
   /**
-   * V7: points the video at a new thumbnail and returns the document as it was before, in one
-   * atomic step, so two concurrent replacements each learn (and delete) exactly the asset they
-   * displaced. `updatedAt` is set explicitly so the caller knows the stored value.
+   * Thumbnail replacement: points the video at a new thumbnail and returns the document as it was
+   * before, in one atomic step, so two concurrent replacements each learn (and delete) exactly the
+   * asset they displaced. `updatedAt` is set explicitly so the caller knows the stored value.
    */
   swapThumbnail(
     videoId: string,
@@ -172,7 +177,7 @@ export class VideosRepository {
       .exec();
   }
 
-  /** V8 toggle: the current flag of the owner's video, or null when it is gone. */
+  /** The publish toggle: the current flag of the owner's video, or null when it is gone. */
   async findPublishState(videoId: string, ownerId: string): Promise<boolean | null> {
     const found = await this.videos
       .findOne({ _id: new Types.ObjectId(videoId), owner: new Types.ObjectId(ownerId) })
@@ -207,7 +212,10 @@ export class VideosRepository {
       .exec();
   }
 
-  /** V6 step 3: the deleted video's counts, or null when it was already gone (a concurrent delete won). */
+  /**
+   * Deleting the document: the deleted video's counts, or null when it was already gone (a
+   * concurrent delete won).
+   */
   deleteOwned(videoId: string, ownerId: string): Promise<VideoCountsRecord | null> {
     return this.videos
       .findOneAndDelete(
@@ -218,7 +226,9 @@ export class VideosRepository {
       .exec();
   }
 
-  /** PL5: the videos among `ids` that `viewerId` may see (published, or theirs). */
+  /**
+   * A playlist's entries: the videos among `ids` that `viewerId` may see (published, or theirs).
+   */
   async findVisibleByIds(ids: string[], viewerId: string | null): Promise<VideoRecord[]> {
     return (await this.findByIds(ids)).filter((video) => isVisibleTo(video, viewerId));
   }

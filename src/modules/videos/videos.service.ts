@@ -32,7 +32,10 @@ import {
 } from 'src/modules/videos/videos.mapper';
 import { VideosRepository } from 'src/modules/videos/videos.repository';
 
-/** How V4 was requested: HEAD has no side effects; the client identifies anonymous viewers. */
+/**
+ * How the watch page was requested: HEAD has no side effects; the client identifies anonymous
+ * viewers.
+ */
 export interface ViewRequestInfo {
   isHead: boolean;
   client: ClientContext;
@@ -48,7 +51,7 @@ const MAX_TOGGLE_ATTEMPTS = 100;
  * Videos: upload, the watch page, edits, publishing and deletion (the lists are the catalogue's).
  * Every read of a single video carries the visibility rule in its query
  * (published, or the caller's own), so missing and invisible are the same 404; ownership (403)
- * is checked after that; storage and writes come last (§1.1).
+ * is checked after that; storage and writes come last (docs/api.md#not-found-vs-forbidden).
  */
 @Injectable()
 export class VideosService {
@@ -66,7 +69,10 @@ export class VideosService {
     private readonly follows: FollowStateService,
   ) {}
 
-  /** V2: store both files, take the duration, create the video; any failure after storing rolls back. */
+  /**
+   * `POST /video`: store both files, take the duration, create the video; any failure after storing
+   * rolls back.
+   */
   async upload(
     ownerId: string,
     body: UploadVideoDto,
@@ -140,7 +146,7 @@ export class VideosService {
     );
   }
 
-  /** V5: only the given fields change; an empty body returns the video as it is. */
+  /** `PATCH /video/:videoId`: only the given fields change; an empty body answers it unchanged. */
   async update(videoId: string, userId: string, body: UpdateVideoDto): Promise<VideoCardResponse> {
     const video = await this.findOwnedOr403(videoId, userId, VideosErrors.notOwnerUpdate);
     const changes: { title?: string; description?: string } = {};
@@ -155,9 +161,10 @@ export class VideosService {
   }
 
   /**
-   * V6: the document goes first, so from then on every write that targets the video gets 404
-   * and every read through it misses; then each dependent, each step idempotent and on its own:
-   * a failed step is logged with the ids and leaves the response alone (§14 I-5).
+   * `DELETE /video/:videoId`: the document goes first, so from then on every write that targets the
+   * video gets 404 and every read through it misses; then each dependent, each step idempotent and
+   * on its own: a failed step is logged with the ids and leaves the response alone, and reads go
+   * through the video, so leftovers never show.
    */
   async remove(videoId: string, userId: string): Promise<DeletedVideoResponse> {
     const video = await this.findOwnedOr403(videoId, userId, VideosErrors.notOwnerDelete);
@@ -178,7 +185,10 @@ export class VideosService {
     return toDeletedVideo(id);
   }
 
-  /** V7: store the new image, save it, then delete the image it displaced. */
+  /**
+   * `PATCH /video/thumbnail/:videoId`: store the new image, save it, then delete the image it
+   * displaced.
+   */
   async replaceThumbnail(
     videoId: string,
     userId: string,
@@ -217,9 +227,9 @@ export class VideosService {
   }
 
   /**
-   * V8. With a value: set it. Without: flip it by compare-and-set on the value last seen, so
-   * every toggle flips exactly once however many run at the same time (a read-modify-write
-   * would let two of them write the same value).
+   * `PATCH /video/publish-status/:videoId`. With a value: set it. Without: flip it by
+   * compare-and-set on the value last seen, so every toggle flips exactly once however many run at
+   * the same time (a read-modify-write would let two of them write the same value).
    */
   async setPublishStatus(
     videoId: string,
@@ -270,7 +280,10 @@ export class VideosService {
     return (await this.videos.findVisible(videoId, viewerId)) ?? throwNotFound();
   }
 
-  /** Mutations (§1.11): missing or invisible → 404, visible but someone else's → 403. */
+  /**
+   * Mutations (docs/api.md#not-found-vs-forbidden): missing or invisible → 404, visible but someone
+   * else's → 403.
+   */
   private async findOwnedOr403(
     videoId: string,
     userId: string,

@@ -16,9 +16,9 @@ export class WatchHistoryRepository {
   ) {}
 
   /**
-   * V4: puts the video at the top of the user's history, creating the entry or moving it. Two
-   * concurrent first watches race on the unique {user, video} index; the loser's insert fails
-   * with a duplicate key, and retrying turns it into the move it should have been. True when
+   * The watch page: puts the video at the top of the user's history, creating the entry or moving
+   * it. Two concurrent first watches race on the unique {user, video} index; the loser's insert
+   * fails with a duplicate key, and retrying turns it into the move it should have been. True when
    * this call added an entry (the history grew), false when it moved one.
    */
   async upsertWatch(userId: string, videoId: string, watchedAt: Date): Promise<boolean> {
@@ -59,7 +59,7 @@ export class WatchHistoryRepository {
       .exec();
   }
 
-  /** U7: the user's newest entries (bounded by the history size), newest first. */
+  /** `GET /user/history`: the user's newest entries (bounded by the history size), newest first. */
   findNewest(userId: string, limit: number): Promise<WatchHistoryEntryRecord[]> {
     return this.entries
       .find({ user: new Types.ObjectId(userId) })
@@ -70,7 +70,7 @@ export class WatchHistoryRepository {
       .exec();
   }
 
-  /** U8. */
+  /** `DELETE /user/history`. */
   async deleteForUser(userId: string): Promise<void> {
     await this.entries.deleteMany({ user: new Types.ObjectId(userId) }).exec();
   }

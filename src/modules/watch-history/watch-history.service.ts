@@ -11,8 +11,8 @@ export interface WatchedVideo {
 
 /**
  * The watch-history store: at most HISTORY_MAX_ENTRIES entries per user, one per video. Videos
- * record watches (V4) and remove a deleted video's entries; the history endpoints (U7, U8) live
- * in the engagement feature, which turns entries into video cards.
+ * record watches (`GET /video/:videoId`) and remove a deleted video's entries; the history
+ * endpoints (`/user/history`) live in the engagement feature, which turns entries into video cards.
  */
 @Injectable()
 export class WatchHistoryService {

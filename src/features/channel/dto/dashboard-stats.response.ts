@@ -1,6 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
 
-/** D1: totals for the caller's channel, unpublished videos included; all 0 when empty. */
+/** `GET /dashboard/stats`: the caller's totals, unpublished videos included; 0 when empty. */
 export class DashboardStatsResponse {
   /** The caller's videos. */
   @ApiProperty({ type: 'integer', minimum: 0 })

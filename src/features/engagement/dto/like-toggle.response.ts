@@ -1,6 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
 
-/** L1–L3: the stored state right after the toggle, and the target's like count at that moment. */
+/** A like toggle's answer: the state right after it, and the target's like count at that moment. */
 export class LikeToggleResponse {
   isLiked: boolean;
 

@@ -1,13 +1,16 @@
 import { Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
 import { type HydratedDocument, Types } from 'mongoose';
 
-/** How many rotated-away secrets a session remembers for reuse detection (§1.9). */
+/** How many rotated-away secrets a session remembers for reuse detection (docs/api.md#refresh). */
 export const PAST_SECRETS_KEPT = 32;
 
 export type SessionRevokedReason =
   'logout' | 'password_change' | 'password_reset' | 'reuse' | 'limit';
 
-/** One signed-in device (§1.9). Only hashes of refresh secrets are stored, and never selected by default. */
+/**
+ * One signed-in device (docs/api.md#tokens). Only hashes of refresh secrets are stored, and never
+ * selected by default.
+ */
 @Schema({ timestamps: true, collection: 'sessions' })
 export class Session {
   /**

@@ -14,7 +14,7 @@ const CONTENT_MESSAGES = {
 /** The content rule's failures, which the routes taking this body document. */
 export const COMMENT_CONTENT_ERRORS = validationErrors(CONTENT_MESSAGES);
 
-/** C2, C4, C5: trimmed first, so whitespace-only content is "required", on create and on edit alike. */
+/** Adding and editing: trimmed first, so whitespace-only content is "required" on both. */
 export class CommentContentDto {
   @ApiProperty({
     ...trimmedText(1, MAX_LENGTH),

@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { OwnerLiteResponse } from 'src/modules/users/dto/owner-lite.response';
 
-/** Comment (§1.12). Exactly one of `video` and `communityPost` is present. */
+/** Comment. Exactly one of `video` and `communityPost` is present. */
 export class CommentResponse {
   @ApiProperty({ example: '665f1c2e8b3f4a0012ab34cd' })
   _id: string;

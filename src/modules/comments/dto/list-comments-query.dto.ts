@@ -6,14 +6,14 @@ export type CommentSortOrder = 'asc' | 'desc';
 const SORT_ORDERS: readonly CommentSortOrder[] = ['asc', 'desc'];
 const SORT_ORDER_MESSAGE = 'sortOrder must be one of asc, desc';
 
-/** C1: newest first by default. */
+/** A video's comments: newest first by default. */
 export class ListVideoCommentsQueryDto extends PaginationQueryDto {
   @ApiPropertyOptional({ enum: SORT_ORDERS, default: 'desc' })
   @IsIn(SORT_ORDERS, { message: SORT_ORDER_MESSAGE })
   sortOrder: CommentSortOrder = 'desc';
 }
 
-/** C3: oldest first by default, because the web client reverses this list to show the newest on top. */
+/** A post's comments: oldest first by default; the web client reverses the list, newest on top. */
 export class ListPostCommentsQueryDto extends PaginationQueryDto {
   @ApiPropertyOptional({ enum: SORT_ORDERS, default: 'asc' })
   @IsIn(SORT_ORDERS, { message: SORT_ORDER_MESSAGE })

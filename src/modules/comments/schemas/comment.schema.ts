@@ -2,7 +2,7 @@ import { Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
 import { type HydratedDocument, Types } from 'mongoose';
 
 /**
- * A flat comment on a video or on a community post (§6). Exactly one of `video` and
+ * A flat comment on a video or on a community post. Exactly one of `video` and
  * `communityPost` is set; the other is absent, not null, so each parent index holds only its
  * own comments' keys meaningfully.
  */
@@ -48,7 +48,7 @@ export type CommentDocument = HydratedDocument<Comment>;
 
 export const CommentSchema = SchemaFactory.createForClass(Comment);
 
-// The model enforces "exactly one parent" (§13), so a comment can never hang off both or neither.
+// The model enforces "exactly one parent", so a comment can never hang off both or neither.
 CommentSchema.pre('validate', function (this: CommentDocument) {
   if ((this.video === undefined) === (this.communityPost === undefined)) {
     throw new Error('A comment belongs to exactly one video or community post');

@@ -14,7 +14,10 @@ const CONTENT_MESSAGES = {
 /** The content rule's failures, which the routes taking this body document. */
 export const POST_CONTENT_ERRORS = validationErrors(CONTENT_MESSAGES);
 
-/** P1 and P4: the same rule on create and on edit (§8), so an edit can no longer store "" or 6000 characters. */
+/**
+ * Creating and editing a post: the same rule on both, so an edit cannot store "" or 6000
+ * characters.
+ */
 export class PostContentDto {
   @ApiProperty({
     ...trimmedText(1, MAX_LENGTH),

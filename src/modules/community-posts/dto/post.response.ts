@@ -1,7 +1,7 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { OwnerLiteResponse } from 'src/modules/users/dto/owner-lite.response';
 
-/** Post (§1.12): a community post with its owner and the caller-dependent like figures. */
+/** Post: a community post with its owner and the caller-dependent like figures. */
 export class PostResponse {
   @ApiProperty({ example: '665f1c2e8b3f4a0012ab34cd' })
   _id: string;

@@ -1,7 +1,7 @@
 import { Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
 import { type HydratedDocument, Types } from 'mongoose';
 
-/** A text post on a creator's community tab (§8). Visible when its owner is (§1.11). */
+/** A text post on a creator's community tab. Visible when its owner is (docs/api.md#visibility). */
 @Schema({ timestamps: true, collection: 'communityposts' })
 export class CommunityPost {
   @Prop({ type: Types.ObjectId, required: true })
@@ -25,7 +25,7 @@ export class CommunityPost {
 export type CommunityPostDocument = HydratedDocument<CommunityPost>;
 
 export const CommunityPostSchema = SchemaFactory.createForClass(CommunityPost);
-// P2: the global feed, newest first, `_id` breaking ties.
+// GET /communitypost/feed: the global feed, newest first, `_id` breaking ties.
 CommunityPostSchema.index({ createdAt: -1, _id: -1 });
-// P3: one user's posts, newest first.
+// GET /communitypost/user/:userId: one user's posts, newest first.
 CommunityPostSchema.index({ owner: 1, createdAt: -1, _id: -1 });

@@ -1,6 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
 
-/** FollowItem (§1.12): one person in a followers or following list. */
+/** FollowItem: one person in a followers or following list. */
 export class FollowItemResponse {
   /** Id of the follow relation (kept for compatibility; use `userId` for the person). */
   @ApiProperty({ example: '665f1c2e8b3f4a0012ab34cd' })

@@ -1,6 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
 
-/** F1: the stored state right after the toggle. */
+/** The follow toggle: the stored state right after the toggle. */
 export class FollowToggleResponse {
   isFollowed: boolean;
 

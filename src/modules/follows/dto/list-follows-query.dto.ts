@@ -6,7 +6,7 @@ import type { SortOrder } from 'src/modules/follows/follow-records.type';
 const SORT_FIELDS = ['createdAt'] as const;
 const SORT_ORDERS: readonly SortOrder[] = ['asc', 'desc'];
 
-/** F2/F3: only the follow time can be sorted on (contract §7), newest first by default. */
+/** The follower lists: only the follow time can be sorted on, newest first by default. */
 export class ListFollowsQueryDto extends PaginationQueryDto {
   @ApiPropertyOptional({ enum: SORT_FIELDS, default: 'createdAt', description: 'The follow time' })
   @IsIn(SORT_FIELDS, { message: 'sortBy must be one of createdAt' })

@@ -1,7 +1,7 @@
 import { Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
 import { type HydratedDocument, Types } from 'mongoose';
 
-/** One person following another (contract §13 follows); `following` never equals `follower`. */
+/** One person following another; `following` never equals `follower`. */
 @Schema({ timestamps: true, collection: 'follows' })
 export class Follow {
   @Prop({ type: Types.ObjectId, required: true })
@@ -17,9 +17,9 @@ export class Follow {
 export type FollowDocument = HydratedDocument<Follow>;
 
 export const FollowSchema = SchemaFactory.createForClass(Follow);
-// F1 race-safe toggle (a duplicate create fails with E11000); `isFollowed` lookups
+// race-safe follow toggle (a duplicate create fails with E11000); `isFollowed` lookups
 FollowSchema.index({ follower: 1, following: 1 }, { unique: true });
-// F2 (both directions); followersCount; dashboard totalFollowers
+// GET /follower/followers/:userId (both directions); followersCount; dashboard totalFollowers
 FollowSchema.index({ following: 1, createdAt: -1, _id: -1 });
-// F3 (both directions); followingCount
+// GET /follower/following/:userId (both directions); followingCount
 FollowSchema.index({ follower: 1, createdAt: -1, _id: -1 });

@@ -5,7 +5,7 @@ export const LIKE_TARGET_TYPES = ['video', 'comment', 'communityPost'] as const;
 export type LikeTargetType = (typeof LIKE_TARGET_TYPES)[number];
 
 /**
- * One user's like of one video, comment or community post (contract §13). One shape for the
+ * One user's like of one video, comment or community post. One shape for the
  * three targets gives one toggle implementation and one compound unique key with no
  * null-padded fields.
  */
@@ -32,5 +32,5 @@ export const LikeSchema = SchemaFactory.createForClass(Like);
 // for a page (prefix {targetType, target}); cascade deletes by target; profile and dashboard
 // like totals via `target $in` the owner's video ids.
 LikeSchema.index({ targetType: 1, target: 1, likedBy: 1 }, { unique: true });
-// L4: the caller's liked videos, newest like first, `_id` breaking ties.
+// GET /like/liked-videos: the caller's liked videos, newest like first, `_id` breaking ties.
 LikeSchema.index({ likedBy: 1, targetType: 1, createdAt: -1, _id: -1 });

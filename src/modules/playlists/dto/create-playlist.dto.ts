@@ -4,7 +4,7 @@ import {
   NameField,
 } from 'src/modules/playlists/playlist-fields.decorator';
 
-/** PL2. `description` defaults to `""`, `isPublished` to true (public). */
+/** `POST /playlist`. `description` defaults to `""`, `isPublished` to true (public). */
 export class CreatePlaylistDto {
   @NameField()
   name: string;

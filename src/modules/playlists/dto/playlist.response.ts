@@ -2,7 +2,7 @@ import { ApiProperty } from '@nestjs/swagger';
 import { OwnerLiteResponse } from 'src/modules/users/dto/owner-lite.response';
 import { VideoCardResponse } from 'src/modules/videos/dto/video.response';
 
-/** PlaylistCard (§1.12). Counts and the thumbnail cover only entries visible to the caller. */
+/** PlaylistCard. Counts and the thumbnail cover only entries visible to the caller. */
 export class PlaylistCardResponse {
   @ApiProperty({ example: '665f1c2e8b3f4a0012ab34cd' })
   _id: string;
@@ -38,7 +38,10 @@ export class PlaylistSummaryResponse extends PlaylistCardResponse {
   videos: string[];
 }
 
-/** PlaylistDetail (PL5): the card plus the visible entries as VideoCards, earliest addition first. */
+/**
+ * PlaylistDetail (`GET /playlist/:playlistId`): the card plus the visible entries as VideoCards,
+ * earliest addition first.
+ */
 export class PlaylistDetailResponse extends PlaylistCardResponse {
   @ApiProperty({ type: [VideoCardResponse] })
   videos: VideoCardResponse[];

@@ -1,7 +1,7 @@
 import { PlainListQueryDto } from 'src/common/dto/pagination-query.dto';
 import { SearchText } from 'src/common/validation/search-text.decorator';
 
-/** PL1: `query` (empty lists nothing), `page`, `limit` (default 20, max 100). */
+/** `GET /playlist/search`: `query` (empty lists nothing), `page`, `limit` (default 20, max 100). */
 export class SearchPlaylistsQueryDto extends PlainListQueryDto {
   @SearchText('Literal, case-insensitive substring of the playlist name')
   query?: string;

@@ -5,8 +5,9 @@ import {
 } from 'src/modules/playlists/playlist-fields.decorator';
 
 /**
- * PL6. Not `PartialType(CreatePlaylistDto)`: its `IsOptional` also lets `null` through, which
- * would store a null name; here an absent field is skipped and anything else is checked.
+ * `PATCH /playlist/:playlistId`. Not `PartialType(CreatePlaylistDto)`: its `IsOptional` also lets
+ * `null` through, which would store a null name; here an absent field is skipped and anything else
+ * is checked.
  */
 export class UpdatePlaylistDto {
   @OptionalNameField()

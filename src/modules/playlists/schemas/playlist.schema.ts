@@ -2,9 +2,9 @@ import { Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
 import { type HydratedDocument, Types } from 'mongoose';
 
 /**
- * An ordered list of distinct videos, earliest addition first (contract §13 playlists). `videos`
- * is only ever changed by `$push` / `$pull` (PL8, PL9, the video-delete cascade), never written
- * whole, so concurrent additions cannot overwrite each other.
+ * An ordered list of distinct videos, earliest addition first. `videos` is only ever changed by
+ * `$push` / `$pull` (adding and removing entries, the video-delete cascade), never written whole,
+ * so concurrent additions cannot overwrite each other.
  */
 @Schema({ timestamps: true, collection: 'playlists' })
 export class Playlist {
@@ -31,11 +31,11 @@ export class Playlist {
 export type PlaylistDocument = HydratedDocument<Playlist>;
 
 export const PlaylistSchema = SchemaFactory.createForClass(Playlist);
-// PL3 (all of the caller's playlists, newest first) and its total
+// GET /playlist/me (all of the caller's playlists, newest first) and its total
 PlaylistSchema.index({ owner: 1, createdAt: -1, _id: -1 });
-// PL4 (a user's public playlists, newest first)
+// GET /playlist/user/:userId (a user's public playlists, newest first)
 PlaylistSchema.index({ owner: 1, isPublished: 1, createdAt: -1, _id: -1 });
-// PL1 (public playlists, most recently changed first; the name match scans within it)
+// GET /playlist/search (public playlists, most recently changed first; the name filters within it)
 PlaylistSchema.index({ isPublished: 1, updatedAt: -1, _id: -1 });
 // Video-delete cascade: `$pull` the video from every playlist holding it
 PlaylistSchema.index({ videos: 1 });

@@ -1,6 +1,9 @@
 import { UsernameField } from 'src/modules/users/user-fields.decorator';
 
-/** A1: the shared username rule without the reserved-word check (reserved names are reported as taken). */
+/**
+ * `GET /auth/check-username`: the shared username rule without the reserved-word check (reserved
+ * names are reported as taken).
+ */
 export class CheckUsernameQueryDto {
   @UsernameField({ reserved: false })
   username: string;

@@ -1,6 +1,6 @@
 import { EmailField } from 'src/modules/users/user-fields.decorator';
 
-/** A4 and A7: just the address (whether an account exists is never revealed). */
+/** Resend-verification and forgot-password: the address alone (no answer reveals an account). */
 export class EmailOnlyDto {
   @EmailField()
   email: string;

@@ -1,6 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
 
-/** Me (§1.12): the signed-in user, as login, `/auth/me` and every user update return it. */
+/** Me: the signed-in user, as login, `/auth/me` and every user update return it. */
 export class MeResponse {
   @ApiProperty({ example: '665f1c2e8b3f4a0012ab34cd' })
   _id: string;
@@ -17,7 +17,7 @@ export class MeResponse {
   /** Always true for a signed-in user. */
   isVerified: boolean;
 
-  /** Address awaiting confirmation (U3, U4). */
+  /** Address awaiting confirmation (docs/api.md#email-change). */
   pendingEmail: string | null;
 
   @ApiProperty({ format: 'date-time', example: '2026-02-20T10:15:30.123Z' })

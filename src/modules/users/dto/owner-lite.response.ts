@@ -1,6 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
 
-/** OwnerLite (§1.12): how a user appears as the owner of content. */
+/** OwnerLite: how a user appears as the owner of content. */
 export class OwnerLiteResponse {
   @ApiProperty({ example: '665f1c2e8b3f4a0012ab34cd' })
   _id: string;

@@ -1,7 +1,7 @@
 import { PlainListQueryDto } from 'src/common/dto/pagination-query.dto';
 import { SearchText } from 'src/common/validation/search-text.decorator';
 
-/** U1: `query` (empty lists nobody), `page`, `limit` (default 20, max 100). */
+/** `GET /user/search`: `query` (empty lists nobody), `page`, `limit` (default 20, max 100). */
 export class SearchUsersQueryDto extends PlainListQueryDto {
   @SearchText('Literal, case-insensitive substring of the username or name')
   query?: string;

@@ -1,6 +1,6 @@
 import { CurrentPasswordField, EmailField } from 'src/modules/users/user-fields.decorator';
 
-/** U3: the new address and the current password. */
+/** `PATCH /user/email`: the new address and the current password. */
 export class UpdateEmailDto {
   @EmailField()
   email: string;

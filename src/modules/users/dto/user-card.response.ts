@@ -1,6 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
 
-/** UserCard (§1.12): one user search result. */
+/** UserCard: one user search result. */
 export class UserCardResponse {
   @ApiProperty({ example: '665f1c2e8b3f4a0012ab34cd' })
   _id: string;

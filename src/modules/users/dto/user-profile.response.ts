@@ -1,6 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
 
-/** U9: a verified user's public profile. The email address is not part of it. */
+/** `GET /user/:username`: a verified user's public profile. The email address is not part of it. */
 export class UserProfileResponse {
   @ApiProperty({ example: '665f1c2e8b3f4a0012ab34cd' })
   _id: string;

@@ -1,6 +1,6 @@
 import { CodeField } from 'src/modules/users/user-fields.decorator';
 
-/** U4: the code sent to the new address. */
+/** `POST /user/email/verify`: the code sent to the new address. */
 export class VerifyEmailChangeDto {
   @CodeField()
   code: string;

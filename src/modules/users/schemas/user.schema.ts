@@ -1,7 +1,7 @@
 import { Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
 import type { HydratedDocument, Types } from 'mongoose';
 
-/** A one-time code in flight (§1.17): only its hash is stored. */
+/** A one-time code in flight (docs/api.md#one-time-codes): only its hash is stored. */
 @Schema({ _id: false })
 export class PendingCode {
   @Prop({ required: true })
@@ -105,9 +105,10 @@ export class User {
   lastRegisteredAt: Date;
 
   /**
-   * Random id of the current registration attempt of a pending account, replaced each time A2
-   * overwrites the account in place. Verification codes are bound to it, so a code verifies only
-   * the registration it was sent for: a re-registration voids every code issued before it.
+   * Random id of the current registration attempt of a pending account, replaced each time
+   * registration overwrites the account in place. Verification codes are bound to it, so a code
+   * verifies only the registration it was sent for: a re-registration voids every code issued
+   * before it.
    */
   @Prop({ type: String, default: null, select: false })
   registrationNonce: string | null;
@@ -137,5 +138,5 @@ export const UserSchema = SchemaFactory.createForClass(User);
 UserSchema.index({ email: 1 }, { unique: true });
 // register, login, check-username, profile; race-safe username uniqueness
 UserSchema.index({ username: 1 }, { unique: true });
-// U1 search: verified users in username order (then `_id`); the text match filters within it
+// GET /user/search: verified users in username order (then `_id`); the text match filters within it
 UserSchema.index({ isVerified: 1, username: 1, _id: 1 });

@@ -13,7 +13,7 @@ export const VIDEO_SORT_FIELDS: readonly VideoSortField[] = [
 ];
 export const SORT_ORDERS: readonly SortOrder[] = ['asc', 'desc'];
 
-/** V1. Defaults live here, so an omitted `sortBy` really is newest first. */
+/** `GET /video`. Defaults live here, so an omitted `sortBy` really is newest first. */
 export class ListVideosQueryDto extends PaginationQueryDto {
   @SearchText(
     'Literal, case-insensitive substring of the title or description; empty means no text filter',

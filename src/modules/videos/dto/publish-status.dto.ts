@@ -1,6 +1,6 @@
 import { JsonIsPublishedField } from 'src/modules/videos/video-fields.decorator';
 
-/** V8: no body toggles; `{isPublished}` sets. */
+/** `PATCH /video/publish-status/:videoId`: no body toggles; `{isPublished}` sets. */
 export class PublishStatusDto {
   @JsonIsPublishedField()
   isPublished?: boolean;

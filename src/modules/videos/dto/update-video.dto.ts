@@ -1,8 +1,9 @@
 import { DescriptionField, OptionalTitleField } from 'src/modules/videos/video-fields.decorator';
 
 /**
- * V5. Not `PartialType(UploadVideoDto)`: PartialType's `IsOptional` also lets `null` through,
- * which would store a null title; here an absent field is skipped and anything else is checked.
+ * `PATCH /video/:videoId`. Not `PartialType(UploadVideoDto)`: PartialType's `IsOptional` also lets
+ * `null` through, which would store a null title; here an absent field is skipped and anything else
+ * is checked.
  */
 export class UpdateVideoDto {
   @OptionalTitleField()

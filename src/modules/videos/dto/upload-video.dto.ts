@@ -4,7 +4,7 @@ import {
   TitleField,
 } from 'src/modules/videos/video-fields.decorator';
 
-/** V2's multipart text fields (the files come through `@UploadedMedia`). */
+/** The multipart text fields of `POST /video` (the files come through `@UploadedMedia`). */
 export class UploadVideoDto {
   @TitleField()
   title: string;

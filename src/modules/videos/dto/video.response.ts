@@ -37,7 +37,7 @@ export abstract class VideoFieldsResponse {
   updatedAt: string;
 }
 
-/** VideoCard (§1.12): every video list, upload and update response. */
+/** VideoCard: every video list, upload and update response. */
 export class VideoCardResponse extends VideoFieldsResponse {
   // Explicit: the CLI plugin documents this inherited-shape property as a bare object otherwise.
   @ApiProperty({ type: () => OwnerLiteResponse })
@@ -53,13 +53,13 @@ export class VideoOwnerResponse extends OwnerLiteResponse {
   isFollowed: boolean;
 }
 
-/** VideoDetail (V4): a VideoCard whose owner carries the follow figures. */
+/** VideoDetail (`GET /video/:videoId`): a VideoCard whose owner carries the follow figures. */
 export class VideoDetailResponse extends VideoFieldsResponse {
   @ApiProperty({ type: () => VideoOwnerResponse })
   owner: VideoOwnerResponse;
 }
 
-/** V8. */
+/** `PATCH /video/publish-status/:videoId`. */
 export class PublishStatusResponse {
   @ApiProperty({ example: '665f1c2e8b3f4a0012ab34cd' })
   videoId: string;
@@ -67,7 +67,7 @@ export class PublishStatusResponse {
   isPublished: boolean;
 }
 
-/** V6. */
+/** `DELETE /video/:videoId`. */
 export class DeletedVideoResponse {
   @ApiProperty({ example: '665f1c2e8b3f4a0012ab34cd' })
   deletedVideoId: string;

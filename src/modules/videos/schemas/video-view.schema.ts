@@ -2,8 +2,8 @@ import { Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
 import { type HydratedDocument, Types } from 'mongoose';
 
 /**
- * One viewer's last counted view of one video (V4 de-duplication). The unique index on
- * `{video, viewerKey}` is what makes "count once per window" race-safe: see
+ * One viewer's last counted view of one video (view de-duplication on the watch page). The unique
+ * index on `{video, viewerKey}` is what makes "count once per window" race-safe: see
  * `VideoViewsRepository.tryCountView`.
  */
 @Schema({ timestamps: true, collection: 'videoviews' })

@@ -7,7 +7,7 @@ export class StoredAsset {
   @Prop({ required: true })
   url: string;
 
-  /** Cloudinary `public_id` or the local key; internal (contract §1.6). */
+  /** Cloudinary `public_id` or the local key; internal, never in a response. */
   @Prop({ required: true })
   key: string;
 }
@@ -28,7 +28,7 @@ export class Video {
   @Prop({ required: true, min: 0 })
   duration: number;
 
-  /** Only ever changed by `$inc` (V4), so concurrent views never overwrite each other. */
+  /** Changed only by `$inc` on the watch page, so concurrent views never overwrite each other. */
   @Prop({ default: 0, min: 0 })
   views: number;
 
@@ -58,21 +58,21 @@ export class Video {
 export type VideoDocument = HydratedDocument<Video>;
 
 export const VideoSchema = SchemaFactory.createForClass(Video);
-// V1 default sort (createdAt desc; asc by reverse scan)
+// GET /video, default sort (createdAt desc; asc by reverse scan)
 VideoSchema.index({ isPublished: 1, createdAt: -1, _id: -1 });
-// V1 sortBy=views
+// GET /video?sortBy=views
 VideoSchema.index({ isPublished: 1, views: -1, _id: -1 });
-// V1 sortBy=duration
+// GET /video?sortBy=duration
 VideoSchema.index({ isPublished: 1, duration: -1, _id: -1 });
-// V1 sortBy=title (binary order = code point order, no collation)
+// GET /video?sortBy=title (binary order = code point order, no collation)
 VideoSchema.index({ isPublished: 1, title: 1, _id: 1 });
-// V1 with userId (default sort); profile videosCount, totalViews, totalLikes
+// GET /video?userId= (default sort); profile videosCount, totalViews, totalLikes
 VideoSchema.index({ owner: 1, isPublished: 1, createdAt: -1, _id: -1 });
-// V1 with userId, sortBy=views
+// GET /video?userId=&sortBy=views
 VideoSchema.index({ owner: 1, isPublished: 1, views: -1, _id: -1 });
-// V1 with userId, sortBy=duration
+// GET /video?userId=&sortBy=duration
 VideoSchema.index({ owner: 1, isPublished: 1, duration: -1, _id: -1 });
-// V1 with userId, sortBy=title
+// GET /video?userId=&sortBy=title
 VideoSchema.index({ owner: 1, isPublished: 1, title: 1, _id: 1 });
-// V3 (the caller's videos), dashboard totals
+// GET /video/me (the caller's videos), dashboard totals
 VideoSchema.index({ owner: 1, createdAt: -1, _id: -1 });

@@ -26,9 +26,9 @@ export type WatchHistoryEntryRecord = Pick<WatchHistoryEntry, 'video' | 'watched
 };
 
 export const WatchHistoryEntrySchema = SchemaFactory.createForClass(WatchHistoryEntry);
-// move-to-top upsert (V4); no duplicates, even under concurrency (I-2)
+// move-to-top upsert (GET /video/:videoId); no duplicate entries, even under concurrency
 WatchHistoryEntrySchema.index({ user: 1, video: 1 }, { unique: true });
-// U7 (newest first), trimming to HISTORY_MAX_ENTRIES, U8
+// GET /user/history (newest first), trimming to HISTORY_MAX_ENTRIES, DELETE /user/history
 WatchHistoryEntrySchema.index({ user: 1, watchedAt: -1, _id: -1 });
 // video-delete cascade
 WatchHistoryEntrySchema.index({ video: 1 });
