@@ -11,8 +11,11 @@ import {
   RELAXED_LIMITS,
 } from 'test/auth/helpers';
 
-/** The real Resend adapter against the local fake: what each endpoint does when the provider refuses (§1.16). */
-describe('Account emails when the provider fails (A2, A4, A7, U3, U4)', () => {
+/**
+ * The real Resend adapter against the local fake: what each endpoint does when the provider
+ * refuses.
+ */
+describe('Account emails when the provider fails', () => {
   let fake: FakeResendServer;
   let t: TestApp;
   let http: Http;
@@ -36,7 +39,7 @@ describe('Account emails when the provider fails (A2, A4, A7, U3, U4)', () => {
   const users = () => t.connection.collection('users');
   const codeIn = (text: string | undefined): string => /\b(\d{6})\b/.exec(text ?? '')?.[1] ?? '';
 
-  it('A2: 503 Failed to send verification email; the account is kept and an immediate retry sends', async () => {
+  it('register: 503 Failed to send verification email; the account is kept and an immediate retry sends', async () => {
     const user = newRegistration();
     fake.failNext(500);
     const failed = await request(http).post(`${API}/auth/register`).send(user);
@@ -58,7 +61,7 @@ describe('Account emails when the provider fails (A2, A4, A7, U3, U4)', () => {
       .expect(200);
   });
 
-  it('A4: always 200, also when the provider fails', async () => {
+  it('resend-verification: always 200, also when the provider fails', async () => {
     const user = newRegistration();
     await request(http).post(`${API}/auth/register`).send(user).expect(201);
     await users().updateOne(
@@ -77,7 +80,7 @@ describe('Account emails when the provider fails (A2, A4, A7, U3, U4)', () => {
     expect(fake.rejections).toHaveLength(1);
   });
 
-  it('A7: always 200, also when the provider fails', async () => {
+  it('forgot-password: always 200, also when the provider fails', async () => {
     const user = await createVerifiedUser(t);
     fake.failNext(500);
     const res = await request(http).post(`${API}/auth/forgot-password`).send({ email: user.email });
@@ -90,7 +93,7 @@ describe('Account emails when the provider fails (A2, A4, A7, U3, U4)', () => {
     expect(fake.emailsTo(user.email)).toHaveLength(0);
   });
 
-  it('U3: 503 and the pending change is discarded', async () => {
+  it('email change: 503 and the pending change is discarded', async () => {
     const user = await createVerifiedUser(t);
     fake.failNext(500);
     const res = await request(http)
@@ -109,7 +112,7 @@ describe('Account emails when the provider fails (A2, A4, A7, U3, U4)', () => {
     expect(fake.emailsTo('new-address@example.test')).toHaveLength(1);
   });
 
-  it('U4: a failed email-changed notice is only logged; the change stands', async () => {
+  it('email change confirmed: a failed email-changed notice is only logged; the change stands', async () => {
     const user = await createVerifiedUser(t);
     const newEmail = `moved-${user.username}@example.test`;
     await request(http)

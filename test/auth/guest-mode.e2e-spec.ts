@@ -4,7 +4,7 @@ import { createVerifiedUser } from 'test/factories/users.factory';
 import { createTestApp, type TestApp } from 'test/utils/test-app';
 import { API, expectError, type Http, RELAXED_LIMITS, type StoredSession } from 'test/auth/helpers';
 
-/** The six guest endpoints (§2). An empty body shows whether the guest check let the call through. */
+/** The six guest endpoints. An empty body shows whether the guest check let the call through. */
 const GUEST_ENDPOINTS = [
   'register',
   'verify-account',
@@ -14,7 +14,7 @@ const GUEST_ENDPOINTS = [
   'reset-password',
 ];
 
-describe('Auth: guest mode on all six guest endpoints (I-8)', () => {
+describe('Auth: guest mode on all six guest endpoints', () => {
   let t: TestApp;
   let http: Http;
 

@@ -72,7 +72,10 @@ export function cookieValue(res: Response, name: string): string | undefined {
   return setCookies(res).find((cookie) => cookie.name === name)?.value;
 }
 
-/** Both auth cookies cleared with the §1.8 attributes, Max-Age=0 and a past Expires. */
+/**
+ * Both auth cookies cleared with the documented attributes (docs/api.md#cookies), Max-Age=0 and a
+ * past Expires.
+ */
 export function expectCookiesCleared(res: Response): void {
   const cookies = setCookies(res);
   expect(cookies.map((cookie) => cookie.name).sort()).toEqual(['accessToken', 'refreshToken']);
@@ -84,7 +87,10 @@ export function expectCookiesCleared(res: Response): void {
   }
 }
 
-/** I-6: none of these strings occurs anywhere in the raw response (body and non-cookie headers). */
+/**
+ * No secret leaves: none of these strings occurs anywhere in the raw response (body and non-cookie
+ * headers).
+ */
 export function expectNoSecrets(res: Response, secrets: string[]): void {
   const { 'set-cookie': _cookies, ...headers } = res.headers as Record<string, unknown>;
   const visible = `${res.text ?? ''}\n${JSON.stringify(headers)}`;

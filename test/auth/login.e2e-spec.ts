@@ -44,7 +44,7 @@ function jwtPart(token: string, index: 0 | 1): Record<string, unknown> {
   >;
 }
 
-describe('Auth: login and me (A5, A9)', () => {
+describe('Auth: login and me', () => {
   let t: TestApp;
   let http: Http;
 
@@ -58,7 +58,7 @@ describe('Auth: login and me (A5, A9)', () => {
 
   const attempt = (body: object) => request(http).post(`${API}/auth/login`).send(body);
 
-  describe('A5 POST /auth/login', () => {
+  describe('POST /auth/login', () => {
     it('signs in with the email: Me in the body, the tokens only in cookies', async () => {
       const user = await registerAndVerify(t, { name: 'Ada' });
       const res = await attempt({ identifier: user.email, password: user.password });
@@ -84,7 +84,7 @@ describe('Auth: login and me (A5, A9)', () => {
       expectNoSecrets(res, [accessToken, refreshToken, refreshToken.split('.')[1], user.password]);
     });
 
-    it('sets both cookies with the §1.8 attributes and the refresh lifetime', async () => {
+    it('sets both cookies with the documented attributes and the refresh lifetime', async () => {
       const user = await createVerifiedUser(t);
       const res = await attempt({ identifier: user.username, password: user.password });
       const cookies = setCookies(res);
@@ -140,7 +140,7 @@ describe('Auth: login and me (A5, A9)', () => {
       }
     });
 
-    it('answers unknown, pending, wrong-password and over-72-byte attempts identically (I-8)', async () => {
+    it('answers unknown, pending, wrong-password and over-72-byte attempts identically', async () => {
       const verified = await createVerifiedUser(t, { password: `${'p'.repeat(71)}1` });
       const pending = await createPendingUser(t);
       const attempts = [
@@ -179,7 +179,7 @@ describe('Auth: login and me (A5, A9)', () => {
       expect(res.text).not.toContain('"x"');
     });
 
-    it('never echoes the password in a validation error (I-6)', async () => {
+    it('never echoes the password in a validation error', async () => {
       const res = await attempt({ identifier: 12, password: 'hunter2 secret 99' });
       expectError(res, 400, 'VALIDATION_ERROR', 'identifier must be a string');
       expectNoSecrets(res, ['hunter2 secret 99']);
@@ -195,7 +195,7 @@ describe('Auth: login and me (A5, A9)', () => {
       await attempt({ identifier: user.email, password: ' spaced out 9 ' }).expect(200);
     });
 
-    it('refuses after 10 failures from one IP, even the right password, with Retry-After (§1.14)', async () => {
+    it('refuses after 10 failures from one IP, even the right password, with Retry-After', async () => {
       const user = await createVerifiedUser(t);
       for (let failure = 1; failure <= 10; failure += 1) {
         expectError(
@@ -243,7 +243,7 @@ describe('Auth: login and me (A5, A9)', () => {
     });
   });
 
-  describe('A9 GET /auth/me', () => {
+  describe('GET /auth/me', () => {
     it('returns Me for the signed-in user, by cookie or Bearer', async () => {
       const user = await createVerifiedUser(t, { bio: 'Tango' });
       const byCookie = await request(http).get(`${API}/auth/me`).set('Cookie', user.cookies);
@@ -280,7 +280,7 @@ describe('Auth: login and me (A5, A9)', () => {
   });
 });
 
-describe('Auth: login-failure buckets across IPs (§1.14)', () => {
+describe('Auth: login-failure buckets across IPs', () => {
   let t: TestApp;
   let http: Http;
 

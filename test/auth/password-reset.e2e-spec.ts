@@ -18,7 +18,7 @@ import {
 const FORGOT_MESSAGE = 'If an account exists for this email, a password reset code has been sent';
 const NEW_PASSWORD = 'new rhythm 808';
 
-describe('Auth: forgot and reset password (A7, A8)', () => {
+describe('Auth: forgot and reset password', () => {
   let t: TestApp;
   let http: Http;
 
@@ -42,7 +42,7 @@ describe('Auth: forgot and reset password (A7, A8)', () => {
     return { user, code: lastCode(t, user.email, 'Reset your password') };
   }
 
-  describe('A7 POST /auth/forgot-password', () => {
+  describe('POST /auth/forgot-password', () => {
     it('emails a labelled reset code to a verified account', async () => {
       const user = await createVerifiedUser(t);
       const res = await forgot(user.email);
@@ -57,7 +57,7 @@ describe('Auth: forgot and reset password (A7, A8)', () => {
       expectNoSecrets(res, [lastCode(t, user.email)]);
     });
 
-    it('gives unknown, pending and verified emails the same answer, and mails only the verified one (I-11)', async () => {
+    it('gives unknown, pending and verified emails the same answer, and mails only the verified one', async () => {
       const verified = await createVerifiedUser(t);
       const pending = await createPendingUser(t);
       const answers = await Promise.all([
@@ -74,7 +74,7 @@ describe('Auth: forgot and reset password (A7, A8)', () => {
       expect(emailsTo(t, verified.email)).toHaveLength(1);
     });
 
-    it('sends no second code within 60 seconds (I-12)', async () => {
+    it('sends no second code within 60 seconds', async () => {
       const { user } = await userWithResetCode();
       await forgot(user.email).expect(200);
       expect(emailsTo(t, user.email)).toHaveLength(1);
@@ -87,8 +87,8 @@ describe('Auth: forgot and reset password (A7, A8)', () => {
     });
   });
 
-  describe('A8 POST /auth/reset-password', () => {
-    it('replaces the password, revokes every session and clears both cookies (I-9)', async () => {
+  describe('POST /auth/reset-password', () => {
+    it('replaces the password, revokes every session and clears both cookies', async () => {
       const { user, code } = await userWithResetCode();
       const other = await signIn(t, user);
       const res = await reset({ email: user.email, code, newPassword: NEW_PASSWORD });
@@ -131,7 +131,7 @@ describe('Auth: forgot and reset password (A7, A8)', () => {
       await login(http, user.email, NEW_PASSWORD);
     });
 
-    it('is single use (I-12)', async () => {
+    it('is single use', async () => {
       const { user, code } = await userWithResetCode();
       await reset({ email: user.email, code, newPassword: NEW_PASSWORD }).expect(200);
       expectError(
@@ -142,7 +142,7 @@ describe('Auth: forgot and reset password (A7, A8)', () => {
       );
     });
 
-    it('answers unknown and pending emails like a wrong code (I-11)', async () => {
+    it('answers unknown and pending emails like a wrong code', async () => {
       const pending = await createPendingUser(t);
       const { user, code } = await userWithResetCode();
       const answers = [
@@ -156,7 +156,7 @@ describe('Auth: forgot and reset password (A7, A8)', () => {
       }
     });
 
-    it('voids the code at the 5th wrong attempt (I-12)', async () => {
+    it('voids the code at the 5th wrong attempt', async () => {
       const { user, code } = await userWithResetCode();
       for (let attempt = 1; attempt <= 4; attempt += 1) {
         expectError(
@@ -179,7 +179,7 @@ describe('Auth: forgot and reset password (A7, A8)', () => {
       await login(http, user.email, user.password);
     });
 
-    it('expires the code after 15 minutes (I-12)', async () => {
+    it('expires the code after 15 minutes', async () => {
       const { user, code } = await userWithResetCode();
       await users().updateOne(
         { email: user.email },
@@ -193,7 +193,7 @@ describe('Auth: forgot and reset password (A7, A8)', () => {
       );
     });
 
-    it('a new code voids the previous one (I-12)', async () => {
+    it('a new code voids the previous one', async () => {
       const { user, code: first } = await userWithResetCode();
       await users().updateOne(
         { email: user.email },

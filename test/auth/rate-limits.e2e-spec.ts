@@ -14,7 +14,10 @@ const signedIn =
   (http, user) =>
     request(http)[method](`${API}${path}`).set('Cookie', user.cookies).send(body);
 
-/** §1.14: each route bucket and the routes that share it (one counter per IP and bucket). */
+/**
+ * Each route bucket and the routes that share it (one counter per IP and bucket;
+ * docs/api.md#rate-limit-buckets).
+ */
 const BUCKETS: [string, Call[]][] = [
   ['login', [post('/auth/login', { identifier: 'someone', password: 'x' })]],
   ['register', [post('/auth/register', {})]],
@@ -36,7 +39,7 @@ const BUCKETS: [string, Call[]][] = [
   ],
 ];
 
-describe('Auth: route rate-limit buckets (§1.14)', () => {
+describe('Auth: route rate-limit buckets', () => {
   let t: TestApp;
   let http: Http;
   let user: TestUser;

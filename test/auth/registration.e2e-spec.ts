@@ -18,7 +18,7 @@ const RESEND_MESSAGE =
   'If an unverified account exists for this email, a new verification code has been sent';
 const HOUR = 3_600_000;
 
-describe('Auth: registration and verification (A1–A4)', () => {
+describe('Auth: registration and verification', () => {
   let t: TestApp;
   let http: Http;
 
@@ -42,7 +42,7 @@ describe('Auth: registration and verification (A1–A4)', () => {
   const ageCode = (email: string, ms: number) =>
     users().updateOne({ email }, { $set: { 'verification.sentAt': new Date(Date.now() - ms) } });
 
-  describe('A1 GET /auth/check-username', () => {
+  describe('GET /auth/check-username', () => {
     const check = (username?: string) =>
       request(http)
         .get(`${API}/auth/check-username`)
@@ -98,7 +98,7 @@ describe('Auth: registration and verification (A1–A4)', () => {
     });
   });
 
-  describe('A2 POST /auth/register', () => {
+  describe('POST /auth/register', () => {
     it('creates a pending account, sends the verification email and sets no cookie', async () => {
       const user = newRegistration({ name: 'Ada Lovelace' });
       const res = await register(user);
@@ -220,7 +220,7 @@ describe('Auth: registration and verification (A1–A4)', () => {
       expect(emailsTo(t, user.email)).toHaveLength(2);
     });
 
-    it('answers a new and a pending email identically (I-11)', async () => {
+    it('answers a new and a pending email identically', async () => {
       const pending = newRegistration();
       await register(pending).expect(201);
       const fresh = await register(newRegistration());
@@ -319,7 +319,7 @@ describe('Auth: registration and verification (A1–A4)', () => {
     });
   });
 
-  describe('A3 POST /auth/verify-account', () => {
+  describe('POST /auth/verify-account', () => {
     async function pendingWithCode(): Promise<{ email: string; code: string }> {
       const user = newRegistration();
       await register(user).expect(201);
@@ -350,7 +350,7 @@ describe('Auth: registration and verification (A1–A4)', () => {
       expectError(res, 400, 'ALREADY_VERIFIED', 'User already verified');
     });
 
-    it('counts wrong codes and voids the code at the 5th (I-12)', async () => {
+    it('counts wrong codes and voids the code at the 5th', async () => {
       const { email, code } = await pendingWithCode();
       for (let attempt = 1; attempt <= 4; attempt += 1) {
         expectError(
@@ -375,7 +375,7 @@ describe('Auth: registration and verification (A1–A4)', () => {
       expect(await users().findOne({ email })).toMatchObject({ isVerified: false });
     });
 
-    it('expires a code after 15 minutes (I-12)', async () => {
+    it('expires a code after 15 minutes', async () => {
       const { email, code } = await pendingWithCode();
       await users().updateOne(
         { email },
@@ -412,7 +412,7 @@ describe('Auth: registration and verification (A1–A4)', () => {
       expectError(await verify(email, code), 400, 'TOO_MANY_ATTEMPTS');
     });
 
-    it('a new code voids the previous one and resets the attempts (I-12)', async () => {
+    it('a new code voids the previous one and resets the attempts', async () => {
       const { email, code: first } = await pendingWithCode();
       await verify(email, wrongCode(first)).expect(400);
       await ageCode(email, 61_000);
@@ -438,8 +438,8 @@ describe('Auth: registration and verification (A1–A4)', () => {
     );
   });
 
-  describe('A4 POST /auth/resend-verification', () => {
-    it('gives unknown, pending and verified emails the same answer (I-11)', async () => {
+  describe('POST /auth/resend-verification', () => {
+    it('gives unknown, pending and verified emails the same answer', async () => {
       const pending = newRegistration();
       await register(pending).expect(201);
       await ageCode(pending.email, 61_000);
@@ -481,7 +481,7 @@ describe('Auth: registration and verification (A1–A4)', () => {
     });
   });
 
-  describe('A2/A3: a code verifies only the registration it was sent for (issue 11)', () => {
+  describe('register and verify: a code verifies only the registration it was sent for (issue 11)', () => {
     const loginWith = (identifier: string, password: string) =>
       request(http).post(`${API}/auth/login`).send({ identifier, password });
 
@@ -490,7 +490,8 @@ describe('Auth: registration and verification (A1–A4)', () => {
       await register(victim).expect(201);
       const victimCode = lastCode(t, victim.email, 'Verify your email');
 
-      // Within the resend cooldown: A2 step 4 replaces the pending account in place, no email.
+      // Within the resend cooldown: registering again replaces the pending account in place, no
+      // email.
       const attacker = newRegistration({ email: victim.email, password: 'attacker pass 22' });
       expectSuccess(await register(attacker), 201, REGISTERED);
       expect(emailsTo(t, victim.email)).toHaveLength(1);

@@ -54,7 +54,7 @@ function bitDistance(a: Buffer, b: Buffer): number {
   return bits;
 }
 
-describe('Auth: sessions, refresh, logout, change-password (A6, A10, A11)', () => {
+describe('Auth: sessions, refresh, logout, change-password', () => {
   let t: TestApp;
   let http: Http;
 
@@ -81,7 +81,7 @@ describe('Auth: sessions, refresh, logout, change-password (A6, A10, A11)', () =
         { secret: t.config.auth.accessSecret, algorithm: 'HS256' },
       );
 
-  describe('A6 POST /auth/refresh-token', () => {
+  describe('POST /auth/refresh-token', () => {
     it('rotates: new refresh and access tokens in both cookies, hash replaced, expiry slid', async () => {
       const user = await createVerifiedUser(t);
       const before = await sessionDoc(user.sessionId);
@@ -118,7 +118,7 @@ describe('Auth: sessions, refresh, logout, change-password (A6, A10, A11)', () =
       await me(accessToken).expect(200);
     });
 
-    it('issues a different refresh token at every refresh (I-10)', async () => {
+    it('issues a different refresh token at every refresh', async () => {
       const user = await createVerifiedUser(t);
       const seen = new Set([user.refreshToken]);
       let current = user.refreshToken;
@@ -205,7 +205,7 @@ describe('Auth: sessions, refresh, logout, change-password (A6, A10, A11)', () =
       await refreshWithCookie(cookieValue(rotated, 'refreshToken') ?? '').expect(200);
     });
 
-    it('treats the previous token after the grace window as reuse: the session is revoked (I-9)', async () => {
+    it('treats the previous token after the grace window as reuse: the session is revoked', async () => {
       const user = await createVerifiedUser(t);
       const rotated = await refreshWithCookie(user.refreshToken).expect(200);
       const current = cookieValue(rotated, 'refreshToken') ?? '';
@@ -232,7 +232,7 @@ describe('Auth: sessions, refresh, logout, change-password (A6, A10, A11)', () =
       expect(await sessionDoc(user.sessionId)).toMatchObject({ revokedReason: 'reuse' });
     });
 
-    it('lets two concurrent refreshes with one token rotate exactly once (I-10)', async () => {
+    it('lets two concurrent refreshes with one token rotate exactly once', async () => {
       for (let round = 0; round < 5; round += 1) {
         const user = await createVerifiedUser(t);
         const results = await Promise.all([
@@ -252,7 +252,7 @@ describe('Auth: sessions, refresh, logout, change-password (A6, A10, A11)', () =
     });
   });
 
-  describe('A6: nobody but the holder of a token can end a session (issue 11)', () => {
+  describe('refresh: nobody but the holder of a token can end a session (issue 11)', () => {
     it('an attacker who predicts the session id from two public ids around the login signs nobody out', async () => {
       const attacker = await createVerifiedUser(t);
       const victim = await createVerifiedUser(t);
@@ -357,8 +357,8 @@ describe('Auth: sessions, refresh, logout, change-password (A6, A10, A11)', () =
     });
   });
 
-  describe('A11 POST /auth/logout', () => {
-    it('revokes the session of a valid access token and clears both cookies; its tokens fail at once (I-9)', async () => {
+  describe('POST /auth/logout', () => {
+    it('revokes the session of a valid access token and clears both cookies; its tokens fail at once', async () => {
       const user = await createVerifiedUser(t);
       const other = await signIn(t, user);
       const res = await logout().set('Cookie', user.cookies);
@@ -420,11 +420,11 @@ describe('Auth: sessions, refresh, logout, change-password (A6, A10, A11)', () =
     });
   });
 
-  describe('A10 POST /auth/change-password', () => {
+  describe('POST /auth/change-password', () => {
     const change = (user: TestUser, body: object) =>
       request(http).post(`${API}/auth/change-password`).set('Cookie', user.cookies).send(body);
 
-    it('replaces the password and revokes every other session; the current one keeps working (I-9)', async () => {
+    it('replaces the password and revokes every other session; the current one keeps working', async () => {
       const user = await createVerifiedUser(t);
       const other = await signIn(t, user);
       const res = await change(user, {

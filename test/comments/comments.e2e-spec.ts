@@ -34,7 +34,9 @@ import {
 } from 'test/likes/engagement-test.util';
 import { createTestApp, type TestApp } from 'test/utils/test-app';
 
-/** Comments (§6): C1–C6, visibility through the parent (I-4), pagination (I-15), cascades (I-5). */
+/**
+ * Comments: the `/comment` routes, visibility through the parent, pagination, the delete cascades.
+ */
 describe('comments', () => {
   let t: TestApp;
   let creator: TestUser;
@@ -85,7 +87,7 @@ describe('comments', () => {
       .get<Model<Video>>(getModelToken(Video.name))
       .collection.deleteOne({ _id: new Types.ObjectId(videoId) });
 
-  describe('C2 POST /comment/video-comments/:videoId', () => {
+  describe('POST /comment/video-comments/:videoId', () => {
     it('adds a trimmed comment and answers the Comment shape with `video` only', async () => {
       const videoId = await insertVideo(t, creator.id);
       const res = await comment(author, `video-comments/${videoId}`, {
@@ -104,7 +106,7 @@ describe('comments', () => {
       expect(await countComments(t, { video: videoId })).toBe(1);
     });
 
-    it("validates content with the contract's messages, and the id", async () => {
+    it('validates content with the documented messages, and the id', async () => {
       const videoId = await insertVideo(t, creator.id);
       const path = `video-comments/${videoId}`;
       expectError(
@@ -146,7 +148,7 @@ describe('comments', () => {
       expect(await countComments(t, { video: videoId })).toBe(1);
     });
 
-    it('answers 404 for a missing video and for an unpublished one to anyone but its owner (I-4)', async () => {
+    it('answers 404 for a missing video and for an unpublished one to anyone but its owner', async () => {
       expectError(
         await comment(author, `video-comments/${MISSING_ID}`, { content: 'hi' }),
         404,
@@ -184,7 +186,7 @@ describe('comments', () => {
     });
   });
 
-  describe('C1 GET /comment/video-comments/:videoId', () => {
+  describe('GET /comment/video-comments/:videoId', () => {
     it('lists newest first by default, oldest first with sortOrder=asc, with per-caller like figures', async () => {
       const videoId = await insertVideo(t, creator.id);
       const older = await insertComment(
@@ -217,7 +219,7 @@ describe('comments', () => {
       expect(asc.body.data.docs[0]).toMatchObject({ likesCount: 1, isLiked: false });
     });
 
-    it('answers 404 for a missing video and for an unpublished one to others and anonymous callers (I-4)', async () => {
+    it('answers 404 for a missing video and for an unpublished one to others and anonymous callers', async () => {
       expectError(await videoComments(MISSING_ID), 404, 'NOT_FOUND', 'Video not found');
       const hidden = await insertVideo(t, creator.id, { isPublished: false });
       await insertComment(t, creator.id, { video: hidden });
@@ -260,7 +262,7 @@ describe('comments', () => {
       );
     });
 
-    it('I-15: 25 comments sharing one createdAt come back exactly once over pages of 10, both directions', async () => {
+    it('25 comments sharing one createdAt come back exactly once over pages of 10, both directions', async () => {
       const videoId = await insertVideo(t, creator.id);
       const at = new Date('2026-02-02T02:02:02.000Z');
       const ids: string[] = [];
@@ -316,8 +318,8 @@ describe('comments', () => {
       expect(one.res.body.data.docs).toHaveLength(1);
       expect(twenty.res.body.data.docs).toHaveLength(20);
       expect(twenty.names).toEqual(one.names);
-      // C1 = auth 2 + video, page with total, authors, the caller's likes among the page (the
-      // counts are stored on the comments).
+      // A video's comments = auth 2 + video, page with total, authors, the caller's likes among the
+      // page (the counts are stored on the comments).
       expect(twenty.names.length - AUTH_ROUND_TRIPS).toBe(4);
       // Anonymous: nobody's likes to look up.
       const anonymous = await commandsOf(t, () => videoComments(videoId, undefined, { limit: 20 }));
@@ -325,8 +327,8 @@ describe('comments', () => {
     });
   });
 
-  describe('C3 GET /comment/post-comments/:postId and C4 POST', () => {
-    it('C4 adds a comment with `communityPost` only; C3 lists oldest first by default', async () => {
+  describe('GET and POST /comment/post-comments/:postId', () => {
+    it('POST adds a comment with `communityPost` only; GET lists oldest first by default', async () => {
       const post = await createPost(t, creator);
       const first = await comment(author, `post-comments/${post._id}`, { content: ' first ' });
       expectSuccess(first, 201, 'Comment added successfully');
@@ -370,7 +372,7 @@ describe('comments', () => {
       expect(await countComments(t, { communityPost: hidden })).toBe(1);
     });
 
-    it('C4 validates content and requires a signed-in caller; C3 validates its query', async () => {
+    it('POST validates content and requires a signed-in caller; GET validates its query', async () => {
       const post = await createPost(t, creator);
       expectError(
         await comment(author, `post-comments/${post._id}`, { content: '' }),
@@ -406,12 +408,13 @@ describe('comments', () => {
       expect(one.res.body.data.docs).toHaveLength(1);
       expect(twenty.res.body.data.docs).toHaveLength(20);
       expect(twenty.names).toEqual(one.names);
-      // C3 = auth 2 + post, page with total, authors together with the post's owner, like figures.
+      // A post's comments = auth 2 + post, page with total, authors together with the post's owner,
+      // like figures.
       expect(twenty.names.length - AUTH_ROUND_TRIPS).toBe(4);
     });
   });
 
-  describe('C5 PATCH /comment/:commentId', () => {
+  describe('PATCH /comment/:commentId', () => {
     it('lets the author edit: content trimmed, updatedAt moves, figures kept', async () => {
       const videoId = await insertVideo(t, creator.id);
       const created = await addComment(t, author, { video: videoId }, 'first take');
@@ -449,7 +452,7 @@ describe('comments', () => {
       expect((await videoComments(videoId).expect(200)).body.data.docs[0].content).toBe('mine');
     });
 
-    it('answers 404 for a missing comment, and for a comment of a hidden video before any 403 (I-4)', async () => {
+    it('answers 404 for a missing comment, and for a comment of a hidden video before any 403', async () => {
       expectError(
         await edit(author, MISSING_ID, { content: 'x' }),
         404,
@@ -507,8 +510,8 @@ describe('comments', () => {
     });
   });
 
-  describe('C6 DELETE /comment/:commentId', () => {
-    it('lets the author delete; the comment and its likes are gone (I-5)', async () => {
+  describe('DELETE /comment/:commentId', () => {
+    it('lets the author delete; the comment and its likes are gone', async () => {
       const videoId = await insertVideo(t, creator.id);
       const created = await addComment(t, author, { video: videoId });
       await toggleLike(t, other, 'comment', created._id).expect(200);
@@ -582,8 +585,8 @@ describe('comments', () => {
     });
   });
 
-  describe('I-5: deleting a video removes its comments and their likes', () => {
-    it('V6 removes every comment of the video and the likes on them', async () => {
+  describe('deleting a video removes its comments and their likes', () => {
+    it('DELETE /video/:videoId removes every comment of the video and the likes on them', async () => {
       const video = await uploadVideo(t, creator, { isPublished: true });
       const c1 = await addComment(t, author, { video: video._id });
       const c2 = await addComment(t, other, { video: video._id });
@@ -649,7 +652,7 @@ describe('comments', () => {
     });
   });
 
-  it('the model refuses a comment with both parents or with none (§13)', async () => {
+  it('the model refuses a comment with both parents or with none', async () => {
     const comments = t.app.get<Model<Comment>>(getModelToken(Comment.name));
     const owner = new Types.ObjectId(author.id);
     await expect(

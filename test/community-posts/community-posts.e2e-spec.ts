@@ -24,7 +24,9 @@ import {
 import { createTestApp, type TestApp } from 'test/utils/test-app';
 import { Types } from 'mongoose';
 
-/** Community posts (§8): P1–P5, the post part of I-5, pagination (I-15), round trips. */
+/**
+ * Community posts: the `/communitypost` routes, the post's delete cascade, pagination, round trips.
+ */
 describe('community posts', () => {
   let t: TestApp;
   let owner: TestUser;
@@ -64,7 +66,7 @@ describe('community posts', () => {
     api(t).delete(`/api/v1/communitypost/${postId}`).set('Authorization', user.authHeader);
   const ids = (docs: { _id: string }[]): string[] => docs.map((doc) => doc._id);
 
-  describe('P1 POST /communitypost', () => {
+  describe('POST /communitypost', () => {
     it('creates a trimmed post and answers the Post shape', async () => {
       const res = await create(owner, { content: '  Workshop on Sunday  ' });
       expectSuccess(res, 201, 'Community post created successfully');
@@ -78,7 +80,7 @@ describe('community posts', () => {
       expect(await postExists(t, res.body.data._id)).toBe(true);
     });
 
-    it("validates content with the contract's messages (create)", async () => {
+    it('validates content with the documented messages (create)', async () => {
       expectError(await create(owner, {}), 400, 'VALIDATION_ERROR', 'Content is required');
       expectError(
         await create(owner, { content: ' \t ' }),
@@ -120,7 +122,7 @@ describe('community posts', () => {
     });
   });
 
-  describe('P2 GET /communitypost/feed', () => {
+  describe('GET /communitypost/feed', () => {
     it("lists everyone's posts newest first with per-caller like figures", async () => {
       const early = await insertPost(t, owner.id, {
         createdAt: new Date('2031-01-01T00:00:00.000Z'),
@@ -144,7 +146,7 @@ describe('community posts', () => {
       expect(anonymous.body.data.docs[1]).toMatchObject({ likesCount: 1, isLiked: false });
     });
 
-    it('I-15: 25 posts sharing one createdAt come back exactly once over pages of 10', async () => {
+    it('25 posts sharing one createdAt come back exactly once over pages of 10', async () => {
       const at = new Date('2032-05-05T05:05:05.000Z');
       const inserted: string[] = [];
       for (let i = 0; i < 25; i++) inserted.push(await insertPost(t, owner.id, { createdAt: at }));
@@ -166,7 +168,7 @@ describe('community posts', () => {
       expect(new Set(seen).size).toBe(seen.length);
     });
 
-    it('leaves out posts whose owner is pending (§1.11)', async () => {
+    it('leaves out posts whose owner is pending', async () => {
       const pending = await createPendingUser(t);
       const hidden = await insertPost(t, pending.id, {
         createdAt: new Date('2033-01-01T00:00:00.000Z'),
@@ -210,8 +212,8 @@ describe('community posts', () => {
       expect(one.res.body.data.docs).toHaveLength(1);
       expect(twenty.res.body.data.docs).toHaveLength(20);
       expect(twenty.names).toEqual(one.names);
-      // P2 = auth 2 + page with total, owners, the caller's likes among the page (the counts are
-      // stored on the posts).
+      // The feed = auth 2 + page with total, owners, the caller's likes among the page (the counts
+      // are stored on the posts).
       expect(twenty.names.length - AUTH_ROUND_TRIPS).toBe(3);
       // Anonymous: nobody's likes to look up.
       expect((await commandsOf(t, () => feed(undefined, { limit: 20 }))).names).toEqual([
@@ -221,8 +223,8 @@ describe('community posts', () => {
     });
   });
 
-  describe('P3 GET /communitypost/user/:userId', () => {
-    it("lists one user's posts newest first; I-15 with 25 posts sharing one createdAt", async () => {
+  describe('GET /communitypost/user/:userId', () => {
+    it("lists one user's posts newest first, also with 25 posts sharing one createdAt", async () => {
       const poster = await createVerifiedUser(t);
       const at = new Date('2026-04-04T04:04:04.000Z');
       const inserted: string[] = [];
@@ -263,7 +265,7 @@ describe('community posts', () => {
       });
     });
 
-    it('answers 404 User not found for a missing or pending user, 400 for a malformed id (I-4)', async () => {
+    it('answers 404 User not found for a missing or pending user, 400 for a malformed id', async () => {
       expectError(await byUser(MISSING_ID), 404, 'NOT_FOUND', 'User not found');
       const pending = await createPendingUser(t);
       await insertPost(t, pending.id);
@@ -282,12 +284,13 @@ describe('community posts', () => {
       expect(one.res.body.data.docs).toHaveLength(1);
       expect(twenty.res.body.data.docs).toHaveLength(20);
       expect(twenty.names).toEqual(one.names);
-      // P3 = auth 2 + user (doubles as every post's owner), page with total, like figures.
+      // A user's posts = auth 2 + user (doubles as every post's owner), page with total, like
+      // figures.
       expect(twenty.names.length - AUTH_ROUND_TRIPS).toBe(3);
     });
   });
 
-  describe('P4 PATCH /communitypost/:postId', () => {
+  describe('PATCH /communitypost/:postId', () => {
     it('lets the owner edit: trimmed content, updatedAt moves, figures kept', async () => {
       const post = await createPost(t, owner, 'draft');
       await toggleLike(t, fan, 'communityPost', post._id).expect(200);
@@ -366,8 +369,8 @@ describe('community posts', () => {
     });
   });
 
-  describe('P5 DELETE /communitypost/:postId', () => {
-    it('deletes the post, then its likes, its comments and the likes on those comments (I-5)', async () => {
+  describe('DELETE /communitypost/:postId', () => {
+    it('deletes the post, then its likes, its comments and the likes on those comments', async () => {
       const post = await createPost(t, owner);
       const keep = await createPost(t, owner);
       await toggleLike(t, fan, 'communityPost', post._id).expect(200);
@@ -441,7 +444,7 @@ describe('community posts', () => {
   });
 
   it('has no single-post GET: GET /communitypost/:postId is 405, the path serving PATCH and DELETE only', async () => {
-    // API-EXTENSIONS §X9: a known path with a method it does not serve (was 404 Route not found).
+    // A known path with a method it does not serve (docs/api.md#paths; was 404 Route not found).
     const post = await createPost(t, owner);
     const res = await api(t).get(`/api/v1/communitypost/${post._id}`);
     expectError(res, 405, 'METHOD_NOT_ALLOWED', 'Method not allowed');

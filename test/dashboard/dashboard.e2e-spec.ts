@@ -20,7 +20,7 @@ interface CommandStarted {
   command: Record<string, unknown>;
 }
 
-describe('Channel figures: D1 dashboard, U9 profile counts, V4 owner follow figures', () => {
+describe('Channel figures: the dashboard, the profile counts, the watch page owner follow figures', () => {
   let t: TestApp;
 
   beforeAll(async () => {
@@ -81,7 +81,7 @@ describe('Channel figures: D1 dashboard, U9 profile counts, V4 owner follow figu
     };
   }
 
-  it('D1 answers zeros for an empty channel, with exactly the four fields', async () => {
+  it('the dashboard answers zeros for an empty channel, with exactly the four fields', async () => {
     const newcomer = await createVerifiedUser(t);
     const res = await dashboard(newcomer);
     expectSuccess(res, 200, 'Dashboard stats fetched successfully');
@@ -99,11 +99,11 @@ describe('Channel figures: D1 dashboard, U9 profile counts, V4 owner follow figu
     ]);
   });
 
-  it('D1 answers 401 without credentials', async () => {
+  it('the dashboard answers 401 without credentials', async () => {
     expectError(await api(t).get(`${API}/dashboard/stats`), 401, 'UNAUTHORIZED', 'UNAUTHORIZED');
   });
 
-  it('D1 and U9 equal a recomputation from the documents after activity, and after undoing some of it (I-1)', async () => {
+  it('the dashboard and the profile equal a recomputation from the documents after activity, and after undoing some of it', async () => {
     const creator = await createVerifiedUser(t);
     const [fanA, fanB, fanC, rival] = await createVerifiedUsers(t, 4);
     const publishedA = await insertVideo(t, creator.id, { views: 5 });
@@ -194,7 +194,7 @@ describe('Channel figures: D1 dashboard, U9 profile counts, V4 owner follow figu
     });
   });
 
-  it('V4 shows the owner’s true followersCount and whether the caller follows them', async () => {
+  it('the watch page shows the owner’s true followersCount and whether the caller follows them', async () => {
     const creator = await createVerifiedUser(t);
     const [fanA, fanB] = await createVerifiedUsers(t, 2);
     const videoId = await insertVideo(t, creator.id);
@@ -229,7 +229,7 @@ describe('Channel figures: D1 dashboard, U9 profile counts, V4 owner follow figu
     expect(after.body.data.owner.followersCount).toBe(1);
   });
 
-  it('D1 and U9 cost one lookup by a unique key whatever the catalogue: the maintained counters, never a count', async () => {
+  it('the dashboard and the profile cost one lookup by a unique key whatever the catalogue: the maintained counters, never a count', async () => {
     const creator = await createVerifiedUser(t);
     const fan = await createVerifiedUser(t);
     for (let i = 0; i < 6; i++) {

@@ -5,7 +5,7 @@ import { Comment } from 'src/modules/comments/schemas/comment.schema';
 import type { TestUser } from 'test/factories/users.factory';
 import type { TestApp } from 'test/utils/test-app';
 
-/** A Comment as C2/C4 return it. */
+/** A Comment as the add-comment routes return it. */
 export interface CreatedComment {
   _id: string;
   content: string;
@@ -24,7 +24,10 @@ function commentModel(t: TestApp): Model<Comment> {
   return t.app.get<Model<Comment>>(getModelToken(Comment.name));
 }
 
-/** A comment created through the real endpoint (C2 for a video, C4 for a post). */
+/**
+ * A comment created through the real endpoint (`POST /comment/video-comments/:videoId` or
+ * `/post-comments/:postId`).
+ */
 export async function addComment(
   t: TestApp,
   author: TestUser,
@@ -44,7 +47,10 @@ export async function addComment(
   return (res.body as { data: CreatedComment }).data;
 }
 
-/** A comment written straight to the collection at a chosen time (I-15), or under a parent that is gone. */
+/**
+ * A comment written straight to the collection at a chosen time (pagination), or under a parent
+ * that is gone.
+ */
 export async function insertComment(
   t: TestApp,
   ownerId: string,

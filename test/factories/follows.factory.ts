@@ -8,8 +8,9 @@ function followModel(t: TestApp): Model<Follow> {
 }
 
 /**
- * A follow relation written straight to the collection, at a chosen time (I-15 needs many
- * relations sharing one `createdAt`). Tests that exercise F1 itself go through HTTP.
+ * A follow relation written straight to the collection, at a chosen time (pagination tests need
+ * many relations sharing one `createdAt`). Tests that exercise the follow toggle itself go through
+ * HTTP.
  */
 export async function insertFollow(
   t: TestApp,
@@ -27,7 +28,7 @@ export async function insertFollow(
   return created.insertedId.toHexString();
 }
 
-/** The stored truth the counters must equal (I-1). */
+/** The stored truth the counters must equal. */
 export function countFollows(
   t: TestApp,
   filter: { follower?: string; following?: string },

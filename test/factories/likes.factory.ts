@@ -15,7 +15,10 @@ function likeModel(t: TestApp): Model<Like> {
   return t.app.get<Model<Like>>(getModelToken(Like.name));
 }
 
-/** One toggle through the real endpoint (L1–L3); the raw response, for status and body checks. */
+/**
+ * One toggle through the real endpoint (`POST /like/toggle-…`); the raw response, for status and
+ * body checks.
+ */
 export function toggleLike(
   t: TestApp,
   user: TestUser,
@@ -27,7 +30,10 @@ export function toggleLike(
     .set('Authorization', user.authHeader);
 }
 
-/** A like written straight to the collection at a chosen time (L4 order, orphan likes for I-5). */
+/**
+ * A like written straight to the collection at a chosen time (liked-videos order, orphan likes for
+ * the delete cascades).
+ */
 export async function insertLike(
   t: TestApp,
   userId: string,
@@ -46,7 +52,10 @@ export async function insertLike(
   return created.insertedId.toHexString();
 }
 
-/** The stored truth every `likesCount` must equal (I-1); `likedBy` narrows it to one user (I-2). */
+/**
+ * The stored truth every `likesCount` must equal; `likedBy` narrows it to one user (at most one
+ * like each).
+ */
 export function countLikes(
   t: TestApp,
   targetType: LikeTargetType,

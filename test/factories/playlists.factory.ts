@@ -19,8 +19,8 @@ export interface StoredPlaylistOverrides {
 }
 
 /**
- * A playlist written straight to the collection, for exact timestamps (I-15) or a full playlist
- * (the 500 cap) without 500 requests.
+ * A playlist written straight to the collection, for exact timestamps (pagination) or a full
+ * playlist (the 500 cap) without 500 requests.
  */
 export async function insertPlaylist(
   t: TestApp,
@@ -48,7 +48,7 @@ export interface CreatedPlaylist {
   [key: string]: unknown;
 }
 
-/** A playlist created through PL2, as the API returned it. */
+/** A playlist created through `POST /playlist`, as the API returned it. */
 export async function createPlaylist(
   t: TestApp,
   owner: TestUser,

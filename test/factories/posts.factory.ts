@@ -5,7 +5,7 @@ import { CommunityPost } from 'src/modules/community-posts/schemas/community-pos
 import type { TestUser } from 'test/factories/users.factory';
 import type { TestApp } from 'test/utils/test-app';
 
-/** A Post as P1 returns it. */
+/** A Post as `POST /communitypost` returns it. */
 export interface CreatedPost {
   _id: string;
   content: string;
@@ -20,7 +20,7 @@ function postModel(t: TestApp): Model<CommunityPost> {
   return t.app.get<Model<CommunityPost>>(getModelToken(CommunityPost.name));
 }
 
-/** A post created through the real endpoint (P1). */
+/** A post created through the real endpoint (`POST /communitypost`). */
 export async function createPost(
   t: TestApp,
   owner: TestUser,
@@ -34,7 +34,10 @@ export async function createPost(
   return (res.body as { data: CreatedPost }).data;
 }
 
-/** A post written straight to the collection at a chosen time (I-15: many posts sharing one `createdAt`). */
+/**
+ * A post written straight to the collection at a chosen time (pagination: many posts sharing one
+ * `createdAt`).
+ */
 export async function insertPost(
   t: TestApp,
   ownerId: string,

@@ -16,7 +16,7 @@ export interface UploadOptions {
   thumbnailName?: string;
 }
 
-/** The VideoCard of a video uploaded through V2, as the API returned it. */
+/** The VideoCard of a video uploaded through `POST /video`, as the API returned it. */
 export interface UploadedVideo {
   _id: string;
   title: string;
@@ -27,7 +27,10 @@ export interface UploadedVideo {
   [key: string]: unknown;
 }
 
-/** A video uploaded through the real endpoint (V2), with real media through the configured storage. */
+/**
+ * A video uploaded through the real endpoint (`POST /video`), with real media through the
+ * configured storage.
+ */
 export async function uploadVideo(
   t: TestApp,
   owner: TestUser,
@@ -58,7 +61,7 @@ export interface StoredVideoOverrides {
 
 /**
  * A video written straight to the collection, for lists that need many videos or exact
- * timestamps (I-15). Its media URLs point nowhere; tests that touch media use `uploadVideo`.
+ * timestamps (pagination). Its media URLs point nowhere; tests that touch media use `uploadVideo`.
  */
 export async function insertVideo(
   t: TestApp,

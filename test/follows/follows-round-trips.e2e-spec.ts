@@ -10,11 +10,11 @@ import { type CommandLog, recordCommands } from 'test/utils/db-commands';
 import { createTestApp, type TestApp } from 'test/utils/test-app';
 
 /**
- * No N+1 (issue 5): F2 and F3 cost the same number of round trips for a page of 1 and of 20,
- * at most 4 beyond authentication: the page, its total, one users query (the listed user's 404
- * check and the listed people together) and, for a signed-in caller, their follows among them.
+ * No N+1 (issue 5): the two follower lists cost the same number of round trips for a page of 1 and
+ * of 20, at most 4 beyond authentication: the page, its total, one users query (the listed user's
+ * 404 check and the listed people together) and, for a signed-in caller, their follows among them.
  */
-describe('F2/F3 round trips', () => {
+describe('follower list round trips', () => {
   let t: TestApp;
   let log: CommandLog;
   let star: TestUser;
@@ -49,8 +49,8 @@ describe('F2/F3 round trips', () => {
   });
 
   for (const [route, path] of [
-    ['F2', 'followers'],
-    ['F3', 'following'],
+    ['GET /follower/followers/:userId', 'followers'],
+    ['GET /follower/following/:userId', 'following'],
   ] as const) {
     it(`${route} costs the same for pages of 1 and 20: 3 anonymous, 4 signed in beyond auth`, async () => {
       const counts: Record<string, number> = {};

@@ -38,7 +38,7 @@ interface FollowItem {
   isFollowed: boolean;
 }
 
-describe('Follower (§7): F1–F3', () => {
+describe('Follower: the follow toggle and the two lists', () => {
   let t: TestApp;
 
   beforeAll(async () => {
@@ -63,7 +63,7 @@ describe('Follower (§7): F1–F3', () => {
     return caller ? req.set('Authorization', caller.authHeader) : req;
   };
 
-  describe('F1 POST /follower/toggle/:userId', () => {
+  describe('POST /follower/toggle/:userId', () => {
     it('follows, then unfollows, reporting the stored state and the recounted followers', async () => {
       const [me, target] = await createVerifiedUsers(t, 2);
 
@@ -78,7 +78,7 @@ describe('Follower (§7): F1–F3', () => {
       expect(await countFollows(t, { follower: me.id, following: target.id })).toBe(0);
     });
 
-    it('counts the other followers too, and a following GET agrees with the toggle (I-3)', async () => {
+    it('counts the other followers too, and a following GET agrees with the toggle', async () => {
       const [me, target, other] = await createVerifiedUsers(t, 3);
       await toggle(other, target.id).expect(200);
 
@@ -97,7 +97,7 @@ describe('Follower (§7): F1–F3', () => {
       });
     });
 
-    it('V4 shows the owner’s followers and whether the caller follows them (I-3)', async () => {
+    it('the watch page shows the owner’s followers and whether the caller follows them', async () => {
       const [owner, fan, other, third] = await createVerifiedUsers(t, 4);
       const videoId = await insertVideo(t, owner.id, { title: 'Followed owner' });
       await toggle(fan, owner.id).expect(200);
@@ -140,7 +140,7 @@ describe('Follower (§7): F1–F3', () => {
       expect(await countFollows(t, { follower: me.id })).toBe(0);
     });
 
-    it('answers 404 User not found for an unknown or pending user, and stores nothing (I-4)', async () => {
+    it('answers 404 User not found for an unknown or pending user, and stores nothing', async () => {
       const me = await createVerifiedUser(t);
       const pending = await createPendingUser(t);
       expectError(await toggle(me, MISSING_ID), 404, 'NOT_FOUND', 'User not found');
@@ -163,7 +163,7 @@ describe('Follower (§7): F1–F3', () => {
       );
     });
 
-    it('keeps one relation and true counts after 20 concurrent toggles by one user (I-1, I-2)', async () => {
+    it('keeps one relation and true counts after 20 concurrent toggles by one user', async () => {
       const [me, target] = await createVerifiedUsers(t, 2);
       const responses = await Promise.all(Array.from({ length: 20 }, () => toggle(me, target.id)));
       for (const res of responses) {
@@ -185,7 +185,7 @@ describe('Follower (§7): F1–F3', () => {
       expect((await followers(target.id)).body.data.totalDocs).toBe(stored);
       expect((await following(me.id)).body.data.totalDocs).toBe(stored);
 
-      // One more toggle reports the truth about what it did (I-3).
+      // One more toggle reports the truth about what it did.
       const next = await toggle(me, target.id);
       expect(next.body.data).toEqual({
         isFollowed: stored === 0,
@@ -193,7 +193,7 @@ describe('Follower (§7): F1–F3', () => {
       });
     });
 
-    it('counts every follower after concurrent toggles by many users (I-1)', async () => {
+    it('counts every follower after concurrent toggles by many users', async () => {
       const target = await createVerifiedUser(t);
       const fans = await createVerifiedUsers(t, 15);
       const responses = await Promise.all(fans.map((fan) => toggle(fan, target.id)));
@@ -222,7 +222,7 @@ describe('Follower (§7): F1–F3', () => {
     });
   });
 
-  describe('F2 GET /follower/followers/:userId and F3 GET /follower/following/:userId', () => {
+  describe('GET /follower/followers/:userId and GET /follower/following/:userId', () => {
     it('list FollowItems with every field, newest follow first by default', async () => {
       const [star, fanA, fanB] = await createVerifiedUsers(t, 3);
       const base = Date.now() - 60_000;
@@ -288,7 +288,7 @@ describe('Follower (§7): F1–F3', () => {
       expect(flags(theirFollowing.body.data.docs)).toEqual({ [star.id]: true, [fanB.id]: false });
     });
 
-    it('pages 25 follows sharing one createdAt exactly once each, by _id (I-15)', async () => {
+    it('pages 25 follows sharing one createdAt exactly once each, by _id', async () => {
       const star = await createVerifiedUser(t);
       const fans = await createVerifiedUsers(t, 25);
       const at = new Date(Date.now() - 3_600_000);
@@ -333,7 +333,7 @@ describe('Follower (§7): F1–F3', () => {
       expect(byDefault.body.data.docs).toHaveLength(10);
     });
 
-    it('validates sortBy, sortOrder, page and limit (I-15)', async () => {
+    it('validates sortBy, sortOrder, page and limit', async () => {
       const star = await createVerifiedUser(t);
       const cases: [string, string][] = [
         ['?sortBy=views', 'sortBy must be one of createdAt'],
@@ -352,7 +352,7 @@ describe('Follower (§7): F1–F3', () => {
       }
     });
 
-    it('answers 404 User not found for unknown and pending users, 400 for malformed ids (I-4)', async () => {
+    it('answers 404 User not found for unknown and pending users, 400 for malformed ids', async () => {
       const pending = await createPendingUser(t);
       const viewer = await createVerifiedUser(t);
       for (const list of [followers, following]) {
@@ -363,11 +363,11 @@ describe('Follower (§7): F1–F3', () => {
       }
     });
 
-    it('never lists a pending account (I-4)', async () => {
+    it('never lists a pending account', async () => {
       const star = await createVerifiedUser(t);
       const fan = await createVerifiedUser(t);
       const pending = await createPendingUser(t);
-      // Only legacy data can hold such a relation: F1 refuses pending targets and pending
+      // Only legacy data can hold such a relation: the toggle refuses pending targets and pending
       // accounts cannot sign in.
       await insertFollow(t, pending.id, star.id);
       await insertFollow(t, fan.id, star.id);

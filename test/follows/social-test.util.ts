@@ -1,4 +1,7 @@
-/** Shared by the follows, playlists and dashboard e2e tests; contract basics live in test/utils/contract. */
+/**
+ * Shared by the follows, playlists and dashboard e2e tests; the wire basics live in
+ * test/utils/contract.
+ */
 export {
   api,
   expectError,

@@ -3,7 +3,7 @@ import { ProbeModule } from 'test/foundation/probe.module';
 import { routeTable } from 'test/utils/route-table';
 import { createTestApp, type TestApp } from 'test/utils/test-app';
 
-/** STYLE rule 15: every route declares its auth mode; a new route without one fails here. */
+/** Deny by default: every route declares its auth mode; a new route without one fails here. */
 describe('auth mode declarations (meta)', () => {
   let t: TestApp;
 

@@ -7,7 +7,7 @@ import { routeTable } from 'test/utils/route-table';
 import { createTestApp, type TestApp } from 'test/utils/test-app';
 
 /**
- * API-EXTENSIONS §X2 (issue 11, item 7 i): whatever depends on the caller is never stored by a
+ * docs/api.md#caching (issue 11, item 7 i): whatever depends on the caller is never stored by a
  * cache (`private, no-store`); anonymous public reads may be, revalidated on every use.
  */
 
@@ -15,7 +15,7 @@ const API = '/api/v1';
 const PERSONAL = 'private, no-store';
 const PUBLIC = 'public, max-age=0, must-revalidate';
 
-describe('Cache-Control (API-EXTENSIONS §X2)', () => {
+describe('Cache-Control', () => {
   let t: TestApp;
   let http: Server;
   let user: TestUser;

@@ -19,7 +19,7 @@ function expectErrorBody(
   expect(res.body.stack).toBeUndefined();
 }
 
-describe('Conventions (contract §1)', () => {
+describe('Conventions (docs/api.md)', () => {
   let t: TestApp;
   let http: ReturnType<TestApp['app']['getHttpServer']>;
 
@@ -51,7 +51,7 @@ describe('Conventions (contract §1)', () => {
     );
 
     it('answers a known path with a method it does not serve with 405 and Allow, whatever the credentials', async () => {
-      // API-EXTENSIONS §X9 (was 404 under §1.1); test/foundation/http-conformance covers it all.
+      // Was 404 before issue 11; test/foundation/http-conformance covers it all.
       const res = await request(http)
         .delete('/api/v1/probe/data')
         .set('Authorization', 'Bearer nonsense');
@@ -96,7 +96,7 @@ describe('Conventions (contract §1)', () => {
     });
   });
 
-  describe('request bodies (§1.2)', () => {
+  describe('request bodies', () => {
     it('rejects malformed JSON without echoing it', async () => {
       const res = await request(http)
         .post('/api/v1/probe/body')
@@ -183,7 +183,7 @@ describe('Conventions (contract §1)', () => {
     });
   });
 
-  describe('validation (§1.5)', () => {
+  describe('validation', () => {
     it('reports a missing field with its own message', async () => {
       const res = await request(http).post('/api/v1/probe/body').send({});
       expectErrorBody(res, 400, 'VALIDATION_ERROR', 'Title is required');
@@ -262,7 +262,7 @@ describe('Conventions (contract §1)', () => {
     });
   });
 
-  describe('error mapping (§1.4)', () => {
+  describe('error mapping', () => {
     it('maps a duplicate key to 409 without leaking index or key', async () => {
       const res = await request(http).post('/api/v1/probe/duplicate');
       expectErrorBody(res, 409, 'CONFLICT', 'Resource already exists');
@@ -276,7 +276,7 @@ describe('Conventions (contract §1)', () => {
     });
   });
 
-  describe('request id (§1.15)', () => {
+  describe('request id', () => {
     it('keeps a well-formed client id, on errors too', async () => {
       const res = await request(http).get('/api/v1/nope').set('X-Request-Id', 'client.id:42_a-b');
       expect(res.headers['x-request-id']).toBe('client.id:42_a-b');
@@ -294,7 +294,7 @@ describe('Conventions (contract §1)', () => {
     );
   });
 
-  describe('headers and CORS (§1.15)', () => {
+  describe('headers and CORS', () => {
     it('sends helmet headers and hides the framework', async () => {
       const res = await request(http).get('/api/v1/probe/data');
       expect(res.headers['x-powered-by']).toBeUndefined();
@@ -330,7 +330,7 @@ describe('Conventions (contract §1)', () => {
     });
   });
 
-  describe('authentication modes (§1.7)', () => {
+  describe('authentication modes', () => {
     const signedIn = (): Promise<SignedInProbe> => insertSignedInUser(t);
 
     it('required: 401 UNAUTHORIZED without credentials, the user with a live session', async () => {

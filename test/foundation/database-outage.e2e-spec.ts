@@ -3,7 +3,10 @@ import { startEmbeddedMongo, type EmbeddedMongo } from 'src/infrastructure/datab
 import { ProbeModule } from 'test/foundation/probe.module';
 import { createTestApp, type TestApp } from 'test/utils/test-app';
 
-/** §1.4 / §11: the service starts without its database, answers 503, and recovers without a restart. */
+/**
+ * The service starts without its database, answers 503, and recovers without a restart
+ * (docs/api.md#health-and-media).
+ */
 describe('database unavailable', () => {
   let engine: EmbeddedMongo | undefined;
   let t: TestApp;

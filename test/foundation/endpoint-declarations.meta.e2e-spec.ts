@@ -4,7 +4,7 @@ import { routeTable } from 'test/utils/route-table';
 import { createTestApp, type TestApp } from 'test/utils/test-app';
 
 /**
- * STYLE rule 32: every enveloped route states its message, data and failures once, in
+ * A fact is stated once: every enveloped route states its message, data and failures once, in
  * `@Endpoint()`; a route without one would answer the placeholder message `OK` and be
  * documented from guesses.
  */

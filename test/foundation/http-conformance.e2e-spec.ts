@@ -11,7 +11,7 @@ import { routeTable } from 'test/utils/route-table';
 import { createTestApp, type TestApp } from 'test/utils/test-app';
 
 /**
- * API-EXTENSIONS §X9 (issue 11, item 9): a known path answers a method it does not serve with
+ * docs/api.md#paths (issue 11, item 9): a known path answers a method it does not serve with
  * 405 and `Allow`, and OPTIONS with 204 and `Allow`; unknown paths stay 404. Node's own early
  * errors (bad request line, headers too large, request timeout) carry the JSON error body.
  */
@@ -33,7 +33,7 @@ function expectRawError(res: RawResponse, status: number, code: string, message:
   ]);
 }
 
-describe('HTTP conformance (API-EXTENSIONS §X9)', () => {
+describe('HTTP conformance', () => {
   let t: TestApp;
   let http: Server;
 
@@ -240,7 +240,7 @@ describe('HTTP conformance (API-EXTENSIONS §X9)', () => {
   });
 });
 
-describe("Node's request timeout carries the error body (§X9)", () => {
+describe("Node's request timeout carries the error body", () => {
   let t: TestApp;
   let logDir: string;
 

@@ -56,29 +56,29 @@ const ALLOWED: Allowance[] = [
     collection: 'users',
     problem: 'unanchored or case-insensitive regex on username',
     reason:
-      'U1 search: a literal, case-insensitive substring (contract I-16). No index bounds a substring, and $text (absent from the embedded engine) matches words, not substrings. {isVerified, username, _id} gives the equality and the order, so a page stops after skip+limit matches; a rare text still reads every verified user. At scale: a search index (n-grams or Atlas Search).',
+      'GET /user/search: a literal, case-insensitive substring. No index bounds a substring, and $text (absent from the embedded engine) matches words, not substrings. {isVerified, username, _id} gives the equality and the order, so a page stops after skip+limit matches; a rare text still reads every verified user. At scale: a search index (n-grams or Atlas Search).',
   },
   {
     collection: 'users',
     problem: 'unanchored or case-insensitive regex on name',
-    reason: 'U1 search, as for username: the same $or tests both fields.',
+    reason: 'GET /user/search, as for username: the same $or tests both fields.',
   },
   {
     collection: 'videos',
     problem: 'unanchored or case-insensitive regex on title',
     reason:
-      "V1 with `query`: a literal, case-insensitive substring of the title or description (I-16). The {isPublished, <sort>, _id} indexes give the equality and the order and the regex filters within; the page's total (countDocuments) reads every published video (of the owner, with userId) on each search. At scale: a search index.",
+      "GET /video with `query`: a literal, case-insensitive substring of the title or description. The {isPublished, <sort>, _id} indexes give the equality and the order and the regex filters within; the page's total (countDocuments) reads every published video (of the owner, with userId) on each search. At scale: a search index.",
   },
   {
     collection: 'videos',
     problem: 'unanchored or case-insensitive regex on description',
-    reason: 'V1 with `query`, as for title: the same $or tests both fields.',
+    reason: 'GET /video with `query`, as for title: the same $or tests both fields.',
   },
   {
     collection: 'playlists',
     problem: 'unanchored or case-insensitive regex on name',
     reason:
-      'PL1 search: a literal, case-insensitive substring of the name (I-16). {isPublished, updatedAt, _id} gives the equality and the order; PL1 has no total, so a page stops after skip+limit matches. At scale: a search index.',
+      'GET /playlist/search: a literal, case-insensitive substring of the name. {isPublished, updatedAt, _id} gives the equality and the order; the search has no total, so a page stops after skip+limit matches. At scale: a search index.',
   },
 ];
 
@@ -147,7 +147,7 @@ async function call(
 
 const dataOf = <T>(res: Response): T => (res.body as { data: T }).data;
 
-describe('Index audit: every query shape is served by a declared index (STYLE 19, 33)', () => {
+describe('Index audit: every query shape is served by a declared index', () => {
   let creator: TestUser;
   let fan: TestUser;
   /** The creator's stored videos: three published, one unpublished. */
@@ -177,7 +177,7 @@ describe('Index audit: every query shape is served by a declared index (STYLE 19
     { route: 'GET /health', run: async () => void (await call('GET', '/health', 200)) },
     { route: 'GET /health/ready', run: async () => void (await call('GET', '/health/ready', 200)) },
 
-    // §2 auth
+    // /auth
     {
       route: 'GET /auth/check-username',
       run: async () => {
@@ -285,7 +285,7 @@ describe('Index audit: every query shape is served by a declared index (STYLE 19
       },
     },
 
-    // §3 users
+    // /user
     {
       route: 'GET /user/search',
       run: async () => {
@@ -337,7 +337,7 @@ describe('Index audit: every query shape is served by a declared index (STYLE 19
       },
     },
 
-    // §4 videos
+    // /video
     {
       route: 'POST /video',
       run: async () => {
@@ -424,7 +424,7 @@ describe('Index audit: every query shape is served by a declared index (STYLE 19
       },
     },
 
-    // §5 likes, §6 comments, §8 community posts
+    // /like, /comment, /communitypost
     {
       route: 'POST /like/toggle-video-like/:videoId',
       run: async () => {
@@ -532,7 +532,7 @@ describe('Index audit: every query shape is served by a declared index (STYLE 19
       run: async () => void (await call('GET', '/like/liked-videos', 200, { as: fan })),
     },
 
-    // §7 follows, the channel (U9, D1) and the history (U7)
+    // /follower, the channel (profile, dashboard) and the history
     {
       route: 'POST /follower/toggle/:userId',
       run: async () => {
@@ -580,7 +580,7 @@ describe('Index audit: every query shape is served by a declared index (STYLE 19
       run: async () => void (await call('GET', '/user/history', 200, { as: fan })),
     },
 
-    // §9 playlists
+    // /playlist
     {
       route: 'POST /playlist',
       run: async () => {

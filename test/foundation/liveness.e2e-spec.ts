@@ -5,7 +5,7 @@ import { createTestApp, type TestApp } from 'test/utils/test-app';
  * GET /health/live is answered by a plain Express route ahead of Nest's pipeline
  * (src/modules/health/liveness.route.ts); it must answer exactly as the Nest route did.
  */
-describe('liveness probe (§11)', () => {
+describe('liveness probe', () => {
   let t: TestApp;
   let http: ReturnType<TestApp['app']['getHttpServer']>;
 
@@ -44,7 +44,7 @@ describe('liveness probe (§11)', () => {
     expect(head.headers['content-length']).toBe('49');
   });
 
-  it('answers other methods with the JSON 405 and Allow (API-EXTENSIONS §X9)', async () => {
+  it('answers other methods with the JSON 405 and Allow', async () => {
     const res = await request(http).post('/health/live');
     expect(res.status).toBe(405);
     expect(res.headers.allow).toBe('GET, HEAD, OPTIONS');

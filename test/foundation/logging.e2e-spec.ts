@@ -4,7 +4,7 @@ import request from 'supertest';
 import { ProbeModule } from 'test/foundation/probe.module';
 import { createTestApp, type TestApp } from 'test/utils/test-app';
 
-describe('logging (§1.15, I-6)', () => {
+describe('logging (no secret in any log line)', () => {
   let t: TestApp;
   let logDir: string;
 

@@ -3,7 +3,7 @@ import { ProbeModule } from 'test/foundation/probe.module';
 import { startRedis } from 'test/utils/redis-server';
 import { createTestApp, type TestApp } from 'test/utils/test-app';
 
-describe('global rate limit (§1.14)', () => {
+describe('global rate limit', () => {
   let t: TestApp;
 
   beforeAll(async () => {

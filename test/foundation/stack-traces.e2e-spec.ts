@@ -2,7 +2,7 @@ import request from 'supertest';
 import { ProbeModule } from 'test/foundation/probe.module';
 import { createTestApp } from 'test/utils/test-app';
 
-describe('stack traces (§1.4)', () => {
+describe('stack traces', () => {
   it('appear only when NODE_ENV is explicitly development', async () => {
     const dev = await createTestApp({ NODE_ENV: 'development' }, { imports: [ProbeModule] });
     try {

@@ -16,7 +16,7 @@ interface Item {
   watchedAt: string;
 }
 
-/** U7, U8 and the history side of V4 (I-14). */
+/** `GET` and `DELETE /user/history`, and the history side of the watch page. */
 describe('watch history', () => {
   let t: TestApp;
   let creator: TestUser;
@@ -40,7 +40,7 @@ describe('watch history', () => {
     Promise.all(Array.from({ length: n }, () => insertVideo(t, creator.id)));
   const tick = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 5));
 
-  describe('routing (§1.1)', () => {
+  describe('routing', () => {
     it('matches /user/history before /user/:username', async () => {
       // `:username` is optional-auth and answers a reserved name with 404 User not found; the
       // history routes are required-auth, so an anonymous 401 shows which route matched.
@@ -63,7 +63,7 @@ describe('watch history', () => {
     });
   });
 
-  describe('U7 GET /user/history', () => {
+  describe('GET /user/history', () => {
     it('lists HistoryItems newest first, with watchedAt', async () => {
       const user = await createVerifiedUser(t);
       const [a, b, c] = await publishedVideos(3);
@@ -107,7 +107,7 @@ describe('watch history', () => {
       );
     });
 
-    it('keeps one entry under concurrent first watches of the same video (I-2)', async () => {
+    it('keeps one entry under concurrent first watches of the same video', async () => {
       const user = await createVerifiedUser(t);
       const [video] = await publishedVideos(1);
       await Promise.all(Array.from({ length: 10 }, () => watch(user, video)));
@@ -218,7 +218,7 @@ describe('watch history', () => {
     });
   });
 
-  describe('U8 DELETE /user/history', () => {
+  describe('DELETE /user/history', () => {
     it('removes all of the caller’s entries and nobody else’s', async () => {
       const [user, bystander] = await Promise.all([createVerifiedUser(t), createVerifiedUser(t)]);
       const videos = await publishedVideos(2);

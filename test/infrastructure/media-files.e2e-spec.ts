@@ -12,7 +12,10 @@ import { LocalMediaStorage } from 'src/infrastructure/media/local-media-storage.
 import { MediaStorage } from 'src/infrastructure/media/media-storage.port';
 import { MediaStorageModule } from 'src/infrastructure/media/media-storage.module';
 
-/** M1 through a tiny Nest app: only the media module, the config and the global error filter. */
+/**
+ * `GET /media/*` through a tiny Nest app: only the media module, the config and the global error
+ * filter.
+ */
 
 @Module({})
 class TestConfigModule {

@@ -3,7 +3,10 @@ import { ISO_DATE, OBJECT_ID, OWNER_LITE_KEYS } from 'test/utils/contract';
 import { recordCommands } from 'test/utils/db-commands';
 import type { TestApp } from 'test/utils/test-app';
 
-/** Shared by the likes, comments and community-post e2e tests; contract basics live in test/utils/contract. */
+/**
+ * Shared by the likes, comments and community-post e2e tests; the wire basics live in
+ * test/utils/contract.
+ */
 export {
   api,
   expectError,
@@ -35,7 +38,7 @@ export const POST_KEYS = [
   'updatedAt',
 ];
 
-/** Comment (§1.12): every key in order, exactly one parent key, the contract's types. */
+/** Comment: every key in order, exactly one parent key, the documented types. */
 export function expectCommentShape(
   comment: Record<string, unknown>,
   parent: 'video' | 'communityPost',
@@ -49,7 +52,7 @@ export function expectCommentShape(
     'isLiked',
     'createdAt',
     'updatedAt',
-    // Threads (additive, after the contract's fields): a top-level comment.
+    // Threads (additive, after the original fields): a top-level comment.
     'parentId',
     'replyCount',
   ]);
@@ -64,7 +67,7 @@ export function expectCommentShape(
   expect(comment.updatedAt).toMatch(ISO_DATE);
 }
 
-/** Post (§1.12): every key in order with the contract's types. */
+/** Post: every key in order with the documented types. */
 export function expectPostShape(post: Record<string, unknown>): void {
   expect(Object.keys(post)).toEqual(POST_KEYS);
   expect(post._id).toMatch(OBJECT_ID);
@@ -90,7 +93,7 @@ export async function commandsOf(
   }
 }
 
-/** Authentication of a signed-in request reads the session and the user: 2 commands (§1.7). */
+/** Authentication of a signed-in request reads the session and the user: 2 commands. */
 export const AUTH_ROUND_TRIPS = 2;
 
 /** The `_id`s of a list payload (`docs` of a page, or a plain array), in order. */

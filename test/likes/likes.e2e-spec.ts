@@ -33,7 +33,10 @@ interface ToggleData {
   likesCount: number;
 }
 
-/** Likes (§5): L1–L4, the toggle invariants I-1, I-2, I-3 and the visibility rule I-4. */
+/**
+ * Likes: the three toggles and the liked videos; counters equal the likes, one like per user,
+ * toggles report the stored state, invisible targets are 404.
+ */
 describe('likes', () => {
   let t: TestApp;
   let owner: TestUser;
@@ -83,7 +86,7 @@ describe('likes', () => {
       .get<Model<Video>>(getModelToken(Video.name))
       .collection.deleteOne({ _id: new Types.ObjectId(videoId) });
 
-  describe('L1 POST /like/toggle-video-like/:videoId', () => {
+  describe('POST /like/toggle-video-like/:videoId', () => {
     it('likes, then unlikes, answering the stored state and the recounted likesCount', async () => {
       const videoId = await insertVideo(t, owner.id);
 
@@ -93,7 +96,7 @@ describe('likes', () => {
       expect(Object.keys(liked.body.data)).toEqual(['isLiked', 'likesCount']);
       expect(await countLikes(t, 'video', videoId, fan.id)).toBe(1);
 
-      // I-3: a following read agrees, and the flag is the caller's own.
+      // A following read agrees, and the flag is the caller's own.
       expect((await videoDetail(videoId, fan).expect(200)).body.data).toMatchObject({
         likesCount: 1,
         isLiked: true,
@@ -120,7 +123,7 @@ describe('likes', () => {
       });
     });
 
-    it('shows true likesCount and isLiked on VideoCards of other lists (V1)', async () => {
+    it('shows true likesCount and isLiked on VideoCards of other lists (GET /video)', async () => {
       const videoId = await insertVideo(t, other.id, { title: 'card-figures-check' });
       await toggleLike(t, fan, 'video', videoId).expect(200);
       await toggleLike(t, owner, 'video', videoId).expect(200);
@@ -140,7 +143,7 @@ describe('likes', () => {
       expect(res.body.data).toEqual({ isLiked: true, likesCount: 1 });
     });
 
-    it('answers 404 for a missing video, and for an unpublished one to anyone but its owner (I-4)', async () => {
+    it('answers 404 for a missing video, and for an unpublished one to anyone but its owner', async () => {
       expectError(
         await toggleLike(t, fan, 'video', MISSING_ID),
         404,
@@ -195,7 +198,7 @@ describe('likes', () => {
     });
   });
 
-  describe('toggle invariants (I-1, I-2, I-3)', () => {
+  describe('toggle invariants', () => {
     it('20 sequential toggles leave the video unliked and 21 leave it liked (parity)', async () => {
       const videoId = await insertVideo(t, owner.id);
       let last: ToggleData | undefined;
@@ -229,8 +232,8 @@ describe('likes', () => {
         );
       }
       const stored = await countLikes(t, 'video', videoId, fan.id);
-      expect(stored).toBeLessThanOrEqual(1); // I-2
-      // I-1: the counter everybody reads equals the documents.
+      expect(stored).toBeLessThanOrEqual(1); // at most one like per user
+      // The counter everybody reads equals the documents.
       expect((await videoDetail(videoId, fan).expect(200)).body.data).toMatchObject({
         likesCount: stored,
         isLiked: stored === 1,
@@ -306,8 +309,8 @@ describe('likes', () => {
     });
   });
 
-  describe('L2 POST /like/toggle-comment-like/:commentId', () => {
-    it('likes and unlikes a video comment; C1 shows the figures per caller', async () => {
+  describe('POST /like/toggle-comment-like/:commentId', () => {
+    it("likes and unlikes a video comment; the video's comment list shows the figures per caller", async () => {
       const videoId = await insertVideo(t, owner.id);
       const comment = await addComment(t, other, { video: videoId });
 
@@ -341,7 +344,7 @@ describe('likes', () => {
       expect(res.body.data).toEqual({ isLiked: true, likesCount: 1 });
     });
 
-    it('answers 404 for a missing comment, a comment of a hidden video (I-4) or of a deleted parent', async () => {
+    it('answers 404 for a missing comment, a comment of a hidden video or of a deleted parent', async () => {
       expectError(
         await toggleLike(t, fan, 'comment', MISSING_ID),
         404,
@@ -433,7 +436,7 @@ describe('likes', () => {
     });
   });
 
-  describe('L3 POST /like/toggle-community-post-like/:postId', () => {
+  describe('POST /like/toggle-community-post-like/:postId', () => {
     it('likes and unlikes a post; the feed shows the figures per caller', async () => {
       const post = await createPost(t, owner, 'likeable post');
       const liked = await toggleLike(t, fan, 'communityPost', post._id);
@@ -504,7 +507,7 @@ describe('likes', () => {
     });
   });
 
-  describe('L4 GET /like/liked-videos', () => {
+  describe('GET /like/liked-videos', () => {
     let liker: TestUser;
 
     beforeEach(async () => {
@@ -543,7 +546,7 @@ describe('likes', () => {
       expect(res.body.data[3]).toMatchObject({ _id: a, likesCount: 2, isLiked: true });
     });
 
-    it("leaves out deleted videos and others' unpublished videos, keeps the caller's own unpublished ones (I-4)", async () => {
+    it("leaves out deleted videos and others' unpublished videos, keeps the caller's own unpublished ones", async () => {
       const visible = await insertVideo(t, owner.id);
       const hiddenOfOther = await insertVideo(t, owner.id, { isPublished: false });
       const ownHidden = await insertVideo(t, liker.id, { isPublished: false });
@@ -579,7 +582,7 @@ describe('likes', () => {
       expect(res.body.data).toEqual([]);
     });
 
-    it('validates page and limit (I-15) and requires a signed-in caller', async () => {
+    it('validates page and limit and requires a signed-in caller', async () => {
       for (const limit of ['0', '101', '-1', 'abc', '1.5']) {
         expectError(
           await likedVideos(liker, { limit }),
@@ -613,13 +616,13 @@ describe('likes', () => {
       expect(twenty.res.body.data).toHaveLength(20);
       expect(twenty.names).toEqual(one.names);
       expect(twenty.names.length - AUTH_ROUND_TRIPS).toBeLessThanOrEqual(4);
-      // Reported in the closing note: L4 = auth 2 + likes, videos, owners, counts.
+      // Reported in the closing note: liked videos = auth 2 + likes, videos, owners, counts.
       expect(twenty.names.length - AUTH_ROUND_TRIPS).toBe(4);
     });
   });
 
-  describe('I-5: deleting a video removes its likes', () => {
-    it("V6 removes the video's likes", async () => {
+  describe('deleting a video removes its likes', () => {
+    it("DELETE /video/:videoId removes the video's likes", async () => {
       const video = await uploadVideo(t, owner, { isPublished: true });
       await toggleLike(t, fan, 'video', video._id).expect(200);
       await toggleLike(t, other, 'video', video._id).expect(200);

@@ -5,7 +5,7 @@ import { insertVideo, uploadVideo } from 'test/factories/videos.factory';
 import { API, api, RELAXED_LIMITS } from 'test/follows/social-test.util';
 import { createTestApp, type TestApp } from 'test/utils/test-app';
 
-describe('Playlists under concurrency (I-1, I-2, I-20)', () => {
+describe('Playlists under concurrency', () => {
   let t: TestApp;
   let owner: TestUser;
   let other: TestUser;
@@ -28,7 +28,7 @@ describe('Playlists under concurrency (I-1, I-2, I-20)', () => {
       .post(`${API}/playlist/${playlistId}/videos/${videoId}`)
       .set('Authorization', user.authHeader);
 
-  it('keeps one entry when the same video is added 20 times at once (I-2)', async () => {
+  it('keeps one entry when the same video is added 20 times at once', async () => {
     const playlist = await createPlaylist(t, owner);
     const videoId = await insertVideo(t, owner.id);
     const responses = await Promise.all(
@@ -64,7 +64,7 @@ describe('Playlists under concurrency (I-1, I-2, I-20)', () => {
     expect([...stored].sort()).toEqual([...(told as string[])].sort());
   });
 
-  it('leaves no entry of a video deleted while it was being added (I-1, I-5)', async () => {
+  it('leaves no entry of a video deleted while it was being added', async () => {
     const mine = await createPlaylist(t, owner);
     const theirs = await createPlaylist(t, other);
     const videos = await Promise.all(
@@ -101,7 +101,7 @@ describe('Playlists under concurrency (I-1, I-2, I-20)', () => {
     const videos = t.app.get(VideoCatalogueService);
     const check = videos.findVisibleOwnerId.bind(videos);
     // Force the unlucky interleaving: the deletion, cascade included, completes right after
-    // PL8's visibility check, so the cascade cannot see the entry appended next.
+    // the add's visibility check, so the cascade cannot see the entry appended next.
     const spy = jest
       .spyOn(videos, 'findVisibleOwnerId')
       .mockImplementationOnce(async (videoId, viewerId) => {
@@ -122,7 +122,7 @@ describe('Playlists under concurrency (I-1, I-2, I-20)', () => {
     expect(await storedPlaylistVideos(t, playlist._id)).toEqual([]);
   });
 
-  it('keeps totalVideos equal to PL5’s list for every caller while entries come and go (I-1)', async () => {
+  it('keeps totalVideos equal to the playlist’s listed videos for every caller while entries come and go', async () => {
     const playlist = await createPlaylist(t, owner);
     const hidden = await insertVideo(t, owner.id, { isPublished: false });
     const shown = await Promise.all([insertVideo(t, other.id), insertVideo(t, owner.id)]);

@@ -7,10 +7,11 @@ import { type CommandLog, recordCommands } from 'test/utils/db-commands';
 import { createTestApp, type TestApp } from 'test/utils/test-app';
 
 /**
- * No N+1 (issue 5): PL1, PL3, PL4 and PL5 cost the same number of round trips for 1 item and
- * for 20, whatever the page holds; the visibility of every entry of a page is one videos query.
+ * No N+1 (issue 5): the playlist search, the caller's and a user's playlists and one playlist cost
+ * the same number of round trips for 1 item and for 20, whatever the page holds; the visibility of
+ * every entry of a page is one videos query.
  */
-describe('PL1/PL3/PL4/PL5 round trips', () => {
+describe('playlist round trips', () => {
   let t: TestApp;
   let log: CommandLog;
   let creator: TestUser;
@@ -36,7 +37,7 @@ describe('PL1/PL3/PL4/PL5 round trips', () => {
         videos: videos.slice(i % 10, (i % 10) + 5),
       });
     }
-    // PL5 lists what the caller may see: published videos of several owners.
+    // One playlist lists what the caller may see: published videos of several owners.
     const published: string[] = [];
     for (let i = 0; i < 20; i++) {
       published.push(await insertVideo(t, i % 2 === 0 ? viewer.id : creator.id));
@@ -80,23 +81,23 @@ describe('PL1/PL3/PL4/PL5 round trips', () => {
     expect(auth).toBe(2);
   });
 
-  it('PL1: 3 (page, owners, entries’ videos), anonymous or signed in', async () => {
+  it('GET /playlist/search: 3 (page, owners, entries’ videos), anonymous or signed in', async () => {
     const url = (size: number) => `${API}/playlist/search?query=${tag}&limit=${size}`;
     expect(await countFor(url, null)).toEqual([3, 3]);
     expect(await countFor(url, viewer)).toEqual([3, 3]);
   });
 
-  it('PL3: 4 (page, total, owner, entries’ videos)', async () => {
+  it('GET /playlist/me: 4 (page, total, owner, entries’ videos)', async () => {
     expect(await countFor((size) => `${API}/playlist/me?limit=${size}`, creator)).toEqual([4, 4]);
   });
 
-  it('PL4: 3 (user, page, entries’ videos), anonymous or signed in', async () => {
+  it('GET /playlist/user/:userId: 3 (user, page, entries’ videos), anonymous or signed in', async () => {
     const url = (size: number) => `${API}/playlist/user/${creator.id}?limit=${size}`;
     expect(await countFor(url, null)).toEqual([3, 3]);
     expect(await countFor(url, viewer)).toEqual([3, 3]);
   });
 
-  it('PL5: 3 for 1 video and for 20 anonymous, 4 signed in', async () => {
+  it('GET /playlist/:playlistId: 3 for 1 video and for 20 anonymous, 4 signed in', async () => {
     const url = (size: number) => `${API}/playlist/${size === 1 ? shortList : longList}`;
     // playlist, videos (with their stored likesCount), users (video owners and the playlist
     // owner together), and for a signed-in caller which of the videos they like

@@ -49,7 +49,7 @@ interface Card {
 
 const thumbOf = (videoId: string): string => `https://media.test/thumbnails/${videoId}`;
 
-describe('Playlist (§9): PL1–PL9', () => {
+describe('Playlist: the `/playlist` routes', () => {
   let t: TestApp;
   let owner: TestUser;
   let other: TestUser;
@@ -100,7 +100,7 @@ describe('Playlist (§9): PL1–PL9', () => {
     expectNoInternalFields(card);
   };
 
-  describe('PL2 POST /playlist', () => {
+  describe('POST /playlist', () => {
     it('creates a public, empty playlist by default and returns its PlaylistSummary', async () => {
       const res = await as(owner).post('', { name: '  Warm-ups  ' });
       expectSuccess(res, 201, 'Playlist created successfully');
@@ -127,7 +127,7 @@ describe('Playlist (§9): PL1–PL9', () => {
       expect(res.body.data).toMatchObject({ description: 'notes', isPublished: false });
     });
 
-    it('validates every field with the contract messages', async () => {
+    it('validates every field with the documented messages', async () => {
       const cases: [object, string][] = [
         [{}, 'Playlist title is required'],
         [{ name: '   ' }, 'Playlist title is required'],
@@ -158,8 +158,8 @@ describe('Playlist (§9): PL1–PL9', () => {
     });
   });
 
-  describe('PL8 POST /playlist/:playlistId/videos/:videoId', () => {
-    it('appends in order, treats a re-add as a no-op and moves updatedAt (I-20)', async () => {
+  describe('POST /playlist/:playlistId/videos/:videoId', () => {
+    it('appends in order, treats a re-add as a no-op and moves updatedAt', async () => {
       const since = new Date(Date.now() - 60_000);
       const playlistId = await insertPlaylist(t, owner.id, { createdAt: since });
       const playlist = { _id: playlistId };
@@ -197,7 +197,7 @@ describe('Playlist (§9): PL1–PL9', () => {
       expectSuccess(upper, 200, 'Video is already in the playlist');
     });
 
-    it('lets the owner add their own unpublished video, but not anyone else’s (I-4)', async () => {
+    it('lets the owner add their own unpublished video, but not anyone else’s', async () => {
       const playlist = await createPlaylist(t, owner);
       const mineHidden = await video(owner.id, false);
       const theirsHidden = await video(other.id, false);
@@ -213,7 +213,7 @@ describe('Playlist (§9): PL1–PL9', () => {
       expect(await storedPlaylistVideos(t, playlist._id)).toEqual([mineHidden]);
     });
 
-    it('checks in order: playlist 404, then 403, then video 404 (§1.11)', async () => {
+    it('checks in order: playlist 404, then 403, then video 404', async () => {
       const theirsPublic = await createPlaylist(t, other, { isPublished: true });
       const theirsPrivate = await createPlaylist(t, other, { isPublished: false });
       const mine = await createPlaylist(t, owner);
@@ -261,7 +261,7 @@ describe('Playlist (§9): PL1–PL9', () => {
       ]);
     });
 
-    it('refuses a 501st entry with 400, but still answers a re-add as a no-op (cap 500, I-20)', async () => {
+    it('refuses a 501st entry with 400, but still answers a re-add as a no-op (cap 500)', async () => {
       const existing = await video(owner.id);
       // Entries of long-deleted videos still take their slots until removed.
       const entries = [
@@ -297,7 +297,7 @@ describe('Playlist (§9): PL1–PL9', () => {
     });
   });
 
-  describe('PL9 DELETE /playlist/:playlistId/videos/:videoId', () => {
+  describe('DELETE /playlist/:playlistId/videos/:videoId', () => {
     it('removes the entry, keeps the order of the rest, and moves updatedAt', async () => {
       const [a, b, c] = [await video(owner.id), await video(owner.id), await video(owner.id)];
       const id = await insertPlaylist(t, owner.id, {
@@ -367,8 +367,8 @@ describe('Playlist (§9): PL1–PL9', () => {
     });
   });
 
-  describe('PL5 GET /playlist/:playlistId', () => {
-    it('embeds full VideoCards in playlist order; hidden entries show to their owner only (I-1, I-4, I-20)', async () => {
+  describe('GET /playlist/:playlistId', () => {
+    it('embeds full VideoCards in playlist order; hidden entries show to their owner only', async () => {
       const creator = await createVerifiedUser(t);
       const hiddenMine = await video(creator.id, false, new Date(Date.now() - 3000));
       const publicOther = await video(other.id, true, new Date(Date.now() - 2000));
@@ -407,7 +407,7 @@ describe('Playlist (§9): PL1–PL9', () => {
       }
     });
 
-    it('answers 404 to others for a private playlist, as for a missing one (I-4)', async () => {
+    it('answers 404 to others for a private playlist, as for a missing one', async () => {
       const hidden = await createPlaylist(t, owner, { isPublished: false });
       expectSuccess(await as(owner).get(`/${hidden._id}`), 200, 'Playlist fetched successfully');
       expectError(await as(other).get(`/${hidden._id}`), 404, 'NOT_FOUND', 'Playlist not found');
@@ -423,7 +423,7 @@ describe('Playlist (§9): PL1–PL9', () => {
     });
   });
 
-  describe('PL6 PATCH /playlist/:playlistId', () => {
+  describe('PATCH /playlist/:playlistId', () => {
     it('writes only the given fields and returns the PlaylistSummary', async () => {
       const a = await video(owner.id);
       const created = await createPlaylist(t, owner, { name: 'Before', description: 'keep' });
@@ -504,7 +504,7 @@ describe('Playlist (§9): PL1–PL9', () => {
     });
   });
 
-  describe('PL7 DELETE /playlist/:playlistId', () => {
+  describe('DELETE /playlist/:playlistId', () => {
     it('deletes the owner’s playlist; others get 403 (public) or 404 (private)', async () => {
       const theirsPublic = await createPlaylist(t, other);
       const theirsPrivate = await createPlaylist(t, other, { isPublished: false });
@@ -545,8 +545,8 @@ describe('Playlist (§9): PL1–PL9', () => {
     });
   });
 
-  describe('PL3 GET /playlist/me', () => {
-    it('pages all of the caller’s playlists, public and private, newest first (I-15)', async () => {
+  describe('GET /playlist/me', () => {
+    it('pages all of the caller’s playlists, public and private, newest first', async () => {
       const me = await createVerifiedUser(t);
       const at = new Date(Date.now() - 60_000);
       const ids: string[] = [];
@@ -576,7 +576,7 @@ describe('Playlist (§9): PL1–PL9', () => {
       expectError(await as(null).get('/me'), 401, 'UNAUTHORIZED', 'UNAUTHORIZED');
     });
 
-    it('counts the caller’s own hidden videos but not others’ (I-4)', async () => {
+    it('counts the caller’s own hidden videos but not others’', async () => {
       const me = await createVerifiedUser(t);
       const hiddenMine = await video(me.id, false);
       const hiddenOther = await video(other.id, false);
@@ -591,7 +591,7 @@ describe('Playlist (§9): PL1–PL9', () => {
     });
   });
 
-  describe('PL4 GET /playlist/user/:userId', () => {
+  describe('GET /playlist/user/:userId', () => {
     it('lists a user’s public playlists only, newest first, 20 by default; the owner sees the same', async () => {
       const creator = await createVerifiedUser(t);
       const base = Date.now() - 3_600_000;
@@ -620,7 +620,7 @@ describe('Playlist (§9): PL1–PL9', () => {
       expect(all.body.data).toHaveLength(25);
     });
 
-    it('counts entries visible to the caller: the owner’s hidden video only for the owner (I-4)', async () => {
+    it('counts entries visible to the caller: the owner’s hidden video only for the owner', async () => {
       const creator = await createVerifiedUser(t);
       const hidden = await video(creator.id, false);
       const shown = await video(creator.id);
@@ -637,7 +637,7 @@ describe('Playlist (§9): PL1–PL9', () => {
       });
     });
 
-    it('answers 404 User not found for unknown and pending users (I-4)', async () => {
+    it('answers 404 User not found for unknown and pending users', async () => {
       const pending = await createPendingUser(t);
       expectError(await as(null).get(`/user/${MISSING_ID}`), 404, 'NOT_FOUND', 'User not found');
       expectError(await as(other).get(`/user/${pending.id}`), 404, 'NOT_FOUND', 'User not found');
@@ -645,7 +645,7 @@ describe('Playlist (§9): PL1–PL9', () => {
     });
   });
 
-  describe('PL1 GET /playlist/search', () => {
+  describe('GET /playlist/search', () => {
     it('finds public playlists by name, literally and case-insensitively, most recently changed first', async () => {
       const base = Date.now() - 3_600_000;
       const tag = `srch${Date.now().toString(36)}`;
@@ -668,7 +668,7 @@ describe('Playlist (§9): PL1–PL9', () => {
       }
     });
 
-    it('matches regex metacharacters literally and never fails on them (I-16)', async () => {
+    it('matches regex metacharacters literally and never fails on them', async () => {
       const tag = `meta${Date.now().toString(36)}`;
       const names = ['Open ( paren', 'dot .* star', 'range [a- open', 'back \\ slash', 'abc'].map(
         (name) => `${tag} ${name}`,
@@ -696,7 +696,7 @@ describe('Playlist (§9): PL1–PL9', () => {
       expect((literal.body.data as Card[]).map((card) => card._id)).toEqual([ids[4]]);
     });
 
-    it('answers [] for an empty query and honours the default limit of 20 (I-15)', async () => {
+    it('answers [] for an empty query and honours the default limit of 20', async () => {
       const tag = `many${Date.now().toString(36)}`;
       await Promise.all(
         Array.from({ length: 25 }, () => insertPlaylist(t, other.id, { name: `${tag} list` })),
@@ -723,7 +723,7 @@ describe('Playlist (§9): PL1–PL9', () => {
       );
     });
 
-    it('counts and shows only published entries to others (I-4)', async () => {
+    it('counts and shows only published entries to others', async () => {
       const tag = `vis${Date.now().toString(36)}`;
       const hidden = await video(owner.id, false);
       const shown = await video(owner.id);
@@ -738,7 +738,7 @@ describe('Playlist (§9): PL1–PL9', () => {
     });
   });
 
-  describe('video deletion (V6 cascade)', () => {
+  describe('video deletion (the delete cascade)', () => {
     it('pulls the deleted video from every playlist; the rest keep their order', async () => {
       const uploaded = await uploadVideo(t, owner, { isPublished: true });
       const keep = await video(owner.id);

@@ -6,7 +6,8 @@ export type DbSnapshot = Record<string, { count: number; hashes: string[] }>;
 
 /**
  * Every collection of the test database, read straight from the driver. Used to prove that a
- * refused call changed nothing (contract §1.1: no side effect before step 9; §14 I-17).
+ * refused call changed nothing (no side effect before every check has passed:
+ * docs/api.md#not-found-vs-forbidden).
  */
 export async function snapshotDb(t: TestApp): Promise<DbSnapshot> {
   const db = t.connection.db;

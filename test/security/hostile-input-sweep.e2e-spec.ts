@@ -15,7 +15,7 @@ import { startHostileApp } from 'test/security/hostile-app.util';
  * Issue 11, item 3, as a sweep over the route table: every route gets deep nesting, broken or
  * unknown content encodings, ill-formed Unicode in every declared body field, query parameter
  * and path parameter, once anonymously and once signed in. Nothing may answer 5xx or anything
- * but the contract's error body, nothing is logged at error, and wherever the caller gets past
+ * but the JSON error body, nothing is logged at error, and wherever the caller gets past
  * authentication the answer is the specific refusal. A new route is covered without listing it.
  */
 
@@ -34,7 +34,10 @@ const BROKEN_ENCODINGS: [string, Buffer][] = [
 
 type Caller = 'anonymous' | 'signed-in';
 
-/** Who gets past authentication to the body and validation steps, per auth mode (§1.7). */
+/**
+ * Who gets past authentication to the body and validation steps, per auth mode
+ * (docs/api.md#auth-modes).
+ */
 const REACHES_INPUT: Record<Caller, Set<unknown>> = {
   anonymous: new Set([AuthMode.Public, AuthMode.Guest, AuthMode.Optional]),
   'signed-in': new Set([
@@ -101,7 +104,7 @@ describe('Hostile input sweep over every route (issue 11, item 3)', () => {
       : {};
   }
 
-  /** Every answer: below 500, and when an error, exactly the contract's error body. */
+  /** Every answer: below 500, and when an error, exactly the JSON error body. */
   function shapeProblem(method: string, res: RawResponse): string | null {
     if (res.status >= 500) return `answered ${res.status}`;
     if (res.status < 400 || method === 'HEAD') return null;

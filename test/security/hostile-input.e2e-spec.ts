@@ -11,7 +11,7 @@ import { startHostileApp } from 'test/security/hostile-app.util';
  * Issue 11, items 3 and 7 (ii): input an outside probe sent that answered 500 (a RangeError in
  * class-transformer, an unmapped zlib error, a URIError in validator.js) or was silently kept
  * (prototype keys). Sent as an attacker sends it, through node:http; every answer must be the
- * contract's error body with a 4xx, logged at warn and never at error.
+ * JSON error body with a 4xx, logged at warn and never at error.
  */
 
 const API = '/api/v1';

@@ -17,17 +17,18 @@ import { type RouteEntry, routeTable } from 'test/utils/route-table';
 import { createTestApp, type TestApp } from 'test/utils/test-app';
 
 /**
- * Issue 6, "Object-level authorization sweep" (contract §1.1 steps 6–7, §1.11, §14 I-4).
+ * Issue 6, "Object-level authorization sweep": invisible is 404 everywhere, and visible but
+ * someone else's is 403 (docs/api.md#visibility, docs/api.md#not-found-vs-forbidden).
  *
  * The ROUTES come from Nest's own metadata (`routeTable`); only the expected outcomes are written
- * here, keyed by `METHOD path`, from the contract. Every route taking an id or a username must have
- * an entry, and every entry must name a real route, so a new id-taking route fails this sweep until
- * its expected answers are written down.
+ * here, keyed by `METHOD path`, from docs/api.md and the OpenAPI document. Every route taking an id
+ * or a username must have an entry, and every entry must name a real route, so a new id-taking
+ * route fails this sweep until its expected answers are written down.
  *
  * Callers: B (another verified user) always; anonymous too when the route's auth mode lets an
  * anonymous caller through (optional/public), with the same expected answers.
  * Resources: owner A's visible ones, and hidden ones (A's unpublished video and its comment,
- * A's private playlist, pending user P, and P's post with a comment on it: §1.11 "a post is
+ * A's private playlist, pending user P, and P's post with a comment on it: "a post is
  * visible when its owner is").
  */
 
@@ -80,7 +81,10 @@ const VIDEO_NOT_FOUND = notFound('Video not found');
 const COMMENT_NOT_FOUND = notFound('Comment not found');
 const PLAYLIST_NOT_FOUND = notFound('Playlist not found');
 const USER_NOT_FOUND = notFound('User not found');
-/** L3, C3, C4 say `Community post not found`; P4, P5 say `Post not found`. */
+/**
+ * The post like and the post comments say `Community post not found`; editing and deleting a post
+ * say `Post not found`.
+ */
 const COMMUNITY_POST_NOT_FOUND = notFound('Community post not found');
 const POST_NOT_FOUND = notFound('Post not found');
 
@@ -103,147 +107,130 @@ const deleteCreatedComment = async ({ caller, data }: UndoContext): Promise<void
   });
 };
 
-/** Expected answers, from contract sections 3–9. */
+/** Expected answers, per route. */
 const EXPECTED: Record<string, SweepSpec> = {
-  // U9
   'GET /user/:username': {
     visible: ok('User profile fetched successfully'),
     hidden: [{ param: 'username', expect: USER_NOT_FOUND }],
   },
-  // V4 (B's view and history entry are the legitimate effect of a read)
+  // B's view and history entry are the legitimate effect of a read
   'GET /video/:videoId': {
     visible: ok('Video fetched successfully'),
     hidden: [{ param: 'videoId', expect: VIDEO_NOT_FOUND }],
   },
-  // V5
   'PATCH /video/:videoId': {
     body: { title: 'Hijacked title' },
     visible: VIDEO_OWNER_ONLY,
     hidden: [{ param: 'videoId', expect: VIDEO_NOT_FOUND }],
   },
-  // V6
   'DELETE /video/:videoId': {
     visible: forbidden('You are not authorized to delete this video'),
     hidden: [{ param: 'videoId', expect: VIDEO_NOT_FOUND }],
   },
-  // V7: a valid thumbnail, so the file checks pass and the 404/403 step is reached (§1.13 order)
+  // A valid thumbnail, so the file checks pass and the 404/403 step is reached (upload check order)
   'PATCH /video/thumbnail/:videoId': {
     body: 'thumbnail-upload',
     visible: VIDEO_OWNER_ONLY,
     hidden: [{ param: 'videoId', expect: VIDEO_NOT_FOUND }],
   },
-  // V8
   'PATCH /video/publish-status/:videoId': {
     visible: VIDEO_OWNER_ONLY,
     hidden: [{ param: 'videoId', expect: VIDEO_NOT_FOUND }],
   },
-  // L1: liking someone else's published video is legitimate → 200, then unliked again
+  // Liking someone else's published video is legitimate → 200, then unliked again
   'POST /like/toggle-video-like/:videoId': {
     visible: ok('Video liked successfully'),
     undo: toggleBack('Video unliked successfully'),
     hidden: [{ param: 'videoId', expect: VIDEO_NOT_FOUND }],
   },
-  // L2: legitimate on a visible comment → 200, then unliked again
+  // Legitimate on a visible comment → 200, then unliked again
   'POST /like/toggle-comment-like/:commentId': {
     visible: ok('Comment liked successfully'),
     undo: toggleBack('Comment unliked successfully'),
     hidden: [{ param: 'commentId', expect: COMMENT_NOT_FOUND }],
   },
-  // L3: legitimate on a visible post → 200, then unliked again
+  // Legitimate on a visible post → 200, then unliked again
   'POST /like/toggle-community-post-like/:postId': {
     visible: ok('Post liked successfully'),
     undo: toggleBack('Post unliked successfully'),
     hidden: [{ param: 'postId', expect: COMMUNITY_POST_NOT_FOUND }],
   },
-  // C1
   'GET /comment/video-comments/:videoId': {
     visible: ok('Video comments fetched successfully'),
     hidden: [{ param: 'videoId', expect: VIDEO_NOT_FOUND }],
   },
-  // C2: commenting on a visible video is legitimate → 201, then B deletes the comment
+  // Commenting on a visible video is legitimate → 201, then B deletes the comment
   'POST /comment/video-comments/:videoId': {
     body: { content: 'Nice one' },
     visible: ok('Comment added successfully', 201),
     undo: deleteCreatedComment,
     hidden: [{ param: 'videoId', expect: VIDEO_NOT_FOUND }],
   },
-  // C3
   'GET /comment/post-comments/:postId': {
     visible: ok('Post comments fetched successfully'),
     hidden: [{ param: 'postId', expect: COMMUNITY_POST_NOT_FOUND }],
   },
-  // C4: legitimate → 201, then B deletes the comment
+  // Legitimate → 201, then B deletes the comment
   'POST /comment/post-comments/:postId': {
     body: { content: 'Nice one' },
     visible: ok('Comment added successfully', 201),
     undo: deleteCreatedComment,
     hidden: [{ param: 'postId', expect: COMMUNITY_POST_NOT_FOUND }],
   },
-  // C5
   'PATCH /comment/:commentId': {
     body: { content: 'Hijacked comment' },
     visible: forbidden('You are not authorized to edit this comment'),
     hidden: [{ param: 'commentId', expect: COMMENT_NOT_FOUND }],
   },
-  // C6: B is neither the author nor the owner of the parent
+  // B is neither the author nor the owner of the parent
   'DELETE /comment/:commentId': {
     visible: forbidden('You are not authorized to delete this comment'),
     hidden: [{ param: 'commentId', expect: COMMENT_NOT_FOUND }],
   },
-  // F1: following another verified user is legitimate → 200, then unfollowed again
+  // Following another verified user is legitimate → 200, then unfollowed again
   'POST /follower/toggle/:userId': {
     visible: ok('Followed successfully'),
     undo: toggleBack('Unfollowed successfully'),
     hidden: [{ param: 'userId', expect: USER_NOT_FOUND }],
   },
-  // F2
   'GET /follower/followers/:userId': {
     visible: ok('Followers fetched successfully'),
     hidden: [{ param: 'userId', expect: USER_NOT_FOUND }],
   },
-  // F3
   'GET /follower/following/:userId': {
     visible: ok('Following list fetched successfully'),
     hidden: [{ param: 'userId', expect: USER_NOT_FOUND }],
   },
-  // P3
   'GET /communitypost/user/:userId': {
     visible: ok('Community posts fetched successfully'),
     hidden: [{ param: 'userId', expect: USER_NOT_FOUND }],
   },
-  // P4
   'PATCH /communitypost/:postId': {
     body: { content: 'Hijacked post' },
     visible: forbidden('You can only edit your own posts'),
     hidden: [{ param: 'postId', expect: POST_NOT_FOUND }],
   },
-  // P5
   'DELETE /communitypost/:postId': {
     visible: forbidden('You can only delete your own posts'),
     hidden: [{ param: 'postId', expect: POST_NOT_FOUND }],
   },
-  // PL4
   'GET /playlist/user/:userId': {
     visible: ok('User playlists fetched successfully'),
     hidden: [{ param: 'userId', expect: USER_NOT_FOUND }],
   },
-  // PL5
   'GET /playlist/:playlistId': {
     visible: ok('Playlist fetched successfully'),
     hidden: [{ param: 'playlistId', expect: PLAYLIST_NOT_FOUND }],
   },
-  // PL6
   'PATCH /playlist/:playlistId': {
     body: { name: 'Hijacked playlist' },
     visible: forbidden('You are not authorized to update this playlist'),
     hidden: [{ param: 'playlistId', expect: PLAYLIST_NOT_FOUND }],
   },
-  // PL7
   'DELETE /playlist/:playlistId': {
     visible: forbidden('You are not authorized to delete this playlist'),
     hidden: [{ param: 'playlistId', expect: PLAYLIST_NOT_FOUND }],
   },
-  // PL8
   'POST /playlist/:playlistId/videos/:videoId': {
     visible: forbidden('You are not authorized to add videos to this playlist'),
     hidden: [
@@ -251,17 +238,16 @@ const EXPECTED: Record<string, SweepSpec> = {
       {
         param: 'videoId',
         expect: forbidden('You are not authorized to add videos to this playlist'),
-        note: "A's visible playlist: PL8 step 2 (ownership) comes before step 3 (the video)",
+        note: "A's visible playlist: ownership (403) is checked before the video",
       },
       {
         param: 'videoId',
         ownFor: ['playlistId'],
         expect: VIDEO_NOT_FOUND,
-        note: "B's own playlist: PL8 step 3, video invisible to the caller → 404 (I-4)",
+        note: "B's own playlist: the video is invisible to the caller → 404",
       },
     ],
   },
-  // PL9
   'DELETE /playlist/:playlistId/videos/:videoId': {
     visible: forbidden('You are not authorized to remove videos from this playlist'),
     hidden: [
@@ -269,7 +255,7 @@ const EXPECTED: Record<string, SweepSpec> = {
       {
         param: 'videoId',
         expect: forbidden('You are not authorized to remove videos from this playlist'),
-        note: "PL9 never checks the video (stale ids can be removed); A's playlist refuses with 403",
+        note: "removing never checks the video (stale ids can be removed); A's playlist refuses with 403",
       },
     ],
   },
@@ -277,7 +263,7 @@ const EXPECTED: Record<string, SweepSpec> = {
 
 let t: TestApp;
 
-describe('Object-level authorization sweep (§1.11, I-4)', () => {
+describe('Object-level authorization sweep (invisible is 404 everywhere)', () => {
   let owner: TestUser;
   let attacker: TestUser;
   let pending: TestAccount;
@@ -300,7 +286,7 @@ describe('Object-level authorization sweep (§1.11, I-4)', () => {
     const hiddenVideoComment = await insertComment(t, owner.id, { video: unpublishedVideo });
     const post = await createPost(t, owner);
     const postComment = await addComment(t, owner, { communityPost: post._id });
-    // §1.11: a post is visible when its owner is; P is pending, so P's post is hidden.
+    // A post is visible when its owner is; P is pending, so P's post is hidden.
     const hiddenPost = await insertPost(t, pending.id);
     const hiddenPostComment = await insertComment(t, owner.id, { communityPost: hiddenPost });
     const publicPlaylist = await insertPlaylist(t, owner.id, {
@@ -398,7 +384,7 @@ describe('Object-level authorization sweep (§1.11, I-4)', () => {
     expect(gaps).toEqual([]);
   });
 
-  it('answers the contract 404/403/2xx for another user and anonymous, and refusals change nothing', async () => {
+  it('answers the expected 404/403/2xx for another user and anonymous, and refusals change nothing', async () => {
     const routes = routeTable(t.app).filter(takesId);
     const failures: string[] = [];
     let calls = 0;

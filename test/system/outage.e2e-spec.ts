@@ -14,7 +14,7 @@ interface Sample {
 }
 
 /**
- * Issue 6 / I-19: with traffic running, the database is stopped for 30 s and started again. The
+ * Issue 6: with traffic running, the database is stopped for 30 s and started again. The
  * process never exits, requests answer 503 (never 400/401/500) while it is down, readiness turns
  * 503 within 2 s and 200 within 10 s of recovery, and acknowledged writes survive.
  */

@@ -2,7 +2,7 @@ import { request as httpRequest } from 'node:http';
 import { startEmbeddedMongo, type EmbeddedMongo } from 'src/infrastructure/database/embedded-mongo';
 import { startService, type ServiceProcess } from 'test/utils/service-process';
 
-/** §11: SIGTERM stops accepting, lets in-flight requests finish, closes the database, exits 0. */
+/** SIGTERM stops accepting, lets in-flight requests finish, closes the database, exits 0. */
 describe('graceful shutdown', () => {
   let engine: EmbeddedMongo;
   let service: ServiceProcess | undefined;

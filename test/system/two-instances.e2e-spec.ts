@@ -6,7 +6,9 @@ import { startRedis, type TestRedis } from 'test/utils/redis-server';
 import { call, signUp } from 'test/utils/remote-client';
 import { startService, type ServiceProcess } from 'test/utils/service-process';
 
-/** I-19: two service processes share the database and Redis; limits, sessions and revocation span both. */
+/**
+ * Two service processes share the database and Redis; limits, sessions and revocation span both.
+ */
 describe('two instances sharing MongoDB and Redis', () => {
   let engine: EmbeddedMongo;
   let redis: TestRedis;

@@ -20,7 +20,7 @@ import {
   setCookies,
 } from 'test/auth/helpers';
 
-describe('Users: confirmed email change (U3, U4)', () => {
+describe('Users: confirmed email change', () => {
   let t: TestApp;
   let http: Http;
 
@@ -57,7 +57,7 @@ describe('Users: confirmed email change (U3, U4)', () => {
     return { user, newEmail, code: lastCode(t, newEmail, 'Confirm your new email') };
   }
 
-  describe('U3 PATCH /user/email', () => {
+  describe('PATCH /user/email', () => {
     it('sets pendingEmail, keeps the current email, and sends a code to the new address', async () => {
       const user = await createVerifiedUser(t);
       const newEmail = freshEmail();
@@ -207,7 +207,7 @@ describe('Users: confirmed email change (U3, U4)', () => {
     });
   });
 
-  describe('U4 POST /user/email/verify', () => {
+  describe('POST /user/email/verify', () => {
     it('switches the email, clears pendingEmail, keeps the sessions and notifies the old address', async () => {
       const { user, newEmail, code } = await pendingChange();
       const other = await signIn(t, user);
@@ -317,7 +317,7 @@ describe('Users: confirmed email change (U3, U4)', () => {
     });
   });
 
-  describe('U4 voids the codes mailed to the old address (issue 11)', () => {
+  describe('confirming voids the codes mailed to the old address (issue 11)', () => {
     it('a password-reset code sent before the change no longer resets, by the new or the old email', async () => {
       const user = await createVerifiedUser(t);
       await request(http)

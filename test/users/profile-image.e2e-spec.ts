@@ -18,7 +18,7 @@ const PNG = Buffer.concat([Buffer.from('89504e470d0a1a0a', 'hex'), Buffer.alloc(
 const JPEG = Buffer.concat([Buffer.from('ffd8ffe000104a464946', 'hex'), Buffer.alloc(256, 9)]);
 const GIF = Buffer.concat([Buffer.from('GIF89a', 'latin1'), Buffer.alloc(256, 1)]);
 
-describe('Users: profile image with local storage (U5)', () => {
+describe('Users: profile image with local storage', () => {
   let t: TestApp;
   let http: Http;
 
@@ -138,7 +138,7 @@ describe('Users: profile image with local storage (U5)', () => {
   });
 });
 
-describe('Users: profile image with Cloudinary (U5, I-5, I-18)', () => {
+describe('Users: profile image with Cloudinary', () => {
   let fake: FakeCloudinaryServer;
   let t: TestApp;
   let http: Http;

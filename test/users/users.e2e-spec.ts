@@ -31,7 +31,7 @@ const PROFILE_KEYS = [
   'videosCount',
 ];
 
-describe('Users (U1, U2, U6, U9)', () => {
+describe('Users: search, name, bio, profile', () => {
   let t: TestApp;
   let http: Http;
   let caller: TestUser;
@@ -45,7 +45,7 @@ describe('Users (U1, U2, U6, U9)', () => {
     await t.close();
   });
 
-  describe('U1 GET /user/search', () => {
+  describe('GET /user/search', () => {
     const search = (query: Record<string, string | string[]>) =>
       request(http).get(`${API}/user/search`).query(query);
     const usernames = (res: request.Response): string[] =>
@@ -77,7 +77,7 @@ describe('Users (U1, U2, U6, U9)', () => {
     });
 
     it.each(['(', '.*', '[a-', '\\', 'a+b?', '^$', '{2}'])(
-      'matches %j literally, never as a pattern (I-16)',
+      'matches %j literally, never as a pattern',
       async (text) => {
         const res = await search({ query: text });
         expect(res.status).toBe(200);
@@ -127,7 +127,7 @@ describe('Users (U1, U2, U6, U9)', () => {
     });
   });
 
-  describe('U2 PATCH /user/name', () => {
+  describe('PATCH /user/name', () => {
     const rename = (user: TestUser, body: object) =>
       request(http).patch(`${API}/user/name`).set('Cookie', user.cookies).send(body);
 
@@ -166,7 +166,7 @@ describe('Users (U1, U2, U6, U9)', () => {
     });
   });
 
-  describe('U6 PATCH /user/bio', () => {
+  describe('PATCH /user/bio', () => {
     const setBio = (body: object) =>
       request(http).patch(`${API}/user/bio`).set('Cookie', caller.cookies).send(body);
 
@@ -191,7 +191,7 @@ describe('Users (U1, U2, U6, U9)', () => {
     });
   });
 
-  describe('U9 GET /user/:username', () => {
+  describe('GET /user/:username', () => {
     const profile = (username: string) =>
       request(http).get(`${API}/user/${encodeURIComponent(username)}`);
 

@@ -1,7 +1,9 @@
 import request, { type Response } from 'supertest';
 import type { TestApp } from 'test/utils/test-app';
 
-/** Wire facts of the contract that every e2e test checks against (§1.3, §1.4, §1.6, §1.10, §1.12). */
+/**
+ * Wire facts every e2e test checks against (docs/api.md#envelope, #error-body, #paginated-object).
+ */
 
 export const OBJECT_ID = /^[0-9a-f]{24}$/;
 export const ISO_DATE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
@@ -48,7 +50,7 @@ export interface ResponseLike {
   headers: Record<string, unknown>;
 }
 
-/** The error body of contract §1.4 with the exact status, code and message. */
+/** The error body (docs/api.md#error-body) with the exact status, code and message. */
 export function expectError(
   res: Response | ResponseLike,
   status: number,
@@ -64,7 +66,9 @@ export function expectError(
   expect(res.body.requestId).toBe(res.headers['x-request-id']);
 }
 
-/** The success envelope of contract §1.3 with the exact status and message, and no other key. */
+/**
+ * The success envelope (docs/api.md#envelope) with the exact status and message, and no other key.
+ */
 export function expectSuccess(res: Response, status: number, message: string): void {
   expect({ status: res.status, message: res.body?.message }).toEqual({ status, message });
   expect(res.body).toMatchObject({ statusCode: status, success: true });

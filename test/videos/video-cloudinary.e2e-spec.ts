@@ -18,8 +18,9 @@ import {
 import { createTestApp, type TestApp } from 'test/utils/test-app';
 
 /**
- * V2, V6, V7 against the real Cloudinary SDK adapter and the fake Cloudinary API: resource types,
- * the provider's duration, rollbacks, 502s, and I-18 "a failed request leaves no stored asset".
+ * Upload, delete and thumbnail replacement against the real Cloudinary SDK adapter and the fake
+ * Cloudinary API: resource types, the provider's duration, rollbacks, 502s, and that a failed
+ * request leaves no stored asset.
  */
 describe('videos with Cloudinary storage', () => {
   let fake: FakeCloudinaryServer;
@@ -48,7 +49,7 @@ describe('videos with Cloudinary storage', () => {
   });
 
   const videos = (): Model<Video> => t.app.get<Model<Video>>(getModelToken(Video.name));
-  /** Assets the fake still holds (uploads minus successful deletes), per I-18. */
+  /** Assets the fake still holds (uploads minus successful deletes). */
   const stillStored = (): string[] =>
     fake.uploads
       .filter((upload) => fake.has(upload.resourceType, upload.publicId))
@@ -61,7 +62,7 @@ describe('videos with Cloudinary storage', () => {
       .attach('video', tinyMp4({ durationSeconds: 2.5 }), 'clip.mp4')
       .attach('thumbnail', tinyPng(), 'thumb.png');
 
-  describe('V2', () => {
+  describe('POST /video', () => {
     it('stores the video as resource type video and the thumbnail as image, with the provider’s duration and secure URLs', async () => {
       fake.videoDuration = 42.25;
       const res = await upload();
@@ -141,7 +142,7 @@ describe('videos with Cloudinary storage', () => {
     });
   });
 
-  describe('V6', () => {
+  describe('DELETE /video/:videoId', () => {
     it('deletes the video with resource type video and the thumbnail with image', async () => {
       const video = await uploadVideo(t, owner);
       const [videoAsset, imageAsset] = ['video', 'image'].map((type) =>
@@ -196,7 +197,7 @@ describe('videos with Cloudinary storage', () => {
     });
   });
 
-  describe('V7', () => {
+  describe('PATCH /video/thumbnail/:videoId', () => {
     const patch = (videoId: string) =>
       api(t).patch(`/api/v1/video/thumbnail/${videoId}`).set('Authorization', owner.authHeader);
 

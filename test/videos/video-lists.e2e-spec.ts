@@ -11,7 +11,9 @@ interface Card {
   createdAt: string;
 }
 
-/** V1 and V3 lists: pagination (I-15), order with its `_id` tie-breaker, literal search (I-16). */
+/**
+ * `GET /video` and `GET /video/me`: pagination, order with its `_id` tie-breaker, literal search.
+ */
 describe('video lists', () => {
   let t: TestApp;
 
@@ -28,7 +30,7 @@ describe('video lists', () => {
   };
   const ids = (cards: Card[]): string[] => cards.map((card) => card._id);
 
-  describe('I-15 pagination', () => {
+  describe('pagination', () => {
     let creator: TestUser;
     let all: string[];
 
@@ -115,7 +117,7 @@ describe('video lists', () => {
       ['limit=', 'limit must be an integer between 1 and 100'],
       ['page=0', 'page must be an integer greater than or equal to 1'],
       ['page=1&page=2', 'page must be a single value'],
-    ])('rejects %s on V1, V3 and U7', async (query, message) => {
+    ])('rejects %s on GET /video, /video/me and /user/history', async (query, message) => {
       const user = await createVerifiedUser(t);
       for (const path of ['/api/v1/video', '/api/v1/video/me', '/api/v1/user/history']) {
         const res = await api(t).get(`${path}?${query}`).set('Authorization', user.authHeader);
@@ -124,7 +126,7 @@ describe('video lists', () => {
       }
     });
 
-    it('pages V3 the same way, unpublished videos included', async () => {
+    it('pages GET /video/me the same way, unpublished videos included', async () => {
       const pages = await Promise.all(
         [1, 2, 3].map((page) =>
           api(t)
@@ -200,7 +202,7 @@ describe('video lists', () => {
     });
   });
 
-  describe('I-16 literal search', () => {
+  describe('literal search', () => {
     let creator: TestUser;
     const made: Record<string, string> = {};
 

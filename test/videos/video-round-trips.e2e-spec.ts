@@ -5,9 +5,9 @@ import { type CommandLog, recordCommands } from 'test/utils/db-commands';
 import { createTestApp, type TestApp } from 'test/utils/test-app';
 
 /**
- * No N+1 (STYLE 19, §1.12): V1, V3 and U7 cost the same number of database round trips for a
- * page of 1 and a page of 20 cards from several owners: the page, its total, its owners in one
- * query and its like figures in one grouped query each.
+ * No N+1: `GET /video`, `GET /video/me` and `GET /user/history` cost the same number of database
+ * round trips for a page of 1 and a page of 20 cards from several owners: the page, its total, its
+ * owners in one query and its like figures in one grouped query each.
  */
 describe('video list round trips', () => {
   let t: TestApp;
@@ -24,7 +24,7 @@ describe('video list round trips', () => {
     viewer = owners[0];
     for (let i = 0; i < 24; i++) {
       const id = await insertVideo(t, owners[i % 3].id, { title: `Round trip ${i}` });
-      // The viewer watched every video (U7 lists them).
+      // The viewer watched every video (the history lists them).
       await api(t).get(`/api/v1/video/${id}`).set('Authorization', viewer.authHeader).expect(200);
     }
     log = recordCommands(t.connection);
@@ -41,10 +41,10 @@ describe('video list round trips', () => {
   }
 
   it.each([
-    ['V1', '/api/v1/video?limit='],
-    ['V1 with a search', '/api/v1/video?query=round&sortBy=title&limit='],
-    ['V3', '/api/v1/video/me?limit='],
-    ['U7', '/api/v1/user/history?limit='],
+    ['GET /video', '/api/v1/video?limit='],
+    ['GET /video with a search', '/api/v1/video?query=round&sortBy=title&limit='],
+    ['GET /video/me', '/api/v1/video/me?limit='],
+    ['GET /user/history', '/api/v1/user/history?limit='],
   ])('%s costs the same for 1 and 20 items', async (_label, path) => {
     const one = await commands(`${path}1`);
     const twenty = await commands(`${path}20`);
@@ -56,9 +56,10 @@ describe('video list round trips', () => {
 });
 
 /**
- * V4 and U9 read everything they show in a constant number of round trips (issue 7: at most 4
- * beyond authentication). V4 joins the owner, the like figures and the follow figures into the
- * video's own aggregation; writes follow only when there is something to write.
+ * The watch page and the profile read everything they show in a constant number of round trips
+ * (issue 7: at most 4 beyond authentication). The watch page joins the owner, the like figures and
+ * the follow figures into the video's own aggregation; writes follow only when there is something
+ * to write.
  */
 describe('detail and profile round trips', () => {
   let t: TestApp;
@@ -96,7 +97,7 @@ describe('detail and profile round trips', () => {
   // Every read of the watch page is a lookup by a unique key (constant cost on every engine):
   // the video by `_id`, then at once its owner by `_id` and, signed in, the like and the follow by
   // their unique keys.
-  it('V4 anonymous: the video, its owner, one view check; a counted view adds the increment and the owner totals', async () => {
+  it('watch page, anonymous: the video, its owner, one view check; a counted view adds the increment and the owner totals', async () => {
     expect(await callsOf(`/api/v1/video/${videoId}`, null, 'first-visit')).toEqual([
       'find videos',
       'find users',
@@ -111,7 +112,7 @@ describe('detail and profile round trips', () => {
     ]);
   });
 
-  it('V4 signed in: a re-watch moves the history entry without trimming', async () => {
+  it('watch page, signed in: a re-watch moves the history entry without trimming', async () => {
     const first = await callsOf(`/api/v1/video/${videoId}`, viewer);
     // First watch: the view counts and the history grew, so it is trimmed.
     expect(first).toEqual([
@@ -135,7 +136,7 @@ describe('detail and profile round trips', () => {
     ]);
   });
 
-  it('U9: the user with its maintained figures; for a signed-in viewer, one lookup on the unique follow key', async () => {
+  it('profile: the user with its maintained figures; for a signed-in viewer, one lookup on the unique follow key', async () => {
     expect(await callsOf(`/api/v1/user/${owner.username}`, null)).toEqual(['find users']);
     expect(await callsOf(`/api/v1/user/${owner.username}`, viewer)).toEqual([
       'find users',

@@ -11,7 +11,7 @@ export function api(t: TestApp): Api {
   return request(t.app.getHttpServer());
 }
 
-/** The error body of contract §1.4, with the exact code and message. */
+/** The error body (docs/api.md#error-body), with the exact code and message. */
 export function expectError(
   res: request.Response,
   status: number,
@@ -33,7 +33,7 @@ export function docIds(res: request.Response): string[] {
   return (res.body as { data: { docs: { _id: string }[] } }).data.docs.map((doc) => doc._id);
 }
 
-/** Every field of a VideoCard, in order, with the contract's types (§1.6, §1.12, I-21). */
+/** Every field of a VideoCard, in order, with its documented types. */
 export function expectVideoCard(card: Record<string, unknown>, extraKeys: string[] = []): void {
   expect(Object.keys(card)).toEqual([...VIDEO_CARD_KEYS, ...extraKeys]);
   expect(card._id).toMatch(OBJECT_ID);
@@ -53,7 +53,7 @@ export function expectVideoCard(card: Record<string, unknown>, extraKeys: string
   expect(card.updatedAt).toMatch(ISO_DATE);
 }
 
-/** No storage key, public_id or `__v` anywhere in a payload (§1.6, I-6). */
+/** No storage key, public_id or `__v` anywhere in a payload. */
 export function expectNoInternalFields(payload: unknown): void {
   const found: string[] = [];
   const walk = (value: unknown, path: string): void => {

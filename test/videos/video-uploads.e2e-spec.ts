@@ -22,8 +22,9 @@ import { createTestApp, type TestApp } from 'test/utils/test-app';
 const MB = 1024 * 1024;
 
 /**
- * Uploads with local storage (contract §1.13, V2, V7, I-18): the streamed multipart pipeline,
- * its check order, its limits, and that the temp directory is empty after every outcome.
+ * Uploads with local storage (docs/api.md#uploads; `POST /video`,
+ * `PATCH /video/thumbnail/:videoId`): the streamed multipart pipeline, its check order, its
+ * limits, and that the temp directory is empty after every outcome.
  */
 describe('video uploads (local storage)', () => {
   let t: TestApp;
@@ -45,14 +46,14 @@ describe('video uploads (local storage)', () => {
     await t.close();
   });
   afterEach(async () => {
-    // Whatever happened in the test, no upload may leave a temp file behind (I-18).
+    // Whatever happened in the test, no upload may leave a temp file behind.
     await expectEmptyEventually(tmpDir);
   });
 
   const videos = (): Model<Video> => t.app.get<Model<Video>>(getModelToken(Video.name));
   const post = () => api(t).post('/api/v1/video').set('Authorization', owner.authHeader);
 
-  describe('V2 POST /video', () => {
+  describe('POST /video', () => {
     it('stores an MP4 and a PNG, reads the duration from the MP4 header and answers a VideoCard', async () => {
       const res = await post()
         .field('title', '  Bachata footwork  ')
@@ -75,7 +76,7 @@ describe('video uploads (local storage)', () => {
       });
       expect(card.duration).toBeCloseTo(3.75, 3);
 
-      // Both files are served back with their detected types (M1).
+      // Both files are served back with their detected types (`GET /media/*`).
       const video = await api(t).get(new URL(card.videoFile.url).pathname).expect(200);
       expect(video.headers['content-type']).toBe('video/mp4');
       const thumb = await api(t).get(new URL(card.thumbnail.url).pathname).expect(200);
@@ -286,7 +287,7 @@ describe('video uploads (local storage)', () => {
     });
   });
 
-  describe('temp files (I-18)', () => {
+  describe('temp files', () => {
     it('leaves the temp directory empty after a success', async () => {
       await uploadVideo(t, owner);
       await expectEmptyEventually(tmpDir);
@@ -331,7 +332,7 @@ describe('video uploads (local storage)', () => {
     });
   });
 
-  describe('V7 PATCH /video/thumbnail/:videoId', () => {
+  describe('PATCH /video/thumbnail/:videoId', () => {
     const patch = (videoId: string, user: TestUser = owner) =>
       api(t).patch(`/api/v1/video/thumbnail/${videoId}`).set('Authorization', user.authHeader);
 
@@ -357,7 +358,7 @@ describe('video uploads (local storage)', () => {
       expect(detail.body.data.thumbnail.url).toBe(res.body.data.thumbnail.url);
     });
 
-    it('refuses text fields, other files and wrong types in §1.13 order', async () => {
+    it('refuses text fields, other files and wrong types in the documented check order', async () => {
       const video = await uploadVideo(t, owner);
       expectError(
         await patch(video._id).field('title', 'x').attach('thumbnail', tinyPng(), 't.png'),

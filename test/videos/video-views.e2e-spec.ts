@@ -6,8 +6,8 @@ import { createTestApp, type TestApp } from 'test/utils/test-app';
 
 const HOUR = 3_600_000;
 
-/** V4 views and I-13: at most one counted view per viewer per window, race-safe. */
-describe('video views (I-13)', () => {
+/** Views on the watch page: at most one counted view per viewer per window, race-safe. */
+describe('video views', () => {
   let t: TestApp;
   let owner: TestUser;
 

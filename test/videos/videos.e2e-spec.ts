@@ -19,7 +19,10 @@ import { createTestApp, type TestApp } from 'test/utils/test-app';
 
 const MISSING_ID = '0123456789abcdef01234567';
 
-/** §4 V1, V3–V6, V8 with local storage, and the video part of I-4, I-5 and I-3. */
+/**
+ * The `/video` routes with local storage: lists, the watch page, edits, deletion and the publish
+ * toggle; invisible is 404, deletion cascades, toggles report the stored state.
+ */
 describe('videos', () => {
   let t: TestApp;
   let owner: TestUser;
@@ -49,7 +52,7 @@ describe('videos', () => {
     return user ? req.set('Authorization', user.authHeader) : req;
   }
 
-  describe('routing (§1.1)', () => {
+  describe('routing', () => {
     it('matches /video/me before /video/:videoId', async () => {
       // Captured by `:videoId`, "me" would be a 400 Invalid ID; the literal route answers 401.
       expectError(await api(t).get('/api/v1/video/me'), 401, 'UNAUTHORIZED', 'UNAUTHORIZED');
@@ -69,7 +72,7 @@ describe('videos', () => {
     });
   });
 
-  describe('V4 GET /video/:videoId', () => {
+  describe('GET /video/:videoId', () => {
     it('answers a VideoDetail to anonymous callers for a published video', async () => {
       const video = await uploadVideo(t, owner, { description: 'Steps' });
       const res = await as(null).get(`/api/v1/video/${video._id}`);
@@ -116,7 +119,7 @@ describe('videos', () => {
     });
   });
 
-  describe('I-4: an unpublished video is invisible to everyone but its owner', () => {
+  describe('an unpublished video is invisible to everyone but its owner', () => {
     let hidden: string;
 
     beforeAll(async () => {
@@ -126,29 +129,32 @@ describe('videos', () => {
     it.each([
       ['anonymous', null],
       ['another user', 'other'],
-    ] as const)('gives %s the same 404 as a missing id on V4, V5, V6, V8', async (_label, who) => {
-      const caller = who === 'other' ? other : null;
-      const expected =
-        who === 'other'
-          ? [404, 'NOT_FOUND', 'Video not found']
-          : [401, 'UNAUTHORIZED', 'UNAUTHORIZED'];
-      expectError(
-        await as(caller).get(`/api/v1/video/${hidden}`),
-        404,
-        'NOT_FOUND',
-        'Video not found',
-      );
-      expect((await as(caller).head(`/api/v1/video/${hidden}`)).status).toBe(404);
-      for (const res of [
-        await as(caller).patch(`/api/v1/video/${hidden}`).send({ title: 'Mine now' }),
-        await as(caller).delete(`/api/v1/video/${hidden}`),
-        await as(caller).patch(`/api/v1/video/publish-status/${hidden}`),
-      ]) {
-        expectError(res, expected[0] as number, expected[1] as string, expected[2] as string);
-      }
-    });
+    ] as const)(
+      'gives %s the same 404 as a missing id on get, update, delete and publish',
+      async (_label, who) => {
+        const caller = who === 'other' ? other : null;
+        const expected =
+          who === 'other'
+            ? [404, 'NOT_FOUND', 'Video not found']
+            : [401, 'UNAUTHORIZED', 'UNAUTHORIZED'];
+        expectError(
+          await as(caller).get(`/api/v1/video/${hidden}`),
+          404,
+          'NOT_FOUND',
+          'Video not found',
+        );
+        expect((await as(caller).head(`/api/v1/video/${hidden}`)).status).toBe(404);
+        for (const res of [
+          await as(caller).patch(`/api/v1/video/${hidden}`).send({ title: 'Mine now' }),
+          await as(caller).delete(`/api/v1/video/${hidden}`),
+          await as(caller).patch(`/api/v1/video/publish-status/${hidden}`),
+        ]) {
+          expectError(res, expected[0] as number, expected[1] as string, expected[2] as string);
+        }
+      },
+    );
 
-    it('leaves it out of V1 and its counts, also for its owner', async () => {
+    it('leaves it out of GET /video and its counts, also for its owner', async () => {
       for (const caller of [null, other, owner]) {
         const res = await as(caller).get(`/api/v1/video?userId=${owner.id}&limit=100`);
         expect(docIds(res)).not.toContain(hidden);
@@ -157,7 +163,7 @@ describe('videos', () => {
       }
     });
 
-    it('shows it to its owner in V3 and V4', async () => {
+    it('shows it to its owner in GET /video/me and on its watch page', async () => {
       const mine = await as(owner).get('/api/v1/video/me?limit=100');
       expect(docIds(mine)).toContain(hidden);
       const detail = await as(owner).get(`/api/v1/video/${hidden}`);
@@ -166,7 +172,7 @@ describe('videos', () => {
     });
   });
 
-  describe('V3 GET /video/me', () => {
+  describe('GET /video/me', () => {
     it('lists all of the caller’s videos, published or not, newest first, as VideoCards', async () => {
       const me = await createVerifiedUser(t);
       const base = Date.parse('2026-01-01T00:00:00.000Z');
@@ -196,7 +202,7 @@ describe('videos', () => {
     });
   });
 
-  describe('V1 GET /video', () => {
+  describe('GET /video', () => {
     it('lists published videos only, also when userId is the caller, with OwnerLite and default order newest first', async () => {
       const creator = await createVerifiedUser(t);
       const base = Date.parse('2026-02-01T00:00:00.000Z');
@@ -246,7 +252,7 @@ describe('videos', () => {
     });
   });
 
-  describe('V5 PATCH /video/:videoId', () => {
+  describe('PATCH /video/:videoId', () => {
     it('applies only the given fields, trimmed; "" clears the description', async () => {
       const video = await uploadVideo(t, owner, { title: 'Before', description: 'Old words' });
       const renamed = await as(owner)
@@ -325,7 +331,7 @@ describe('videos', () => {
     });
   });
 
-  describe('V8 PATCH /video/publish-status/:videoId', () => {
+  describe('PATCH /video/publish-status/:videoId', () => {
     it('flips the flag without a body and reports the state it produced', async () => {
       const video = await uploadVideo(t, owner, { isPublished: false });
       const on = await as(owner).patch(`/api/v1/video/publish-status/${video._id}`);
@@ -388,7 +394,7 @@ describe('videos', () => {
       );
     });
 
-    it.each([20, 21])('flips exactly N times under N = %i concurrent toggles (I-3)', async (n) => {
+    it.each([20, 21])('flips exactly N times under N = %i concurrent toggles', async (n) => {
       const video = await uploadVideo(t, owner, { isPublished: false });
       const results = await Promise.all(
         Array.from({ length: n }, () =>
@@ -410,8 +416,8 @@ describe('videos', () => {
     });
   });
 
-  describe('V6 DELETE /video/:videoId', () => {
-    it('deletes the video, then its media, view markers and history, and publishes video.deleted (I-5)', async () => {
+  describe('DELETE /video/:videoId', () => {
+    it('deletes the video, then its media, view markers and history, and publishes video.deleted', async () => {
       const viewer = await createVerifiedUser(t);
       const video = await uploadVideo(t, owner, { isPublished: true });
       await as(viewer).get(`/api/v1/video/${video._id}`).expect(200);
