@@ -840,6 +840,17 @@ describe('The ESR rule of the index audit', () => {
     );
   });
 
+  it('serves a range on the sort key right after the equalities (a keyset walk)', () => {
+    expect(verdictOf(find({ _id: { $gt: 1 } }, { _id: 1 }))).toEqual(served('ESR', '_id_'));
+    expect(verdictOf(find({ s: { $lt: 1 } }, { s: -1 }), index({ s: -1 }))).toEqual(
+      served('ESR', 's_-1'),
+    );
+    // Not when the range is on a later sort key: the scan is bounded by nothing.
+    expect(verdictOf(find({ t: { $gt: 1 } }, { s: 1, t: 1 }), index({ s: 1, t: 1 }))).toEqual(
+      NOT_SERVED,
+    );
+  });
+
   it('counts $in as equality only without a sort', () => {
     const sorted = index({ a: 1, s: -1 });
     expect(verdictOf(find({ a: { $in: [1, 2] } }), sorted)).toEqual(served('ESR', 'a_1_s_-1'));

@@ -130,6 +130,9 @@ function fit(
     const sameWay = index.keys[at][1] === direction ? 1 : -1;
     if (relative !== 0 && sameWay !== relative) return null;
     relative = sameWay;
+    // A range on the first key after the equalities bounds the scan even when it is also the
+    // sort key (`{_id: {$gt: last}}` sorted by `_id`: a keyset walk).
+    if (at === prefix.length && (fields[field] === 'range' || fields[field] === 'in')) bound++;
     used.push(field);
     at++;
   }
