@@ -469,6 +469,34 @@ describe('Index audit: every query shape is served by a declared index', () => {
         })),
     },
     {
+      route: 'POST /comment/:commentId/replies',
+      run: async () => {
+        const res = await call('POST', `/comment/${videoComment}/replies`, 201, {
+          as: creator,
+          body: { content: 'Thank you' },
+        });
+        // A reply to the reply: it joins the same thread and names the user it answers.
+        await call('POST', `/comment/${dataOf<{ _id: string }>(res)._id}/replies`, 201, {
+          as: fan,
+          body: { content: 'Any time' },
+        });
+      },
+    },
+    {
+      route: 'GET /comment/:commentId/replies',
+      run: async () => {
+        const first = await call('GET', `/comment/${videoComment}/replies?limit=1`, 200);
+        const { nextCursor } = dataOf<{ nextCursor: string | null }>(first);
+        if (nextCursor === null) throw new Error('two replies, a page of one: a cursor expected');
+        await call(
+          'GET',
+          `/comment/${videoComment}/replies?limit=1&cursor=${encodeURIComponent(nextCursor)}`,
+          200,
+          { as: fan },
+        );
+      },
+    },
+    {
       route: 'POST /communitypost',
       run: async () => {
         const res = await call('POST', '/communitypost', 201, {
