@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
+import { ScheduleModule } from '@nestjs/schedule';
 import { AuthPassportModule } from 'src/common/auth/auth-passport.module';
 import { DomainEventsModule } from 'src/common/events/domain-events.module';
 import { AllExceptionsFilter } from 'src/common/filters/all-exceptions.filter';
@@ -18,6 +19,7 @@ import { MailModule } from 'src/infrastructure/mail/mail.module';
 import { MediaStorageModule } from 'src/infrastructure/media/media-storage.module';
 import { MetricsModule } from 'src/infrastructure/metrics/metrics.module';
 import { ChannelModule } from 'src/features/channel/channel.module';
+import { CountersModule } from 'src/features/counters/counters.module';
 import { EngagementModule } from 'src/features/engagement/engagement.module';
 import { AuthModule } from 'src/modules/auth/auth.module';
 import { CommentsModule } from 'src/modules/comments/comments.module';
@@ -50,6 +52,8 @@ import { WatchHistoryModule } from 'src/modules/watch-history/watch-history.modu
     AuthPassportModule,
     // Typed domain events (src/common/events) for cascades to the domains above the publisher.
     DomainEventsModule,
+    // Intervals of scheduled jobs (the counters reconcile job), cleared at shutdown.
+    ScheduleModule.forRoot(),
     // Domains, lowest first (each imports only the ones listed before it); route order does
     // not depend on this list: literal segments win over parameters by specificity.
     UsersModule,
@@ -64,6 +68,7 @@ import { WatchHistoryModule } from 'src/modules/watch-history/watch-history.modu
     // Features: what combines several domains.
     ChannelModule,
     EngagementModule,
+    CountersModule,
   ],
   providers: [
     { provide: APP_GUARD, useClass: RateLimitGuard },

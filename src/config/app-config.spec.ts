@@ -162,4 +162,30 @@ describe('loadAppConfig', () => {
       );
     });
   });
+
+  describe('counters reconcile', () => {
+    it('runs hourly by default, never in tests unless asked, in batches of 500', () => {
+      expect(loadAppConfig({}).counters).toEqual({
+        reconcileIntervalMinutes: 60,
+        reconcileBatchSize: 500,
+      });
+      expect(loadAppConfig({ NODE_ENV: 'test' }).counters.reconcileIntervalMinutes).toBe(0);
+      expect(
+        loadAppConfig({ NODE_ENV: 'test', COUNTERS_RECONCILE_INTERVAL_MINUTES: '5' }).counters,
+      ).toEqual({ reconcileIntervalMinutes: 5, reconcileBatchSize: 500 });
+      expect(loadAppConfig({ COUNTERS_RECONCILE_INTERVAL_MINUTES: '0' }).counters).toEqual({
+        reconcileIntervalMinutes: 0,
+        reconcileBatchSize: 500,
+      });
+    });
+
+    it('refuses an interval or a batch size out of range', () => {
+      expect(() => loadAppConfig({ COUNTERS_RECONCILE_INTERVAL_MINUTES: '-1' })).toThrow(
+        /COUNTERS_RECONCILE_INTERVAL_MINUTES must be an integer between 0 and 10080/,
+      );
+      expect(() => loadAppConfig({ COUNTERS_RECONCILE_BATCH_SIZE: '0' })).toThrow(
+        /COUNTERS_RECONCILE_BATCH_SIZE must be an integer between 1 and 10000/,
+      );
+    });
+  });
 });

@@ -92,6 +92,13 @@ export interface AppConfig {
     from: string;
   };
   log: { level: string; dir: string; files: boolean };
+  /** The counters reconcile job (src/features/counters). */
+  counters: {
+    /** Minutes between two scheduled runs in this process; 0 = no scheduled run. */
+    reconcileIntervalMinutes: number;
+    /** Documents per batch: each batch is one read, one grouped recount per figure and the fixes. */
+    reconcileBatchSize: number;
+  };
   /** Prometheus metrics, `GET /metrics`. */
   metrics: {
     enabled: boolean;
@@ -376,6 +383,16 @@ export function loadAppConfig(env: Env, cwd: string = process.cwd()): AppConfig 
       ),
       dir: path('LOG_DIR', 'var/log'),
       files: bool('LOG_FILES', true),
+    },
+    counters: {
+      // Off in tests unless a test asks: a run in the middle of a test would change its counts.
+      reconcileIntervalMinutes: int(
+        'COUNTERS_RECONCILE_INTERVAL_MINUTES',
+        nodeEnv === 'test' ? 0 : 60,
+        0,
+        7 * 24 * 60,
+      ),
+      reconcileBatchSize: int('COUNTERS_RECONCILE_BATCH_SIZE', 500, 1, 10_000),
     },
     metrics: { enabled: metricsEnabled, port: metricsPort },
   };

@@ -2,8 +2,12 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Response } from 'supertest';
 import request from 'supertest';
+import { CountersReconcileService } from 'src/features/counters/counters-reconcile.service';
+import { CHANNEL_COUNTER_FIELDS } from 'src/modules/users/schemas/user.schema';
 import { VideosRepository } from 'src/modules/videos/videos.repository';
 import { cookieValue, RELAXED_LIMITS } from 'test/auth/helpers';
+import { insertComment } from 'test/factories/comments.factory';
+import { insertPost } from 'test/factories/posts.factory';
 import {
   createPendingUser,
   createVerifiedUser,
@@ -706,6 +710,41 @@ describe('Index audit: every query shape is served by a declared index', () => {
 
   let walkShapes: QueryShape[] = [];
 
+  /**
+   * The counters reconcile job queries outside any request (on its schedule, or from
+   * `npm run reconcile`), so the request recorder never sees it: its shapes are recorded here and
+   * join the walk's. Every stored counter is made wrong first, so every fix is written, and the
+   * batches hold two documents, so every kind of document is read after an `_id` too.
+   */
+  const reconcileShapes = async (): Promise<QueryShape[]> => {
+    const comments: string[] = [];
+    const posts: string[] = [];
+    for (let i = 0; i < 3; i++) {
+      comments.push(await insertComment(t, fan.id, { video: stored[0] }));
+      posts.push(await insertPost(t, creator.id));
+    }
+    const drift = async (collection: string, fields: string[]): Promise<void> => {
+      const wrong = Object.fromEntries(fields.map((field) => [field, -1]));
+      await t.connection.collection(collection).updateMany({}, { $set: wrong });
+    };
+    await drift('videos', ['likesCount', 'commentsCount']);
+    await drift('comments', ['likesCount']);
+    await drift('communityposts', ['likesCount', 'commentsCount']);
+    await drift(
+      'users',
+      CHANNEL_COUNTER_FIELDS.map((field) => `channel.${field}`),
+    );
+    const job = recordQueryShapes(t.connection);
+    try {
+      const reconcile = t.app.get(CountersReconcileService);
+      await reconcile.reconcileAll({ batchSize: 2 });
+      await reconcile.reconcile({ videos: [stored[0]], comments, posts, users: [fan.id] });
+    } finally {
+      job.stop();
+    }
+    return [...job.shapes.values()];
+  };
+
   beforeAll(async () => {
     mail = await FakeResendServer.start();
     t = await createTestApp({
@@ -745,6 +784,7 @@ describe('Index audit: every query shape is served by a declared index', () => {
     // Fire-and-forget writes (view counting, history) finish after the response.
     await new Promise((resolve) => setTimeout(resolve, 200));
     walkShapes = [...recorder.shapes.values()];
+    walkShapes.push(...(await reconcileShapes()));
   }, 180_000);
 
   afterAll(async () => {

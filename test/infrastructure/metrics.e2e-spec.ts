@@ -121,14 +121,16 @@ describe('metrics', () => {
       expect(samplesOf(parseMetrics(res.text), 'dancely_counters_reconciled_total')).toEqual([]);
 
       const metrics = t.app.get(MetricsService);
-      metrics.recordCountersReconciled('video_likes', 3);
-      metrics.recordCountersReconciled('user_followers', 0);
+      metrics.recordCountersReconciled('videos.likesCount', 3);
+      metrics.recordCountersReconciled('users.channel.followers', 0);
       const samples = await scrape(http);
       expect(
-        sampleValue(samples, 'dancely_counters_reconciled_total', { counter: 'video_likes' }),
+        sampleValue(samples, 'dancely_counters_reconciled_total', { counter: 'videos.likesCount' }),
       ).toBe(3);
       expect(
-        samplesOf(samples, 'dancely_counters_reconciled_total', { counter: 'user_followers' }),
+        samplesOf(samples, 'dancely_counters_reconciled_total', {
+          counter: 'users.channel.followers',
+        }),
       ).toEqual([expect.objectContaining({ value: 0 })]);
     });
 

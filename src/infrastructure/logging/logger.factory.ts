@@ -15,15 +15,27 @@ const requestAndRedaction = winston.format((info) => {
   return info;
 });
 
-/** JSON lines to stdout and to a daily-rotated file under LOG_DIR. */
-export function loggerOptions(config: AppConfig): winston.LoggerOptions {
+/**
+ * JSON lines to stdout and to a daily-rotated file under LOG_DIR. A command whose stdout is its
+ * result (`npm run reconcile`) sends the lines to stderr instead.
+ */
+export function loggerOptions(
+  config: AppConfig,
+  options: { console: 'stdout' | 'stderr' } = { console: 'stdout' },
+): winston.LoggerOptions {
   const format = winston.format.combine(
     winston.format.timestamp(),
     winston.format.errors({ stack: true }),
     requestAndRedaction(),
     winston.format.json(),
   );
-  const transports: winston.transport[] = [new winston.transports.Console()];
+  const transports: winston.transport[] = [
+    new winston.transports.Console(
+      options.console === 'stderr'
+        ? { stderrLevels: Object.keys(winston.config.npm.levels) }
+        : undefined,
+    ),
+  ];
   if (config.log.files) {
     mkdirSync(config.log.dir, { recursive: true });
     transports.push(

@@ -88,11 +88,11 @@ export class MetricsService {
   }
 
   /**
-   * For the reconcile job (issue 13), once per counter and run: `corrected` stored values of
-   * `counter` were found wrong and rewritten (0 after a clean pass, which starts the series at
-   * zero). `counter` is the fixed name of a maintained figure (`video_likes`, `user_followers`),
-   * never an id. Nothing calls this until that job exists, so no series is exposed before it
-   * has run: no made-up zeros.
+   * For the counters reconcile job (issue 13), once per counter and run: `corrected` stored
+   * values of `counter` were found wrong and rewritten (0 after a clean pass, which starts the
+   * series at zero). `counter` is the fixed name of a maintained figure, `<collection>.<field>`
+   * (`videos.likesCount`, `users.channel.followers`), never an id. No series is exposed before
+   * the first run of the process: no made-up zeros.
    */
   recordCountersReconciled(counter: string, corrected: number): void {
     this.countersReconciled.inc({ counter }, corrected);

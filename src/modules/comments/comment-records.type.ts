@@ -32,3 +32,16 @@ export interface ReplyPageRecord {
   records: CommentRecord[];
   hasMore: boolean;
 }
+
+/** Reconcile: a comment's stored counters as read (absent or null on old documents). */
+export interface CommentCountersRecord {
+  _id: Types.ObjectId;
+  likesCount?: number | null;
+  replyCount?: number | null;
+}
+
+/** Reconcile: the number of comments under one parent (a video, a post, or a top-level comment). */
+export interface ParentCountRecord {
+  _id: Types.ObjectId;
+  n: number;
+}

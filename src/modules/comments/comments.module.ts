@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { MongooseModule } from '@nestjs/mongoose';
 import { CursorCodecService } from 'src/common/pagination/cursor-codec.service';
 import { CommentCountersService } from 'src/modules/comments/comment-counters.service';
+import { CommentCounterRepairService } from 'src/modules/comments/comment-counter-repair.service';
 import { CommentsCascadeListener } from 'src/modules/comments/comments-cascade.listener';
 import { CommentsController } from 'src/modules/comments/comments.controller';
 import { CommentsRepository } from 'src/modules/comments/comments.repository';
@@ -32,7 +33,8 @@ import { VideosModule } from 'src/modules/videos/videos.module';
     CommentCountersService,
     CommentsCascadeListener,
     CursorCodecService,
+    CommentCounterRepairService,
   ],
-  exports: [CommentsService, CommentCountersService],
+  exports: [CommentsService, CommentCountersService, CommentCounterRepairService],
 })
 export class CommentsModule {}

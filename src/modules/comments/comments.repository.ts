@@ -1,15 +1,30 @@
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { type Model, type QueryFilter, Types } from 'mongoose';
+import {
+  applyFieldByField,
+  type CounterFix,
+  type FixOutcome,
+  type IdSelection,
+  selectionCondition,
+  spannedIds,
+} from 'src/common/database/stored-counters.util';
 import type {
+  CommentCountersRecord,
   CommentPageRecord,
   CommentParent,
   CommentRecord,
   ReplyPageRecord,
+  ParentCountRecord,
 } from 'src/modules/comments/comment-records.type';
-import { Comment } from 'src/modules/comments/schemas/comment.schema';
+import {
+  Comment,
+  COMMENT_COUNTER_FIELDS,
+  type CommentCounterField,
+} from 'src/modules/comments/schemas/comment.schema';
 
 const RECORD_PROJECTION = { __v: 0 } as const;
+const COUNTERS_PROJECTION = { likesCount: 1, replyCount: 1 } as const;
 /** Counter updates are not edits of the comment: `updatedAt` stays. */
 const QUIET = { timestamps: false } as const;
 
@@ -188,6 +203,77 @@ export class CommentsRepository {
       .lean<{ _id: Types.ObjectId; likesCount?: number }>()
       .exec();
     return found ? (found.likesCount ?? 0) : null;
+  }
+
+  /** Reconcile: the next `limit` comments after `afterId` in `_id` order, with their stored counters (the `_id` index). */
+  findCountersAfter(afterId: string | null, limit: number): Promise<CommentCountersRecord[]> {
+    return this.comments
+      .find(afterId === null ? {} : { _id: { $gt: new Types.ObjectId(afterId) } })
+      .select(COUNTERS_PROJECTION)
+      .sort({ _id: 1 })
+      .limit(limit)
+      .lean<CommentCountersRecord[]>()
+      .exec();
+  }
+
+  /** Reconcile: the stored counters of these comments (those that exist). */
+  findCountersByIds(commentIds: string[]): Promise<CommentCountersRecord[]> {
+    return this.comments
+      .find({ _id: { $in: commentIds.map((id) => new Types.ObjectId(id)) } })
+      .select(COUNTERS_PROJECTION)
+      .limit(commentIds.length)
+      .lean<CommentCountersRecord[]>()
+      .exec();
+  }
+
+  /** Reconcile: each fix as a compare-and-set on the value read (see VideosRepository.applyCounterFixes). */
+  applyCounterFixes(
+    fixes: CounterFix<CommentCounterField>[],
+  ): Promise<FixOutcome<CommentCounterField>> {
+    return applyFieldByField(COMMENT_COUNTER_FIELDS, fixes, async (field, groups) => {
+      const result = await this.comments.bulkWrite(
+        groups.map((group) => ({
+          updateMany: {
+            filter: {
+              ...spannedIds(group.ids, (id) => new Types.ObjectId(id)),
+              [field]: group.seen,
+            },
+            update: { $set: { [field]: group.truth } },
+            timestamps: false,
+          },
+        })),
+        { ordered: false },
+      );
+      return result.matchedCount;
+    });
+  }
+
+  /**
+   * Reconcile: the replies of each selected top-level comment, in one grouped query on the
+   * replies index's prefix (a list or a range). Comments without replies are absent.
+   */
+  countReplies(comments: IdSelection): Promise<ParentCountRecord[]> {
+    return this.comments
+      .aggregate<ParentCountRecord>([
+        { $match: { parent: selectionCondition(comments, (id) => new Types.ObjectId(id)) } },
+        { $group: { _id: '$parent', n: { $sum: 1 } } },
+      ])
+      .exec();
+  }
+
+  /**
+   * Reconcile: the number of comments under each selected video or post (every comment document
+   * with that parent, replies included), in one grouped query on the parent index's prefix (a
+   * list or a range). Parents without comments are absent.
+   */
+  countByParents(kind: CommentParent['kind'], parents: IdSelection): Promise<ParentCountRecord[]> {
+    const field = kind === 'video' ? 'video' : 'communityPost';
+    return this.comments
+      .aggregate<ParentCountRecord>([
+        { $match: { [field]: selectionCondition(parents, (id) => new Types.ObjectId(id)) } },
+        { $group: { _id: `$${field}`, n: { $sum: 1 } } },
+      ])
+      .exec();
   }
 }
 

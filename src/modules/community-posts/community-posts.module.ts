@@ -8,6 +8,7 @@ import {
   CommunityPost,
   CommunityPostSchema,
 } from 'src/modules/community-posts/schemas/community-post.schema';
+import { PostCounterRepairService } from 'src/modules/community-posts/post-counter-repair.service';
 import { LikesModule } from 'src/modules/likes/likes.module';
 import { UsersModule } from 'src/modules/users/users.module';
 
@@ -23,7 +24,12 @@ import { UsersModule } from 'src/modules/users/users.module';
     LikesModule,
   ],
   controllers: [CommunityPostsController],
-  providers: [CommunityPostsRepository, CommunityPostsService, CommunityPostCountersService],
-  exports: [CommunityPostsService, CommunityPostCountersService],
+  providers: [
+    CommunityPostsRepository,
+    CommunityPostsService,
+    CommunityPostCountersService,
+    PostCounterRepairService,
+  ],
+  exports: [CommunityPostsService, CommunityPostCountersService, PostCounterRepairService],
 })
 export class CommunityPostsModule {}

@@ -1,12 +1,27 @@
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { type Model, type QueryFilter, Types } from 'mongoose';
-import type { PostPageRecord, PostRecord } from 'src/modules/community-posts/post-records.type';
-import { CommunityPost } from 'src/modules/community-posts/schemas/community-post.schema';
+import {
+  applyFieldByField,
+  type CounterFix,
+  type FixOutcome,
+  spannedIds,
+} from 'src/common/database/stored-counters.util';
+import type {
+  PostCountersRecord,
+  PostPageRecord,
+  PostRecord,
+} from 'src/modules/community-posts/post-records.type';
+import {
+  CommunityPost,
+  POST_COUNTER_FIELDS,
+  type PostCounterField,
+} from 'src/modules/community-posts/schemas/community-post.schema';
 
 const RECORD_PROJECTION = { __v: 0 } as const;
 /** Counter updates are not edits of the post: `updatedAt` stays. */
 const QUIET = { timestamps: false } as const;
+const COUNTERS_PROJECTION = { likesCount: 1, commentsCount: 1 } as const;
 
 interface FacetResult {
   docs: PostRecord[];
@@ -100,5 +115,46 @@ export class CommunityPostsRepository {
       .lean<{ _id: Types.ObjectId; likesCount?: number }>()
       .exec();
     return found ? (found.likesCount ?? 0) : null;
+  }
+
+  /** Reconcile: the next `limit` posts after `afterId` in `_id` order, with their stored counters (the `_id` index). */
+  findCountersAfter(afterId: string | null, limit: number): Promise<PostCountersRecord[]> {
+    return this.posts
+      .find(afterId === null ? {} : { _id: { $gt: new Types.ObjectId(afterId) } })
+      .select(COUNTERS_PROJECTION)
+      .sort({ _id: 1 })
+      .limit(limit)
+      .lean<PostCountersRecord[]>()
+      .exec();
+  }
+
+  /** Reconcile: the stored counters of these posts (those that exist). */
+  findCountersByIds(postIds: string[]): Promise<PostCountersRecord[]> {
+    return this.posts
+      .find({ _id: { $in: postIds.map((id) => new Types.ObjectId(id)) } })
+      .select(COUNTERS_PROJECTION)
+      .limit(postIds.length)
+      .lean<PostCountersRecord[]>()
+      .exec();
+  }
+
+  /** Reconcile: each fix as a compare-and-set on the value read (see VideosRepository.applyCounterFixes). */
+  applyCounterFixes(fixes: CounterFix<PostCounterField>[]): Promise<FixOutcome<PostCounterField>> {
+    return applyFieldByField(POST_COUNTER_FIELDS, fixes, async (field, groups) => {
+      const result = await this.posts.bulkWrite(
+        groups.map((group) => ({
+          updateMany: {
+            filter: {
+              ...spannedIds(group.ids, (id) => new Types.ObjectId(id)),
+              [field]: group.seen,
+            },
+            update: { $set: { [field]: group.truth } },
+            timestamps: false,
+          },
+        })),
+        { ordered: false },
+      );
+      return result.matchedCount;
+    });
   }
 }

@@ -17,3 +17,10 @@ export interface PostPageRecord {
   records: PostRecord[];
   total: number;
 }
+
+/** Reconcile: a post's stored counters as read (either may be absent or null on old documents). */
+export interface PostCountersRecord {
+  _id: Types.ObjectId;
+  likesCount?: number | null;
+  commentsCount?: number | null;
+}

@@ -12,3 +12,9 @@ export type SortOrder = 'asc' | 'desc';
 
 /** `followers` lists who follows a user; `following` whom a user follows. */
 export type FollowDirection = 'followers' | 'following';
+
+/** Reconcile: the number of relations of one user in one direction. */
+export interface UserCountRecord {
+  _id: Types.ObjectId;
+  n: number;
+}

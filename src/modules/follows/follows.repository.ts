@@ -1,11 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { type Model, type QueryFilter, Types } from 'mongoose';
+import { type IdSelection, selectionCondition } from 'src/common/database/stored-counters.util';
 import { isDuplicateKey } from 'src/common/errors/error-mapping.util';
 import type {
   FollowDirection,
   FollowRecord,
   SortOrder,
+  UserCountRecord,
 } from 'src/modules/follows/follow-records.type';
 import { Follow } from 'src/modules/follows/schemas/follow.schema';
 
@@ -76,6 +78,21 @@ export class FollowsRepository {
       .lean<Pick<FollowRecord, '_id' | 'following'>[]>()
       .exec();
     return new Set(found.map((relation) => relation.following.toHexString()));
+  }
+
+  /**
+   * Reconcile: per selected user, how many follow them (`followers`) or how many they follow
+   * (`following`), in one grouped query on the prefix of that direction's index (a list or a
+   * range). Users without relations are absent.
+   */
+  countsByUser(direction: FollowDirection, users: IdSelection): Promise<UserCountRecord[]> {
+    const field = direction === 'followers' ? 'following' : 'follower';
+    return this.follows
+      .aggregate<UserCountRecord>([
+        { $match: { [field]: selectionCondition(users, oid) } },
+        { $group: { _id: `$${field}`, n: { $sum: 1 } } },
+      ])
+      .exec();
   }
 }
 

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { type Model, Types } from 'mongoose';
+import { type IdSelection, selectionCondition } from 'src/common/database/stored-counters.util';
 import { isDuplicateKey } from 'src/common/errors/error-mapping.util';
 import type {
   LikedTargetRecord,
@@ -64,13 +65,14 @@ export class LikesRepository {
   }
 
   /**
-   * The number of likes per target, in one grouped query on the unique index's prefix (for the
-   * reconcile job, which recomputes the maintained counters). Targets without likes are absent.
+   * The number of likes per selected target (a list, or the `_id` range of one of its batches),
+   * in one grouped query on the unique index's prefix (for the reconcile job, which recomputes
+   * the maintained counters). Targets without likes are absent.
    */
-  countsFor(targetType: LikeTargetType, targetIds: string[]): Promise<LikeCountRecord[]> {
+  countsFor(targetType: LikeTargetType, targets: IdSelection): Promise<LikeCountRecord[]> {
     return this.likes
       .aggregate<LikeCountRecord>([
-        { $match: { targetType, target: { $in: toObjectIds(targetIds) } } },
+        { $match: { targetType, target: selectionCondition(targets, oid) } },
         { $group: { _id: '$target', count: { $sum: 1 } } },
       ])
       .exec();
@@ -112,6 +114,10 @@ function keyFilter(key: LikeKey): Pick<Like, 'targetType' | 'target' | 'likedBy'
   };
 }
 
+function oid(id: string): Types.ObjectId {
+  return new Types.ObjectId(id);
+}
+
 function toObjectIds(ids: string[]): Types.ObjectId[] {
-  return ids.map((id) => new Types.ObjectId(id));
+  return ids.map(oid);
 }

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { type IdSelection, isEmptySelection } from 'src/common/database/stored-counters.util';
 import { DomainEvents } from 'src/common/events/domain-events';
 import type { LikeKey } from 'src/modules/likes/like-records.type';
 import { LikesRepository } from 'src/modules/likes/likes.repository';
@@ -77,12 +78,13 @@ export class LikesService {
   }
 
   /**
-   * The stored number of likes per target, counted from the likes themselves (the reconcile job
-   * checks the maintained counters with it); targets without likes are absent (0).
+   * The number of likes per selected target (a list, or the `_id` range of one of the reconcile
+   * job's batches), counted from the likes themselves: the truth the maintained counters must
+   * equal. Targets without likes are absent (0).
    */
-  async countsFor(targetType: LikeTargetType, targetIds: string[]): Promise<Map<string, number>> {
-    if (targetIds.length === 0) return new Map();
-    const rows = await this.likes.countsFor(targetType, targetIds);
+  async countsFor(targetType: LikeTargetType, targets: IdSelection): Promise<Map<string, number>> {
+    if (isEmptySelection(targets)) return new Map();
+    const rows = await this.likes.countsFor(targetType, targets);
     return new Map(rows.map((row) => [row._id.toHexString(), row.count]));
   }
 

@@ -99,3 +99,9 @@ export interface NewPendingAccount {
   /** Fresh for every registration attempt (see User.registrationNonce). */
   registrationNonce: string;
 }
+
+/** Reconcile: a user's stored channel counters as read (the subdocument or any field may be absent). */
+export interface ChannelCountersRecord {
+  _id: Types.ObjectId;
+  channel?: Partial<Record<string, number | null>> | null;
+}

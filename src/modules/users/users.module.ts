@@ -6,6 +6,7 @@ import { LoginFailuresModule } from 'src/common/rate-limit/login-failures.module
 import { AccountMailerService } from 'src/modules/users/account-mailer.service';
 import { AccountsService } from 'src/modules/users/accounts.service';
 import { ChannelCountersService } from 'src/modules/users/channel-counters.service';
+import { ChannelCounterRepairService } from 'src/modules/users/channel-counter-repair.service';
 import { EmailChangeService } from 'src/modules/users/email-change.service';
 import { OneTimeCodesService } from 'src/modules/users/one-time-codes.service';
 import { PasswordHasherService } from 'src/modules/users/password-hasher.service';
@@ -37,7 +38,8 @@ import { UsersService } from 'src/modules/users/users.service';
     OneTimeCodesService,
     PasswordHasherService,
     AccountMailerService,
+    ChannelCounterRepairService,
   ],
-  exports: [UsersService, ChannelCountersService, AccountsService],
+  exports: [UsersService, ChannelCountersService, AccountsService, ChannelCounterRepairService],
 })
 export class UsersModule {}

@@ -2,7 +2,17 @@ import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { type Model, Types } from 'mongoose';
 import { containsLiteral } from 'src/common/database/literal-match.util';
-import type { ChannelDelta, ChannelFigures } from 'src/modules/users/channel-counters.type';
+import type {
+  ChannelCounterField,
+  ChannelDelta,
+  ChannelFigures,
+} from 'src/modules/users/channel-counters.type';
+import {
+  applyFieldByField,
+  type CounterFix,
+  type FixOutcome,
+  spannedIds,
+} from 'src/common/database/stored-counters.util';
 import {
   CHANNEL_COUNTER_FIELDS,
   type PendingCode,
@@ -12,6 +22,7 @@ import {
 } from 'src/modules/users/schemas/user.schema';
 import type {
   CardRecord,
+  ChannelCountersRecord,
   CodeHolderRecord,
   CodePurpose,
   CredentialsRecord,
@@ -459,6 +470,57 @@ export class UsersRepository {
       .lean<OwnerLiteRecord & Pick<UserRecord, 'isVerified'>>()
       .exec();
     return found?.isVerified ? withoutFlag(found) : null;
+  }
+
+  /**
+   * Reconcile: the next `limit` users after `afterId` in `_id` order, with their stored channel
+   * counters (the `_id` index). Pending accounts are included: their counters must be right too.
+   */
+  findChannelCountersAfter(
+    afterId: string | null,
+    limit: number,
+  ): Promise<ChannelCountersRecord[]> {
+    return this.users
+      .find(afterId === null ? {} : { _id: { $gt: oid(afterId) } })
+      .select({ channel: 1 })
+      .sort({ _id: 1 })
+      .limit(limit)
+      .lean<ChannelCountersRecord[]>()
+      .exec();
+  }
+
+  /** Reconcile: the stored channel counters of these users (those that exist). */
+  findChannelCountersByIds(userIds: string[]): Promise<ChannelCountersRecord[]> {
+    return this.users
+      .find({ _id: { $in: userIds.map(oid) } })
+      .select({ channel: 1 })
+      .limit(userIds.length)
+      .lean<ChannelCountersRecord[]>()
+      .exec();
+  }
+
+  /**
+   * Reconcile: writes each fix only while `channel.<field>` still holds the value read, so a
+   * concurrent `$inc` is never overwritten (`null` matches a missing field or subdocument).
+   * `updatedAt` stays: it tracks what the user changed.
+   */
+  applyChannelFixes(
+    fixes: CounterFix<ChannelCounterField>[],
+  ): Promise<FixOutcome<ChannelCounterField>> {
+    return applyFieldByField(CHANNEL_COUNTER_FIELDS, fixes, async (field, groups) => {
+      const path = `channel.${field}`;
+      const result = await this.users.bulkWrite(
+        groups.map((group) => ({
+          updateMany: {
+            filter: { ...spannedIds(group.ids, oid), [path]: group.seen },
+            update: { $set: { [path]: group.truth } },
+            timestamps: false,
+          },
+        })),
+        { ordered: false },
+      );
+      return result.matchedCount;
+    });
   }
 }
 

@@ -46,3 +46,22 @@ export interface PublishedVideoFilter {
   ownerId?: string;
   text?: string;
 }
+
+/** Reconcile: a video's stored counters as read (either may be absent or null on old documents). */
+export interface VideoCountersRecord {
+  _id: Types.ObjectId;
+  owner: Types.ObjectId;
+  likesCount?: number | null;
+  commentsCount?: number | null;
+}
+
+/** Reconcile: one owner's catalogue, summed from the videos' stored fields. */
+export interface OwnerTotalsRecord {
+  _id: Types.ObjectId;
+  videos: number;
+  views: number;
+  likes: number;
+  publishedVideos: number;
+  publishedViews: number;
+  publishedLikes: number;
+}

@@ -10,6 +10,7 @@ import { createVideoViewSchema, VideoView } from 'src/modules/videos/schemas/vid
 import { Video, VideoSchema } from 'src/modules/videos/schemas/video.schema';
 import { VideoCatalogueService } from 'src/modules/videos/video-catalogue.service';
 import { VideoCountersService } from 'src/modules/videos/video-counters.service';
+import { VideoCounterRepairService } from 'src/modules/videos/video-counter-repair.service';
 import { VideoDependentsService } from 'src/modules/videos/video-dependents.service';
 import { VideoMediaService } from 'src/modules/videos/video-media.service';
 import { VideoViewsRepository } from 'src/modules/videos/video-views.repository';
@@ -51,7 +52,8 @@ import { WatchHistoryModule } from 'src/modules/watch-history/watch-history.modu
     VideoViewsService,
     VideoDependentsService,
     VideosService,
+    VideoCounterRepairService,
   ],
-  exports: [VideosService, VideoCatalogueService, VideoCountersService],
+  exports: [VideosService, VideoCatalogueService, VideoCountersService, VideoCounterRepairService],
 })
 export class VideosModule {}

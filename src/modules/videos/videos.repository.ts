@@ -2,12 +2,27 @@ import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { type Model, type QueryFilter, Types } from 'mongoose';
 import { containsLiteral } from 'src/common/database/literal-match.util';
-import { type StoredAsset, Video } from 'src/modules/videos/schemas/video.schema';
+import {
+  applyFieldByField,
+  type CounterFix,
+  type FixOutcome,
+  type IdSelection,
+  selectionCondition,
+  spannedIds,
+} from 'src/common/database/stored-counters.util';
+import {
+  type StoredAsset,
+  Video,
+  VIDEO_COUNTER_FIELDS,
+  type VideoCounterField,
+} from 'src/modules/videos/schemas/video.schema';
 import type {
   NewVideo,
+  OwnerTotalsRecord,
   PublishedVideoFilter,
   SortOrder,
   VideoCountsRecord,
+  VideoCountersRecord,
   VideoRecord,
   VideoSortField,
 } from 'src/modules/videos/video-records.type';
@@ -17,6 +32,7 @@ const RECORD_PROJECTION = { __v: 0 } as const;
 const COUNTS_PROJECTION = { owner: 1, isPublished: 1, views: 1, likesCount: 1 } as const;
 /** Counter updates are not edits of the video: `updatedAt` stays. */
 const QUIET = { timestamps: false } as const;
+const COUNTERS_PROJECTION = { owner: 1, likesCount: 1, commentsCount: 1 } as const;
 
 @Injectable()
 export class VideosRepository {
@@ -261,6 +277,83 @@ export class VideosRepository {
       .select(RECORD_PROJECTION)
       .limit(ids.length)
       .lean<VideoRecord[]>()
+      .exec();
+  }
+
+  /**
+   * Reconcile: the next `limit` videos after `afterId` (from the start when null) in `_id` order,
+   * with their stored counters. A range on `_id` and its order: the `_id` index, whatever the size.
+   */
+  findCountersAfter(afterId: string | null, limit: number): Promise<VideoCountersRecord[]> {
+    return this.videos
+      .find(afterId === null ? {} : { _id: { $gt: new Types.ObjectId(afterId) } })
+      .select(COUNTERS_PROJECTION)
+      .sort({ _id: 1 })
+      .limit(limit)
+      .lean<VideoCountersRecord[]>()
+      .exec();
+  }
+
+  /** Reconcile: the stored counters of these videos (those that exist). */
+  findCountersByIds(videoIds: string[]): Promise<VideoCountersRecord[]> {
+    return this.videos
+      .find({ _id: { $in: videoIds.map((id) => new Types.ObjectId(id)) } })
+      .select(COUNTERS_PROJECTION)
+      .limit(videoIds.length)
+      .lean<VideoCountersRecord[]>()
+      .exec();
+  }
+
+  /**
+   * Reconcile: writes each fix only while the counter still holds the value read (a concurrent
+   * `$inc` since then wins, and the next run looks again). `null` matches a missing field.
+   * `updatedAt` stays: a repaired figure is not an edit of the video.
+   */
+  applyCounterFixes(
+    fixes: CounterFix<VideoCounterField>[],
+  ): Promise<FixOutcome<VideoCounterField>> {
+    return applyFieldByField(VIDEO_COUNTER_FIELDS, fixes, async (field, groups) => {
+      const result = await this.videos.bulkWrite(
+        groups.map((group) => ({
+          updateMany: {
+            filter: {
+              ...spannedIds(group.ids, (id) => new Types.ObjectId(id)),
+              [field]: group.seen,
+            },
+            update: { $set: { [field]: group.truth } },
+            timestamps: false,
+          },
+        })),
+        { ordered: false },
+      );
+      return result.matchedCount;
+    });
+  }
+
+  /**
+   * Reconcile, the channel totals: per selected owner, the number, views and likes of all their
+   * videos and of the published ones, summed from the videos' stored fields in one grouped query
+   * (the owner indexes; a list or a range). Owners without videos are absent.
+   */
+  sumOwnerTotals(owners: IdSelection): Promise<OwnerTotalsRecord[]> {
+    const views = { $ifNull: ['$views', 0] };
+    const likes = { $ifNull: ['$likesCount', 0] };
+    const ifPublished = (value: unknown): unknown => ({ $cond: ['$isPublished', value, 0] });
+    return this.videos
+      .aggregate<OwnerTotalsRecord>([
+        { $match: { owner: selectionCondition(owners, (id) => new Types.ObjectId(id)) } },
+        {
+          $group: {
+            _id: '$owner',
+            videos: { $sum: 1 },
+            views: { $sum: views },
+            likes: { $sum: likes },
+            publishedVideos: { $sum: ifPublished(1) },
+            publishedViews: { $sum: ifPublished(views) },
+            publishedLikes: { $sum: ifPublished(likes) },
+          },
+        },
+      ])
       .exec();
   }
 }

@@ -46,6 +46,13 @@ export class Comment {
 
 export type CommentDocument = HydratedDocument<Comment>;
 
+/** The comment's maintained counters, for the reconcile job. */
+export const COMMENT_COUNTER_FIELDS = [
+  'likesCount',
+  'replyCount',
+] as const satisfies readonly (keyof Comment)[];
+export type CommentCounterField = (typeof COMMENT_COUNTER_FIELDS)[number];
+
 export const CommentSchema = SchemaFactory.createForClass(Comment);
 
 // The model enforces "exactly one parent", so a comment can never hang off both or neither.

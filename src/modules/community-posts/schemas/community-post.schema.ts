@@ -24,6 +24,13 @@ export class CommunityPost {
 
 export type CommunityPostDocument = HydratedDocument<CommunityPost>;
 
+/** The post's maintained counters, for the reconcile job. */
+export const POST_COUNTER_FIELDS = [
+  'likesCount',
+  'commentsCount',
+] as const satisfies readonly (keyof CommunityPost)[];
+export type PostCounterField = (typeof POST_COUNTER_FIELDS)[number];
+
 export const CommunityPostSchema = SchemaFactory.createForClass(CommunityPost);
 // GET /communitypost/feed: the global feed, newest first, `_id` breaking ties.
 CommunityPostSchema.index({ createdAt: -1, _id: -1 });

@@ -57,6 +57,13 @@ export class Video {
 
 export type VideoDocument = HydratedDocument<Video>;
 
+/** The video's maintained counters, for the reconcile job. */
+export const VIDEO_COUNTER_FIELDS = [
+  'likesCount',
+  'commentsCount',
+] as const satisfies readonly (keyof Video)[];
+export type VideoCounterField = (typeof VIDEO_COUNTER_FIELDS)[number];
+
 export const VideoSchema = SchemaFactory.createForClass(Video);
 // GET /video, default sort (createdAt desc; asc by reverse scan)
 VideoSchema.index({ isPublished: 1, createdAt: -1, _id: -1 });
