@@ -2,6 +2,7 @@ import { getModelToken } from '@nestjs/mongoose';
 import { type Model, Types } from 'mongoose';
 import request from 'supertest';
 import { Comment } from 'src/modules/comments/schemas/comment.schema';
+import { repairCounters } from 'test/factories/counters.factory';
 import type { TestUser } from 'test/factories/users.factory';
 import type { TestApp } from 'test/utils/test-app';
 
@@ -49,7 +50,7 @@ export async function addComment(
 
 /**
  * A comment written straight to the collection at a chosen time (pagination), or under a parent
- * that is gone.
+ * that is gone; its parent's `commentsCount` (and its own `likesCount`) follow it.
  */
 export async function insertComment(
   t: TestApp,
@@ -70,7 +71,12 @@ export async function insertComment(
     createdAt,
     updatedAt: createdAt,
   });
-  return created.insertedId.toHexString();
+  const commentId = created.insertedId.toHexString();
+  await repairCounters(t, {
+    comments: [commentId],
+    ...('video' in parent ? { videos: [parent.video] } : { posts: [parent.communityPost] }),
+  });
+  return commentId;
 }
 
 /** The stored truth: comments under a parent. */

@@ -1,6 +1,7 @@
 import { getModelToken } from '@nestjs/mongoose';
 import { type Model, Types } from 'mongoose';
 import { Follow } from 'src/modules/follows/schemas/follow.schema';
+import { repairCounters } from 'test/factories/counters.factory';
 import type { TestApp } from 'test/utils/test-app';
 
 function followModel(t: TestApp): Model<Follow> {
@@ -9,8 +10,8 @@ function followModel(t: TestApp): Model<Follow> {
 
 /**
  * A follow relation written straight to the collection, at a chosen time (pagination tests need
- * many relations sharing one `createdAt`). Tests that exercise the follow toggle itself go through
- * HTTP.
+ * many relations sharing one `createdAt`); both users' follow counters follow it. Tests that
+ * exercise the follow toggle itself go through HTTP.
  */
 export async function insertFollow(
   t: TestApp,
@@ -25,6 +26,7 @@ export async function insertFollow(
     createdAt,
     updatedAt: createdAt,
   });
+  await repairCounters(t, { users: [followerId, followingId] });
   return created.insertedId.toHexString();
 }
 

@@ -1,7 +1,9 @@
 import { getModelToken } from '@nestjs/mongoose';
 import { type Model, Types } from 'mongoose';
 import request, { type Test } from 'supertest';
+import type { ReconcileTargets } from 'src/features/counters/reconcile-report.type';
 import { Like, type LikeTargetType } from 'src/modules/likes/schemas/like.schema';
+import { repairCounters } from 'test/factories/counters.factory';
 import type { TestUser } from 'test/factories/users.factory';
 import type { TestApp } from 'test/utils/test-app';
 
@@ -32,7 +34,7 @@ export function toggleLike(
 
 /**
  * A like written straight to the collection at a chosen time (liked-videos order, orphan likes for
- * the delete cascades).
+ * the delete cascades); the target's `likesCount` (and a video owner's channel likes) follow it.
  */
 export async function insertLike(
   t: TestApp,
@@ -49,8 +51,16 @@ export async function insertLike(
     createdAt,
     updatedAt: createdAt,
   });
+  await repairCounters(t, LIKE_TARGETS[targetType]([targetId]));
   return created.insertedId.toHexString();
 }
+
+/** Which counters a like of each kind of target moves. */
+const LIKE_TARGETS: Record<LikeTargetType, (ids: string[]) => ReconcileTargets> = {
+  video: (ids) => ({ videos: ids }),
+  comment: (ids) => ({ comments: ids }),
+  communityPost: (ids) => ({ posts: ids }),
+};
 
 /**
  * The stored truth every `likesCount` must equal; `likedBy` narrows it to one user (at most one

@@ -2,6 +2,7 @@ import { getModelToken } from '@nestjs/mongoose';
 import { type Model, Types } from 'mongoose';
 import request from 'supertest';
 import { CommunityPost } from 'src/modules/community-posts/schemas/community-post.schema';
+import { repairCounters } from 'test/factories/counters.factory';
 import type { TestUser } from 'test/factories/users.factory';
 import type { TestApp } from 'test/utils/test-app';
 
@@ -36,7 +37,7 @@ export async function createPost(
 
 /**
  * A post written straight to the collection at a chosen time (pagination: many posts sharing one
- * `createdAt`).
+ * `createdAt`); its counters follow the likes and comments already stored for it.
  */
 export async function insertPost(
   t: TestApp,
@@ -51,7 +52,9 @@ export async function insertPost(
     createdAt,
     updatedAt: createdAt,
   });
-  return created.insertedId.toHexString();
+  const postId = created.insertedId.toHexString();
+  await repairCounters(t, { posts: [postId] });
+  return postId;
 }
 
 /** The stored truth: does this post document still exist? */

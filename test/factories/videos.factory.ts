@@ -3,6 +3,7 @@ import { getModelToken } from '@nestjs/mongoose';
 import { type Model, Types } from 'mongoose';
 import request from 'supertest';
 import { Video } from 'src/modules/videos/schemas/video.schema';
+import { repairCounters } from 'test/factories/counters.factory';
 import type { TestUser } from 'test/factories/users.factory';
 import { tinyMp4, tinyPng } from 'test/fixtures/media.fixture';
 import type { TestApp } from 'test/utils/test-app';
@@ -61,7 +62,8 @@ export interface StoredVideoOverrides {
 
 /**
  * A video written straight to the collection, for lists that need many videos or exact
- * timestamps (pagination). Its media URLs point nowhere; tests that touch media use `uploadVideo`.
+ * timestamps (pagination); its counters and its owner's channel totals (views included) follow
+ * it. Its media URLs point nowhere; tests that touch media use `uploadVideo`.
  */
 export async function insertVideo(
   t: TestApp,
@@ -84,5 +86,7 @@ export async function insertVideo(
     createdAt,
     updatedAt: createdAt,
   });
-  return created.insertedId.toHexString();
+  const videoId = created.insertedId.toHexString();
+  await repairCounters(t, { videos: [videoId] });
+  return videoId;
 }
