@@ -4,7 +4,7 @@ import { type AppConfig, loadAppConfig } from 'src/config/app-config';
 import { CountersReconcileService } from 'src/features/counters/counters-reconcile.service';
 import { ReconcileCommandModule } from 'src/features/counters/reconcile-command.module';
 import type { ReconcileReport } from 'src/features/counters/reconcile-report.type';
-import { DatabaseSupervisor } from 'src/infrastructure/database/database-supervisor.service';
+import { DatabaseSupervisorService } from 'src/infrastructure/database/database-supervisor.service';
 
 /** How long the command waits for the database (connected, indexes ensured) before giving up. */
 const DATABASE_READY_TIMEOUT_MS = 60_000;
@@ -40,7 +40,7 @@ export async function runReconcileCommand(
   app.useLogger(app.get(WINSTON_MODULE_NEST_PROVIDER));
   try {
     await withTimeout(
-      app.get(DatabaseSupervisor).whenReady(),
+      app.get(DatabaseSupervisorService).whenReady(),
       DATABASE_READY_TIMEOUT_MS,
       `the database was not ready within ${DATABASE_READY_TIMEOUT_MS / 1000} s`,
     );
