@@ -84,7 +84,8 @@ describe('metrics', () => {
     });
 
     it('times database commands by command and collection after a request that reads', async () => {
-      const command = { command: 'aggregate', collection: 'videos', outcome: 'ok' };
+      // The watch page reads the video by its `_id`.
+      const command = { command: 'find', collection: 'videos', outcome: 'ok' };
       const before = sampleValue(await scrape(http), DB_COMMANDS, command);
       await request(http).get(`/api/v1/video/${new Types.ObjectId().toHexString()}`).expect(404);
 

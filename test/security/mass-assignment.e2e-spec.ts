@@ -113,6 +113,7 @@ const BODIES: Record<string, BodySpec> = {
   'POST /comment/video-comments/:videoId': json(['content'], { content: 'Nice' }),
   'POST /comment/post-comments/:postId': json(['content'], { content: 'Nice' }),
   'PATCH /comment/:commentId': json(['content'], { content: 'Edited' }),
+  'POST /comment/:commentId/replies': json(['content'], { content: 'Agreed' }),
   'DELETE /comment/:commentId': json([]),
   // Follower (the :userId is another user: following oneself is refused for another reason)
   'POST /follower/toggle/:userId': json([]),

@@ -187,6 +187,17 @@ const EXPECTED: Record<string, SweepSpec> = {
     visible: forbidden('You are not authorized to delete this comment'),
     hidden: [{ param: 'commentId', expect: COMMENT_NOT_FOUND }],
   },
+  'GET /comment/:commentId/replies': {
+    visible: ok('Replies fetched successfully'),
+    hidden: [{ param: 'commentId', expect: COMMENT_NOT_FOUND }],
+  },
+  // Replying to a visible comment is legitimate → 201, then B deletes the reply
+  'POST /comment/:commentId/replies': {
+    body: { content: 'Nice one' },
+    visible: ok('Reply added successfully', 201),
+    undo: deleteCreatedComment,
+    hidden: [{ param: 'commentId', expect: COMMENT_NOT_FOUND }],
+  },
   // Following another verified user is legitimate → 200, then unfollowed again
   'POST /follower/toggle/:userId': {
     visible: ok('Followed successfully'),
