@@ -32,26 +32,20 @@ import {
 } from 'src/modules/videos/videos.mapper';
 import { VideosRepository } from 'src/modules/videos/videos.repository';
 
-/**
- * How the watch page was requested: HEAD has no side effects; the client identifies anonymous
- * viewers.
- */
+/** How the watch page was requested: HEAD has no side effects; the client identifies anonymous viewers. */
 export interface ViewRequestInfo {
   isHead: boolean;
   client: ClientContext;
 }
 
-/**
- * A toggle only retries after another toggle won its compare-and-set, so this bounds the
- * number of concurrent toggles one request can lose to, not a wait.
- */
+/** A toggle retries only after another toggle won its compare-and-set: a bound on losses, not a wait. */
 const MAX_TOGGLE_ATTEMPTS = 100;
 
 /**
  * Videos: upload, the watch page, edits, publishing and deletion (the lists are the catalogue's).
- * Every read of a single video carries the visibility rule in its query
- * (published, or the caller's own), so missing and invisible are the same 404; ownership (403)
- * is checked after that; storage and writes come last (docs/api.md#not-found-vs-forbidden).
+ * Every read of a single video applies the visibility rule (published, or the caller's own), so
+ * missing and invisible are the same 404; ownership (403) is checked after that; storage and
+ * writes come last (docs/api.md#not-found-vs-forbidden).
  */
 @Injectable()
 export class VideosService {
