@@ -1,6 +1,5 @@
 import { Module } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
-import { ScheduleModule } from '@nestjs/schedule';
 import { AuthPassportModule } from 'src/common/auth/auth-passport.module';
 import { DomainEventsModule } from 'src/common/events/domain-events.module';
 import { AllExceptionsFilter } from 'src/common/filters/all-exceptions.filter';
@@ -53,7 +52,6 @@ import { WatchHistoryModule } from 'src/modules/watch-history/watch-history.modu
     // Typed domain events (src/common/events) for cascades to the domains above the publisher.
     DomainEventsModule,
     // Intervals of scheduled jobs (the counters reconcile job), cleared at shutdown.
-    ScheduleModule.forRoot(),
     // Domains, lowest first (each imports only the ones listed before it); route order does
     // not depend on this list: literal segments win over parameters by specificity.
     UsersModule,

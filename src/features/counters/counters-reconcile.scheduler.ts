@@ -4,19 +4,19 @@ import {
   Logger,
   type OnApplicationBootstrap,
 } from '@nestjs/common';
-import { SchedulerRegistry } from '@nestjs/schedule';
 import type { AppConfig } from 'src/config/app-config';
 import { InjectConfig } from 'src/config/app-config.provider';
 import { CountersReconcileService } from 'src/features/counters/counters-reconcile.service';
 
-/** The name of the interval in the `SchedulerRegistry`. */
-export const RECONCILE_INTERVAL_NAME = 'counters-reconcile';
-
 /**
  * Runs the counters reconcile job every `COUNTERS_RECONCILE_INTERVAL_MINUTES` (0: never; the
  * default outside tests is 60). A tick while a run of this process is still under way is skipped,
- * so runs never pile up. On shutdown the interval is cleared by the schedule module and a run in
- * progress stops after its current batch, before the database connection closes.
+ * so runs never pile up. On shutdown the interval is cleared and a run in progress stops after its
+ * current batch, before the database connection closes.
+ *
+ * A plain unref'd interval rather than `@nestjs/schedule`: with `ScheduleModule.forRoot()` in the
+ * application, SIGTERM no longer drained in-flight requests (test/system/shutdown failed with
+ * ECONNRESET, and passed again without the module); one interval needs none of its features.
  *
  * Every instance runs its own schedule. Concurrent runs on several instances are safe (each fix
  * is a compare-and-set), only redundant: give one instance the interval and the others 0 to save
@@ -29,20 +29,24 @@ export class CountersReconcileScheduler
   private readonly logger = new Logger('CountersReconcile');
   private readonly stopping = new AbortController();
   private current: Promise<void> | null = null;
+  private timer: NodeJS.Timeout | null = null;
 
   constructor(
     @InjectConfig() private readonly config: AppConfig,
-    private readonly registry: SchedulerRegistry,
     private readonly reconcile: CountersReconcileService,
   ) {}
+
+  /** Whether this process runs the job on an interval. */
+  isScheduled(): boolean {
+    return this.timer !== null;
+  }
 
   onApplicationBootstrap(): void {
     const minutes = this.config.counters.reconcileIntervalMinutes;
     if (minutes === 0) return;
-    const timer = setInterval(() => void this.tick(), minutes * 60_000);
+    this.timer = setInterval(() => void this.tick(), minutes * 60_000);
     // The server keeps the process alive; the schedule alone never should.
-    timer.unref();
-    this.registry.addInterval(RECONCILE_INTERVAL_NAME, timer);
+    this.timer.unref();
     this.logger.log(`Counters reconcile scheduled every ${minutes} min`);
   }
 
@@ -76,6 +80,8 @@ export class CountersReconcileScheduler
   }
 
   async beforeApplicationShutdown(): Promise<void> {
+    if (this.timer !== null) clearInterval(this.timer);
+    this.timer = null;
     this.stopping.abort(new Error('application shutdown'));
     await this.current;
   }

@@ -12,7 +12,6 @@ import { VideosModule } from 'src/modules/videos/videos.module';
  * The maintained counters' repair: the reconcile job (`CountersReconcileService`), its schedule,
  * and `npm run reconcile` (`reconcile.command.ts`). It compares each domain's stored counters with
  * the figures recounted in the domains that hold the truth (likes, follows, comments, videos).
- * Needs `ScheduleModule.forRoot()` in the application (for the `SchedulerRegistry`).
  */
 @Module({
   imports: [

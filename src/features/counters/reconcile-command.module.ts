@@ -1,5 +1,4 @@
 import { type DynamicModule, Global, Module } from '@nestjs/common';
-import { ScheduleModule } from '@nestjs/schedule';
 import { WinstonModule } from 'nest-winston';
 import { DomainEventsModule } from 'src/common/events/domain-events.module';
 import type { AppConfig } from 'src/config/app-config';
@@ -44,7 +43,6 @@ export class ReconcileCommandModule {
         MetricsModule,
         CounterStoreModule,
         DomainEventsModule,
-        ScheduleModule.forRoot(),
         CountersModule,
       ],
     };

@@ -1,13 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { type Model, type QueryFilter, Types } from 'mongoose';
+import { CounterDocuments } from 'src/common/database/counter-documents';
 import {
-  applyFieldByField,
   type CounterFix,
   type FixOutcome,
   type IdSelection,
   selectionCondition,
-  spannedIds,
 } from 'src/common/database/stored-counters.util';
 import type {
   CommentCountersRecord,
@@ -25,8 +24,6 @@ import {
 
 const RECORD_PROJECTION = { __v: 0 } as const;
 const COUNTERS_PROJECTION = { likesCount: 1, replyCount: 1 } as const;
-/** Counter updates are not edits of the comment: `updatedAt` stays. */
-const QUIET = { timestamps: false } as const;
 
 interface FacetResult {
   docs: CommentRecord[];
@@ -35,7 +32,11 @@ interface FacetResult {
 
 @Injectable()
 export class CommentsRepository {
-  constructor(@InjectModel(Comment.name) private readonly comments: Model<Comment>) {}
+  private readonly counters: CounterDocuments<CommentCountersRecord, CommentCounterField>;
+
+  constructor(@InjectModel(Comment.name) private readonly comments: Model<Comment>) {
+    this.counters = new CounterDocuments(comments, COUNTERS_PROJECTION, COMMENT_COUNTER_FIELDS);
+  }
 
   async create(parent: CommentParent, ownerId: string, content: string): Promise<CommentRecord> {
     const created = await this.comments.create({
@@ -134,10 +135,8 @@ export class CommentsRepository {
   }
 
   /** A reply added or removed under a top-level comment. A comment that is gone is a no-op. */
-  async incrementReplies(parentId: string, delta: number): Promise<void> {
-    await this.comments
-      .updateOne({ _id: new Types.ObjectId(parentId) }, { $inc: { replyCount: delta } }, QUIET)
-      .exec();
+  incrementReplies(parentId: string, delta: number): Promise<void> {
+    return this.counters.increment(parentId, 'replyCount', delta);
   }
 
   /** Reply cascade of a deleted comment: the next batch of its replies' ids. */
@@ -189,63 +188,30 @@ export class CommentsRepository {
   }
 
   /** A like stored or removed: `likesCount` moves by `delta`. A comment that is gone is a no-op. */
-  async incrementLikes(id: string, delta: number): Promise<void> {
-    await this.comments
-      .updateOne({ _id: new Types.ObjectId(id) }, { $inc: { likesCount: delta } }, QUIET)
-      .exec();
+  incrementLikes(id: string, delta: number): Promise<void> {
+    return this.counters.increment(id, 'likesCount', delta);
   }
 
   /** The maintained `likesCount` (0 on a document from before counters), or null when the comment is gone. */
-  async findLikesCount(id: string): Promise<number | null> {
-    const found = await this.comments
-      .findOne({ _id: new Types.ObjectId(id) })
-      .select({ likesCount: 1 })
-      .lean<{ _id: Types.ObjectId; likesCount?: number }>()
-      .exec();
-    return found ? (found.likesCount ?? 0) : null;
+  findLikesCount(id: string): Promise<number | null> {
+    return this.counters.read(id, 'likesCount');
   }
 
-  /** Reconcile: the next `limit` comments after `afterId` in `_id` order, with their stored counters (the `_id` index). */
+  /** Reconcile: the next `limit` comments after `afterId` in `_id` order, with their stored counters. */
   findCountersAfter(afterId: string | null, limit: number): Promise<CommentCountersRecord[]> {
-    return this.comments
-      .find(afterId === null ? {} : { _id: { $gt: new Types.ObjectId(afterId) } })
-      .select(COUNTERS_PROJECTION)
-      .sort({ _id: 1 })
-      .limit(limit)
-      .lean<CommentCountersRecord[]>()
-      .exec();
+    return this.counters.findAfter(afterId, limit);
   }
 
   /** Reconcile: the stored counters of these comments (those that exist). */
   findCountersByIds(commentIds: string[]): Promise<CommentCountersRecord[]> {
-    return this.comments
-      .find({ _id: { $in: commentIds.map((id) => new Types.ObjectId(id)) } })
-      .select(COUNTERS_PROJECTION)
-      .limit(commentIds.length)
-      .lean<CommentCountersRecord[]>()
-      .exec();
+    return this.counters.findByIds(commentIds);
   }
 
-  /** Reconcile: each fix as a compare-and-set on the value read (see VideosRepository.applyCounterFixes). */
+  /** Reconcile: each fix as a compare-and-set on the value read. */
   applyCounterFixes(
     fixes: CounterFix<CommentCounterField>[],
   ): Promise<FixOutcome<CommentCounterField>> {
-    return applyFieldByField(COMMENT_COUNTER_FIELDS, fixes, async (field, groups) => {
-      const result = await this.comments.bulkWrite(
-        groups.map((group) => ({
-          updateMany: {
-            filter: {
-              ...spannedIds(group.ids, (id) => new Types.ObjectId(id)),
-              [field]: group.seen,
-            },
-            update: { $set: { [field]: group.truth } },
-            timestamps: false,
-          },
-        })),
-        { ordered: false },
-      );
-      return result.matchedCount;
-    });
+    return this.counters.applyFixes(fixes);
   }
 
   /**

@@ -1,12 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { type Model, type QueryFilter, Types } from 'mongoose';
-import {
-  applyFieldByField,
-  type CounterFix,
-  type FixOutcome,
-  spannedIds,
-} from 'src/common/database/stored-counters.util';
+import { CounterDocuments } from 'src/common/database/counter-documents';
+import type { CounterFix, FixOutcome } from 'src/common/database/stored-counters.util';
 import type {
   PostCountersRecord,
   PostPageRecord,
@@ -19,8 +15,6 @@ import {
 } from 'src/modules/community-posts/schemas/community-post.schema';
 
 const RECORD_PROJECTION = { __v: 0 } as const;
-/** Counter updates are not edits of the post: `updatedAt` stays. */
-const QUIET = { timestamps: false } as const;
 const COUNTERS_PROJECTION = { likesCount: 1, commentsCount: 1 } as const;
 
 interface FacetResult {
@@ -30,7 +24,11 @@ interface FacetResult {
 
 @Injectable()
 export class CommunityPostsRepository {
-  constructor(@InjectModel(CommunityPost.name) private readonly posts: Model<CommunityPost>) {}
+  private readonly counters: CounterDocuments<PostCountersRecord, PostCounterField>;
+
+  constructor(@InjectModel(CommunityPost.name) private readonly posts: Model<CommunityPost>) {
+    this.counters = new CounterDocuments(posts, COUNTERS_PROJECTION, POST_COUNTER_FIELDS);
+  }
 
   async create(ownerId: string, content: string): Promise<PostRecord> {
     const created = await this.posts.create({
@@ -94,67 +92,32 @@ export class CommunityPostsRepository {
   }
 
   /** A like stored or removed: `likesCount` moves by `delta`. A post that is gone is a no-op. */
-  async incrementLikes(id: string, delta: number): Promise<void> {
-    await this.posts
-      .updateOne({ _id: new Types.ObjectId(id) }, { $inc: { likesCount: delta } }, QUIET)
-      .exec();
+  incrementLikes(id: string, delta: number): Promise<void> {
+    return this.counters.increment(id, 'likesCount', delta);
   }
 
   /** A comment added or removed. A post that is gone is a no-op. */
-  async incrementComments(id: string, delta: number): Promise<void> {
-    await this.posts
-      .updateOne({ _id: new Types.ObjectId(id) }, { $inc: { commentsCount: delta } }, QUIET)
-      .exec();
+  incrementComments(id: string, delta: number): Promise<void> {
+    return this.counters.increment(id, 'commentsCount', delta);
   }
 
   /** The maintained `likesCount` (0 on a document from before counters), or null when the post is gone. */
-  async findLikesCount(id: string): Promise<number | null> {
-    const found = await this.posts
-      .findOne({ _id: new Types.ObjectId(id) })
-      .select({ likesCount: 1 })
-      .lean<{ _id: Types.ObjectId; likesCount?: number }>()
-      .exec();
-    return found ? (found.likesCount ?? 0) : null;
+  findLikesCount(id: string): Promise<number | null> {
+    return this.counters.read(id, 'likesCount');
   }
 
-  /** Reconcile: the next `limit` posts after `afterId` in `_id` order, with their stored counters (the `_id` index). */
+  /** Reconcile: the next `limit` posts after `afterId` in `_id` order, with their stored counters. */
   findCountersAfter(afterId: string | null, limit: number): Promise<PostCountersRecord[]> {
-    return this.posts
-      .find(afterId === null ? {} : { _id: { $gt: new Types.ObjectId(afterId) } })
-      .select(COUNTERS_PROJECTION)
-      .sort({ _id: 1 })
-      .limit(limit)
-      .lean<PostCountersRecord[]>()
-      .exec();
+    return this.counters.findAfter(afterId, limit);
   }
 
   /** Reconcile: the stored counters of these posts (those that exist). */
   findCountersByIds(postIds: string[]): Promise<PostCountersRecord[]> {
-    return this.posts
-      .find({ _id: { $in: postIds.map((id) => new Types.ObjectId(id)) } })
-      .select(COUNTERS_PROJECTION)
-      .limit(postIds.length)
-      .lean<PostCountersRecord[]>()
-      .exec();
+    return this.counters.findByIds(postIds);
   }
 
-  /** Reconcile: each fix as a compare-and-set on the value read (see VideosRepository.applyCounterFixes). */
+  /** Reconcile: each fix as a compare-and-set on the value read. */
   applyCounterFixes(fixes: CounterFix<PostCounterField>[]): Promise<FixOutcome<PostCounterField>> {
-    return applyFieldByField(POST_COUNTER_FIELDS, fixes, async (field, groups) => {
-      const result = await this.posts.bulkWrite(
-        groups.map((group) => ({
-          updateMany: {
-            filter: {
-              ...spannedIds(group.ids, (id) => new Types.ObjectId(id)),
-              [field]: group.seen,
-            },
-            update: { $set: { [field]: group.truth } },
-            timestamps: false,
-          },
-        })),
-        { ordered: false },
-      );
-      return result.matchedCount;
-    });
+    return this.counters.applyFixes(fixes);
   }
 }

@@ -2,13 +2,12 @@ import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { type Model, type QueryFilter, Types } from 'mongoose';
 import { containsLiteral } from 'src/common/database/literal-match.util';
+import { CounterDocuments } from 'src/common/database/counter-documents';
 import {
-  applyFieldByField,
   type CounterFix,
   type FixOutcome,
   type IdSelection,
   selectionCondition,
-  spannedIds,
 } from 'src/common/database/stored-counters.util';
 import {
   type StoredAsset,
@@ -36,7 +35,11 @@ const COUNTERS_PROJECTION = { owner: 1, likesCount: 1, commentsCount: 1 } as con
 
 @Injectable()
 export class VideosRepository {
-  constructor(@InjectModel(Video.name) private readonly videos: Model<Video>) {}
+  private readonly counters: CounterDocuments<VideoCountersRecord, VideoCounterField>;
+
+  constructor(@InjectModel(Video.name) private readonly videos: Model<Video>) {
+    this.counters = new CounterDocuments(videos, COUNTERS_PROJECTION, VIDEO_COUNTER_FIELDS);
+  }
 
   async create(video: NewVideo): Promise<VideoRecord> {
     const created = await this.videos.create({
@@ -124,10 +127,8 @@ export class VideosRepository {
   }
 
   /** A comment added or removed. A video that is gone is a no-op. */
-  async incrementComments(videoId: string, delta: number): Promise<void> {
-    await this.videos
-      .updateOne({ _id: new Types.ObjectId(videoId) }, { $inc: { commentsCount: delta } }, QUIET)
-      .exec();
+  incrementComments(videoId: string, delta: number): Promise<void> {
+    return this.counters.increment(videoId, 'commentsCount', delta);
   }
 
   /** The maintained `likesCount` (0 for a video from before counters), or null when the video is gone. */
@@ -280,54 +281,24 @@ export class VideosRepository {
       .exec();
   }
 
-  /**
-   * Reconcile: the next `limit` videos after `afterId` (from the start when null) in `_id` order,
-   * with their stored counters. A range on `_id` and its order: the `_id` index, whatever the size.
-   */
+  /** Reconcile: the next `limit` videos after `afterId` in `_id` order, with their stored counters. */
   findCountersAfter(afterId: string | null, limit: number): Promise<VideoCountersRecord[]> {
-    return this.videos
-      .find(afterId === null ? {} : { _id: { $gt: new Types.ObjectId(afterId) } })
-      .select(COUNTERS_PROJECTION)
-      .sort({ _id: 1 })
-      .limit(limit)
-      .lean<VideoCountersRecord[]>()
-      .exec();
+    return this.counters.findAfter(afterId, limit);
   }
 
   /** Reconcile: the stored counters of these videos (those that exist). */
   findCountersByIds(videoIds: string[]): Promise<VideoCountersRecord[]> {
-    return this.videos
-      .find({ _id: { $in: videoIds.map((id) => new Types.ObjectId(id)) } })
-      .select(COUNTERS_PROJECTION)
-      .limit(videoIds.length)
-      .lean<VideoCountersRecord[]>()
-      .exec();
+    return this.counters.findByIds(videoIds);
   }
 
   /**
-   * Reconcile: writes each fix only while the counter still holds the value read (a concurrent
-   * `$inc` since then wins, and the next run looks again). `null` matches a missing field.
-   * `updatedAt` stays: a repaired figure is not an edit of the video.
+   * Reconcile: each fix as a compare-and-set on the value read (a concurrent `$inc` wins, the
+   * next run looks again); `updatedAt` stays.
    */
   applyCounterFixes(
     fixes: CounterFix<VideoCounterField>[],
   ): Promise<FixOutcome<VideoCounterField>> {
-    return applyFieldByField(VIDEO_COUNTER_FIELDS, fixes, async (field, groups) => {
-      const result = await this.videos.bulkWrite(
-        groups.map((group) => ({
-          updateMany: {
-            filter: {
-              ...spannedIds(group.ids, (id) => new Types.ObjectId(id)),
-              [field]: group.seen,
-            },
-            update: { $set: { [field]: group.truth } },
-            timestamps: false,
-          },
-        })),
-        { ordered: false },
-      );
-      return result.matchedCount;
-    });
+    return this.counters.applyFixes(fixes);
   }
 
   /**
