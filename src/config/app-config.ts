@@ -38,6 +38,11 @@ export interface AppConfig {
   cors: { origins: string[] };
   cookies: { domain: string | undefined; secure: boolean };
   trustProxy: number;
+  /**
+   * After SIGTERM: how long readiness answers 503 while new requests are still served, so a load
+   * balancer stops routing here before the listener closes. 0 = close at once.
+   */
+  shutdownDelayMs: number;
   auth: {
     accessSecret: string;
     accessTtlSeconds: number;
@@ -323,6 +328,7 @@ export function loadAppConfig(env: Env, cwd: string = process.cwd()): AppConfig 
     cors: { origins },
     cookies: { domain: raw('COOKIE_DOMAIN'), secure: bool('COOKIE_SECURE', isProduction) },
     trustProxy: int('TRUST_PROXY', 0, 0, 10),
+    shutdownDelayMs: int('SHUTDOWN_DELAY_MS', 0, 0, 60_000),
     auth: {
       accessSecret: secret(['JWT_ACCESS_SECRET'], 32, true),
       accessTtlSeconds: duration(['ACCESS_TOKEN_TTL', 'JWT_ACCESS_EXPIRY'], 900),

@@ -7,7 +7,7 @@ import { startRedis, type TestRedis } from 'test/utils/redis-server';
 
 describe.each(['memory', 'redis'] as const)('%s counter store', (kind) => {
   let redis: TestRedis | undefined;
-  let sut: CounterStore & { onModuleDestroy(): unknown };
+  let sut: CounterStore & { onApplicationShutdown(): unknown };
   let key = 0;
   const nextKey = (): string => `k${process.pid}-${key++}`;
 
@@ -20,7 +20,7 @@ describe.each(['memory', 'redis'] as const)('%s counter store', (kind) => {
     }
   });
   afterAll(async () => {
-    await sut.onModuleDestroy();
+    await sut.onApplicationShutdown();
     await redis?.stop();
   });
 

@@ -2,7 +2,11 @@ import { request as httpRequest } from 'node:http';
 import { startEmbeddedMongo, type EmbeddedMongo } from 'src/infrastructure/database/embedded-mongo';
 import { startService, type ServiceProcess } from 'test/utils/service-process';
 
-/** SIGTERM stops accepting, lets in-flight requests finish, closes the database, exits 0. */
+/**
+ * SIGTERM: readiness turns 503 while requests are still served for SHUTDOWN_DELAY_MS (the load
+ * balancer's window to stop routing here), then the listener closes, in-flight requests finish,
+ * the database closes, and the process exits 0.
+ */
 describe('graceful shutdown', () => {
   let engine: EmbeddedMongo;
   let service: ServiceProcess | undefined;
@@ -54,7 +58,10 @@ describe('graceful shutdown', () => {
       RATE_LIMIT_LOGIN_FAILURES: '1000',
       RATE_LIMIT_LOGIN_FAILURES_ACCOUNT: '1000',
       // A real cost, so that logins are still hashing when the signal lands.
-      BCRYPT_ROUNDS: '11',
+      BCRYPT_ROUNDS: '10',
+      // Also covers requests whose connection the server has not accepted yet when the signal
+      // lands (a loaded client or kernel backlog): they reach the still-open listener.
+      SHUTDOWN_DELAY_MS: '3000',
     });
     const url = service.url;
     let release!: () => void;
@@ -72,12 +79,23 @@ describe('graceful shutdown', () => {
     service.child.kill('SIGTERM');
     setTimeout(release, 1000);
 
+    // During the delay: readiness says so, and a new request is still answered, closing its
+    // connection so the client does not reuse it.
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const readiness = await fetch(`${url}/health/ready`);
+    expect(readiness.status).toBe(503);
+    expect(await readiness.json()).toMatchObject({ status: 'shutting_down' });
+    const during = await fetch(`${url}/api/v1/video`);
+    expect(during.status).toBe(200);
+    expect(during.headers.get('connection')).toBe('close');
+
     const answers = await Promise.all([...slow, ...hashing]);
     expect(answers.map((answer) => answer.status)).toEqual(answers.map(() => 401));
     for (const answer of answers)
       expect(JSON.parse(answer.text)).toMatchObject({ code: 'INVALID_CREDENTIALS' });
     expect(await Promise.all(quick)).toEqual(quick.map(() => 200));
     expect(await service.exited).toBe(0);
+    expect(Date.now() - signalledAt).toBeGreaterThanOrEqual(3000);
     expect(Date.now() - signalledAt).toBeLessThan(30_000);
     console.log(
       `shutdown: ${answers.length + quick.length} requests in flight at SIGTERM, all answered; exit 0 after ${Date.now() - signalledAt} ms`,

@@ -32,7 +32,7 @@ describe('LoginFailuresService', () => {
     counters = new MemoryCounterStore();
     sut = new LoginFailuresService(counters, config);
   });
-  afterEach(() => counters.onModuleDestroy());
+  afterEach(() => counters.onApplicationShutdown());
 
   const accountCount = async (accountId: string): Promise<number> =>
     (await counters.peek(`login-failures-account:u:${accountId}`)).count;

@@ -4,7 +4,7 @@ import { MemoryCounterStore } from 'src/infrastructure/counters/memory-counter-s
 import { RedisCounterStore } from 'src/infrastructure/counters/redis-counter-store';
 import { startRedis, type TestRedis } from 'test/utils/redis-server';
 
-type Store = CounterStore & { onModuleDestroy(): unknown };
+type Store = CounterStore & { onApplicationShutdown(): unknown };
 
 /**
  * Two stores stand for two instances: both in one process's memory, or two Redis clients on one
@@ -28,8 +28,8 @@ describe.each(['memory', 'redis'] as const)('upload slots on the %s counter stor
     }
   });
   afterAll(async () => {
-    await one.onModuleDestroy();
-    if (other !== one) await other.onModuleDestroy();
+    await one.onApplicationShutdown();
+    if (other !== one) await other.onApplicationShutdown();
     await redis?.stop();
   });
 

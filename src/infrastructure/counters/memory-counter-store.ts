@@ -1,4 +1,4 @@
-import { Injectable, type OnModuleDestroy } from '@nestjs/common';
+import { Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import { CounterStore, type CounterState } from 'src/infrastructure/counters/counter-store.port';
 
 interface Window {
@@ -9,7 +9,7 @@ interface Window {
 const SWEEP_INTERVAL_MS = 60_000;
 
 @Injectable()
-export class MemoryCounterStore extends CounterStore implements OnModuleDestroy {
+export class MemoryCounterStore extends CounterStore implements OnApplicationShutdown {
   private readonly windows = new Map<string, Window>();
   // Expired windows are dropped periodically so the map stays bounded by live keys.
   private readonly sweeper = setInterval(() => this.sweep(), SWEEP_INTERVAL_MS).unref();
@@ -43,7 +43,7 @@ export class MemoryCounterStore extends CounterStore implements OnModuleDestroy 
     return Promise.resolve();
   }
 
-  onModuleDestroy(): void {
+  onApplicationShutdown(): void {
     clearInterval(this.sweeper);
   }
 

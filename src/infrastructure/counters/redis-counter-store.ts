@@ -1,4 +1,4 @@
-import { Logger, type OnModuleDestroy } from '@nestjs/common';
+import { Logger, type OnApplicationShutdown } from '@nestjs/common';
 import { Redis } from 'ioredis';
 import { CounterStore, type CounterState } from 'src/infrastructure/counters/counter-store.port';
 
@@ -26,7 +26,7 @@ type CounterCommands = Redis & {
   dancelyRefund(key: string): Promise<number>;
 };
 
-export class RedisCounterStore extends CounterStore implements OnModuleDestroy {
+export class RedisCounterStore extends CounterStore implements OnApplicationShutdown {
   private readonly logger = new Logger('RedisCounters');
   private readonly redis: Redis;
 
@@ -70,7 +70,11 @@ export class RedisCounterStore extends CounterStore implements OnModuleDestroy {
     await (this.redis as CounterCommands).dancelyRefund(PREFIX + key);
   }
 
-  async onModuleDestroy(): Promise<void> {
+  /**
+   * A shutdown hook, not a destroy hook: Nest runs destroy hooks before it closes the HTTP server,
+   * and requests still draining need their rate-limit counters.
+   */
+  async onApplicationShutdown(): Promise<void> {
     await this.redis.quit().catch(() => this.redis.disconnect());
   }
 }

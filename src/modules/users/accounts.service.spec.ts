@@ -86,7 +86,7 @@ describe('AccountsService', () => {
       config,
     );
   });
-  afterEach(() => counters.onModuleDestroy());
+  afterEach(() => counters.onApplicationShutdown());
 
   describe('checkLogin', () => {
     const account = (isVerified: boolean): LoginRecord => {
