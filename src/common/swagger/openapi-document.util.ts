@@ -12,7 +12,7 @@ import { AUTH_MODE_EXTENSION, AuthMode } from 'src/common/decorators/auth-mode.d
 import { CommonErrors } from 'src/common/errors/common.errors';
 import { type ErrorDefinition, errorDefinition } from 'src/common/errors/define-error.util';
 import { ErrorCode } from 'src/common/errors/error-code.constant';
-import { isIdParam } from 'src/common/interceptors/object-id-params.interceptor';
+import { isIdParam, OPAQUE_ID_PARAMS } from 'src/common/interceptors/object-id-params.interceptor';
 import {
   MULTIPART_EXTENSION,
   type MultipartDescription,
@@ -80,16 +80,21 @@ function errorResponse(lines: string[]): ResponseObject {
 }
 
 /**
- * Every `:…Id` path parameter (and the `userId` query of `GET /video`) is an ObjectId, as
- * ObjectIdParamsInterceptor enforces.
+ * Every `:…Id` path parameter (and the `userId` query of `GET /video`) is an ObjectId, or has the
+ * format OPAQUE_ID_PARAMS gives it, as ObjectIdParamsInterceptor enforces.
  */
 function documentObjectIds(operation: OperationObject): void {
   for (const parameter of (operation.parameters ?? []) as ParameterObject[]) {
+    const opaque =
+      parameter.in === 'path' && Object.hasOwn(OPAQUE_ID_PARAMS, parameter.name)
+        ? OPAQUE_ID_PARAMS[parameter.name]
+        : undefined;
     const isId =
       parameter.in === 'path'
         ? isIdParam(parameter.name)
         : parameter.in === 'query' && parameter.name === 'userId';
-    if (isId)
+    if (opaque) parameter.schema = { type: 'string', ...opaque };
+    else if (isId)
       parameter.schema = {
         type: 'string',
         pattern: OBJECT_ID_PATTERN,
