@@ -1,4 +1,5 @@
 import type {
+  HeaderObject,
   OpenAPIObject,
   OperationObject,
   ParameterObject,
@@ -78,6 +79,29 @@ function errorResponse(lines: string[]): ResponseObject {
     },
   };
 }
+
+/**
+ * What every 429 carries (docs/api.md#rate-limit-headers): every API route passes the rate-limit
+ * guard before anything can refuse it, so the fields are there whichever limit refused.
+ */
+const RATE_LIMITED_HEADERS: Record<string, HeaderObject> = {
+  'Retry-After': {
+    description: 'Seconds to wait before retrying; takes precedence over `RateLimit`.',
+    required: true,
+    schema: { type: 'integer', minimum: 1 },
+  },
+  RateLimit: {
+    description:
+      'draft-ietf-httpapi-ratelimit-headers-11: per bucket counted, `"<name>";r=<left>;t=<seconds to the window end>`; the refusing bucket has `r=0`.',
+    required: true,
+    schema: { type: 'string', example: '"global";r=0;t=412' },
+  },
+  'RateLimit-Policy': {
+    description: 'Per bucket counted, `"<name>";q=<requests per window>;w=<window in seconds>`.',
+    required: true,
+    schema: { type: 'string', example: '"global";q=1000;w=900' },
+  },
+};
 
 /**
  * Every `:…Id` path parameter (and the `userId` query of `GET /video`) is an ObjectId, or has the
@@ -195,7 +219,10 @@ export function completeOperations(document: OpenAPIObject): void {
 
       const responses = (operation.responses ??= {});
       for (const [status, entries] of lines)
-        responses[String(status)] = errorResponse([...new Set(entries)]);
+        responses[String(status)] = {
+          ...errorResponse([...new Set(entries)]),
+          ...(status === 429 ? { headers: RATE_LIMITED_HEADERS } : {}),
+        };
       closeRequestBody(document, operation);
       nameSuccessEnvelope(document, operation);
     }
