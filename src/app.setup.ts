@@ -73,6 +73,8 @@ export function configureApp(app: NestExpressApplication): NestExpressApplicatio
       'X-RateLimit-Limit',
       'X-RateLimit-Remaining',
       'X-RateLimit-Reset',
+      'RateLimit',
+      'RateLimit-Policy',
     ],
     maxAge: 600,
     optionsSuccessStatus: 204,

@@ -176,6 +176,12 @@ describe('Index audit: every query shape is served by a declared index', () => {
     ];
   };
 
+  /** The session id in a pair of auth cookies (the refresh token is `<sessionId>.<secret>`). */
+  const sessionOf = (cookies: string[]): string =>
+    (cookies.find((c) => c.startsWith('refreshToken=')) ?? '')
+      .slice('refreshToken='.length)
+      .split('.')[0];
+
   /** The walk, in order: reads before the writes that remove what they read. */
   const STEPS: Step[] = [
     { route: 'GET /health', run: async () => void (await call('GET', '/health', 200)) },
@@ -243,6 +249,34 @@ describe('Index audit: every query shape is served by a declared index', () => {
     {
       route: 'GET /auth/me',
       run: async () => void (await call('GET', '/auth/me', 200, { cookies: newcomerCookies })),
+    },
+    {
+      route: 'GET /auth/sessions',
+      run: async () => {
+        // A last use over a minute ago: this request records a new one (the session touch).
+        await t.connection
+          .collection<{ _id: string }>('sessions')
+          .updateOne(
+            { _id: sessionOf(newcomerCookies) },
+            { $set: { lastUsedAt: new Date(Date.now() - 120_000) } },
+          );
+        await call('GET', '/auth/sessions', 200, { cookies: newcomerCookies });
+      },
+    },
+    {
+      route: 'DELETE /auth/sessions/:sessionId',
+      run: async () => {
+        const other = sessionOf(await login(newcomer.email, newcomer.password));
+        await call('DELETE', `/auth/sessions/${other}`, 200, { cookies: newcomerCookies });
+        await call('DELETE', `/auth/sessions/${other}`, 404, { cookies: newcomerCookies });
+      },
+    },
+    {
+      route: 'DELETE /auth/sessions',
+      run: async () => {
+        await login(newcomer.email, newcomer.password);
+        await call('DELETE', '/auth/sessions', 200, { cookies: newcomerCookies });
+      },
     },
     {
       route: 'POST /auth/refresh-token',

@@ -3,6 +3,7 @@ import { ROUTE_ARGS_METADATA } from '@nestjs/common/constants';
 import { getMetadataStorage } from 'class-validator';
 import { AUTH_MODE_KEY, AuthMode } from 'src/common/decorators/auth-mode.decorator';
 import { bodyKindOf } from 'src/common/http/body-kind.util';
+import { OPAQUE_ID_PARAMS } from 'src/common/interceptors/object-id-params.interceptor';
 import type { TestUser } from 'test/factories/users.factory';
 import { MISSING_ID } from 'test/utils/contract';
 import { waitForLogLines } from 'test/utils/log-file';
@@ -93,6 +94,8 @@ describe('Hostile input sweep over every route (issue 11, item 3)', () => {
     const path = route.path.replace(/[:*]([A-Za-z]+)/g, (_, name: string) => {
       if (override?.param === name) return override.raw;
       if (name === 'username') return user.username;
+      // An id in its own format (a session id) where the route takes one, an ObjectId elsewhere.
+      if (Object.hasOwn(OPAQUE_ID_PARAMS, name)) return OPAQUE_ID_PARAMS[name].example;
       return name.endsWith('Id') ? MISSING_ID : 'file.bin';
     });
     return outside ? path : `${API}${path}`;

@@ -85,6 +85,9 @@ const BODIES: Record<string, BodySpec> = {
     newPassword: 'another floor 7',
   }),
   'POST /auth/logout': json([]),
+  // X7: bodyless; the :sessionId is another session of the same user
+  'DELETE /auth/sessions': json([]),
+  'DELETE /auth/sessions/:sessionId': json([]),
   // User
   'PATCH /user/name': json(['name'], { name: 'Renamed' }),
   'PATCH /user/email': json(['email', 'password'], {
@@ -165,6 +168,7 @@ describe('Mass assignment: write routes refuse unknown and privileged properties
       postId: post._id,
       playlistId: await insertPlaylist(t, user.id, { videos: [videoId] }),
       userId: other.id,
+      sessionId: (await signIn(t, user)).sessionId,
     });
   });
   afterAll(async () => {

@@ -6,6 +6,7 @@ import { createPost, insertPost } from 'test/factories/posts.factory';
 import {
   createPendingUser,
   createVerifiedUser,
+  signIn,
   type TestAccount,
   type TestUser,
 } from 'test/factories/users.factory';
@@ -32,7 +33,8 @@ import { createTestApp, type TestApp } from 'test/utils/test-app';
  * visible when its owner is").
  */
 
-type ParamName = 'videoId' | 'commentId' | 'postId' | 'playlistId' | 'userId' | 'username';
+type ParamName =
+  'videoId' | 'commentId' | 'postId' | 'playlistId' | 'userId' | 'username' | 'sessionId';
 const PARAM_NAMES: readonly ParamName[] = [
   'videoId',
   'commentId',
@@ -40,6 +42,7 @@ const PARAM_NAMES: readonly ParamName[] = [
   'playlistId',
   'userId',
   'username',
+  'sessionId',
 ];
 
 interface Outcome {
@@ -87,6 +90,8 @@ const USER_NOT_FOUND = notFound('User not found');
  */
 const COMMUNITY_POST_NOT_FOUND = notFound('Community post not found');
 const POST_NOT_FOUND = notFound('Post not found');
+/** Someone else's session is the same answer as an unknown one. */
+const SESSION_NOT_FOUND = notFound('Session not found');
 
 const VIDEO_OWNER_ONLY = forbidden('You can only update your own videos');
 
@@ -259,6 +264,11 @@ const EXPECTED: Record<string, SweepSpec> = {
       },
     ],
   },
+  // A's live session and A's revoked one are both out of B's reach
+  'DELETE /auth/sessions/:sessionId': {
+    visible: SESSION_NOT_FOUND,
+    hidden: [{ param: 'sessionId', expect: SESSION_NOT_FOUND }],
+  },
   'DELETE /playlist/:playlistId/videos/:videoId': {
     visible: forbidden('You are not authorized to remove videos from this playlist'),
     hidden: [
@@ -309,6 +319,10 @@ describe('Object-level authorization sweep (invisible is 404 everywhere)', () =>
       videos: [publishedVideo],
     });
     own.playlistId = await insertPlaylist(t, attacker.id, { isPublished: true });
+    const revokedSession = (await signIn(t, owner)).sessionId;
+    await t.connection
+      .collection<{ _id: string }>('sessions')
+      .updateOne({ _id: revokedSession }, { $set: { revokedAt: new Date() } });
 
     Object.assign(visible, {
       videoId: [publishedVideo],
@@ -317,6 +331,7 @@ describe('Object-level authorization sweep (invisible is 404 everywhere)', () =>
       playlistId: [publicPlaylist],
       userId: [owner.id],
       username: [owner.username],
+      sessionId: [owner.sessionId],
     });
     Object.assign(hidden, {
       videoId: [unpublishedVideo],
@@ -325,6 +340,7 @@ describe('Object-level authorization sweep (invisible is 404 everywhere)', () =>
       playlistId: [privatePlaylist],
       userId: [pending.id],
       username: [pending.username],
+      sessionId: [revokedSession],
     });
   });
   afterAll(async () => {

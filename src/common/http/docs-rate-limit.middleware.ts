@@ -1,22 +1,19 @@
 import type { ThrottlerStorage } from '@nestjs/throttler';
 import type { NextFunction, Request, Response } from 'express';
 import { writeErrorResponse } from 'src/common/errors/error-body.util';
-import { clientIpKey } from 'src/common/http/client-ip.util';
-import { hitBucket } from 'src/common/rate-limit/bucket.util';
+import { GLOBAL_BUCKET, hitBucket } from 'src/common/rate-limit/bucket.util';
 import { RateLimitErrors } from 'src/common/rate-limit/rate-limit.errors';
-import { GLOBAL_BUCKET } from 'src/common/rate-limit/rate-limit.guard';
 import type { RateLimitRule } from 'src/config/app-config';
 
 /** The docs are served by Swagger's own Express routes, outside the guards, yet count in the global bucket. */
 export function docsRateLimitMiddleware(storage: ThrottlerStorage, rule: RateLimitRule) {
   return (req: Request, res: Response, next: NextFunction): void => {
-    hitBucket(storage, GLOBAL_BUCKET, clientIpKey(req), rule)
+    hitBucket(storage, GLOBAL_BUCKET, rule, req, res)
       .then((result) => {
         if (!result.allowed) {
           writeErrorResponse(res, RateLimitErrors.tooManyRequests(result.headers), req.requestId);
           return;
         }
-        for (const [header, value] of Object.entries(result.headers)) res.setHeader(header, value);
         next();
       })
       .catch(next);

@@ -1,20 +1,18 @@
 import { type ExecutionContext, Injectable } from '@nestjs/common';
 import { ThrottlerGuard, type ThrottlerRequest } from '@nestjs/throttler';
 import type { Request, Response } from 'express';
-import { clientIpKey } from 'src/common/http/client-ip.util';
 import { perRoute } from 'src/common/decorators/route-metadata.util';
-import { hitBucket } from 'src/common/rate-limit/bucket.util';
+import { GLOBAL_BUCKET, hitBucket } from 'src/common/rate-limit/bucket.util';
 import { NO_RATE_LIMIT } from 'src/common/rate-limit/no-rate-limit.decorator';
 import { RateLimitErrors } from 'src/common/rate-limit/rate-limit.errors';
-
-export const GLOBAL_BUCKET = 'global';
 
 const PASS = Promise.resolve(true);
 
 /**
  * @nestjs/throttler with our wire format (docs/api.md#rate-limit-headers): counters are per IP and
- * bucket (not per route), the global bucket's X-RateLimit-* headers go on every response, and a
- * refusal is the JSON error body with Retry-After and the refusing bucket's headers.
+ * bucket (not per route); every limited response lists its buckets in `RateLimit-Policy` /
+ * `RateLimit` and carries the global bucket's X-RateLimit-* headers; a refusal is the JSON error
+ * body with Retry-After and the refusing bucket's headers (all written by `hitBucket`).
  */
 @Injectable()
 export class RateLimitGuard extends ThrottlerGuard {
@@ -36,22 +34,15 @@ export class RateLimitGuard extends ThrottlerGuard {
   protected override async handleRequest(props: ThrottlerRequest): Promise<boolean> {
     const { context, limit, ttl, throttler } = props;
     const http = context.switchToHttp();
-    const name = throttler.name ?? GLOBAL_BUCKET;
     const result = await hitBucket(
       this.storageService,
-      name,
-      clientIpKey(http.getRequest<Request>()),
-      {
-        limit,
-        windowSeconds: ttl / 1000,
-      },
+      throttler.name ?? GLOBAL_BUCKET,
+      { limit, windowSeconds: ttl / 1000 },
+      http.getRequest<Request>(),
+      http.getResponse<Response>(),
     );
     if (!result.allowed) {
       throw RateLimitErrors.tooManyRequests(result.headers);
-    }
-    if (name === GLOBAL_BUCKET) {
-      const res = http.getResponse<Response>();
-      for (const [header, value] of Object.entries(result.headers)) res.setHeader(header, value);
     }
     return true;
   }

@@ -5,7 +5,7 @@ import {
   type RateLimitBucket,
 } from 'src/common/rate-limit/rate-limit.decorator';
 import { CounterThrottlerStorage } from 'src/common/rate-limit/counter-throttler.storage';
-import { GLOBAL_BUCKET } from 'src/common/rate-limit/rate-limit.guard';
+import { GLOBAL_BUCKET } from 'src/common/rate-limit/bucket.util';
 import type { AppConfig, RateLimitRule } from 'src/config/app-config';
 import { APP_CONFIG } from 'src/config/app-config.provider';
 import { CounterStore } from 'src/infrastructure/counters/counter-store.port';

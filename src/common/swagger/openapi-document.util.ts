@@ -1,4 +1,5 @@
 import type {
+  HeaderObject,
   OpenAPIObject,
   OperationObject,
   ParameterObject,
@@ -12,7 +13,7 @@ import { AUTH_MODE_EXTENSION, AuthMode } from 'src/common/decorators/auth-mode.d
 import { CommonErrors } from 'src/common/errors/common.errors';
 import { type ErrorDefinition, errorDefinition } from 'src/common/errors/define-error.util';
 import { ErrorCode } from 'src/common/errors/error-code.constant';
-import { isIdParam } from 'src/common/interceptors/object-id-params.interceptor';
+import { isIdParam, OPAQUE_ID_PARAMS } from 'src/common/interceptors/object-id-params.interceptor';
 import {
   MULTIPART_EXTENSION,
   type MultipartDescription,
@@ -80,16 +81,44 @@ function errorResponse(lines: string[]): ResponseObject {
 }
 
 /**
- * Every `:…Id` path parameter (and the `userId` query of `GET /video`) is an ObjectId, as
- * ObjectIdParamsInterceptor enforces.
+ * What every 429 carries (docs/api.md#rate-limit-headers): every API route passes the rate-limit
+ * guard before anything can refuse it, so the fields are there whichever limit refused.
+ */
+const RATE_LIMITED_HEADERS: Record<string, HeaderObject> = {
+  'Retry-After': {
+    description: 'Seconds to wait before retrying; takes precedence over `RateLimit`.',
+    required: true,
+    schema: { type: 'integer', minimum: 1 },
+  },
+  RateLimit: {
+    description:
+      'draft-ietf-httpapi-ratelimit-headers-11: per bucket counted, `"<name>";r=<left>;t=<seconds to the window end>`; the refusing bucket has `r=0`.',
+    required: true,
+    schema: { type: 'string', example: '"global";r=0;t=412' },
+  },
+  'RateLimit-Policy': {
+    description: 'Per bucket counted, `"<name>";q=<requests per window>;w=<window in seconds>`.',
+    required: true,
+    schema: { type: 'string', example: '"global";q=1000;w=900' },
+  },
+};
+
+/**
+ * Every `:…Id` path parameter (and the `userId` query of `GET /video`) is an ObjectId, or has the
+ * format OPAQUE_ID_PARAMS gives it, as ObjectIdParamsInterceptor enforces.
  */
 function documentObjectIds(operation: OperationObject): void {
   for (const parameter of (operation.parameters ?? []) as ParameterObject[]) {
+    const opaque =
+      parameter.in === 'path' && Object.hasOwn(OPAQUE_ID_PARAMS, parameter.name)
+        ? OPAQUE_ID_PARAMS[parameter.name]
+        : undefined;
     const isId =
       parameter.in === 'path'
         ? isIdParam(parameter.name)
         : parameter.in === 'query' && parameter.name === 'userId';
-    if (isId)
+    if (opaque) parameter.schema = { type: 'string', ...opaque };
+    else if (isId)
       parameter.schema = {
         type: 'string',
         pattern: OBJECT_ID_PATTERN,
@@ -190,7 +219,10 @@ export function completeOperations(document: OpenAPIObject): void {
 
       const responses = (operation.responses ??= {});
       for (const [status, entries] of lines)
-        responses[String(status)] = errorResponse([...new Set(entries)]);
+        responses[String(status)] = {
+          ...errorResponse([...new Set(entries)]),
+          ...(status === 429 ? { headers: RATE_LIMITED_HEADERS } : {}),
+        };
       closeRequestBody(document, operation);
       nameSuccessEnvelope(document, operation);
     }

@@ -110,9 +110,10 @@ export class AuthController {
   @Endpoint({ message: AuthMessages.refreshed, data: null })
   refresh(
     @RefreshCredential() refreshToken: string | undefined,
+    @Client() client: ClientContext,
     @AuthCookies() cookies: AuthCookieJar,
   ): Promise<void> {
-    return this.auth.refresh(refreshToken, cookies);
+    return this.auth.refresh(refreshToken, client, cookies);
   }
 
   @GuestOnly()

@@ -1,4 +1,4 @@
-/** The envelope messages of the auth endpoints (`/auth`). */
+/** The envelope messages of the auth endpoints (`/auth`, `/auth/sessions`). */
 export const AuthMessages = {
   registered: 'User registered. Please verify your email',
   verified: 'Email verified successfully',
@@ -11,4 +11,7 @@ export const AuthMessages = {
   me: 'User details fetched successfully',
   passwordChanged: 'Password changed successfully',
   loggedOut: 'User logged out successfully',
+  sessionsListed: 'Sessions fetched successfully',
+  sessionRevoked: 'Session revoked successfully',
+  otherSessionsRevoked: 'Other sessions revoked successfully',
 } as const;

@@ -7,6 +7,7 @@ import { AuthCookiesInterceptor } from 'src/modules/auth/auth-cookies.intercepto
 import { AuthController } from 'src/modules/auth/auth.controller';
 import { AuthService } from 'src/modules/auth/auth.service';
 import { Session, SessionSchema } from 'src/modules/auth/schemas/session.schema';
+import { SessionsController } from 'src/modules/auth/sessions.controller';
 import { SessionsRepository } from 'src/modules/auth/sessions.repository';
 import { SessionsService } from 'src/modules/auth/sessions.service';
 import { TokenService } from 'src/modules/auth/token.service';
@@ -19,7 +20,7 @@ import { UsersModule } from 'src/modules/users/users.module';
     UsersModule,
     AuthPassportModule,
   ],
-  controllers: [AuthController],
+  controllers: [AuthController, SessionsController],
   providers: [
     TokenService,
     SessionsRepository,

@@ -29,7 +29,10 @@ describe('AuthService', () => {
   >;
   let users: jest.Mocked<Pick<UsersService, 'getMe'>>;
   let sessions: jest.Mocked<
-    Pick<SessionsService, 'open' | 'refresh' | 'revokeAll' | 'revokeOthers' | 'logout'>
+    Pick<
+      SessionsService,
+      'open' | 'refresh' | 'revokeAll' | 'revokeOthers' | 'logout' | 'revokeOwn'
+    >
   >;
   let cookies: AuthCookieJar;
   let sut: AuthService;
@@ -43,6 +46,7 @@ describe('AuthService', () => {
       revokeAll: jest.fn(),
       revokeOthers: jest.fn(),
       logout: jest.fn(),
+      revokeOwn: jest.fn(),
     };
     cookies = new AuthCookieJar();
     sut = new AuthService(
@@ -79,19 +83,19 @@ describe('AuthService', () => {
   describe('refresh and logout cookies', () => {
     it('clears both cookies when the refresh fails with a 401', async () => {
       sessions.refresh.mockRejectedValue(new AppException(ErrorCode.INVALID_REFRESH_TOKEN));
-      await failure(sut.refresh('t', cookies));
+      await failure(sut.refresh('t', CLIENT, cookies));
       expect(cookies.instruction).toEqual({ kind: 'clear' });
     });
 
     it('leaves the cookies alone when the refresh fails for another reason (e.g. the database)', async () => {
       sessions.refresh.mockRejectedValue(new AppException(ErrorCode.SERVICE_UNAVAILABLE));
-      await failure(sut.refresh('t', cookies));
+      await failure(sut.refresh('t', CLIENT, cookies));
       expect(cookies.instruction).toBeNull();
     });
 
     it('sets only the access cookie in the grace case', async () => {
       sessions.refresh.mockResolvedValue({ kind: 'grace', accessToken: 'a2' });
-      await sut.refresh('t', cookies);
+      await sut.refresh('t', CLIENT, cookies);
       expect(cookies.instruction).toEqual({ kind: 'renew-access', accessToken: 'a2' });
     });
 
@@ -102,6 +106,25 @@ describe('AuthService', () => {
       sessions.logout.mockRejectedValue(new AppException(ErrorCode.UNAUTHORIZED));
       await failure(sut.logout(NO_CREDENTIALS, failed));
       expect(failed.instruction).toEqual({ kind: 'clear' });
+    });
+  });
+
+  describe('revokeSession (the session list)', () => {
+    const principal = { userId: USER_ID, sessionId: 'c2Vzc2lvbi1pZC0xMjM0NQ' };
+
+    it('clears both cookies when the revoked session is the current one, like a logout', async () => {
+      sessions.revokeOwn.mockResolvedValue({ current: true });
+      await sut.revokeSession(principal, principal.sessionId, cookies);
+      expect(cookies.instruction).toEqual({ kind: 'clear' });
+    });
+
+    it('leaves the cookies alone for another session, and on a 404', async () => {
+      sessions.revokeOwn.mockResolvedValue({ current: false });
+      await sut.revokeSession(principal, 'b3RoZXItc2Vzc2lvbi0xMj', cookies);
+      expect(cookies.instruction).toBeNull();
+      sessions.revokeOwn.mockRejectedValue(AppException.notFound('Session not found'));
+      expect((await failure(sut.revokeSession(principal, 'x', cookies))).code).toBe('NOT_FOUND');
+      expect(cookies.instruction).toBeNull();
     });
   });
 

@@ -36,9 +36,13 @@ export class AuthService {
    * `POST /auth/refresh-token`: both cookies on rotation, the access cookie alone in the grace
    * case, both cleared on any failure.
    */
-  async refresh(refreshToken: string | undefined, cookies: AuthCookieJar): Promise<void> {
+  async refresh(
+    refreshToken: string | undefined,
+    client: ClientContext,
+    cookies: AuthCookieJar,
+  ): Promise<void> {
     try {
-      const outcome = await this.sessions.refresh(refreshToken);
+      const outcome = await this.sessions.refresh(refreshToken, client);
       if (outcome.kind === 'rotated') cookies.signIn(outcome.tokens);
       else cookies.renewAccess(outcome.accessToken);
     } catch (error) {
@@ -66,6 +70,19 @@ export class AuthService {
   ): Promise<void> {
     await this.accounts.changePassword(principal.userId, dto, client.ip);
     await this.sessions.revokeOthers(principal.userId, principal.sessionId);
+  }
+
+  /**
+   * `DELETE /auth/sessions/:sessionId`: ends one of the caller's sessions; ending the current one
+   * is a logout (both cookies cleared).
+   */
+  async revokeSession(
+    principal: AuthPrincipal,
+    sessionId: string,
+    cookies: AuthCookieJar,
+  ): Promise<void> {
+    const { current } = await this.sessions.revokeOwn(principal, sessionId);
+    if (current) cookies.clear();
   }
 
   /** `POST /auth/logout`: both cookies are cleared, even when no live session was named (401). */

@@ -20,19 +20,38 @@ export type RefreshableSession = Pick<
   | 'revokedAt'
 >;
 
-export interface NewSession {
+/** Where a session's client is, as a session stores it (never the full address). */
+export interface SessionClient {
+  userAgent: string;
+  ipHint: string | null;
+}
+
+export interface NewSession extends SessionClient {
   /** A random id (TokenService.newSessionId). */
   _id: string;
   userId: string;
   tokenHash: string;
   expiresAt: Date;
   lastUsedAt: Date;
-  userAgent: string;
-  ip: string;
 }
+
+/** A live session as the session list shows it; `ip` only on sessions older than `ipHint`. */
+export type ListedSession = Pick<
+  SessionRecord,
+  '_id' | 'createdAt' | 'lastUsedAt' | 'userAgent' | 'ipHint' | 'ip'
+>;
+
+/** A live session as authentication sees it. */
+export type LiveSession = Pick<SessionRecord, '_id' | 'user' | 'lastUsedAt'>;
 
 /** Sessions over the limit revoked in one pass; a user never has many more (one login adds one). */
 const LIMIT_SWEEP_BATCH = 100;
+
+/**
+ * The most sessions a list returns. The session limit keeps a user at MAX_SESSIONS_PER_USER live
+ * ones (20 by default; concurrent logins may overshoot it by a few until the next login sweeps).
+ */
+const LIST_MAX = 100;
 
 @Injectable()
 export class SessionsRepository {
@@ -43,22 +62,69 @@ export class SessionsRepository {
    * every authenticated request, so it is a lookup by `_id` alone, and the other conditions are
    * checked here: the embedded engine uses an index only for a filter that is exactly a unique key.
    */
-  async findLive(
-    sessionId: string,
-    userId: string,
-    now: Date,
-  ): Promise<Pick<SessionRecord, '_id' | 'user'> | null> {
+  async findLive(sessionId: string, userId: string, now: Date): Promise<LiveSession | null> {
     const session = await this.sessions
       .findOne({ _id: sessionId })
-      .select({ user: 1, revokedAt: 1, expiresAt: 1 })
-      .lean<Pick<SessionRecord, '_id' | 'user' | 'revokedAt' | 'expiresAt'>>()
+      .select({ user: 1, revokedAt: 1, expiresAt: 1, lastUsedAt: 1 })
+      .lean<Pick<SessionRecord, '_id' | 'user' | 'revokedAt' | 'expiresAt' | 'lastUsedAt'>>()
       .exec();
     const live =
       !!session &&
       !session.revokedAt &&
       session.expiresAt.getTime() > now.getTime() &&
       session.user.equals(userId);
-    return live ? { _id: session._id, user: session.user } : null;
+    return live ? { _id: session._id, user: session.user, lastUsedAt: session.lastUsedAt } : null;
+  }
+
+  /**
+   * Records a use of the session unless one was recorded since `staleBefore`. Conditional, so of
+   * concurrent requests that all found the session stale one writes and the others match nothing,
+   * and `lastUsedAt` never moves back. Drops a legacy full address on the way.
+   */
+  async touch(sessionId: string, now: Date, staleBefore: Date): Promise<void> {
+    await this.sessions
+      .updateOne(
+        { _id: sessionId, lastUsedAt: { $lt: staleBefore } },
+        { $set: { lastUsedAt: now }, $unset: { ip: 1 } },
+        // A use is not a change of the session: `updatedAt` stays.
+        { timestamps: false },
+      )
+      .exec();
+  }
+
+  /** The session list: the user's live sessions, most recently used first (`_id` breaking ties). */
+  listLive(userId: string, now: Date): Promise<ListedSession[]> {
+    return this.sessions
+      .find({ user: new Types.ObjectId(userId), revokedAt: null, expiresAt: { $gt: now } })
+      .sort({ lastUsedAt: -1, _id: -1 })
+      .limit(LIST_MAX)
+      .select({ createdAt: 1, lastUsedAt: 1, userAgent: 1, ipHint: 1, ip: 1 })
+      .lean<ListedSession[]>()
+      .exec();
+  }
+
+  /**
+   * The session list: revokes one live session of this user. False when there is none by that id for this user
+   * (unknown, someone else's, already revoked or expired): one answer for all of them.
+   */
+  async revokeOwn(
+    sessionId: string,
+    userId: string,
+    reason: SessionRevokedReason,
+    now: Date,
+  ): Promise<boolean> {
+    const result = await this.sessions
+      .updateOne(
+        {
+          _id: sessionId,
+          user: new Types.ObjectId(userId),
+          revokedAt: null,
+          expiresAt: { $gt: now },
+        },
+        { $set: { revokedAt: now, revokedReason: reason } },
+      )
+      .exec();
+    return result.modifiedCount === 1;
   }
 
   async create({ userId, ...session }: NewSession): Promise<void> {
@@ -123,6 +189,7 @@ export class SessionsRepository {
     now: Date,
     expiresAt: Date,
     keepPast: number,
+    client: SessionClient,
   ): Promise<boolean> {
     const result = await this.sessions
       .updateOne(
@@ -134,7 +201,10 @@ export class SessionsRepository {
             rotatedAt: now,
             lastUsedAt: now,
             expiresAt,
+            userAgent: client.userAgent,
+            ipHint: client.ipHint,
           },
+          $unset: { ip: 1 },
           $push: { pastTokenHashes: { $each: [presentedHash], $slice: -keepPast } },
         },
       )
@@ -152,7 +222,10 @@ export class SessionsRepository {
     return result.modifiedCount === 1;
   }
 
-  /** Change-password (every session but the current one) and reset-password (all of them). */
+  /**
+   * Change-password and the session list (every live session but the current one) and
+   * reset-password (all of them). Returns how many were revoked.
+   */
   async revokeAllOfUser(
     userId: string,
     reason: SessionRevokedReason,
@@ -164,6 +237,7 @@ export class SessionsRepository {
         {
           user: new Types.ObjectId(userId),
           revokedAt: null,
+          expiresAt: { $gt: now },
           ...(exceptSessionId ? { _id: { $ne: exceptSessionId } } : {}),
         },
         { $set: { revokedAt: now, revokedReason: reason } },

@@ -3,7 +3,11 @@ import { JwtService } from '@nestjs/jwt';
 import { Types } from 'mongoose';
 import { AppException } from 'src/common/errors/app.exception';
 import { loadAppConfig } from 'src/config/app-config';
-import type { RefreshableSession, SessionsRepository } from 'src/modules/auth/sessions.repository';
+import type {
+  LiveSession,
+  RefreshableSession,
+  SessionsRepository,
+} from 'src/modules/auth/sessions.repository';
 import { SessionsService } from 'src/modules/auth/sessions.service';
 import { TokenService } from 'src/modules/auth/token.service';
 import type { UsersService } from 'src/modules/users/users.service';
@@ -20,6 +24,13 @@ const SECRET = 'S'.repeat(43);
 const PREVIOUS = 'P'.repeat(43);
 const OLDER = 'Q'.repeat(43);
 const token = (secret: string): string => `${sessionId}.${secret}`;
+const CLIENT = { ip: '203.0.113.77', userAgent: '  jest/30 (linux)  ' };
+/** A live session as authentication finds it, last used `ago` ms before now. */
+const live = (ago = 1000): LiveSession => ({
+  _id: sessionId,
+  user: userId,
+  lastUsedAt: new Date(Date.now() - ago),
+});
 
 function session(overrides: Partial<RefreshableSession> = {}): RefreshableSession {
   return {
@@ -53,6 +64,9 @@ describe('SessionsService', () => {
       | 'revoke'
       | 'findLive'
       | 'revokeAllOfUser'
+      | 'touch'
+      | 'listLive'
+      | 'revokeOwn'
     >
   >;
   let users: jest.Mocked<Pick<UsersService, 'isVerified'>>;
@@ -68,6 +82,9 @@ describe('SessionsService', () => {
       revoke: jest.fn(),
       findLive: jest.fn(),
       revokeAllOfUser: jest.fn(),
+      touch: jest.fn(),
+      listLive: jest.fn(),
+      revokeOwn: jest.fn(),
     };
     users = { isVerified: jest.fn().mockResolvedValue(true) };
     tokens = new TokenService(new JwtService(), config);
@@ -94,9 +111,11 @@ describe('SessionsService', () => {
         _id: id,
         userId: userId.toHexString(),
         tokenHash: sha(secret),
-        ip: '1.2.3.4',
+        ipHint: '1.2.3.0/24',
         userAgent: 'jest',
       });
+      // Never the full address.
+      expect(JSON.stringify(stored)).not.toContain('1.2.3.4');
       expect(JSON.stringify(stored)).not.toContain(secret);
       expect(stored.expiresAt.getTime() - stored.lastUsedAt.getTime()).toBe(30 * 86400_000);
       expect(repository.revokeBeyondLimit).toHaveBeenCalledWith(
@@ -128,10 +147,10 @@ describe('SessionsService', () => {
 
   describe('refresh', () => {
     it('without a token → UNAUTHORIZED; malformed or old-format → INVALID_REFRESH_TOKEN', async () => {
-      expect(await codeOf(sut.refresh(undefined))).toBe('UNAUTHORIZED');
-      expect(await codeOf(sut.refresh('garbage'))).toBe('INVALID_REFRESH_TOKEN');
+      expect(await codeOf(sut.refresh(undefined, CLIENT))).toBe('UNAUTHORIZED');
+      expect(await codeOf(sut.refresh('garbage', CLIENT))).toBe('INVALID_REFRESH_TOKEN');
       const oldFormat = `${new Types.ObjectId().toHexString()}.${SECRET}`;
-      expect(await codeOf(sut.refresh(oldFormat))).toBe('INVALID_REFRESH_TOKEN');
+      expect(await codeOf(sut.refresh(oldFormat, CLIENT))).toBe('INVALID_REFRESH_TOKEN');
       expect(repository.findRefreshable).not.toHaveBeenCalled();
     });
 
@@ -141,20 +160,20 @@ describe('SessionsService', () => {
       ['an expired', session({ expiresAt: new Date(Date.now() - 1) })],
     ])('%s session → INVALID_REFRESH_TOKEN', async (_label, found) => {
       repository.findRefreshable.mockResolvedValue(found);
-      expect(await codeOf(sut.refresh(token(SECRET)))).toBe('INVALID_REFRESH_TOKEN');
+      expect(await codeOf(sut.refresh(token(SECRET), CLIENT))).toBe('INVALID_REFRESH_TOKEN');
       expect(repository.rotate).not.toHaveBeenCalled();
     });
 
     it('a user who is no longer verified → INVALID_REFRESH_TOKEN', async () => {
       repository.findRefreshable.mockResolvedValue(session());
       users.isVerified.mockResolvedValue(false);
-      expect(await codeOf(sut.refresh(token(SECRET)))).toBe('INVALID_REFRESH_TOKEN');
+      expect(await codeOf(sut.refresh(token(SECRET), CLIENT))).toBe('INVALID_REFRESH_TOKEN');
     });
 
-    it('the current token rotates with one compare-and-set on its hash', async () => {
+    it('the current token rotates with one compare-and-set on its hash, recording the client coarsely', async () => {
       repository.findRefreshable.mockResolvedValue(session());
       repository.rotate.mockResolvedValue(true);
-      const outcome = await sut.refresh(token(SECRET));
+      const outcome = await sut.refresh(token(SECRET), CLIENT);
       if (outcome.kind !== 'rotated') throw new Error('expected a rotation');
       const newSecret = outcome.tokens.refreshToken.split('.')[1];
       expect(newSecret).not.toBe(SECRET);
@@ -165,6 +184,7 @@ describe('SessionsService', () => {
         expect.any(Date),
         expect.any(Date),
         32,
+        { userAgent: 'jest/30 (linux)', ipHint: '203.0.113.0/24' },
       );
     });
 
@@ -177,14 +197,14 @@ describe('SessionsService', () => {
         }),
       );
       repository.rotate.mockResolvedValue(false);
-      const outcome = await sut.refresh(token(SECRET));
+      const outcome = await sut.refresh(token(SECRET), CLIENT);
       expect(outcome.kind).toBe('grace');
       expect(repository.revoke).not.toHaveBeenCalled();
     });
 
     it('the previous token within the grace window → a new access token, no rotation', async () => {
       repository.findRefreshable.mockResolvedValue(session());
-      const outcome = await sut.refresh(token(PREVIOUS));
+      const outcome = await sut.refresh(token(PREVIOUS), CLIENT);
       expect(outcome.kind).toBe('grace');
       expect(repository.rotate).not.toHaveBeenCalled();
     });
@@ -193,9 +213,9 @@ describe('SessionsService', () => {
       repository.findRefreshable.mockResolvedValue(
         session({ rotatedAt: new Date(Date.now() - 10_500) }),
       );
-      expect(await codeOf(sut.refresh(token(PREVIOUS)))).toBe('INVALID_REFRESH_TOKEN');
+      expect(await codeOf(sut.refresh(token(PREVIOUS), CLIENT))).toBe('INVALID_REFRESH_TOKEN');
       repository.findRefreshable.mockResolvedValue(session());
-      expect(await codeOf(sut.refresh(token(OLDER)))).toBe('INVALID_REFRESH_TOKEN');
+      expect(await codeOf(sut.refresh(token(OLDER), CLIENT))).toBe('INVALID_REFRESH_TOKEN');
       expect(repository.revoke.mock.calls).toEqual([
         [sessionId, 'reuse', expect.any(Date)],
         [sessionId, 'reuse', expect.any(Date)],
@@ -204,11 +224,15 @@ describe('SessionsService', () => {
 
     it('a secret the session never issued → INVALID_REFRESH_TOKEN, and nothing is revoked', async () => {
       repository.findRefreshable.mockResolvedValue(session());
-      expect(await codeOf(sut.refresh(token('O'.repeat(43))))).toBe('INVALID_REFRESH_TOKEN');
+      expect(await codeOf(sut.refresh(token('O'.repeat(43)), CLIENT))).toBe(
+        'INVALID_REFRESH_TOKEN',
+      );
       repository.findRefreshable.mockResolvedValue(
         session({ rotatedAt: new Date(Date.now() - 60_000) }),
       );
-      expect(await codeOf(sut.refresh(token('O'.repeat(43))))).toBe('INVALID_REFRESH_TOKEN');
+      expect(await codeOf(sut.refresh(token('O'.repeat(43)), CLIENT))).toBe(
+        'INVALID_REFRESH_TOKEN',
+      );
       expect(repository.revoke).not.toHaveBeenCalled();
       expect(repository.rotate).not.toHaveBeenCalled();
     });
@@ -218,7 +242,7 @@ describe('SessionsService', () => {
     const claims = { sub: userId.toHexString(), sid: sessionId, iat: 1, exp: 2 };
 
     it('a live session of a verified user → the principal, in two lookups by key', async () => {
-      repository.findLive.mockResolvedValue({ _id: sessionId, user: userId });
+      repository.findLive.mockResolvedValue(live());
       expect(await sut.authenticate(claims)).toEqual({ userId: userId.toHexString(), sessionId });
       expect(repository.findLive).toHaveBeenCalledWith(
         sessionId,
@@ -228,6 +252,26 @@ describe('SessionsService', () => {
       expect(users.isVerified).toHaveBeenCalledWith(userId.toHexString());
     });
 
+    it('records a use at most once a minute: a conditional write only when the last is older', async () => {
+      repository.findLive.mockResolvedValue(live(59_000));
+      await sut.authenticate(claims);
+      expect(repository.touch).not.toHaveBeenCalled();
+
+      repository.findLive.mockResolvedValue(live(61_000));
+      expect(await sut.authenticate(claims)).toEqual({ userId: userId.toHexString(), sessionId });
+      expect(repository.touch).toHaveBeenCalledTimes(1);
+      const [id, now, staleBefore] = repository.touch.mock.calls[0];
+      expect(id).toBe(sessionId);
+      expect(now.getTime() - staleBefore.getTime()).toBe(60_000);
+    });
+
+    it('never records a use for a session that does not authenticate', async () => {
+      repository.findLive.mockResolvedValue(live(3600_000));
+      users.isVerified.mockResolvedValue(false);
+      expect(await sut.authenticate(claims)).toBeNull();
+      expect(repository.touch).not.toHaveBeenCalled();
+    });
+
     it('a dead session → null, without asking for the user', async () => {
       repository.findLive.mockResolvedValue(null);
       expect(await sut.authenticate(claims)).toBeNull();
@@ -235,7 +279,7 @@ describe('SessionsService', () => {
     });
 
     it('a user who is gone or unverified → null', async () => {
-      repository.findLive.mockResolvedValue({ _id: sessionId, user: userId });
+      repository.findLive.mockResolvedValue(live());
       users.isVerified.mockResolvedValue(false);
       expect(await sut.authenticate(claims)).toBeNull();
     });
@@ -256,6 +300,80 @@ describe('SessionsService', () => {
     it('a database error propagates (503), never a quiet null (401)', async () => {
       repository.findLive.mockRejectedValue(new Error('connection lost'));
       await expect(sut.authenticate(claims)).rejects.toThrow('connection lost');
+    });
+  });
+
+  describe('the session list', () => {
+    const principal = { userId: userId.toHexString(), sessionId };
+
+    it('maps live sessions, flags the current one and shows no full address', async () => {
+      const other = 'b3RoZXItc2Vzc2lvbi0xMj';
+      repository.listLive.mockResolvedValue([
+        {
+          _id: sessionId,
+          createdAt: new Date('2026-01-01T10:00:00.000Z'),
+          lastUsedAt: new Date('2026-01-02T10:00:00.000Z'),
+          userAgent: 'Firefox',
+          ipHint: '198.51.100.0/24',
+        },
+        {
+          // Stored before `ipHint` existed: its legacy address is shown as a hint only.
+          _id: other,
+          createdAt: new Date('2025-12-01T10:00:00.000Z'),
+          lastUsedAt: new Date('2025-12-02T10:00:00.000Z'),
+          userAgent: '',
+          ipHint: null,
+          ip: '2001:db8:abcd:1200::/56',
+        },
+      ]);
+      const listed = await sut.list(principal);
+      expect(listed).toEqual([
+        {
+          _id: sessionId,
+          current: true,
+          createdAt: '2026-01-01T10:00:00.000Z',
+          lastUsedAt: '2026-01-02T10:00:00.000Z',
+          userAgent: 'Firefox',
+          ipHint: '198.51.100.0/24',
+        },
+        {
+          _id: other,
+          current: false,
+          createdAt: '2025-12-01T10:00:00.000Z',
+          lastUsedAt: '2025-12-02T10:00:00.000Z',
+          userAgent: null,
+          ipHint: '2001:db8:abcd::/48',
+        },
+      ]);
+      expect(repository.listLive).toHaveBeenCalledWith(userId.toHexString(), expect.any(Date));
+    });
+
+    it("revokes one of the caller's sessions, and says whether it was the current one", async () => {
+      repository.revokeOwn.mockResolvedValue(true);
+      expect(await sut.revokeOwn(principal, sessionId)).toEqual({ current: true });
+      expect(await sut.revokeOwn(principal, 'b3RoZXItc2Vzc2lvbi0xMj')).toEqual({ current: false });
+      expect(repository.revokeOwn).toHaveBeenCalledWith(
+        sessionId,
+        userId.toHexString(),
+        'revoked_by_user',
+        expect.any(Date),
+      );
+    });
+
+    it('answers a session it could not revoke (unknown, not the caller’s, dead) with 404', async () => {
+      repository.revokeOwn.mockResolvedValue(false);
+      expect(await codeOf(sut.revokeOwn(principal, sessionId))).toBe('NOT_FOUND');
+    });
+
+    it('revokes all but the current session and counts them', async () => {
+      repository.revokeAllOfUser.mockResolvedValue(3);
+      expect(await sut.revokeOthersOf(principal)).toEqual({ revoked: 3 });
+      expect(repository.revokeAllOfUser).toHaveBeenCalledWith(
+        userId.toHexString(),
+        'revoked_by_user',
+        expect.any(Date),
+        sessionId,
+      );
     });
   });
 
@@ -280,7 +398,7 @@ describe('SessionsService', () => {
         },
         { secret: config.auth.accessSecret, algorithm: 'HS256' },
       );
-      repository.findLive.mockResolvedValue({ _id: sessionId, user: userId });
+      repository.findLive.mockResolvedValue(live());
       repository.revoke.mockResolvedValue(true);
       await sut.logout({
         principal: null,

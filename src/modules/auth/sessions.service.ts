@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { AuthPrincipal, RequestCredentials } from 'src/common/auth/auth-principal.type';
 import type { ClientContext } from 'src/common/decorators/client-context.decorator';
+import { coarseIpHint } from 'src/common/http/client-ip.util';
 import type { AppConfig } from 'src/config/app-config';
 import { InjectConfig } from 'src/config/app-config.provider';
 import { AuthErrors } from 'src/modules/auth/auth.errors';
@@ -8,9 +9,24 @@ import {
   PAST_SECRETS_KEPT,
   type SessionRevokedReason,
 } from 'src/modules/auth/schemas/session.schema';
-import { type RefreshableSession, SessionsRepository } from 'src/modules/auth/sessions.repository';
+import type {
+  RevokedSessionsResponse,
+  SessionResponse,
+} from 'src/modules/auth/dto/session.response';
+import { toSessionResponse } from 'src/modules/auth/sessions.mapper';
+import {
+  type RefreshableSession,
+  type SessionClient,
+  SessionsRepository,
+} from 'src/modules/auth/sessions.repository';
 import { TokenService } from 'src/modules/auth/token.service';
 import { UsersService } from 'src/modules/users/users.service';
+
+/** `lastUsedAt` is written at most once per this interval per session (no write per request). */
+export const LAST_USED_RESOLUTION_MS = 60_000;
+
+/** A session keeps at most this much of a User-Agent: enough to name a browser and system. */
+export const USER_AGENT_MAX_LENGTH = 256;
 
 export interface SessionTokens {
   accessToken: string;
@@ -49,13 +65,52 @@ export class SessionsService {
    * The caller behind an access token's verified claims (the passport strategies' `validate`):
    * a live session of a verified user, or null. Two lookups by unique key, nothing cached, so a
    * revocation takes effect on the next request. Database errors propagate (503, never 401).
+   * A session last used more than LAST_USED_RESOLUTION_MS ago records this use first: one
+   * conditional write per session and minute, never one per request.
    */
   async authenticate(payload: unknown): Promise<AuthPrincipal | null> {
     const claims = this.tokens.accessClaims(payload);
     if (!claims) return null;
-    const session = await this.sessions.findLive(claims.sid, claims.sub, new Date());
+    const now = new Date();
+    const session = await this.sessions.findLive(claims.sid, claims.sub, now);
     if (!session || !(await this.users.isVerified(claims.sub))) return null;
+    const staleBefore = new Date(now.getTime() - LAST_USED_RESOLUTION_MS);
+    if (session.lastUsedAt.getTime() < staleBefore.getTime())
+      await this.sessions.touch(session._id, now, staleBefore);
     return { userId: claims.sub, sessionId: claims.sid };
+  }
+
+  /** `GET /auth/sessions`: the caller's live sessions, most recently used first, the current one flagged. */
+  async list(principal: AuthPrincipal): Promise<SessionResponse[]> {
+    const sessions = await this.sessions.listLive(principal.userId, new Date());
+    return sessions.map((session) => toSessionResponse(session, principal.sessionId));
+  }
+
+  /**
+   * `DELETE /auth/sessions/:sessionId`: ends one of the caller's live sessions, the current one
+   * included. Someone else's, an
+   * unknown, revoked or expired one are the same 404. Returns whether it was the current one.
+   */
+  async revokeOwn(principal: AuthPrincipal, sessionId: string): Promise<{ current: boolean }> {
+    const revoked = await this.sessions.revokeOwn(
+      sessionId,
+      principal.userId,
+      'revoked_by_user',
+      new Date(),
+    );
+    if (!revoked) throw AuthErrors.sessionNotFound();
+    return { current: sessionId === principal.sessionId };
+  }
+
+  /** `DELETE /auth/sessions`: ends every live session of the caller but the current one; how many. */
+  async revokeOthersOf(principal: AuthPrincipal): Promise<RevokedSessionsResponse> {
+    const revoked = await this.sessions.revokeAllOfUser(
+      principal.userId,
+      'revoked_by_user',
+      new Date(),
+      principal.sessionId,
+    );
+    return { revoked };
   }
 
   /** Login: a new session (revoking the least recently used over the limit) and its two tokens. */
@@ -69,8 +124,7 @@ export class SessionsService {
       tokenHash: this.tokens.hashSecret(secret),
       expiresAt: this.slidingExpiry(now),
       lastUsedAt: now,
-      userAgent: client.userAgent,
-      ip: client.ip,
+      ...sessionClient(client),
     });
     await this.sessions.revokeBeyondLimit(userId, this.config.auth.maxSessionsPerUser, now);
     return {
@@ -79,8 +133,11 @@ export class SessionsService {
     };
   }
 
-  /** Refresh: 401 UNAUTHORIZED without a token, INVALID_REFRESH_TOKEN for any other failure. */
-  async refresh(rawToken: string | undefined): Promise<RefreshOutcome> {
+  /**
+   * Refresh: 401 UNAUTHORIZED without a token, INVALID_REFRESH_TOKEN for any other failure. A
+   * rotation records the client's User-Agent and IP hint as the session's latest.
+   */
+  async refresh(rawToken: string | undefined, client: ClientContext): Promise<RefreshOutcome> {
     if (rawToken === undefined) throw AuthErrors.unauthorized();
     const parsed = this.tokens.parseRefreshToken(rawToken);
     if (!parsed) throw AuthErrors.invalidRefreshToken();
@@ -102,6 +159,7 @@ export class SessionsService {
       now,
       this.slidingExpiry(now),
       PAST_SECRETS_KEPT,
+      sessionClient(client),
     );
     if (!rotated) {
       // A concurrent refresh with the same token rotated first: judged again, this request is
@@ -209,6 +267,14 @@ export class SessionsService {
   private slidingExpiry(now: Date): Date {
     return new Date(now.getTime() + this.config.auth.refreshTtlSeconds * 1000);
   }
+}
+
+/** What a session keeps of its client: a trimmed User-Agent and a coarse IP hint, never the address. */
+function sessionClient(client: ClientContext): SessionClient {
+  return {
+    userAgent: client.userAgent.trim().slice(0, USER_AGENT_MAX_LENGTH),
+    ipHint: coarseIpHint(client.ip),
+  };
 }
 
 function isLive(session: RefreshableSession, now: Date): boolean {

@@ -1,6 +1,7 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
+import { isSessionId } from 'src/common/auth/session-id.util';
 import type { AppConfig } from 'src/config/app-config';
 import { InjectConfig } from 'src/config/app-config.provider';
 
@@ -9,8 +10,6 @@ export interface AccessClaims {
   sid: string;
 }
 
-/** A session id as minted by `newSessionId`: 16 random bytes in base64url. */
-const SESSION_ID = /^[A-Za-z0-9_-]{22}$/;
 /** A user id as `signAccessToken` writes it: 24 lowercase hex digits. */
 const USER_ID = /^[0-9a-f]{24}$/;
 const REFRESH_TOKEN = /^([A-Za-z0-9_-]{22})\.([A-Za-z0-9_-]{43})$/;
@@ -42,12 +41,7 @@ export class TokenService {
   accessClaims(payload: unknown): AccessClaims | null {
     if (typeof payload !== 'object' || payload === null) return null;
     const { sub, sid } = payload as Record<string, unknown>;
-    return typeof sub === 'string' &&
-      USER_ID.test(sub) &&
-      typeof sid === 'string' &&
-      SESSION_ID.test(sid)
-      ? { sub, sid }
-      : null;
+    return typeof sub === 'string' && USER_ID.test(sub) && isSessionId(sid) ? { sub, sid } : null;
   }
 
   /**

@@ -5,7 +5,13 @@ import { type HydratedDocument, Types } from 'mongoose';
 export const PAST_SECRETS_KEPT = 32;
 
 export type SessionRevokedReason =
-  'logout' | 'password_change' | 'password_reset' | 'reuse' | 'limit';
+  | 'logout'
+  | 'password_change'
+  | 'password_reset'
+  | 'reuse'
+  | 'limit'
+  /** Ended from the session list (X7): one session, or all but the caller's. */
+  | 'revoked_by_user';
 
 /**
  * One signed-in device (docs/api.md#tokens). Only hashes of refresh secrets are stored, and never
@@ -51,14 +57,31 @@ export class Session {
   @Prop({ type: String, default: null })
   revokedReason: SessionRevokedReason | null;
 
+  /**
+   * Login, the last rotation, and authenticated requests, at most once a minute
+   * (`SessionsService.authenticate`): the session list's "last used" and the session limit's
+   * least recently used.
+   */
   @Prop({ required: true })
   lastUsedAt: Date;
 
+  /** As the client sent it at login or the last rotation, trimmed to USER_AGENT_MAX_LENGTH; '' when none. */
   @Prop({ default: '' })
   userAgent: string;
 
-  @Prop({ default: '' })
-  ip: string;
+  /**
+   * Where the client was at login or the last rotation, coarsely: IPv4 /24 or IPv6 /48
+   * (`coarseIpHint`); null when the address was not an IP. The full address is never stored.
+   */
+  @Prop({ type: String, default: null })
+  ipHint: string | null;
+
+  /**
+   * Legacy: the full client address that sessions created before `ipHint` stored. Never written;
+   * removed from a session at its next use (touch or rotation), and until then shown as its hint.
+   */
+  @Prop({ type: String, select: false })
+  ip?: string;
 
   createdAt: Date;
   updatedAt: Date;
