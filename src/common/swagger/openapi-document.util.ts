@@ -19,6 +19,8 @@ import {
   ROUTE_ERRORS_EXTENSION,
 } from 'src/common/swagger/openapi-extensions.constant';
 import { OPENAPI_LINKS } from 'src/common/swagger/openapi-links.constant';
+import { documentConditionalRequests } from 'src/common/swagger/conditional-requests.util';
+import { IF_MATCH_EXTENSION, PreconditionErrors } from 'src/common/http/if-match.decorator';
 import { TRIMMED_TEXT_EXTENSION } from 'src/common/validation/transforms.util';
 import { OBJECT_ID_PATTERN } from 'src/common/validation/rules.util';
 import { notAllowedMessage } from 'src/common/validation/validation-messages.util';
@@ -160,9 +162,11 @@ export function completeOperations(document: OpenAPIObject): void {
       const mode = (operation[AUTH_MODE_EXTENSION] as AuthMode | undefined) ?? AuthMode.Required;
       const own = (operation[ROUTE_ERRORS_EXTENSION] as ErrorDefinition[] | undefined) ?? [];
       const upload = operation[MULTIPART_EXTENSION] as MultipartDescription | undefined;
+      const ifMatch = operation[IF_MATCH_EXTENSION] as { representation: string } | undefined;
       delete operation[AUTH_MODE_EXTENSION];
       delete operation[ROUTE_ERRORS_EXTENSION];
       delete operation[MULTIPART_EXTENSION];
+      delete operation[IF_MATCH_EXTENSION];
       operation.security = SECURITY[mode];
       documentObjectIds(operation);
       const textFields = upload && documentMultipartBody(operation, upload, schemas);
@@ -184,6 +188,7 @@ export function completeOperations(document: OpenAPIObject): void {
           SHARED.unsupportedContentType,
         );
       }
+      if (ifMatch) add(PreconditionErrors.mismatch, PreconditionErrors.malformed);
       if (mode === AuthMode.Guest) add(SHARED.alreadyLoggedIn);
       add(...UNAUTHORIZED[mode]);
       add(SHARED.rateLimited, SHARED.internal, SHARED.unavailable);
@@ -192,6 +197,8 @@ export function completeOperations(document: OpenAPIObject): void {
       for (const [status, entries] of lines)
         responses[String(status)] = errorResponse([...new Set(entries)]);
       closeRequestBody(document, operation);
+      // After the error lines: its header parameters are no input that can be invalid.
+      documentConditionalRequests(operation, method, ifMatch?.representation);
       nameSuccessEnvelope(document, operation);
     }
   }
