@@ -264,6 +264,28 @@ describe('OpenAPI shapes of the real routes', () => {
     expect(doc.components.schemas.ErrorCode.enum).toContain('PRECONDITION_FAILED');
   });
 
+  it('closes every object a response can carry, nested and paginated ones included', async () => {
+    const doc = (await request(t.app.getHttpServer()).get('/api/v1/docs-json')).body;
+    const schemas = doc.components.schemas;
+    for (const name of [
+      'VideoCardResponse',
+      'VideoDetailResponse',
+      'OwnerLiteResponse',
+      'MediaUrlResponse',
+      'CommentResponse',
+      'MeResponse',
+      'ErrorBodyResponse',
+      'FieldErrorResponse',
+      'VideosController_list_v1Success',
+    ])
+      expect({ name, closed: schemas[name].additionalProperties }).toEqual({ name, closed: false });
+    expect(schemas.VideosController_list_v1Success.properties.data.additionalProperties).toBe(
+      false,
+    );
+    // Request bodies stay as they were: closed by their own rule, not by this one.
+    expect(schemas.LoginDto.additionalProperties).toBe(false);
+  });
+
   it('names each success envelope after its operation', async () => {
     const doc = (await request(t.app.getHttpServer()).get('/api/v1/docs-json')).body;
     const upload = doc.paths['/video'].post;

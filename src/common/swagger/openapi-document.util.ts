@@ -205,6 +205,35 @@ export function completeOperations(document: OpenAPIObject): void {
   dropUnreferenced(document, inlined);
   linkOperations(document);
   dropRawLengthOfTrimmedTexts(document);
+  closeResponseSchemas(document);
+}
+
+/**
+ * Every object a response can carry lists all of its keys (contract §1.12: documented fields
+ * are always present, nothing else is sent), so each is closed: `additionalProperties: false`
+ * on every object schema reachable from a response, through references and arrays. Generated
+ * clients get exact types, and the fuzzing's response-conformance check fails on any key the
+ * document does not name.
+ */
+function closeResponseSchemas(document: OpenAPIObject): void {
+  const seen = new Set<SchemaObject>();
+  const close = (node: SchemaObject | ReferenceObject | undefined): void => {
+    const schema = node && resolveSchema(document, node);
+    if (!schema || seen.has(schema)) return;
+    seen.add(schema);
+    if (schema.properties) {
+      schema.additionalProperties ??= false;
+      for (const property of Object.values(schema.properties)) close(property);
+    }
+    if (schema.items) close(schema.items);
+    for (const part of [...(schema.allOf ?? []), ...(schema.oneOf ?? []), ...(schema.anyOf ?? [])])
+      close(part);
+  };
+  for (const item of Object.values(document.paths))
+    for (const method of METHODS)
+      for (const response of Object.values(item[method]?.responses ?? {}))
+        if (response && !isReference(response))
+          for (const media of Object.values(response.content ?? {})) close(media.schema);
 }
 
 /**
