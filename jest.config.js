@@ -19,6 +19,8 @@ const shared = {
   moduleNameMapper: {
     '^src/(.*)$': '<rootDir>/src/$1',
     '^test/(.*)$': '<rootDir>/test/$1',
+    '^examples/(.*)$': '<rootDir>/examples/$1',
+    '^scripts/(.*)$': '<rootDir>/scripts/$1',
   },
 };
 

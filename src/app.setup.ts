@@ -8,11 +8,10 @@ import helmet from 'helmet';
 import { WINSTON_MODULE_NEST_PROVIDER, WINSTON_MODULE_PROVIDER } from 'nest-winston';
 import type { Logger as WinstonLogger } from 'winston';
 import { ACCESS_COOKIE, REFRESH_COOKIE } from 'src/common/auth/credentials.util';
-import { weakEtag } from 'src/common/http/etag.util';
-import { cacheControlMiddleware } from 'src/common/http/cache-control.middleware';
 import { answerClientErrors } from 'src/common/http/client-error.util';
 import { docsRateLimitMiddleware } from 'src/common/http/docs-rate-limit.middleware';
 import { expressErrorMiddleware } from 'src/common/http/express-error.middleware';
+import { httpCachingMiddleware } from 'src/common/http/http-caching.middleware';
 import { outsideRoutesMiddleware } from 'src/common/http/outside-routes.middleware';
 import { requestIdMiddleware } from 'src/common/http/request-id.middleware';
 import { ErrorBodyResponse, FieldErrorResponse } from 'src/common/swagger/error-body.response';
@@ -55,7 +54,8 @@ export function configureApp(app: NestExpressApplication): NestExpressApplicatio
 
   app.set('trust proxy', config.trustProxy);
   app.disable('x-powered-by');
-  app.set('etag', weakEtag);
+  // ETags are strong and set by httpCachingMiddleware, on 200 reads only.
+  app.set('etag', false);
   app.use(requestIdMiddleware);
   app.use(accessLogMiddleware(winston, metrics.requestObserver()));
   app.use(securityHeaders());
@@ -66,7 +66,15 @@ export function configureApp(app: NestExpressApplication): NestExpressApplicatio
     ) => callback(null, origin !== undefined && config.cors.origins.includes(origin)),
     credentials: true,
     methods: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'],
-    allowedHeaders: ['Content-Type', 'Authorization', 'X-Requested-With', 'X-Request-Id', 'Accept'],
+    allowedHeaders: [
+      'Content-Type',
+      'Authorization',
+      'X-Requested-With',
+      'X-Request-Id',
+      'Accept',
+      'If-Match',
+      'If-None-Match',
+    ],
     exposedHeaders: [
       'X-Request-Id',
       'Retry-After',
@@ -75,12 +83,13 @@ export function configureApp(app: NestExpressApplication): NestExpressApplicatio
       'X-RateLimit-Reset',
       'RateLimit',
       'RateLimit-Policy',
+      'ETag',
     ],
     maxAge: 600,
     optionsSuccessStatus: 204,
   });
   app.use(cookieParser());
-  app.use(cacheControlMiddleware);
+  app.use(httpCachingMiddleware({ noStorePrefixes: [`${API_BASE_PATH}/auth/`] }));
   app.use(
     outsideRoutesMiddleware([API_PREFIX, 'health', 'media', ...(metricsHere ? ['metrics'] : [])]),
   );

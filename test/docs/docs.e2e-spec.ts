@@ -217,6 +217,75 @@ describe('OpenAPI shapes of the real routes', () => {
     ).toEqual({ profileImage: { contentType: 'image/jpeg, image/png' } });
   });
 
+  it('documents ETag, If-None-Match and 304 on every GET, If-Match and 412 on the four PATCHes', async () => {
+    const doc = (await request(t.app.getHttpServer()).get('/api/v1/docs-json')).body;
+    type Operation = {
+      operationId: string;
+      parameters?: { name: string; in: string; required?: boolean }[];
+      responses: Record<string, { headers?: Record<string, { required?: boolean }> }>;
+    };
+    const operations = Object.values(doc.paths as Record<string, Record<string, Operation>>);
+    const gets = operations.flatMap((item) => (item.get ? [item.get] : []));
+    expect(gets.length).toBeGreaterThan(15);
+    for (const operation of gets) {
+      const header = operation.parameters?.find((p) => p.name === 'If-None-Match');
+      expect({ id: operation.operationId, header }).toEqual({
+        id: operation.operationId,
+        header: expect.objectContaining({ in: 'header', required: false }),
+      });
+      expect(Object.keys(operation.responses['200'].headers ?? {})).toEqual(
+        expect.arrayContaining(['ETag', 'Cache-Control']),
+      );
+      expect(operation.responses['304'].headers?.ETag?.required).toBe(true);
+      // A header is no input that can be invalid: it adds no 400 of its own.
+      expect(operation.parameters?.some((p) => p.name === 'If-Match')).toBe(false);
+    }
+    const withIfMatch = operations
+      .flatMap((item) => Object.values(item))
+      .filter((operation) => operation.parameters?.some((p) => p.name === 'If-Match'))
+      .map((operation) => operation.operationId)
+      .sort();
+    expect(withIfMatch).toEqual([
+      'CommentsController_update_v1',
+      'CommunityPostsController_update_v1',
+      'PlaylistsController_update_v1',
+      'VideosController_update_v1',
+    ]);
+    for (const path of ['/video/{videoId}', '/comment/{commentId}']) {
+      const patch = doc.paths[path].patch;
+      expect(patch.responses['412'].description).toContain('PRECONDITION_FAILED');
+      expect(patch.responses['412'].content['application/json'].schema).toEqual({
+        $ref: '#/components/schemas/ErrorBodyResponse',
+      });
+    }
+    // The item's new tag comes with the answer of the item writes only.
+    expect(doc.paths['/comment/{commentId}'].patch.responses['200'].headers.ETag).toBeDefined();
+    expect(doc.paths['/video/{videoId}'].patch.responses['200'].headers).toBeUndefined();
+    expect(doc.components.schemas.ErrorCode.enum).toContain('PRECONDITION_FAILED');
+  });
+
+  it('closes every object a response can carry, nested and paginated ones included', async () => {
+    const doc = (await request(t.app.getHttpServer()).get('/api/v1/docs-json')).body;
+    const schemas = doc.components.schemas;
+    for (const name of [
+      'VideoCardResponse',
+      'VideoDetailResponse',
+      'OwnerLiteResponse',
+      'MediaUrlResponse',
+      'CommentResponse',
+      'MeResponse',
+      'ErrorBodyResponse',
+      'FieldErrorResponse',
+      'VideosController_list_v1Success',
+    ])
+      expect({ name, closed: schemas[name].additionalProperties }).toEqual({ name, closed: false });
+    expect(schemas.VideosController_list_v1Success.properties.data.additionalProperties).toBe(
+      false,
+    );
+    // Request bodies stay as they were: closed by their own rule, not by this one.
+    expect(schemas.LoginDto.additionalProperties).toBe(false);
+  });
+
   it('names each success envelope after its operation', async () => {
     const doc = (await request(t.app.getHttpServer()).get('/api/v1/docs-json')).body;
     const upload = doc.paths['/video'].post;

@@ -307,8 +307,19 @@ describe('Conventions (docs/api.md)', () => {
       expect(res.headers['access-control-allow-origin']).toBe('http://other.test');
       expect(res.headers['access-control-allow-credentials']).toBe('true');
       expect(res.headers['access-control-expose-headers']).toBe(
-        'X-Request-Id,Retry-After,X-RateLimit-Limit,X-RateLimit-Remaining,X-RateLimit-Reset,RateLimit,RateLimit-Policy',
+        'X-Request-Id,Retry-After,X-RateLimit-Limit,X-RateLimit-Remaining,X-RateLimit-Reset,RateLimit,RateLimit-Policy,ETag',
       );
+    });
+
+    it('lets a browser send If-Match and If-None-Match cross-origin (docs/api.md#caching)', async () => {
+      const res = await request(http)
+        .options('/api/v1/probe/body')
+        .set('Origin', 'http://client.test')
+        .set('Access-Control-Request-Method', 'PATCH')
+        .set('Access-Control-Request-Headers', 'if-match,if-none-match');
+      expect(res.status).toBe(204);
+      expect(res.headers['access-control-allow-headers']).toContain('If-Match');
+      expect(res.headers['access-control-allow-headers']).toContain('If-None-Match');
     });
 
     it('answers a preflight with 204 and a 10-minute max age', async () => {

@@ -5,6 +5,9 @@ import { createTestApp, type TestApp } from 'test/utils/test-app';
  * GET /health/live is answered by a plain Express route ahead of Nest's pipeline
  * (src/modules/health/liveness.route.ts); it must answer exactly as the Nest route did.
  */
+/** base64url SHA-256 of `{"status":"ok","info":{},"error":{},"details":{}}`, first 27 characters. */
+const LIVENESS_ETAG = '"mJDz-fse08LNlGbCyTfESonuRRt"';
+
 describe('liveness probe', () => {
   let t: TestApp;
   let http: ReturnType<TestApp['app']['getHttpServer']>;
@@ -26,7 +29,8 @@ describe('liveness probe', () => {
     expect(res.body).toEqual({ status: 'ok', info: {}, error: {}, details: {} });
     expect(res.headers['content-type']).toBe('application/json; charset=utf-8');
     expect(res.headers['content-length']).toBe('49');
-    expect(res.headers.etag).toBe('W/"31-dxKeoZI+mvmnahNSR0ys2MInE1I"');
+    // The strong tag of the body's bytes, as for every read (docs/api.md#caching).
+    expect(res.headers.etag).toBe(LIVENESS_ETAG);
     expect(res.headers['x-request-id']).toBe('live-1');
     expect(res.headers['content-security-policy']).toContain("default-src 'self'");
     expect(res.headers['access-control-allow-origin']).toBe('http://client.test');
@@ -34,14 +38,14 @@ describe('liveness probe', () => {
   });
 
   it('answers a matching If-None-Match with 304 and HEAD without a body', async () => {
-    const fresh = await request(http)
-      .get('/health/live')
-      .set('If-None-Match', 'W/"31-dxKeoZI+mvmnahNSR0ys2MInE1I"');
+    const fresh = await request(http).get('/health/live').set('If-None-Match', LIVENESS_ETAG);
     expect(fresh.status).toBe(304);
     expect(fresh.text ?? '').toBe('');
+    expect(fresh.headers.etag).toBe(LIVENESS_ETAG);
     const head = await request(http).head('/health/live').expect(200);
     expect(head.text ?? '').toBe('');
     expect(head.headers['content-length']).toBe('49');
+    expect(head.headers.etag).toBe(LIVENESS_ETAG);
   });
 
   it('answers other methods with the JSON 405 and Allow', async () => {

@@ -1,6 +1,6 @@
 import type { Response } from 'express';
 import type { AppException, FieldError } from 'src/common/errors/app.exception';
-import { PERSONAL_CACHE_CONTROL } from 'src/common/http/cache-control.middleware';
+import { NO_STORE } from 'src/common/http/http-caching.middleware';
 
 export interface ErrorBody {
   statusCode: number;
@@ -37,7 +37,7 @@ export function writeErrorResponse(
     res.destroy();
     return;
   }
-  res.setHeader('Cache-Control', PERSONAL_CACHE_CONTROL);
+  res.setHeader('Cache-Control', NO_STORE);
   for (const [name, value] of Object.entries(exception.options.headers ?? {}))
     res.setHeader(name, value);
   res

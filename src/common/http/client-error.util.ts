@@ -6,7 +6,7 @@ import { AppException } from 'src/common/errors/app.exception';
 import { CommonErrors } from 'src/common/errors/common.errors';
 import { errorBody } from 'src/common/errors/error-body.util';
 import { ErrorCode } from 'src/common/errors/error-code.constant';
-import { PERSONAL_CACHE_CONTROL } from 'src/common/http/cache-control.middleware';
+import { NO_STORE } from 'src/common/http/http-caching.middleware';
 import { REQUEST_ID_HEADER } from 'src/common/http/request-id.middleware';
 
 const logger = new Logger('HttpServer');
@@ -46,7 +46,7 @@ export function answerClientErrors(server: Server): void {
       `HTTP/1.1 ${exception.status} ${STATUS_CODES[exception.status] ?? ''}`,
       'Content-Type: application/json; charset=utf-8',
       `Content-Length: ${Buffer.byteLength(body)}`,
-      `Cache-Control: ${PERSONAL_CACHE_CONTROL}`,
+      `Cache-Control: ${NO_STORE}`,
       'X-Content-Type-Options: nosniff',
       `${REQUEST_ID_HEADER}: ${requestId}`,
       'Connection: close',

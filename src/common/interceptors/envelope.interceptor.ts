@@ -10,13 +10,12 @@ import { map, type Observable } from 'rxjs';
 import { ENDPOINT_MESSAGES_KEY } from 'src/common/decorators/endpoint.decorator';
 import { ApiResult, RAW_RESPONSE_KEY } from 'src/common/decorators/response-message.decorator';
 import { perRoute } from 'src/common/decorators/route-metadata.util';
-
-export interface SuccessEnvelope<T> {
-  statusCode: number;
-  message: string;
-  data: T | null;
-  success: true;
-}
+import {
+  DATA_ETAG_KEY,
+  itemEtag,
+  type SuccessEnvelope,
+  successEnvelope,
+} from 'src/common/http/representation.util';
 
 /** The only place the success envelope (docs/api.md#envelope) is written. */
 @Injectable()
@@ -31,22 +30,20 @@ export class EnvelopeInterceptor implements NestInterceptor {
     fixedMessage: fixedMessageOf(
       this.reflector.get<readonly string[] | undefined>(ENDPOINT_MESSAGES_KEY, handler),
     ),
+    dataEtag: Boolean(this.reflector.get<boolean>(DATA_ETAG_KEY, handler)),
   }));
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
-    const { raw, fixedMessage } = this.routeOptions(context);
+    const { raw, fixedMessage, dataEtag } = this.routeOptions(context);
     if (raw) return next.handle();
     const response = context.switchToHttp().getResponse<Response>();
     return next.handle().pipe(
       map((value: unknown): SuccessEnvelope<unknown> => {
         const result =
           value instanceof ApiResult ? value : new ApiResult(fixedMessage ?? 'OK', value);
-        return {
-          statusCode: response.statusCode,
-          message: result.message,
-          data: result.data ?? null,
-          success: true,
-        };
+        // A write whose `data` is the item `If-Match` compares with (`@IfMatch(ITEM)`).
+        if (dataEtag && result.data != null) response.setHeader('ETag', itemEtag(result.data));
+        return successEnvelope(response.statusCode, result.message, result.data);
       }),
     );
   }

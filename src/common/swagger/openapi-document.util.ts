@@ -20,6 +20,8 @@ import {
   ROUTE_ERRORS_EXTENSION,
 } from 'src/common/swagger/openapi-extensions.constant';
 import { OPENAPI_LINKS } from 'src/common/swagger/openapi-links.constant';
+import { documentConditionalRequests } from 'src/common/swagger/conditional-requests.util';
+import { IF_MATCH_EXTENSION, PreconditionErrors } from 'src/common/http/if-match.decorator';
 import { TRIMMED_TEXT_EXTENSION } from 'src/common/validation/transforms.util';
 import { OBJECT_ID_PATTERN } from 'src/common/validation/rules.util';
 import { notAllowedMessage } from 'src/common/validation/validation-messages.util';
@@ -189,9 +191,11 @@ export function completeOperations(document: OpenAPIObject): void {
       const mode = (operation[AUTH_MODE_EXTENSION] as AuthMode | undefined) ?? AuthMode.Required;
       const own = (operation[ROUTE_ERRORS_EXTENSION] as ErrorDefinition[] | undefined) ?? [];
       const upload = operation[MULTIPART_EXTENSION] as MultipartDescription | undefined;
+      const ifMatch = operation[IF_MATCH_EXTENSION] as { representation: string } | undefined;
       delete operation[AUTH_MODE_EXTENSION];
       delete operation[ROUTE_ERRORS_EXTENSION];
       delete operation[MULTIPART_EXTENSION];
+      delete operation[IF_MATCH_EXTENSION];
       operation.security = SECURITY[mode];
       documentObjectIds(operation);
       const textFields = upload && documentMultipartBody(operation, upload, schemas);
@@ -213,6 +217,7 @@ export function completeOperations(document: OpenAPIObject): void {
           SHARED.unsupportedContentType,
         );
       }
+      if (ifMatch) add(PreconditionErrors.mismatch, PreconditionErrors.malformed);
       if (mode === AuthMode.Guest) add(SHARED.alreadyLoggedIn);
       add(...UNAUTHORIZED[mode]);
       add(SHARED.rateLimited, SHARED.internal, SHARED.unavailable);
@@ -224,12 +229,43 @@ export function completeOperations(document: OpenAPIObject): void {
           ...(status === 429 ? { headers: RATE_LIMITED_HEADERS } : {}),
         };
       closeRequestBody(document, operation);
+      // After the error lines: its header parameters are no input that can be invalid.
+      documentConditionalRequests(operation, method, ifMatch?.representation);
       nameSuccessEnvelope(document, operation);
     }
   }
   dropUnreferenced(document, inlined);
   linkOperations(document);
   dropRawLengthOfTrimmedTexts(document);
+  closeResponseSchemas(document);
+}
+
+/**
+ * Every object a response can carry lists all of its keys (contract §1.12: documented fields
+ * are always present, nothing else is sent), so each is closed: `additionalProperties: false`
+ * on every object schema reachable from a response, through references and arrays. Generated
+ * clients get exact types, and the fuzzing's response-conformance check fails on any key the
+ * document does not name.
+ */
+function closeResponseSchemas(document: OpenAPIObject): void {
+  const seen = new Set<SchemaObject>();
+  const close = (node: SchemaObject | ReferenceObject | undefined): void => {
+    const schema = node && resolveSchema(document, node);
+    if (!schema || seen.has(schema)) return;
+    seen.add(schema);
+    if (schema.properties) {
+      schema.additionalProperties ??= false;
+      for (const property of Object.values(schema.properties)) close(property);
+    }
+    if (schema.items) close(schema.items);
+    for (const part of [...(schema.allOf ?? []), ...(schema.oneOf ?? []), ...(schema.anyOf ?? [])])
+      close(part);
+  };
+  for (const item of Object.values(document.paths))
+    for (const method of METHODS)
+      for (const response of Object.values(item[method]?.responses ?? {}))
+        if (response && !isReference(response))
+          for (const media of Object.values(response.content ?? {})) close(media.schema);
 }
 
 /**

@@ -5,6 +5,8 @@ import { OptionalAuth, RequiredAuth } from 'src/common/decorators/auth-mode.deco
 import { CurrentUser, CurrentViewer } from 'src/common/decorators/current-user.decorator';
 import { Endpoint } from 'src/common/decorators/endpoint.decorator';
 import type { Paginated } from 'src/common/dto/paginated.util';
+import { IfMatch, type WritePrecondition } from 'src/common/http/if-match.decorator';
+import { ITEM } from 'src/common/http/representation.util';
 import { PaginationErrors } from 'src/common/pagination/pagination.errors';
 import { CommentsErrors } from 'src/modules/comments/comments.errors';
 import { CommentsMessages } from 'src/modules/comments/comments.messages';
@@ -136,8 +138,9 @@ export class CommentsController {
     @Param('commentId') commentId: string,
     @Body() body: CommentContentDto,
     @CurrentUser() user: AuthPrincipal,
+    @IfMatch(ITEM) precondition: WritePrecondition<CommentResponse> | null,
   ): Promise<CommentResponse> {
-    return this.comments.update(commentId, user.userId, body.content);
+    return this.comments.update(commentId, user.userId, body.content, precondition);
   }
 
   @RequiredAuth()

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { type Model, type QueryFilter, Types } from 'mongoose';
 import { CounterDocuments } from 'src/common/database/counter-documents';
+import { nextVersion } from 'src/common/database/version.util';
 import {
   type CounterFix,
   type FixOutcome,
@@ -157,6 +158,32 @@ export class CommentsRepository {
         { _id: new Types.ObjectId(commentId), owner: new Types.ObjectId(ownerId) },
         { $set: { content } },
         { returnDocument: 'after', projection: RECORD_PROJECTION },
+      )
+      .lean<CommentRecord>()
+      .exec();
+  }
+
+  /**
+   * The same write with `If-Match` (docs/api.md#caching): only while the comment is still at
+   * `version` (its `updatedAt` when the precondition was checked), in one atomic step; the new
+   * `updatedAt` is later than `version` (`nextVersion`). Null when gone, not the author's, or at
+   * another version.
+   */
+  updateOwnedAtVersion(
+    commentId: string,
+    ownerId: string,
+    content: string,
+    version: Date,
+  ): Promise<CommentRecord | null> {
+    return this.comments
+      .findOneAndUpdate(
+        {
+          _id: new Types.ObjectId(commentId),
+          owner: new Types.ObjectId(ownerId),
+          updatedAt: version,
+        },
+        { $set: { content, updatedAt: nextVersion(version) } },
+        { returnDocument: 'after', projection: RECORD_PROJECTION, timestamps: false },
       )
       .lean<CommentRecord>()
       .exec();

@@ -2,6 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { type Paginated, paginate } from 'src/common/dto/paginated.util';
 import { CursorCodecService } from 'src/common/pagination/cursor-codec.service';
 import type { AppException } from 'src/common/errors/app.exception';
+import type { WritePrecondition } from 'src/common/http/if-match.decorator';
 import { errorTrace } from 'src/common/errors/describe-error.util';
 import type {
   CommentParent,
@@ -192,21 +193,46 @@ export class CommentsService {
     };
   }
 
-  /** Editing: 404 (missing or hidden parent), then 403 (not the author), then the write. */
-  async update(commentId: string, userId: string, content: string): Promise<CommentResponse> {
+  /**
+   * Editing: 404 (missing or hidden parent), then 403 (not the author), then the write. With
+   * `If-Match`: the comment (or reply) as the lists show it to its author, built from the record
+   * just read, must carry a listed tag, and the write only happens while the comment is still at
+   * that read's version (docs/api.md#caching).
+   */
+  async update(
+    commentId: string,
+    userId: string,
+    content: string,
+    precondition: WritePrecondition<CommentResponse> | null = null,
+  ): Promise<CommentResponse> {
     const { comment } = await this.findVisibleOr404(commentId, userId);
     if (comment.owner.toHexString() !== userId) throw CommentsErrors.notAuthorEdit();
-    const [updated, owner] = await Promise.all([
-      this.comments.updateOwned(commentId, userId, content),
+    const checked = precondition !== null && !precondition.isWildcard;
+    if (checked) precondition.assertHolds(await this.asSeenByAuthor(comment, userId));
+    const updated = checked
+      ? await this.comments.updateOwnedAtVersion(commentId, userId, content, comment.updatedAt)
+      : await this.comments.updateOwned(commentId, userId, content);
+    if (!updated) {
+      // Another write moved the version (412), or the comment was deleted meanwhile (by the
+      // parent's owner, or by a parent's cascade).
+      if (checked && (await this.comments.findById(commentId)) !== null)
+        throw precondition.changedMeanwhile();
+      throw CommentsErrors.commentNotFound();
+    }
+    return this.asSeenByAuthor(updated, userId);
+  }
+
+  /** One comment as the lists show it to its author: the edit's answer and `If-Match` representation. */
+  private async asSeenByAuthor(comment: CommentRecord, userId: string): Promise<CommentResponse> {
+    const id = comment._id.toHexString();
+    const [owner, liked] = await Promise.all([
       this.users.findVisibleUserById(userId),
+      this.likes.likedAmong('comment', [id], userId),
     ]);
-    // Deleted meanwhile (by the parent's owner, or by a parent's cascade).
-    if (!updated) throw CommentsErrors.commentNotFound();
     if (!owner) throw CommentsErrors.signedOut();
-    const liked = await this.likes.likedAmong('comment', [commentId], userId);
-    return toCommentResponse(updated, owner, {
-      likesCount: updated.likesCount ?? 0,
-      isLiked: liked.has(commentId),
+    return toCommentResponse(comment, owner, {
+      likesCount: comment.likesCount ?? 0,
+      isLiked: liked.has(id),
     });
   }
 

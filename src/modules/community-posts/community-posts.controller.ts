@@ -6,6 +6,8 @@ import { CurrentUser, CurrentViewer } from 'src/common/decorators/current-user.d
 import { Endpoint } from 'src/common/decorators/endpoint.decorator';
 import type { Paginated } from 'src/common/dto/paginated.util';
 import { PaginationQueryDto } from 'src/common/dto/pagination-query.dto';
+import { IfMatch, type WritePrecondition } from 'src/common/http/if-match.decorator';
+import { ITEM } from 'src/common/http/representation.util';
 import { CommunityPostsErrors } from 'src/modules/community-posts/community-posts.errors';
 import { CommunityPostsMessages } from 'src/modules/community-posts/community-posts.messages';
 import { CommunityPostsService } from 'src/modules/community-posts/community-posts.service';
@@ -77,8 +79,9 @@ export class CommunityPostsController {
     @Param('postId') postId: string,
     @Body() body: PostContentDto,
     @CurrentUser() user: AuthPrincipal,
+    @IfMatch(ITEM) precondition: WritePrecondition<PostResponse> | null,
   ): Promise<PostResponse> {
-    return this.posts.update(postId, user.userId, body.content);
+    return this.posts.update(postId, user.userId, body.content, precondition);
   }
 
   @RequiredAuth()

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { type Model, type QueryFilter, Types } from 'mongoose';
 import { CounterDocuments } from 'src/common/database/counter-documents';
+import { nextVersion } from 'src/common/database/version.util';
 import type { CounterFix, FixOutcome } from 'src/common/database/stored-counters.util';
 import type {
   PostCountersRecord,
@@ -78,6 +79,32 @@ export class CommunityPostsRepository {
         { _id: new Types.ObjectId(postId), owner: new Types.ObjectId(ownerId) },
         { $set: { content } },
         { returnDocument: 'after', projection: RECORD_PROJECTION },
+      )
+      .lean<PostRecord>()
+      .exec();
+  }
+
+  /**
+   * The same write with `If-Match` (docs/api.md#caching): only while the post is still at
+   * `version` (its `updatedAt` when the precondition was checked), in one atomic step; the new
+   * `updatedAt` is later than `version` (`nextVersion`). Null when gone, not the owner's, or at
+   * another version.
+   */
+  updateOwnedAtVersion(
+    postId: string,
+    ownerId: string,
+    content: string,
+    version: Date,
+  ): Promise<PostRecord | null> {
+    return this.posts
+      .findOneAndUpdate(
+        {
+          _id: new Types.ObjectId(postId),
+          owner: new Types.ObjectId(ownerId),
+          updatedAt: version,
+        },
+        { $set: { content, updatedAt: nextVersion(version) } },
+        { returnDocument: 'after', projection: RECORD_PROJECTION, timestamps: false },
       )
       .lean<PostRecord>()
       .exec();

@@ -3,6 +3,7 @@ import { type Paginated, paginate } from 'src/common/dto/paginated.util';
 import type { PaginationQueryDto } from 'src/common/dto/pagination-query.dto';
 import { errorTrace } from 'src/common/errors/describe-error.util';
 import { DomainEvents } from 'src/common/events/domain-events';
+import type { WritePrecondition } from 'src/common/http/if-match.decorator';
 import { CommunityPostsErrors } from 'src/modules/community-posts/community-posts.errors';
 import { toPostResponse } from 'src/modules/community-posts/community-posts.mapper';
 import { CommunityPostsRepository } from 'src/modules/community-posts/community-posts.repository';
@@ -83,12 +84,34 @@ export class CommunityPostsService {
     return paginate(docs, total, page, limit);
   }
 
-  /** Editing: 404, then 403, then the write; a post deleted meanwhile is 404, not `data: null`. */
-  async update(postId: string, userId: string, content: string): Promise<PostResponse> {
+  /**
+   * Editing: 404, then 403, then the write; a post deleted meanwhile is 404, not `data: null`.
+   * With `If-Match`: the post as the lists show it to its owner, built from the record just read,
+   * must carry a listed tag, and the write only happens while the post is still at that read's
+   * version (docs/api.md#caching).
+   */
+  async update(
+    postId: string,
+    userId: string,
+    content: string,
+    precondition: WritePrecondition<PostResponse> | null = null,
+  ): Promise<PostResponse> {
     const { post, owner } = await this.findVisibleOr404(postId);
     if (post.owner.toHexString() !== userId) throw CommunityPostsErrors.notOwnerEdit();
-    const updated = await this.posts.updateOwned(postId, userId, content);
-    if (!updated) throw CommunityPostsErrors.postNotFound();
+    const checked = precondition !== null && !precondition.isWildcard;
+    if (checked) {
+      const liked = await this.likes.likedAmong('communityPost', [postId], userId);
+      precondition.assertHolds(toPostResponse(post, owner, figuresOf(post, liked)));
+    }
+    const updated = checked
+      ? await this.posts.updateOwnedAtVersion(postId, userId, content, post.updatedAt)
+      : await this.posts.updateOwned(postId, userId, content);
+    if (!updated) {
+      // Another write moved the version (412), or the post was deleted meanwhile.
+      if (checked && (await this.posts.findById(postId)) !== null)
+        throw precondition.changedMeanwhile();
+      throw CommunityPostsErrors.postNotFound();
+    }
     const liked = await this.likes.likedAmong('communityPost', [postId], userId);
     return toPostResponse(updated, owner, figuresOf(updated, liked));
   }

@@ -1,14 +1,14 @@
 import type { HealthCheckResult } from '@nestjs/terminus';
 import type { Request, Response } from 'express';
-import { weakEtag } from 'src/common/http/etag.util';
+import { strongEtag } from 'src/common/http/entity-tag.util';
 
 /** Liveness (docs/api.md#health-and-media): the process serves HTTP; nothing else is checked. */
 export const LIVENESS_PATH = '/health/live';
 
 const LIVENESS_RESULT: HealthCheckResult = { status: 'ok', info: {}, error: {}, details: {} };
-/** The body never changes, so it is serialised, and its ETag (the app's `weakEtag`) computed, once. */
+/** The body never changes, so it is serialised, and its ETag (`strongEtag`, as for every read) computed, once. */
 const LIVENESS_BODY = Buffer.from(JSON.stringify(LIVENESS_RESULT));
-const LIVENESS_ETAG = weakEtag(LIVENESS_BODY);
+const LIVENESS_ETAG = strongEtag(LIVENESS_BODY);
 
 /**
  * Served as a plain Express route registered by `configureApp()` after the request id, access

@@ -7,6 +7,8 @@ import { Endpoint } from 'src/common/decorators/endpoint.decorator';
 import type { ApiResult } from 'src/common/decorators/response-message.decorator';
 import type { Paginated } from 'src/common/dto/paginated.util';
 import { PaginationQueryDto, PlainListQueryDto } from 'src/common/dto/pagination-query.dto';
+import { IfMatch, type WritePrecondition } from 'src/common/http/if-match.decorator';
+import { getBody } from 'src/common/http/representation.util';
 import { CreatePlaylistDto } from 'src/modules/playlists/dto/create-playlist.dto';
 import {
   PlaylistCardResponse,
@@ -98,8 +100,11 @@ export class PlaylistsController {
     @Param('playlistId') playlistId: string,
     @Body() body: UpdatePlaylistDto,
     @CurrentUser() user: AuthPrincipal,
+    // Compared with the playlist page the owner would get now (the body of `get` above).
+    @IfMatch(getBody<PlaylistDetailResponse>(PlaylistsMessages.fetched))
+    precondition: WritePrecondition<PlaylistDetailResponse> | null,
   ): Promise<PlaylistSummaryResponse> {
-    return this.playlists.update(playlistId, user.userId, body);
+    return this.playlists.update(playlistId, user.userId, body, precondition);
   }
 
   @RequiredAuth()

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { type Model, type QueryFilter, Types } from 'mongoose';
 import { containsLiteral } from 'src/common/database/literal-match.util';
+import { nextVersion } from 'src/common/database/version.util';
 import type {
   NewPlaylist,
   PlaylistChanges,
@@ -95,6 +96,28 @@ export class PlaylistsRepository {
         { _id: oid(playlistId), owner: oid(ownerId) },
         { $set: changes },
         { returnDocument: 'after', projection: RECORD_PROJECTION },
+      )
+      .lean<PlaylistRecord>()
+      .exec();
+  }
+
+  /**
+   * The same write with `If-Match` (docs/api.md#caching): only while the playlist is still at
+   * `version` (its `updatedAt` when the precondition was checked), in one atomic step; the new
+   * `updatedAt` is later than `version` (`nextVersion`). Null when gone, not the owner's, or at
+   * another version.
+   */
+  updateOwnedAtVersion(
+    playlistId: string,
+    ownerId: string,
+    changes: PlaylistChanges,
+    version: Date,
+  ): Promise<PlaylistRecord | null> {
+    return this.playlists
+      .findOneAndUpdate(
+        { _id: oid(playlistId), owner: oid(ownerId), updatedAt: version },
+        { $set: { ...changes, updatedAt: nextVersion(version) } },
+        { returnDocument: 'after', projection: RECORD_PROJECTION, timestamps: false },
       )
       .lean<PlaylistRecord>()
       .exec();

@@ -4,6 +4,7 @@ import { type Paginated, paginate } from 'src/common/dto/paginated.util';
 import type { PaginationQueryDto, PlainListQueryDto } from 'src/common/dto/pagination-query.dto';
 import { AppException } from 'src/common/errors/app.exception';
 import { ErrorCode } from 'src/common/errors/error-code.constant';
+import type { WritePrecondition } from 'src/common/http/if-match.decorator';
 import type { AppConfig } from 'src/config/app-config';
 import { InjectConfig } from 'src/config/app-config.provider';
 import type { CreatePlaylistDto } from 'src/modules/playlists/dto/create-playlist.dto';
@@ -120,7 +121,14 @@ export class PlaylistsService {
 
   /** `GET /playlist/:playlistId`: the playlist and its visible videos as cards, in its order. */
   async getDetail(playlistId: string, viewerId: string | null): Promise<PlaylistDetailResponse> {
-    const playlist = await this.findVisibleOr404(playlistId, viewerId);
+    return this.detailOf(await this.findVisibleOr404(playlistId, viewerId), viewerId);
+  }
+
+  /** `GET /playlist/:playlistId`'s answer for a playlist already read. */
+  private async detailOf(
+    playlist: PlaylistRecord,
+    viewerId: string | null,
+  ): Promise<PlaylistDetailResponse> {
     // The playlist owner's OwnerLite comes from the same users query as the cards' owners.
     const { cards, alsoOwner: playlistOwner } = await this.videos.cardsInOrder(
       playlist.videos.map((video) => video.toHexString()),
@@ -131,22 +139,36 @@ export class PlaylistsService {
     return toPlaylistDetail(playlist, playlistOwner, cards);
   }
 
-  /** `PATCH /playlist/:playlistId`: only the given fields are written; concurrent entries stay. */
+  /**
+   * `PATCH /playlist/:playlistId`: only the given fields are written; concurrent entries stay.
+   * With `If-Match` (after 404 and 403): the playlist page the owner would get, built from the
+   * playlist just read, must carry a listed tag, and the write only happens while the playlist
+   * is still at that read's version; adding or removing an entry moves it too
+   * (docs/api.md#caching).
+   */
   async update(
     playlistId: string,
     userId: string,
     body: UpdatePlaylistDto,
+    precondition: WritePrecondition<PlaylistDetailResponse> | null = null,
   ): Promise<PlaylistSummaryResponse> {
     const playlist = await this.findOwnedOr403(playlistId, userId, PlaylistsErrors.notOwnerUpdate);
+    const checked = precondition !== null && !precondition.isWildcard;
+    if (checked) precondition.assertHolds(await this.detailOf(playlist, userId));
     const changes: PlaylistChanges = {};
     if (body.name !== undefined) changes.name = body.name;
     if (body.description !== undefined) changes.description = body.description;
     if (body.isPublished !== undefined) changes.isPublished = body.isPublished;
-    const updated =
-      Object.keys(changes).length === 0
-        ? playlist
-        : ((await this.playlists.updateOwned(idOf(playlist), userId, changes)) ?? throwNotFound());
-    return this.summaryFor(updated, userId);
+    if (Object.keys(changes).length === 0) return this.summaryFor(playlist, userId);
+    const id = idOf(playlist);
+    const updated = checked
+      ? await this.playlists.updateOwnedAtVersion(id, userId, changes, playlist.updatedAt)
+      : await this.playlists.updateOwned(id, userId, changes);
+    if (updated) return this.summaryFor(updated, userId);
+    // Nothing matched: the playlist is gone (404), or another write moved its version (412).
+    if (checked && (await this.playlists.findVisible(id, userId)) !== null)
+      throw precondition.changedMeanwhile();
+    throwNotFound();
   }
 
   /** `DELETE /playlist/:playlistId`: nothing refers to a playlist; deleting it is the whole job. */

@@ -9,6 +9,8 @@ import type { ApiResult } from 'src/common/decorators/response-message.decorator
 import type { Paginated } from 'src/common/dto/paginated.util';
 import { PaginationQueryDto } from 'src/common/dto/pagination-query.dto';
 import { CommonErrors } from 'src/common/errors/common.errors';
+import { IfMatch, type WritePrecondition } from 'src/common/http/if-match.decorator';
+import { getBody } from 'src/common/http/representation.util';
 import { THUMBNAIL_FILE, VIDEO_FILE } from 'src/common/uploads/media-fields.constant';
 import { MultipartUpload } from 'src/common/uploads/multipart.interceptor';
 import { NoTextFields } from 'src/common/uploads/no-text-fields.decorator';
@@ -146,8 +148,11 @@ export class VideosController {
     @Param('videoId') videoId: string,
     @CurrentUser() user: AuthPrincipal,
     @Body() body: UpdateVideoDto,
+    // Compared with the watch page the owner would get now (the body of `get` above).
+    @IfMatch(getBody<VideoDetailResponse>(VideosMessages.fetched))
+    precondition: WritePrecondition<VideoDetailResponse> | null,
   ): Promise<VideoCardResponse> {
-    return this.videos.update(videoId, user.userId, body);
+    return this.videos.update(videoId, user.userId, body, precondition);
   }
 
   @RequiredAuth()

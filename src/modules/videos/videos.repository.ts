@@ -3,6 +3,7 @@ import { InjectModel } from '@nestjs/mongoose';
 import { type Model, type QueryFilter, Types } from 'mongoose';
 import { containsLiteral } from 'src/common/database/literal-match.util';
 import { CounterDocuments } from 'src/common/database/counter-documents';
+import { nextVersion } from 'src/common/database/version.util';
 import {
   type CounterFix,
   type FixOutcome,
@@ -168,6 +169,32 @@ export class VideosRepository {
         { _id: new Types.ObjectId(videoId), owner: new Types.ObjectId(ownerId) },
         { $set: changes },
         { returnDocument: 'after', projection: RECORD_PROJECTION },
+      )
+      .lean<VideoRecord>()
+      .exec();
+  }
+
+  /**
+   * The same write with `If-Match` (docs/api.md#caching): only while the video is still at
+   * `version` (its `updatedAt` when the precondition was checked), in one atomic step; the new
+   * `updatedAt` is later than `version` (`nextVersion`). Null when gone, not the owner's, or at
+   * another version.
+   */
+  updateOwnedAtVersion(
+    videoId: string,
+    ownerId: string,
+    changes: Partial<Pick<Video, 'title' | 'description'>>,
+    version: Date,
+  ): Promise<VideoRecord | null> {
+    return this.videos
+      .findOneAndUpdate(
+        {
+          _id: new Types.ObjectId(videoId),
+          owner: new Types.ObjectId(ownerId),
+          updatedAt: version,
+        },
+        { $set: { ...changes, updatedAt: nextVersion(version) } },
+        { returnDocument: 'after', projection: RECORD_PROJECTION, timestamps: false },
       )
       .lean<VideoRecord>()
       .exec();

@@ -5,6 +5,7 @@ import { AppException } from 'src/common/errors/app.exception';
 import { errorTrace } from 'src/common/errors/describe-error.util';
 import { ErrorCode } from 'src/common/errors/error-code.constant';
 import { isDatabaseUnavailable } from 'src/common/errors/error-mapping.util';
+import type { WritePrecondition } from 'src/common/http/if-match.decorator';
 import { FollowStateService } from 'src/modules/follows/follow-state.service';
 import { LikesService } from 'src/modules/likes/likes.service';
 import { UsersService } from 'src/modules/users/users.service';
@@ -31,6 +32,13 @@ import {
   toVideoDetail,
 } from 'src/modules/videos/videos.mapper';
 import { VideosRepository } from 'src/modules/videos/videos.repository';
+
+/** The watch page before its view is counted (`findDetail`). */
+interface FoundDetail {
+  record: VideoRecord;
+  isOwner: boolean;
+  render(views: number): VideoDetailResponse;
+}
 
 /** How the watch page was requested: HEAD has no side effects; the client identifies anonymous viewers. */
 export interface ViewRequestInfo {
@@ -108,6 +116,25 @@ export class VideosService {
     viewerId: string | null,
     request: ViewRequestInfo,
   ): Promise<VideoDetailResponse> {
+    const found = await this.findDetail(videoId, viewerId);
+    const views = request.isHead
+      ? found.record.views
+      : await this.views.recordVisit({
+          videoId: found.record._id.toHexString(),
+          views: found.record.views,
+          viewerId,
+          isOwner: found.isOwner,
+          client: request.client,
+        });
+    return found.render(views);
+  }
+
+  /**
+   * The watch page as `viewerId` would get it, without its side effects: the stored video (its
+   * `updatedAt` is the version an `If-Match` write is conditional on) and the page for a given
+   * view count.
+   */
+  private async findDetail(videoId: string, viewerId: string | null): Promise<FoundDetail> {
     const video = await this.findVisibleOr404(videoId, viewerId);
     const id = video._id.toHexString();
     const ownerId = video.owner.toHexString();
@@ -119,39 +146,51 @@ export class VideosService {
     ]);
     // Only verified users upload, and accounts never become pending again.
     if (!channel) throw VideosErrors.notFound();
-
-    const views = request.isHead
-      ? video.views
-      : await this.views.recordVisit({
-          videoId: id,
-          views: video.views,
-          viewerId,
-          isOwner,
-          client: request.client,
-        });
-
-    return toVideoDetail(
-      { ...video, views },
-      {
-        owner: { ...channel.owner, followersCount: channel.followersCount, isFollowed },
-        likesCount: video.likesCount ?? 0,
-        isLiked,
-      },
-    );
+    const figures = {
+      owner: { ...channel.owner, followersCount: channel.followersCount, isFollowed },
+      likesCount: video.likesCount ?? 0,
+      isLiked,
+    };
+    return {
+      record: video,
+      isOwner,
+      render: (views) => toVideoDetail({ ...video, views }, figures),
+    };
   }
 
-  /** `PATCH /video/:videoId`: only the given fields change; an empty body answers it unchanged. */
-  async update(videoId: string, userId: string, body: UpdateVideoDto): Promise<VideoCardResponse> {
+  /**
+   * `PATCH /video/:videoId`: only the given fields change; an empty body answers it unchanged.
+   * With `If-Match` (after 404 and 403): the watch page the owner would get now must carry a
+   * listed tag, and the write only happens while the video is still at the version that page was
+   * built from (docs/api.md#caching).
+   */
+  async update(
+    videoId: string,
+    userId: string,
+    body: UpdateVideoDto,
+    precondition: WritePrecondition<VideoDetailResponse> | null = null,
+  ): Promise<VideoCardResponse> {
     const video = await this.findOwnedOr403(videoId, userId, VideosErrors.notOwnerUpdate);
+    let version: Date | null = null;
+    if (precondition && !precondition.isWildcard) {
+      const current = await this.findDetail(videoId, userId);
+      precondition.assertHolds(current.render(current.record.views));
+      version = current.record.updatedAt;
+    }
     const changes: { title?: string; description?: string } = {};
     if (body.title !== undefined) changes.title = body.title;
     if (body.description !== undefined) changes.description = body.description;
+    if (Object.keys(changes).length === 0) return this.toCard(video, userId);
+    const id = video._id.toHexString();
     const updated =
-      Object.keys(changes).length === 0
-        ? video
-        : ((await this.videos.updateOwned(video._id.toHexString(), userId, changes)) ??
-          throwNotFound());
-    return this.toCard(updated, userId);
+      version === null
+        ? await this.videos.updateOwned(id, userId, changes)
+        : await this.videos.updateOwnedAtVersion(id, userId, changes, version);
+    if (updated) return this.toCard(updated, userId);
+    // Nothing matched: the video is gone (404), or another write moved its version (412).
+    if (precondition && (await this.videos.findPublishState(id, userId)) !== null)
+      throw precondition.changedMeanwhile();
+    throwNotFound();
   }
 
   /**
