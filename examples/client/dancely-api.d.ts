@@ -277,6 +277,38 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/auth/sessions': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get: operations['SessionsController_list_v1'];
+    put?: never;
+    post?: never;
+    delete: operations['SessionsController_revokeOthers_v1'];
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/auth/sessions/{sessionId}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post?: never;
+    delete: operations['SessionsController_revoke_v1'];
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/follower/toggle/{userId}': {
     parameters: {
       query?: never;
@@ -858,6 +890,28 @@ export interface components {
        */
       newPassword: string;
     };
+    SessionResponse: {
+      /** @example q3ZsVh0w9yqL2c8pXW1n5A */
+      _id: string;
+      /**
+       * Format: date-time
+       * @example 2026-02-20T10:15:30.123Z
+       */
+      createdAt: string;
+      /**
+       * Format: date-time
+       * @example 2026-02-21T08:01:12.456Z
+       */
+      lastUsedAt: string;
+      /** @example Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) */
+      userAgent: string | null;
+      /** @example 203.0.113.0/24 */
+      ipHint: string | null;
+      current: boolean;
+    };
+    RevokedSessionsResponse: {
+      revoked: number;
+    };
     FollowToggleResponse: {
       followersCount: number;
       isFollowed: boolean;
@@ -1379,6 +1433,37 @@ export interface components {
       statusCode: 200;
       /** @enum {string} */
       message: 'User logged out successfully';
+      /**
+       * @description Always null
+       * @enum {object|null}
+       */
+      data: never | null;
+      /** @enum {boolean} */
+      success: true;
+    };
+    SessionsController_list_v1Success: {
+      /** @enum {integer} */
+      statusCode: 200;
+      /** @enum {string} */
+      message: 'Sessions fetched successfully';
+      data: components['schemas']['SessionResponse'][];
+      /** @enum {boolean} */
+      success: true;
+    };
+    SessionsController_revokeOthers_v1Success: {
+      /** @enum {integer} */
+      statusCode: 200;
+      /** @enum {string} */
+      message: 'Other sessions revoked successfully';
+      data: components['schemas']['RevokedSessionsResponse'];
+      /** @enum {boolean} */
+      success: true;
+    };
+    SessionsController_revoke_v1Success: {
+      /** @enum {integer} */
+      statusCode: 200;
+      /** @enum {string} */
+      message: 'Session revoked successfully';
       /**
        * @description Always null
        * @enum {object|null}
@@ -1957,6 +2042,12 @@ export interface operations {
       /** @description RATE_LIMITED: Too many requests, please try again later. */
       429: {
         headers: {
+          /** @description Seconds to wait before retrying; takes precedence over `RateLimit`. */
+          'Retry-After': number;
+          /** @description draft-ietf-httpapi-ratelimit-headers-11: per bucket counted, `"<name>";r=<left>;t=<seconds to the window end>`; the refusing bucket has `r=0`. */
+          RateLimit: string;
+          /** @description Per bucket counted, `"<name>";q=<requests per window>;w=<window in seconds>`. */
+          'RateLimit-Policy': string;
           [name: string]: unknown;
         };
         content: {
@@ -2044,6 +2135,12 @@ export interface operations {
       /** @description RATE_LIMITED: Too many requests, please try again later. */
       429: {
         headers: {
+          /** @description Seconds to wait before retrying; takes precedence over `RateLimit`. */
+          'Retry-After': number;
+          /** @description draft-ietf-httpapi-ratelimit-headers-11: per bucket counted, `"<name>";r=<left>;t=<seconds to the window end>`; the refusing bucket has `r=0`. */
+          RateLimit: string;
+          /** @description Per bucket counted, `"<name>";q=<requests per window>;w=<window in seconds>`. */
+          'RateLimit-Policy': string;
           [name: string]: unknown;
         };
         content: {
@@ -2140,6 +2237,12 @@ export interface operations {
       /** @description RATE_LIMITED: Too many login attempts, please try again later | RATE_LIMITED: Please wait before requesting another code | RATE_LIMITED: Too many requests, please try again later. */
       429: {
         headers: {
+          /** @description Seconds to wait before retrying; takes precedence over `RateLimit`. */
+          'Retry-After': number;
+          /** @description draft-ietf-httpapi-ratelimit-headers-11: per bucket counted, `"<name>";r=<left>;t=<seconds to the window end>`; the refusing bucket has `r=0`. */
+          RateLimit: string;
+          /** @description Per bucket counted, `"<name>";q=<requests per window>;w=<window in seconds>`. */
+          'RateLimit-Policy': string;
           [name: string]: unknown;
         };
         content: {
@@ -2236,6 +2339,12 @@ export interface operations {
       /** @description RATE_LIMITED: Too many requests, please try again later. */
       429: {
         headers: {
+          /** @description Seconds to wait before retrying; takes precedence over `RateLimit`. */
+          'Retry-After': number;
+          /** @description draft-ietf-httpapi-ratelimit-headers-11: per bucket counted, `"<name>";r=<left>;t=<seconds to the window end>`; the refusing bucket has `r=0`. */
+          RateLimit: string;
+          /** @description Per bucket counted, `"<name>";q=<requests per window>;w=<window in seconds>`. */
+          'RateLimit-Policy': string;
           [name: string]: unknown;
         };
         content: {
@@ -2339,6 +2448,12 @@ export interface operations {
       /** @description TOO_MANY_CONCURRENT_UPLOADS: Too many uploads in progress, please wait for one to finish | RATE_LIMITED: Too many requests, please try again later. */
       429: {
         headers: {
+          /** @description Seconds to wait before retrying; takes precedence over `RateLimit`. */
+          'Retry-After': number;
+          /** @description draft-ietf-httpapi-ratelimit-headers-11: per bucket counted, `"<name>";r=<left>;t=<seconds to the window end>`; the refusing bucket has `r=0`. */
+          RateLimit: string;
+          /** @description Per bucket counted, `"<name>";q=<requests per window>;w=<window in seconds>`. */
+          'RateLimit-Policy': string;
           [name: string]: unknown;
         };
         content: {
@@ -2435,6 +2550,12 @@ export interface operations {
       /** @description RATE_LIMITED: Too many requests, please try again later. */
       429: {
         headers: {
+          /** @description Seconds to wait before retrying; takes precedence over `RateLimit`. */
+          'Retry-After': number;
+          /** @description draft-ietf-httpapi-ratelimit-headers-11: per bucket counted, `"<name>";r=<left>;t=<seconds to the window end>`; the refusing bucket has `r=0`. */
+          RateLimit: string;
+          /** @description Per bucket counted, `"<name>";q=<requests per window>;w=<window in seconds>`. */
+          'RateLimit-Policy': string;
           [name: string]: unknown;
         };
         content: {
@@ -2513,6 +2634,12 @@ export interface operations {
       /** @description RATE_LIMITED: Too many requests, please try again later. */
       429: {
         headers: {
+          /** @description Seconds to wait before retrying; takes precedence over `RateLimit`. */
+          'Retry-After': number;
+          /** @description draft-ietf-httpapi-ratelimit-headers-11: per bucket counted, `"<name>";r=<left>;t=<seconds to the window end>`; the refusing bucket has `r=0`. */
+          RateLimit: string;
+          /** @description Per bucket counted, `"<name>";q=<requests per window>;w=<window in seconds>`. */
+          'RateLimit-Policy': string;
           [name: string]: unknown;
         };
         content: {
@@ -2600,6 +2727,12 @@ export interface operations {
       /** @description RATE_LIMITED: Too many requests, please try again later. */
       429: {
         headers: {
+          /** @description Seconds to wait before retrying; takes precedence over `RateLimit`. */
+          'Retry-After': number;
+          /** @description draft-ietf-httpapi-ratelimit-headers-11: per bucket counted, `"<name>";r=<left>;t=<seconds to the window end>`; the refusing bucket has `r=0`. */
+          RateLimit: string;
+          /** @description Per bucket counted, `"<name>";q=<requests per window>;w=<window in seconds>`. */
+          'RateLimit-Policy': string;
           [name: string]: unknown;
         };
         content: {
@@ -2678,6 +2811,12 @@ export interface operations {
       /** @description RATE_LIMITED: Too many requests, please try again later. */
       429: {
         headers: {
+          /** @description Seconds to wait before retrying; takes precedence over `RateLimit`. */
+          'Retry-After': number;
+          /** @description draft-ietf-httpapi-ratelimit-headers-11: per bucket counted, `"<name>";r=<left>;t=<seconds to the window end>`; the refusing bucket has `r=0`. */
+          RateLimit: string;
+          /** @description Per bucket counted, `"<name>";q=<requests per window>;w=<window in seconds>`. */
+          'RateLimit-Policy': string;
           [name: string]: unknown;
         };
         content: {
@@ -2756,6 +2895,12 @@ export interface operations {
       /** @description RATE_LIMITED: Too many requests, please try again later. */
       429: {
         headers: {
+          /** @description Seconds to wait before retrying; takes precedence over `RateLimit`. */
+          'Retry-After': number;
+          /** @description draft-ietf-httpapi-ratelimit-headers-11: per bucket counted, `"<name>";r=<left>;t=<seconds to the window end>`; the refusing bucket has `r=0`. */
+          RateLimit: string;
+          /** @description Per bucket counted, `"<name>";q=<requests per window>;w=<window in seconds>`. */
+          'RateLimit-Policy': string;
           [name: string]: unknown;
         };
         content: {
@@ -2843,6 +2988,12 @@ export interface operations {
       /** @description RATE_LIMITED: Too many login attempts, please try again later | RATE_LIMITED: Too many requests, please try again later. */
       429: {
         headers: {
+          /** @description Seconds to wait before retrying; takes precedence over `RateLimit`. */
+          'Retry-After': number;
+          /** @description draft-ietf-httpapi-ratelimit-headers-11: per bucket counted, `"<name>";r=<left>;t=<seconds to the window end>`; the refusing bucket has `r=0`. */
+          RateLimit: string;
+          /** @description Per bucket counted, `"<name>";q=<requests per window>;w=<window in seconds>`. */
+          'RateLimit-Policy': string;
           [name: string]: unknown;
         };
         content: {
@@ -2926,6 +3077,12 @@ export interface operations {
       /** @description RATE_LIMITED: Too many requests, please try again later. */
       429: {
         headers: {
+          /** @description Seconds to wait before retrying; takes precedence over `RateLimit`. */
+          'Retry-After': number;
+          /** @description draft-ietf-httpapi-ratelimit-headers-11: per bucket counted, `"<name>";r=<left>;t=<seconds to the window end>`; the refusing bucket has `r=0`. */
+          RateLimit: string;
+          /** @description Per bucket counted, `"<name>";q=<requests per window>;w=<window in seconds>`. */
+          'RateLimit-Policy': string;
           [name: string]: unknown;
         };
         content: {
@@ -3004,6 +3161,12 @@ export interface operations {
       /** @description RATE_LIMITED: Too many requests, please try again later. */
       429: {
         headers: {
+          /** @description Seconds to wait before retrying; takes precedence over `RateLimit`. */
+          'Retry-After': number;
+          /** @description draft-ietf-httpapi-ratelimit-headers-11: per bucket counted, `"<name>";r=<left>;t=<seconds to the window end>`; the refusing bucket has `r=0`. */
+          RateLimit: string;
+          /** @description Per bucket counted, `"<name>";q=<requests per window>;w=<window in seconds>`. */
+          'RateLimit-Policy': string;
           [name: string]: unknown;
         };
         content: {
@@ -3082,6 +3245,12 @@ export interface operations {
       /** @description RATE_LIMITED: Too many requests, please try again later. */
       429: {
         headers: {
+          /** @description Seconds to wait before retrying; takes precedence over `RateLimit`. */
+          'Retry-After': number;
+          /** @description draft-ietf-httpapi-ratelimit-headers-11: per bucket counted, `"<name>";r=<left>;t=<seconds to the window end>`; the refusing bucket has `r=0`. */
+          RateLimit: string;
+          /** @description Per bucket counted, `"<name>";q=<requests per window>;w=<window in seconds>`. */
+          'RateLimit-Policy': string;
           [name: string]: unknown;
         };
         content: {
@@ -3158,6 +3327,12 @@ export interface operations {
       /** @description RATE_LIMITED: Too many requests, please try again later. */
       429: {
         headers: {
+          /** @description Seconds to wait before retrying; takes precedence over `RateLimit`. */
+          'Retry-After': number;
+          /** @description draft-ietf-httpapi-ratelimit-headers-11: per bucket counted, `"<name>";r=<left>;t=<seconds to the window end>`; the refusing bucket has `r=0`. */
+          RateLimit: string;
+          /** @description Per bucket counted, `"<name>";q=<requests per window>;w=<window in seconds>`. */
+          'RateLimit-Policy': string;
           [name: string]: unknown;
         };
         content: {
@@ -3245,6 +3420,12 @@ export interface operations {
       /** @description RATE_LIMITED: Too many login attempts, please try again later | RATE_LIMITED: Too many requests, please try again later. */
       429: {
         headers: {
+          /** @description Seconds to wait before retrying; takes precedence over `RateLimit`. */
+          'Retry-After': number;
+          /** @description draft-ietf-httpapi-ratelimit-headers-11: per bucket counted, `"<name>";r=<left>;t=<seconds to the window end>`; the refusing bucket has `r=0`. */
+          RateLimit: string;
+          /** @description Per bucket counted, `"<name>";q=<requests per window>;w=<window in seconds>`. */
+          'RateLimit-Policy': string;
           [name: string]: unknown;
         };
         content: {
@@ -3328,6 +3509,283 @@ export interface operations {
       /** @description RATE_LIMITED: Too many requests, please try again later. */
       429: {
         headers: {
+          /** @description Seconds to wait before retrying; takes precedence over `RateLimit`. */
+          'Retry-After': number;
+          /** @description draft-ietf-httpapi-ratelimit-headers-11: per bucket counted, `"<name>";r=<left>;t=<seconds to the window end>`; the refusing bucket has `r=0`. */
+          RateLimit: string;
+          /** @description Per bucket counted, `"<name>";q=<requests per window>;w=<window in seconds>`. */
+          'RateLimit-Policy': string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyResponse'];
+        };
+      };
+      /** @description INTERNAL_ERROR: Internal server error */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyResponse'];
+        };
+      };
+      /** @description SERVICE_UNAVAILABLE: Service temporarily unavailable */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyResponse'];
+        };
+      };
+    };
+  };
+  SessionsController_list_v1: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description ETags of copies the client holds (a list, `W/` accepted), or `*`. When one matches the current ETag the answer is 304 without a body. */
+        'If-None-Match'?: string;
+      };
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Sessions fetched successfully */
+      200: {
+        headers: {
+          /** @description Strong entity tag of the exact response body (SHA-256, 27 base64url characters, quoted) */
+          ETag: string;
+          /** @description public, max-age=0, must-revalidate without credentials; private, no-cache with credentials; private, no-store for /auth reads with credentials (docs/api.md#caching) */
+          'Cache-Control':
+            'public, max-age=0, must-revalidate' | 'private, no-cache' | 'private, no-store';
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['SessionsController_list_v1Success'];
+        };
+      };
+      /** @description Not Modified: If-None-Match matched the current ETag; no body */
+      304: {
+        headers: {
+          /** @description Strong entity tag of the exact response body (SHA-256, 27 base64url characters, quoted) */
+          ETag: string;
+          /** @description public, max-age=0, must-revalidate without credentials; private, no-cache with credentials; private, no-store for /auth reads with credentials (docs/api.md#caching) */
+          'Cache-Control':
+            'public, max-age=0, must-revalidate' | 'private, no-cache' | 'private, no-store';
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description UNAUTHORIZED: UNAUTHORIZED | ACCESS_TOKEN_EXPIRED: ACCESS_TOKEN_EXPIRED */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyResponse'];
+        };
+      };
+      /** @description RATE_LIMITED: Too many requests, please try again later. */
+      429: {
+        headers: {
+          /** @description Seconds to wait before retrying; takes precedence over `RateLimit`. */
+          'Retry-After': number;
+          /** @description draft-ietf-httpapi-ratelimit-headers-11: per bucket counted, `"<name>";r=<left>;t=<seconds to the window end>`; the refusing bucket has `r=0`. */
+          RateLimit: string;
+          /** @description Per bucket counted, `"<name>";q=<requests per window>;w=<window in seconds>`. */
+          'RateLimit-Policy': string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyResponse'];
+        };
+      };
+      /** @description INTERNAL_ERROR: Internal server error */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyResponse'];
+        };
+      };
+      /** @description SERVICE_UNAVAILABLE: Service temporarily unavailable */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyResponse'];
+        };
+      };
+    };
+  };
+  SessionsController_revokeOthers_v1: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Other sessions revoked successfully */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['SessionsController_revokeOthers_v1Success'];
+        };
+      };
+      /** @description MALFORMED_JSON: Malformed JSON body | VALIDATION_ERROR: <field> is not allowed */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyResponse'];
+        };
+      };
+      /** @description UNAUTHORIZED: UNAUTHORIZED | ACCESS_TOKEN_EXPIRED: ACCESS_TOKEN_EXPIRED */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyResponse'];
+        };
+      };
+      /** @description PAYLOAD_TOO_LARGE: Request body too large */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyResponse'];
+        };
+      };
+      /** @description UNSUPPORTED_MEDIA_TYPE: Unsupported content type */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyResponse'];
+        };
+      };
+      /** @description RATE_LIMITED: Too many requests, please try again later. */
+      429: {
+        headers: {
+          /** @description Seconds to wait before retrying; takes precedence over `RateLimit`. */
+          'Retry-After': number;
+          /** @description draft-ietf-httpapi-ratelimit-headers-11: per bucket counted, `"<name>";r=<left>;t=<seconds to the window end>`; the refusing bucket has `r=0`. */
+          RateLimit: string;
+          /** @description Per bucket counted, `"<name>";q=<requests per window>;w=<window in seconds>`. */
+          'RateLimit-Policy': string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyResponse'];
+        };
+      };
+      /** @description INTERNAL_ERROR: Internal server error */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyResponse'];
+        };
+      };
+      /** @description SERVICE_UNAVAILABLE: Service temporarily unavailable */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyResponse'];
+        };
+      };
+    };
+  };
+  SessionsController_revoke_v1: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        sessionId: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Session revoked successfully */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['SessionsController_revoke_v1Success'];
+        };
+      };
+      /** @description VALIDATION_ERROR: the field messages | INVALID_ID: Invalid ID | MALFORMED_JSON: Malformed JSON body | VALIDATION_ERROR: <field> is not allowed */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyResponse'];
+        };
+      };
+      /** @description UNAUTHORIZED: UNAUTHORIZED | ACCESS_TOKEN_EXPIRED: ACCESS_TOKEN_EXPIRED */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyResponse'];
+        };
+      };
+      /** @description NOT_FOUND: Session not found */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyResponse'];
+        };
+      };
+      /** @description PAYLOAD_TOO_LARGE: Request body too large */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyResponse'];
+        };
+      };
+      /** @description UNSUPPORTED_MEDIA_TYPE: Unsupported content type */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyResponse'];
+        };
+      };
+      /** @description RATE_LIMITED: Too many requests, please try again later. */
+      429: {
+        headers: {
+          /** @description Seconds to wait before retrying; takes precedence over `RateLimit`. */
+          'Retry-After': number;
+          /** @description draft-ietf-httpapi-ratelimit-headers-11: per bucket counted, `"<name>";r=<left>;t=<seconds to the window end>`; the refusing bucket has `r=0`. */
+          RateLimit: string;
+          /** @description Per bucket counted, `"<name>";q=<requests per window>;w=<window in seconds>`. */
+          'RateLimit-Policy': string;
           [name: string]: unknown;
         };
         content: {
@@ -3422,6 +3880,12 @@ export interface operations {
       /** @description RATE_LIMITED: Too many requests, please try again later. */
       429: {
         headers: {
+          /** @description Seconds to wait before retrying; takes precedence over `RateLimit`. */
+          'Retry-After': number;
+          /** @description draft-ietf-httpapi-ratelimit-headers-11: per bucket counted, `"<name>";r=<left>;t=<seconds to the window end>`; the refusing bucket has `r=0`. */
+          RateLimit: string;
+          /** @description Per bucket counted, `"<name>";q=<requests per window>;w=<window in seconds>`. */
+          'RateLimit-Policy': string;
           [name: string]: unknown;
         };
         content: {
@@ -3526,6 +3990,12 @@ export interface operations {
       /** @description RATE_LIMITED: Too many requests, please try again later. */
       429: {
         headers: {
+          /** @description Seconds to wait before retrying; takes precedence over `RateLimit`. */
+          'Retry-After': number;
+          /** @description draft-ietf-httpapi-ratelimit-headers-11: per bucket counted, `"<name>";r=<left>;t=<seconds to the window end>`; the refusing bucket has `r=0`. */
+          RateLimit: string;
+          /** @description Per bucket counted, `"<name>";q=<requests per window>;w=<window in seconds>`. */
+          'RateLimit-Policy': string;
           [name: string]: unknown;
         };
         content: {
@@ -3630,6 +4100,12 @@ export interface operations {
       /** @description RATE_LIMITED: Too many requests, please try again later. */
       429: {
         headers: {
+          /** @description Seconds to wait before retrying; takes precedence over `RateLimit`. */
+          'Retry-After': number;
+          /** @description draft-ietf-httpapi-ratelimit-headers-11: per bucket counted, `"<name>";r=<left>;t=<seconds to the window end>`; the refusing bucket has `r=0`. */
+          RateLimit: string;
+          /** @description Per bucket counted, `"<name>";q=<requests per window>;w=<window in seconds>`. */
+          'RateLimit-Policy': string;
           [name: string]: unknown;
         };
         content: {
@@ -3725,6 +4201,12 @@ export interface operations {
       /** @description RATE_LIMITED: Too many requests, please try again later. */
       429: {
         headers: {
+          /** @description Seconds to wait before retrying; takes precedence over `RateLimit`. */
+          'Retry-After': number;
+          /** @description draft-ietf-httpapi-ratelimit-headers-11: per bucket counted, `"<name>";r=<left>;t=<seconds to the window end>`; the refusing bucket has `r=0`. */
+          RateLimit: string;
+          /** @description Per bucket counted, `"<name>";q=<requests per window>;w=<window in seconds>`. */
+          'RateLimit-Policy': string;
           [name: string]: unknown;
         };
         content: {
@@ -3842,6 +4324,12 @@ export interface operations {
       /** @description TOO_MANY_CONCURRENT_UPLOADS: Too many uploads in progress, please wait for one to finish | RATE_LIMITED: Too many requests, please try again later. */
       429: {
         headers: {
+          /** @description Seconds to wait before retrying; takes precedence over `RateLimit`. */
+          'Retry-After': number;
+          /** @description draft-ietf-httpapi-ratelimit-headers-11: per bucket counted, `"<name>";r=<left>;t=<seconds to the window end>`; the refusing bucket has `r=0`. */
+          RateLimit: string;
+          /** @description Per bucket counted, `"<name>";q=<requests per window>;w=<window in seconds>`. */
+          'RateLimit-Policy': string;
           [name: string]: unknown;
         };
         content: {
@@ -3941,6 +4429,12 @@ export interface operations {
       /** @description RATE_LIMITED: Too many requests, please try again later. */
       429: {
         headers: {
+          /** @description Seconds to wait before retrying; takes precedence over `RateLimit`. */
+          'Retry-After': number;
+          /** @description draft-ietf-httpapi-ratelimit-headers-11: per bucket counted, `"<name>";r=<left>;t=<seconds to the window end>`; the refusing bucket has `r=0`. */
+          RateLimit: string;
+          /** @description Per bucket counted, `"<name>";q=<requests per window>;w=<window in seconds>`. */
+          'RateLimit-Policy': string;
           [name: string]: unknown;
         };
         content: {
@@ -4064,6 +4558,12 @@ export interface operations {
       /** @description TOO_MANY_CONCURRENT_UPLOADS: Too many uploads in progress, please wait for one to finish | RATE_LIMITED: Too many requests, please try again later. */
       429: {
         headers: {
+          /** @description Seconds to wait before retrying; takes precedence over `RateLimit`. */
+          'Retry-After': number;
+          /** @description draft-ietf-httpapi-ratelimit-headers-11: per bucket counted, `"<name>";r=<left>;t=<seconds to the window end>`; the refusing bucket has `r=0`. */
+          RateLimit: string;
+          /** @description Per bucket counted, `"<name>";q=<requests per window>;w=<window in seconds>`. */
+          'RateLimit-Policy': string;
           [name: string]: unknown;
         };
         content: {
@@ -4189,6 +4689,12 @@ export interface operations {
       /** @description RATE_LIMITED: Too many requests, please try again later. */
       429: {
         headers: {
+          /** @description Seconds to wait before retrying; takes precedence over `RateLimit`. */
+          'Retry-After': number;
+          /** @description draft-ietf-httpapi-ratelimit-headers-11: per bucket counted, `"<name>";r=<left>;t=<seconds to the window end>`; the refusing bucket has `r=0`. */
+          RateLimit: string;
+          /** @description Per bucket counted, `"<name>";q=<requests per window>;w=<window in seconds>`. */
+          'RateLimit-Policy': string;
           [name: string]: unknown;
         };
         content: {
@@ -4285,6 +4791,12 @@ export interface operations {
       /** @description RATE_LIMITED: Too many requests, please try again later. */
       429: {
         headers: {
+          /** @description Seconds to wait before retrying; takes precedence over `RateLimit`. */
+          'Retry-After': number;
+          /** @description draft-ietf-httpapi-ratelimit-headers-11: per bucket counted, `"<name>";r=<left>;t=<seconds to the window end>`; the refusing bucket has `r=0`. */
+          RateLimit: string;
+          /** @description Per bucket counted, `"<name>";q=<requests per window>;w=<window in seconds>`. */
+          'RateLimit-Policy': string;
           [name: string]: unknown;
         };
         content: {
@@ -4388,6 +4900,12 @@ export interface operations {
       /** @description RATE_LIMITED: Too many requests, please try again later. */
       429: {
         headers: {
+          /** @description Seconds to wait before retrying; takes precedence over `RateLimit`. */
+          'Retry-After': number;
+          /** @description draft-ietf-httpapi-ratelimit-headers-11: per bucket counted, `"<name>";r=<left>;t=<seconds to the window end>`; the refusing bucket has `r=0`. */
+          RateLimit: string;
+          /** @description Per bucket counted, `"<name>";q=<requests per window>;w=<window in seconds>`. */
+          'RateLimit-Policy': string;
           [name: string]: unknown;
         };
         content: {
@@ -4507,6 +5025,12 @@ export interface operations {
       /** @description RATE_LIMITED: Too many requests, please try again later. */
       429: {
         headers: {
+          /** @description Seconds to wait before retrying; takes precedence over `RateLimit`. */
+          'Retry-After': number;
+          /** @description draft-ietf-httpapi-ratelimit-headers-11: per bucket counted, `"<name>";r=<left>;t=<seconds to the window end>`; the refusing bucket has `r=0`. */
+          RateLimit: string;
+          /** @description Per bucket counted, `"<name>";q=<requests per window>;w=<window in seconds>`. */
+          'RateLimit-Policy': string;
           [name: string]: unknown;
         };
         content: {
@@ -4594,6 +5118,12 @@ export interface operations {
       /** @description RATE_LIMITED: Too many requests, please try again later. */
       429: {
         headers: {
+          /** @description Seconds to wait before retrying; takes precedence over `RateLimit`. */
+          'Retry-After': number;
+          /** @description draft-ietf-httpapi-ratelimit-headers-11: per bucket counted, `"<name>";r=<left>;t=<seconds to the window end>`; the refusing bucket has `r=0`. */
+          RateLimit: string;
+          /** @description Per bucket counted, `"<name>";q=<requests per window>;w=<window in seconds>`. */
+          'RateLimit-Policy': string;
           [name: string]: unknown;
         };
         content: {
@@ -4684,6 +5214,12 @@ export interface operations {
       /** @description RATE_LIMITED: Too many requests, please try again later. */
       429: {
         headers: {
+          /** @description Seconds to wait before retrying; takes precedence over `RateLimit`. */
+          'Retry-After': number;
+          /** @description draft-ietf-httpapi-ratelimit-headers-11: per bucket counted, `"<name>";r=<left>;t=<seconds to the window end>`; the refusing bucket has `r=0`. */
+          RateLimit: string;
+          /** @description Per bucket counted, `"<name>";q=<requests per window>;w=<window in seconds>`. */
+          'RateLimit-Policy': string;
           [name: string]: unknown;
         };
         content: {
@@ -4785,6 +5321,12 @@ export interface operations {
       /** @description RATE_LIMITED: Too many requests, please try again later. */
       429: {
         headers: {
+          /** @description Seconds to wait before retrying; takes precedence over `RateLimit`. */
+          'Retry-After': number;
+          /** @description draft-ietf-httpapi-ratelimit-headers-11: per bucket counted, `"<name>";r=<left>;t=<seconds to the window end>`; the refusing bucket has `r=0`. */
+          RateLimit: string;
+          /** @description Per bucket counted, `"<name>";q=<requests per window>;w=<window in seconds>`. */
+          'RateLimit-Policy': string;
           [name: string]: unknown;
         };
         content: {
@@ -4888,6 +5430,12 @@ export interface operations {
       /** @description RATE_LIMITED: Too many requests, please try again later. */
       429: {
         headers: {
+          /** @description Seconds to wait before retrying; takes precedence over `RateLimit`. */
+          'Retry-After': number;
+          /** @description draft-ietf-httpapi-ratelimit-headers-11: per bucket counted, `"<name>";r=<left>;t=<seconds to the window end>`; the refusing bucket has `r=0`. */
+          RateLimit: string;
+          /** @description Per bucket counted, `"<name>";q=<requests per window>;w=<window in seconds>`. */
+          'RateLimit-Policy': string;
           [name: string]: unknown;
         };
         content: {
@@ -5009,6 +5557,12 @@ export interface operations {
       /** @description RATE_LIMITED: Too many requests, please try again later. */
       429: {
         headers: {
+          /** @description Seconds to wait before retrying; takes precedence over `RateLimit`. */
+          'Retry-After': number;
+          /** @description draft-ietf-httpapi-ratelimit-headers-11: per bucket counted, `"<name>";r=<left>;t=<seconds to the window end>`; the refusing bucket has `r=0`. */
+          RateLimit: string;
+          /** @description Per bucket counted, `"<name>";q=<requests per window>;w=<window in seconds>`. */
+          'RateLimit-Policy': string;
           [name: string]: unknown;
         };
         content: {
@@ -5111,6 +5665,12 @@ export interface operations {
       /** @description RATE_LIMITED: Too many requests, please try again later. */
       429: {
         headers: {
+          /** @description Seconds to wait before retrying; takes precedence over `RateLimit`. */
+          'Retry-After': number;
+          /** @description draft-ietf-httpapi-ratelimit-headers-11: per bucket counted, `"<name>";r=<left>;t=<seconds to the window end>`; the refusing bucket has `r=0`. */
+          RateLimit: string;
+          /** @description Per bucket counted, `"<name>";q=<requests per window>;w=<window in seconds>`. */
+          'RateLimit-Policy': string;
           [name: string]: unknown;
         };
         content: {
@@ -5209,6 +5769,12 @@ export interface operations {
       /** @description RATE_LIMITED: Too many requests, please try again later. */
       429: {
         headers: {
+          /** @description Seconds to wait before retrying; takes precedence over `RateLimit`. */
+          'Retry-After': number;
+          /** @description draft-ietf-httpapi-ratelimit-headers-11: per bucket counted, `"<name>";r=<left>;t=<seconds to the window end>`; the refusing bucket has `r=0`. */
+          RateLimit: string;
+          /** @description Per bucket counted, `"<name>";q=<requests per window>;w=<window in seconds>`. */
+          'RateLimit-Policy': string;
           [name: string]: unknown;
         };
         content: {
@@ -5311,6 +5877,12 @@ export interface operations {
       /** @description RATE_LIMITED: Too many requests, please try again later. */
       429: {
         headers: {
+          /** @description Seconds to wait before retrying; takes precedence over `RateLimit`. */
+          'Retry-After': number;
+          /** @description draft-ietf-httpapi-ratelimit-headers-11: per bucket counted, `"<name>";r=<left>;t=<seconds to the window end>`; the refusing bucket has `r=0`. */
+          RateLimit: string;
+          /** @description Per bucket counted, `"<name>";q=<requests per window>;w=<window in seconds>`. */
+          'RateLimit-Policy': string;
           [name: string]: unknown;
         };
         content: {
@@ -5409,6 +5981,12 @@ export interface operations {
       /** @description RATE_LIMITED: Too many requests, please try again later. */
       429: {
         headers: {
+          /** @description Seconds to wait before retrying; takes precedence over `RateLimit`. */
+          'Retry-After': number;
+          /** @description draft-ietf-httpapi-ratelimit-headers-11: per bucket counted, `"<name>";r=<left>;t=<seconds to the window end>`; the refusing bucket has `r=0`. */
+          RateLimit: string;
+          /** @description Per bucket counted, `"<name>";q=<requests per window>;w=<window in seconds>`. */
+          'RateLimit-Policy': string;
           [name: string]: unknown;
         };
         content: {
@@ -5509,6 +6087,12 @@ export interface operations {
       /** @description RATE_LIMITED: Too many requests, please try again later. */
       429: {
         headers: {
+          /** @description Seconds to wait before retrying; takes precedence over `RateLimit`. */
+          'Retry-After': number;
+          /** @description draft-ietf-httpapi-ratelimit-headers-11: per bucket counted, `"<name>";r=<left>;t=<seconds to the window end>`; the refusing bucket has `r=0`. */
+          RateLimit: string;
+          /** @description Per bucket counted, `"<name>";q=<requests per window>;w=<window in seconds>`. */
+          'RateLimit-Policy': string;
           [name: string]: unknown;
         };
         content: {
@@ -5607,6 +6191,12 @@ export interface operations {
       /** @description RATE_LIMITED: Too many requests, please try again later. */
       429: {
         headers: {
+          /** @description Seconds to wait before retrying; takes precedence over `RateLimit`. */
+          'Retry-After': number;
+          /** @description draft-ietf-httpapi-ratelimit-headers-11: per bucket counted, `"<name>";r=<left>;t=<seconds to the window end>`; the refusing bucket has `r=0`. */
+          RateLimit: string;
+          /** @description Per bucket counted, `"<name>";q=<requests per window>;w=<window in seconds>`. */
+          'RateLimit-Policy': string;
           [name: string]: unknown;
         };
         content: {
@@ -5710,6 +6300,12 @@ export interface operations {
       /** @description RATE_LIMITED: Too many requests, please try again later. */
       429: {
         headers: {
+          /** @description Seconds to wait before retrying; takes precedence over `RateLimit`. */
+          'Retry-After': number;
+          /** @description draft-ietf-httpapi-ratelimit-headers-11: per bucket counted, `"<name>";r=<left>;t=<seconds to the window end>`; the refusing bucket has `r=0`. */
+          RateLimit: string;
+          /** @description Per bucket counted, `"<name>";q=<requests per window>;w=<window in seconds>`. */
+          'RateLimit-Policy': string;
           [name: string]: unknown;
         };
         content: {
@@ -5831,6 +6427,12 @@ export interface operations {
       /** @description RATE_LIMITED: Too many requests, please try again later. */
       429: {
         headers: {
+          /** @description Seconds to wait before retrying; takes precedence over `RateLimit`. */
+          'Retry-After': number;
+          /** @description draft-ietf-httpapi-ratelimit-headers-11: per bucket counted, `"<name>";r=<left>;t=<seconds to the window end>`; the refusing bucket has `r=0`. */
+          RateLimit: string;
+          /** @description Per bucket counted, `"<name>";q=<requests per window>;w=<window in seconds>`. */
+          'RateLimit-Policy': string;
           [name: string]: unknown;
         };
         content: {
@@ -5923,6 +6525,12 @@ export interface operations {
       /** @description RATE_LIMITED: Too many requests, please try again later. */
       429: {
         headers: {
+          /** @description Seconds to wait before retrying; takes precedence over `RateLimit`. */
+          'Retry-After': number;
+          /** @description draft-ietf-httpapi-ratelimit-headers-11: per bucket counted, `"<name>";r=<left>;t=<seconds to the window end>`; the refusing bucket has `r=0`. */
+          RateLimit: string;
+          /** @description Per bucket counted, `"<name>";q=<requests per window>;w=<window in seconds>`. */
+          'RateLimit-Policy': string;
           [name: string]: unknown;
         };
         content: {
@@ -6010,6 +6618,12 @@ export interface operations {
       /** @description RATE_LIMITED: Too many requests, please try again later. */
       429: {
         headers: {
+          /** @description Seconds to wait before retrying; takes precedence over `RateLimit`. */
+          'Retry-After': number;
+          /** @description draft-ietf-httpapi-ratelimit-headers-11: per bucket counted, `"<name>";r=<left>;t=<seconds to the window end>`; the refusing bucket has `r=0`. */
+          RateLimit: string;
+          /** @description Per bucket counted, `"<name>";q=<requests per window>;w=<window in seconds>`. */
+          'RateLimit-Policy': string;
           [name: string]: unknown;
         };
         content: {
@@ -6100,6 +6714,12 @@ export interface operations {
       /** @description RATE_LIMITED: Too many requests, please try again later. */
       429: {
         headers: {
+          /** @description Seconds to wait before retrying; takes precedence over `RateLimit`. */
+          'Retry-After': number;
+          /** @description draft-ietf-httpapi-ratelimit-headers-11: per bucket counted, `"<name>";r=<left>;t=<seconds to the window end>`; the refusing bucket has `r=0`. */
+          RateLimit: string;
+          /** @description Per bucket counted, `"<name>";q=<requests per window>;w=<window in seconds>`. */
+          'RateLimit-Policy': string;
           [name: string]: unknown;
         };
         content: {
@@ -6201,6 +6821,12 @@ export interface operations {
       /** @description RATE_LIMITED: Too many requests, please try again later. */
       429: {
         headers: {
+          /** @description Seconds to wait before retrying; takes precedence over `RateLimit`. */
+          'Retry-After': number;
+          /** @description draft-ietf-httpapi-ratelimit-headers-11: per bucket counted, `"<name>";r=<left>;t=<seconds to the window end>`; the refusing bucket has `r=0`. */
+          RateLimit: string;
+          /** @description Per bucket counted, `"<name>";q=<requests per window>;w=<window in seconds>`. */
+          'RateLimit-Policy': string;
           [name: string]: unknown;
         };
         content: {
@@ -6297,6 +6923,12 @@ export interface operations {
       /** @description RATE_LIMITED: Too many requests, please try again later. */
       429: {
         headers: {
+          /** @description Seconds to wait before retrying; takes precedence over `RateLimit`. */
+          'Retry-After': number;
+          /** @description draft-ietf-httpapi-ratelimit-headers-11: per bucket counted, `"<name>";r=<left>;t=<seconds to the window end>`; the refusing bucket has `r=0`. */
+          RateLimit: string;
+          /** @description Per bucket counted, `"<name>";q=<requests per window>;w=<window in seconds>`. */
+          'RateLimit-Policy': string;
           [name: string]: unknown;
         };
         content: {
@@ -6400,6 +7032,12 @@ export interface operations {
       /** @description RATE_LIMITED: Too many requests, please try again later. */
       429: {
         headers: {
+          /** @description Seconds to wait before retrying; takes precedence over `RateLimit`. */
+          'Retry-After': number;
+          /** @description draft-ietf-httpapi-ratelimit-headers-11: per bucket counted, `"<name>";r=<left>;t=<seconds to the window end>`; the refusing bucket has `r=0`. */
+          RateLimit: string;
+          /** @description Per bucket counted, `"<name>";q=<requests per window>;w=<window in seconds>`. */
+          'RateLimit-Policy': string;
           [name: string]: unknown;
         };
         content: {
@@ -6519,6 +7157,12 @@ export interface operations {
       /** @description RATE_LIMITED: Too many requests, please try again later. */
       429: {
         headers: {
+          /** @description Seconds to wait before retrying; takes precedence over `RateLimit`. */
+          'Retry-After': number;
+          /** @description draft-ietf-httpapi-ratelimit-headers-11: per bucket counted, `"<name>";r=<left>;t=<seconds to the window end>`; the refusing bucket has `r=0`. */
+          RateLimit: string;
+          /** @description Per bucket counted, `"<name>";q=<requests per window>;w=<window in seconds>`. */
+          'RateLimit-Policy': string;
           [name: string]: unknown;
         };
         content: {
@@ -6632,6 +7276,12 @@ export interface operations {
       /** @description RATE_LIMITED: Too many requests, please try again later. */
       429: {
         headers: {
+          /** @description Seconds to wait before retrying; takes precedence over `RateLimit`. */
+          'Retry-After': number;
+          /** @description draft-ietf-httpapi-ratelimit-headers-11: per bucket counted, `"<name>";r=<left>;t=<seconds to the window end>`; the refusing bucket has `r=0`. */
+          RateLimit: string;
+          /** @description Per bucket counted, `"<name>";q=<requests per window>;w=<window in seconds>`. */
+          'RateLimit-Policy': string;
           [name: string]: unknown;
         };
         content: {
@@ -6736,6 +7386,12 @@ export interface operations {
       /** @description RATE_LIMITED: Too many requests, please try again later. */
       429: {
         headers: {
+          /** @description Seconds to wait before retrying; takes precedence over `RateLimit`. */
+          'Retry-After': number;
+          /** @description draft-ietf-httpapi-ratelimit-headers-11: per bucket counted, `"<name>";r=<left>;t=<seconds to the window end>`; the refusing bucket has `r=0`. */
+          RateLimit: string;
+          /** @description Per bucket counted, `"<name>";q=<requests per window>;w=<window in seconds>`. */
+          'RateLimit-Policy': string;
           [name: string]: unknown;
         };
         content: {
@@ -6832,6 +7488,12 @@ export interface operations {
       /** @description RATE_LIMITED: Too many requests, please try again later. */
       429: {
         headers: {
+          /** @description Seconds to wait before retrying; takes precedence over `RateLimit`. */
+          'Retry-After': number;
+          /** @description draft-ietf-httpapi-ratelimit-headers-11: per bucket counted, `"<name>";r=<left>;t=<seconds to the window end>`; the refusing bucket has `r=0`. */
+          RateLimit: string;
+          /** @description Per bucket counted, `"<name>";q=<requests per window>;w=<window in seconds>`. */
+          'RateLimit-Policy': string;
           [name: string]: unknown;
         };
         content: {
@@ -6908,6 +7570,12 @@ export interface operations {
       /** @description RATE_LIMITED: Too many requests, please try again later. */
       429: {
         headers: {
+          /** @description Seconds to wait before retrying; takes precedence over `RateLimit`. */
+          'Retry-After': number;
+          /** @description draft-ietf-httpapi-ratelimit-headers-11: per bucket counted, `"<name>";r=<left>;t=<seconds to the window end>`; the refusing bucket has `r=0`. */
+          RateLimit: string;
+          /** @description Per bucket counted, `"<name>";q=<requests per window>;w=<window in seconds>`. */
+          'RateLimit-Policy': string;
           [name: string]: unknown;
         };
         content: {
@@ -7002,6 +7670,12 @@ export interface operations {
       /** @description RATE_LIMITED: Too many requests, please try again later. */
       429: {
         headers: {
+          /** @description Seconds to wait before retrying; takes precedence over `RateLimit`. */
+          'Retry-After': number;
+          /** @description draft-ietf-httpapi-ratelimit-headers-11: per bucket counted, `"<name>";r=<left>;t=<seconds to the window end>`; the refusing bucket has `r=0`. */
+          RateLimit: string;
+          /** @description Per bucket counted, `"<name>";q=<requests per window>;w=<window in seconds>`. */
+          'RateLimit-Policy': string;
           [name: string]: unknown;
         };
         content: {
@@ -7096,6 +7770,12 @@ export interface operations {
       /** @description RATE_LIMITED: Too many requests, please try again later. */
       429: {
         headers: {
+          /** @description Seconds to wait before retrying; takes precedence over `RateLimit`. */
+          'Retry-After': number;
+          /** @description draft-ietf-httpapi-ratelimit-headers-11: per bucket counted, `"<name>";r=<left>;t=<seconds to the window end>`; the refusing bucket has `r=0`. */
+          RateLimit: string;
+          /** @description Per bucket counted, `"<name>";q=<requests per window>;w=<window in seconds>`. */
+          'RateLimit-Policy': string;
           [name: string]: unknown;
         };
         content: {
@@ -7190,6 +7870,12 @@ export interface operations {
       /** @description RATE_LIMITED: Too many requests, please try again later. */
       429: {
         headers: {
+          /** @description Seconds to wait before retrying; takes precedence over `RateLimit`. */
+          'Retry-After': number;
+          /** @description draft-ietf-httpapi-ratelimit-headers-11: per bucket counted, `"<name>";r=<left>;t=<seconds to the window end>`; the refusing bucket has `r=0`. */
+          RateLimit: string;
+          /** @description Per bucket counted, `"<name>";q=<requests per window>;w=<window in seconds>`. */
+          'RateLimit-Policy': string;
           [name: string]: unknown;
         };
         content: {
@@ -7280,6 +7966,12 @@ export interface operations {
       /** @description RATE_LIMITED: Too many requests, please try again later. */
       429: {
         headers: {
+          /** @description Seconds to wait before retrying; takes precedence over `RateLimit`. */
+          'Retry-After': number;
+          /** @description draft-ietf-httpapi-ratelimit-headers-11: per bucket counted, `"<name>";r=<left>;t=<seconds to the window end>`; the refusing bucket has `r=0`. */
+          RateLimit: string;
+          /** @description Per bucket counted, `"<name>";q=<requests per window>;w=<window in seconds>`. */
+          'RateLimit-Policy': string;
           [name: string]: unknown;
         };
         content: {
@@ -7370,6 +8062,12 @@ export interface operations {
       /** @description RATE_LIMITED: Too many requests, please try again later. */
       429: {
         headers: {
+          /** @description Seconds to wait before retrying; takes precedence over `RateLimit`. */
+          'Retry-After': number;
+          /** @description draft-ietf-httpapi-ratelimit-headers-11: per bucket counted, `"<name>";r=<left>;t=<seconds to the window end>`; the refusing bucket has `r=0`. */
+          RateLimit: string;
+          /** @description Per bucket counted, `"<name>";q=<requests per window>;w=<window in seconds>`. */
+          'RateLimit-Policy': string;
           [name: string]: unknown;
         };
         content: {
@@ -7453,6 +8151,12 @@ export interface operations {
       /** @description RATE_LIMITED: Too many requests, please try again later. */
       429: {
         headers: {
+          /** @description Seconds to wait before retrying; takes precedence over `RateLimit`. */
+          'Retry-After': number;
+          /** @description draft-ietf-httpapi-ratelimit-headers-11: per bucket counted, `"<name>";r=<left>;t=<seconds to the window end>`; the refusing bucket has `r=0`. */
+          RateLimit: string;
+          /** @description Per bucket counted, `"<name>";q=<requests per window>;w=<window in seconds>`. */
+          'RateLimit-Policy': string;
           [name: string]: unknown;
         };
         content: {
