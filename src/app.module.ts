@@ -13,6 +13,7 @@ import { RateLimitModule } from 'src/common/rate-limit/rate-limit.module';
 import { AppConfigModule } from 'src/config/app-config.module';
 import { CounterStoreModule } from 'src/infrastructure/counters/counter-store.module';
 import { DatabaseModule } from 'src/infrastructure/database/database.module';
+import { JobsModule } from 'src/infrastructure/jobs/jobs.module';
 import { LoggingModule } from 'src/infrastructure/logging/logging.module';
 import { MailModule } from 'src/infrastructure/mail/mail.module';
 import { MediaStorageModule } from 'src/infrastructure/media/media-storage.module';
@@ -42,6 +43,8 @@ import { WatchHistoryModule } from 'src/modules/watch-history/watch-history.modu
     LoggingModule,
     DatabaseModule,
     MetricsModule,
+    // In-process job queues for work off the request path, reporting to the metrics.
+    JobsModule,
     CounterStoreModule,
     RateLimitModule,
     HealthModule,
