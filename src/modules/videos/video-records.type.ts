@@ -28,6 +28,11 @@ export interface VideoCountsRecord {
   likesCount?: number;
 }
 
+/** A publish flip: the counts it moves, and the video's `createdAt` for the event it announces. */
+export interface VideoPublishRecord extends VideoCountsRecord {
+  createdAt: Date;
+}
+
 export interface NewVideo {
   owner: string;
   title: string;

@@ -22,6 +22,7 @@ import type {
   SortOrder,
   VideoCountsRecord,
   VideoCountersRecord,
+  VideoPublishRecord,
   VideoRecord,
   VideoSortField,
 } from 'src/modules/videos/video-records.type';
@@ -29,6 +30,8 @@ import type {
 const RECORD_PROJECTION = { __v: 0 } as const;
 /** What a change to a video moves in its owner's channel counters. */
 const COUNTS_PROJECTION = { owner: 1, isPublished: 1, views: 1, likesCount: 1 } as const;
+/** A publish flip moves the counts and announces the video with its sort key. */
+const PUBLISH_PROJECTION = { ...COUNTS_PROJECTION, createdAt: 1 } as const;
 /** Counter updates are not edits of the video: `updatedAt` stays. */
 const QUIET = { timestamps: false } as const;
 const COUNTERS_PROJECTION = { owner: 1, likesCount: 1, commentsCount: 1 } as const;
@@ -214,7 +217,7 @@ export class VideosRepository {
     videoId: string,
     ownerId: string,
     expected: boolean,
-  ): Promise<VideoCountsRecord | null> {
+  ): Promise<VideoPublishRecord | null> {
     return this.videos
       .findOneAndUpdate(
         {
@@ -223,9 +226,9 @@ export class VideosRepository {
           isPublished: expected,
         },
         { $set: { isPublished: !expected } },
-        { returnDocument: 'after', projection: COUNTS_PROJECTION },
+        { returnDocument: 'after', projection: PUBLISH_PROJECTION },
       )
-      .lean<VideoCountsRecord>()
+      .lean<VideoPublishRecord>()
       .exec();
   }
 
