@@ -13,7 +13,6 @@ import { RateLimitModule } from 'src/common/rate-limit/rate-limit.module';
 import { AppConfigModule } from 'src/config/app-config.module';
 import { CounterStoreModule } from 'src/infrastructure/counters/counter-store.module';
 import { DatabaseModule } from 'src/infrastructure/database/database.module';
-import { JobsModule } from 'src/infrastructure/jobs/jobs.module';
 import { LoggingModule } from 'src/infrastructure/logging/logging.module';
 import { MailModule } from 'src/infrastructure/mail/mail.module';
 import { MediaStorageModule } from 'src/infrastructure/media/media-storage.module';
@@ -21,6 +20,8 @@ import { MetricsModule } from 'src/infrastructure/metrics/metrics.module';
 import { ChannelModule } from 'src/features/channel/channel.module';
 import { CountersModule } from 'src/features/counters/counters.module';
 import { EngagementModule } from 'src/features/engagement/engagement.module';
+import { FeedModule } from 'src/features/feed/feed.module';
+import { JobsModule } from 'src/infrastructure/jobs/jobs.module';
 import { AuthModule } from 'src/modules/auth/auth.module';
 import { CommentsModule } from 'src/modules/comments/comments.module';
 import { CommunityPostsModule } from 'src/modules/community-posts/community-posts.module';
@@ -28,6 +29,7 @@ import { FollowsModule } from 'src/modules/follows/follows.module';
 import { HealthModule } from 'src/modules/health/health.module';
 import { LikesModule } from 'src/modules/likes/likes.module';
 import { PlaylistsModule } from 'src/modules/playlists/playlists.module';
+import { TimelinesModule } from 'src/modules/timelines/timelines.module';
 import { UsersModule } from 'src/modules/users/users.module';
 import { VideosModule } from 'src/modules/videos/videos.module';
 import { WatchHistoryModule } from 'src/modules/watch-history/watch-history.module';
@@ -66,10 +68,12 @@ import { WatchHistoryModule } from 'src/modules/watch-history/watch-history.modu
     CommunityPostsModule,
     CommentsModule,
     PlaylistsModule,
+    TimelinesModule,
     // Features: what combines several domains.
     ChannelModule,
     EngagementModule,
     CountersModule,
+    FeedModule,
   ],
   providers: [
     { provide: APP_GUARD, useClass: RateLimitGuard },

@@ -33,6 +33,9 @@ export interface VideoPublishRecord extends VideoCountsRecord {
   createdAt: Date;
 }
 
+/** Just enough of a video to place it in a list by reference: owner, flag and sort key. */
+export type VideoRefRecord = Pick<VideoRecord, '_id' | 'owner' | 'isPublished' | 'createdAt'>;
+
 export interface NewVideo {
   owner: string;
   title: string;

@@ -24,6 +24,7 @@ import type {
   VideoCountersRecord,
   VideoPublishRecord,
   VideoRecord,
+  VideoRefRecord,
   VideoSortField,
 } from 'src/modules/videos/video-records.type';
 
@@ -32,6 +33,7 @@ const RECORD_PROJECTION = { __v: 0 } as const;
 const COUNTS_PROJECTION = { owner: 1, isPublished: 1, views: 1, likesCount: 1 } as const;
 /** A publish flip moves the counts and announces the video with its sort key. */
 const PUBLISH_PROJECTION = { ...COUNTS_PROJECTION, createdAt: 1 } as const;
+const REF_PROJECTION = { owner: 1, isPublished: 1, createdAt: 1 } as const;
 /** Counter updates are not edits of the video: `updatedAt` stays. */
 const QUIET = { timestamps: false } as const;
 const COUNTERS_PROJECTION = { owner: 1, likesCount: 1, commentsCount: 1 } as const;
@@ -229,6 +231,26 @@ export class VideosRepository {
         { returnDocument: 'after', projection: PUBLISH_PROJECTION },
       )
       .lean<VideoPublishRecord>()
+      .exec();
+  }
+
+  /** The video's owner, flag and `createdAt` by `_id` alone, or null when it is gone. */
+  findRef(videoId: string): Promise<VideoRefRecord | null> {
+    return this.videos
+      .findOne({ _id: new Types.ObjectId(videoId) })
+      .select(REF_PROJECTION)
+      .lean<VideoRefRecord>()
+      .exec();
+  }
+
+  /** The owner's newest published videos (`GET /video`'s own order), as references. */
+  findNewestPublishedRefs(ownerId: string, limit: number): Promise<VideoRefRecord[]> {
+    return this.videos
+      .find({ owner: new Types.ObjectId(ownerId), isPublished: true })
+      .select(REF_PROJECTION)
+      .sort({ createdAt: -1, _id: -1 })
+      .limit(limit)
+      .lean<VideoRefRecord[]>()
       .exec();
   }
 
