@@ -186,6 +186,14 @@ describe('JobQueues', () => {
     expect(text).toContain('dancely_jobs_total{queue="probe",outcome="failed"} 1');
     expect(text).toContain('dancely_jobs_waiting{queue="probe"} 0');
     expect(() => sut.create('probe', () => Promise.resolve())).toThrow('exists already');
+
+    // Shutdown: first a grace for what the queues hold, then, last of all, they close.
+    queue.enqueue(false);
     await sut.beforeApplicationShutdown();
+    await sut.onApplicationShutdown();
+    queue.enqueue(false);
+    const closed = await metrics.render();
+    expect(closed).toContain('dancely_jobs_total{queue="probe",outcome="completed"} 2');
+    expect(closed).toContain('dancely_jobs_total{queue="probe",outcome="dropped"} 1');
   });
 });

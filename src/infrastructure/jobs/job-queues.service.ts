@@ -1,4 +1,9 @@
-import { type BeforeApplicationShutdown, Injectable, Logger } from '@nestjs/common';
+import {
+  type BeforeApplicationShutdown,
+  Injectable,
+  Logger,
+  type OnApplicationShutdown,
+} from '@nestjs/common';
 import {
   type JobHandler,
   JobQueue,
@@ -9,18 +14,22 @@ import { MetricsService } from 'src/infrastructure/metrics/metrics.service';
 
 export const DEFAULT_JOB_OPTIONS: JobQueueOptions = { concurrency: 2, attempts: 3, backoffMs: 500 };
 
-/** How long shutdown waits for running jobs before the database connection closes. */
+/** How long shutdown gives the queues to run what they hold before the server stops. */
 const SHUTDOWN_GRACE_MS = 5000;
 
 /**
  * The application's job queues, by name: each reports its outcomes to `/metrics`
  * (`dancely_jobs_total{queue,outcome}`, `dancely_jobs_waiting{queue}`) and its failures to the
  * log. In-process (`JobQueue`); a queue that survives restarts (BullMQ on Redis) is the planned
- * production backend behind the same `create`/`enqueue` calls. On shutdown, before the database
- * closes, running jobs get a few seconds to finish and waiting ones are dropped (and counted).
+ * production backend behind the same `create`/`enqueue` calls.
+ *
+ * Shutdown, in Nest's order: before the server stops, the queues get up to SHUTDOWN_GRACE_MS to
+ * run what they hold; while in-flight requests finish they keep taking and running jobs (the
+ * database closes only after that); this global module's own shutdown hook runs last, and closes
+ * them: whatever is still waiting is dropped, logged and counted.
  */
 @Injectable()
-export class JobQueues implements BeforeApplicationShutdown {
+export class JobQueues implements BeforeApplicationShutdown, OnApplicationShutdown {
   private readonly logger = new Logger('Jobs');
   private readonly queues = new Map<string, JobQueue<never>>();
   private readonly reporter: JobQueueReporter;
@@ -69,6 +78,15 @@ export class JobQueues implements BeforeApplicationShutdown {
   }
 
   async beforeApplicationShutdown(): Promise<void> {
-    await Promise.all([...this.queues.values()].map((queue) => queue.close(SHUTDOWN_GRACE_MS)));
+    let timer: NodeJS.Timeout | undefined;
+    const grace = new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, SHUTDOWN_GRACE_MS);
+    });
+    await Promise.race([this.idle(), grace]);
+    clearTimeout(timer);
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await Promise.all([...this.queues.values()].map((queue) => queue.close(0)));
   }
 }
