@@ -13,6 +13,7 @@ const DOMAIN_ORDER = [
   'community-posts',
   'comments',
   'playlists',
+  'timelines',
 ];
 
 /** A domain may import only the domains listed before it (and health, which stands alone). */

@@ -20,6 +20,8 @@ import { MetricsModule } from 'src/infrastructure/metrics/metrics.module';
 import { ChannelModule } from 'src/features/channel/channel.module';
 import { CountersModule } from 'src/features/counters/counters.module';
 import { EngagementModule } from 'src/features/engagement/engagement.module';
+import { FeedModule } from 'src/features/feed/feed.module';
+import { JobsModule } from 'src/infrastructure/jobs/jobs.module';
 import { AuthModule } from 'src/modules/auth/auth.module';
 import { CommentsModule } from 'src/modules/comments/comments.module';
 import { CommunityPostsModule } from 'src/modules/community-posts/community-posts.module';
@@ -27,6 +29,7 @@ import { FollowsModule } from 'src/modules/follows/follows.module';
 import { HealthModule } from 'src/modules/health/health.module';
 import { LikesModule } from 'src/modules/likes/likes.module';
 import { PlaylistsModule } from 'src/modules/playlists/playlists.module';
+import { TimelinesModule } from 'src/modules/timelines/timelines.module';
 import { UsersModule } from 'src/modules/users/users.module';
 import { VideosModule } from 'src/modules/videos/videos.module';
 import { WatchHistoryModule } from 'src/modules/watch-history/watch-history.module';
@@ -42,6 +45,8 @@ import { WatchHistoryModule } from 'src/modules/watch-history/watch-history.modu
     LoggingModule,
     DatabaseModule,
     MetricsModule,
+    // In-process job queues for work off the request path, reporting to the metrics.
+    JobsModule,
     CounterStoreModule,
     RateLimitModule,
     HealthModule,
@@ -63,10 +68,12 @@ import { WatchHistoryModule } from 'src/modules/watch-history/watch-history.modu
     CommunityPostsModule,
     CommentsModule,
     PlaylistsModule,
+    TimelinesModule,
     // Features: what combines several domains.
     ChannelModule,
     EngagementModule,
     CountersModule,
+    FeedModule,
   ],
   providers: [
     { provide: APP_GUARD, useClass: RateLimitGuard },

@@ -61,6 +61,13 @@ export interface AppConfig {
   views: { dedupWindowHours: number; hashSalt: string };
   historyMaxEntries: number;
   playlistMaxVideos: number;
+  /** The following feed (docs/api.md#feed). */
+  feed: {
+    /** Entries kept per user's timeline; past it, a timeline is cut back to its newest 90 %. */
+    maxEntries: number;
+    /** Followers a fan-out job writes at once (one query and one bulk insert per batch). */
+    fanoutBatchSize: number;
+  };
   rateLimits: {
     global: RateLimitRule;
     loginFailures: RateLimitRule;
@@ -350,6 +357,10 @@ export function loadAppConfig(env: Env, cwd: string = process.cwd()): AppConfig 
     },
     historyMaxEntries: int('HISTORY_MAX_ENTRIES', 200, 1, 10000),
     playlistMaxVideos: int('PLAYLIST_MAX_VIDEOS', PLAYLIST_MAX_VIDEOS_DEFAULT, 1, 10000),
+    feed: {
+      maxEntries: int('FEED_MAX_ENTRIES', 1000, 2, 100000),
+      fanoutBatchSize: int('FEED_FANOUT_BATCH_SIZE', 1000, 1, 10000),
+    },
     rateLimits: {
       global: rule('GLOBAL', 1000, 900),
       loginFailures: rule('LOGIN_FAILURES', 10, 900),

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import type { Response } from 'supertest';
 import request from 'supertest';
 import { CountersReconcileService } from 'src/features/counters/counters-reconcile.service';
+import { JobQueues } from 'src/infrastructure/jobs/job-queues.service';
 import { CHANNEL_COUNTER_FIELDS } from 'src/modules/users/schemas/user.schema';
 import { VideosRepository } from 'src/modules/videos/videos.repository';
 import { cookieValue, RELAXED_LIMITS } from 'test/auth/helpers';
@@ -642,6 +643,30 @@ describe('Index audit: every query shape is served by a declared index', () => {
       run: async () => void (await call('GET', '/dashboard/stats', 200, { as: creator })),
     },
     {
+      route: 'GET /feed/videos',
+      run: async () => {
+        // The follows above ran their jobs: backfill (FEED_MAX_ENTRIES=3, so the fan's timeline
+        // is trimmed), unfollow removal. An unpublish and a publish with a follower: removal,
+        // then a fan-out that writes and sizes an entry.
+        const jobs = t.app.get(JobQueues);
+        await jobs.idle();
+        await call('PATCH', `/video/publish-status/${uploaded._id}`, 200, {
+          as: creator,
+          body: { isPublished: false },
+        });
+        await jobs.idle();
+        await call('PATCH', `/video/publish-status/${uploaded._id}`, 200, {
+          as: creator,
+          body: { isPublished: true },
+        });
+        await jobs.idle();
+        const first = await call('GET', '/feed/videos?limit=1', 200, { as: fan });
+        const cursor = encodeURIComponent(dataOf<{ nextCursor: string }>(first).nextCursor);
+        await call('GET', `/feed/videos?limit=1&cursor=${cursor}`, 200, { as: fan });
+        await call('GET', '/feed/videos', 200, { as: creator });
+      },
+    },
+    {
       route: 'GET /user/history',
       run: async () => void (await call('GET', '/user/history', 200, { as: fan })),
     },
@@ -786,9 +811,10 @@ describe('Index audit: every query shape is served by a declared index', () => {
       MAIL_TRANSPORT: 'resend',
       RESEND_API_KEY: mail.apiKey,
       RESEND_BASE_URL: mail.url,
-      // Small limits, so the branches behind them run: history trim, session cap, code resends,
-      // the pending-username hold and refresh-token reuse.
+      // Small limits, so the branches behind them run: history and feed trims, session cap, code
+      // resends, the pending-username hold and refresh-token reuse.
       HISTORY_MAX_ENTRIES: '2',
+      FEED_MAX_ENTRIES: '3',
       MAX_SESSIONS_PER_USER: '2',
       CODE_RESEND_COOLDOWN_SECONDS: '0',
       PENDING_USERNAME_HOLD_HOURS: '0',
@@ -815,8 +841,10 @@ describe('Index audit: every query shape is served by a declared index', () => {
         );
       }
     }
-    // Fire-and-forget writes (view counting, history) finish after the response.
+    // Fire-and-forget writes (view counting, history) finish after the response; background
+    // jobs (the feed's fan-out and removals) when their queues are idle.
     await new Promise((resolve) => setTimeout(resolve, 200));
+    await t.app.get(JobQueues).idle();
     walkShapes = [...recorder.shapes.values()];
     walkShapes.push(...(await reconcileShapes()));
   }, 180_000);

@@ -22,7 +22,19 @@ export interface DomainEventMap {
     targetId: string;
     userId: string;
   };
+  /**
+   * A video became visible to everyone: uploaded published, or its flag flipped to published
+   * (announced only by the request whose compare-and-set flipped it). `createdAt` is the video's
+   * own, the key every list of videos sorts by.
+   */
+  'video.published': { videoId: string; ownerId: string; createdAt: Date };
+  /** A published video's flag flipped back: only its owner sees it now. */
+  'video.unpublished': { videoId: string; ownerId: string; createdAt: Date };
   'video.deleted': { videoId: string; ownerId: string; deletedAt: Date };
+  /** A follow relation was created (announced only by the request that stored it). */
+  'follow.added': { followerId: string; followingId: string };
+  /** A follow relation was removed (announced only by the request that removed it). */
+  'follow.removed': { followerId: string; followingId: string };
   'community-post.deleted': { postId: string; ownerId: string; deletedAt: Date };
 }
 

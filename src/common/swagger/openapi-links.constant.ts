@@ -111,6 +111,10 @@ export const OPENAPI_LINKS: Record<string, OperationLinks> = {
   VideosController_listMine_v1: videoRoutes(`$response.body#${FIRST_DOC}/_id`),
   LikesController_likedVideos_v1: videoRoutes(`$response.body#${FIRST_ITEM}/_id`),
   WatchHistoryController_list_v1: videoRoutes(`$response.body#${FIRST_DOC}/_id`),
+  FeedController_videos_v1: {
+    ...videoRoutes(`$response.body#${FIRST_DOC}/_id`),
+    ...userRoutes(`${FIRST_DOC}/owner`),
+  },
 
   // Comments.
   CommentsController_addToVideo_v1: {

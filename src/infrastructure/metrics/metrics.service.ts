@@ -1,9 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import type { Request } from 'express';
-import { Counter, Histogram, Registry } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { isCatchAll, routeMethods } from 'src/common/http/route-table.util';
 import type { AppConfig } from 'src/config/app-config';
 import { InjectConfig } from 'src/config/app-config.provider';
+import type { JobOutcome } from 'src/infrastructure/jobs/job-queue';
 import type { RequestObserver } from 'src/infrastructure/logging/access-log.middleware';
 import { processMetricsRegistry } from 'src/infrastructure/metrics/process-metrics.util';
 
@@ -56,6 +57,20 @@ export class MetricsService {
     registers: [this.registry],
   });
 
+  private readonly jobs = new Counter({
+    name: 'dancely_jobs_total',
+    help: 'Background job runs by queue and outcome (completed, retried, failed, dropped).',
+    labelNames: ['queue', 'outcome'] as const,
+    registers: [this.registry],
+  });
+
+  private readonly jobsWaiting = new Gauge({
+    name: 'dancely_jobs_waiting',
+    help: 'Background jobs enqueued and not started yet (retries waiting for their backoff included), by queue.',
+    labelNames: ['queue'] as const,
+    registers: [this.registry],
+  });
+
   constructor(@InjectConfig() config: AppConfig) {
     this.enabled = config.metrics.enabled;
     // Merged now, not at the first scrape: the event-loop delay is only measured from then on.
@@ -96,6 +111,15 @@ export class MetricsService {
    */
   recordCountersReconciled(counter: string, corrected: number): void {
     this.countersReconciled.inc({ counter }, corrected);
+  }
+
+  /** One run of a background job ended (`queue` is a fixed name of the code, never an id). */
+  recordJob(queue: string, outcome: JobOutcome): void {
+    this.jobs.inc({ queue, outcome });
+  }
+
+  setJobsWaiting(queue: string, count: number): void {
+    this.jobsWaiting.set({ queue }, count);
   }
 
   /** The exposition text: this application's series, then the process's. */

@@ -68,6 +68,36 @@ export class FollowsRepository {
       .exec();
   }
 
+  /**
+   * One batch of the relations to `followingId`, oldest follow first, after the position
+   * `after` (keyset on `createdAt`, then `_id`). A relation created during a walk sorts after
+   * every existing one, so a walk started after an event misses none made before it.
+   */
+  findFollowersAfter(
+    followingId: string,
+    after: { createdAt: Date; id: string } | null,
+    limit: number,
+  ): Promise<Pick<FollowRecord, '_id' | 'follower' | 'createdAt'>[]> {
+    const following = oid(followingId);
+    const filter: QueryFilter<Follow> =
+      after === null
+        ? { following }
+        : {
+            following,
+            $or: [
+              { createdAt: { $gt: after.createdAt } },
+              { createdAt: after.createdAt, _id: { $gt: oid(after.id) } },
+            ],
+          };
+    return this.follows
+      .find(filter)
+      .select({ follower: 1, createdAt: 1 })
+      .sort({ createdAt: 1, _id: 1 })
+      .limit(limit)
+      .lean<Pick<FollowRecord, '_id' | 'follower' | 'createdAt'>[]>()
+      .exec();
+  }
+
   /** FollowItem `isFollowed` for a whole page: which of `candidateIds` `followerId` follows. */
   async followedAmong(followerId: string, candidateIds: string[]): Promise<Set<string>> {
     if (candidateIds.length === 0) return new Set();

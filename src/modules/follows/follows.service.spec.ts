@@ -2,6 +2,7 @@ import { Logger } from '@nestjs/common';
 import { Types } from 'mongoose';
 import { ApiResult } from 'src/common/decorators/response-message.decorator';
 import { AppException } from 'src/common/errors/app.exception';
+import type { DomainEvents } from 'src/common/events/domain-events';
 import type { FollowRecord } from 'src/modules/follows/follow-records.type';
 import type { FollowsRepository } from 'src/modules/follows/follows.repository';
 import { FollowsService } from 'src/modules/follows/follows.service';
@@ -57,6 +58,7 @@ describe('FollowsService', () => {
   >;
   let users: jest.Mocked<Pick<UsersService, 'isVerified' | 'findOwnerLites'>>;
   let counters: jest.Mocked<Pick<ChannelCountersService, 'adjustFollow' | 'figures'>>;
+  let events: jest.Mocked<Pick<DomainEvents, 'publish'>>;
   let sut: FollowsService;
 
   beforeEach(() => {
@@ -68,10 +70,12 @@ describe('FollowsService', () => {
     };
     users = { isVerified: jest.fn(), findOwnerLites: jest.fn() };
     counters = { adjustFollow: jest.fn().mockResolvedValue(undefined), figures: jest.fn() };
+    events = { publish: jest.fn().mockResolvedValue('event-id') };
     sut = new FollowsService(
       repo as unknown as FollowsRepository,
       users as unknown as UsersService,
       counters as unknown as ChannelCountersService,
+      events as unknown as DomainEvents,
     );
   });
 
@@ -108,6 +112,11 @@ describe('FollowsService', () => {
       expect(repo.insertRelation).not.toHaveBeenCalled();
       expect(counters.adjustFollow).toHaveBeenCalledWith(CALLER, TARGET, -1);
       expect(counters.figures).toHaveBeenCalledWith(TARGET);
+      expect(events.publish).toHaveBeenCalledTimes(1);
+      expect(events.publish).toHaveBeenCalledWith('follow.removed', {
+        followerId: CALLER,
+        followingId: TARGET,
+      });
     });
 
     it('follows otherwise, re-checking the target after creating', async () => {
@@ -121,6 +130,11 @@ describe('FollowsService', () => {
       );
       expect(users.isVerified).toHaveBeenCalledTimes(2);
       expect(counters.adjustFollow).toHaveBeenCalledWith(CALLER, TARGET, 1);
+      expect(events.publish).toHaveBeenCalledTimes(1);
+      expect(events.publish).toHaveBeenCalledWith('follow.added', {
+        followerId: CALLER,
+        followingId: TARGET,
+      });
     });
 
     it('counts a create that lost the race to a concurrent create as followed', async () => {
@@ -131,8 +145,9 @@ describe('FollowsService', () => {
       const result = await sut.toggle(CALLER, TARGET);
       expect(result.message).toBe('Followed successfully');
       expect(result.data.isFollowed).toBe(true);
-      // The relation is the concurrent request's: only that request counts it.
+      // The relation is the concurrent request's: only that request counts and announces it.
       expect(counters.adjustFollow).not.toHaveBeenCalled();
+      expect(events.publish).not.toHaveBeenCalled();
     });
 
     it('removes the new relation and answers 404 when the target vanished meanwhile', async () => {
@@ -143,6 +158,8 @@ describe('FollowsService', () => {
       expect(repo.deleteRelation).toHaveBeenCalledTimes(2);
       expect(counters.adjustFollow).toHaveBeenCalledWith(CALLER, TARGET, 1);
       expect(counters.figures).not.toHaveBeenCalled();
+      // A relation that never stood is announced neither way.
+      expect(events.publish).not.toHaveBeenCalled();
     });
   });
 

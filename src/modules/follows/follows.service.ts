@@ -1,5 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { ApiResult } from 'src/common/decorators/response-message.decorator';
+import { DomainEvents } from 'src/common/events/domain-events';
 import { type Paginated, paginate } from 'src/common/dto/paginated.util';
 import type { FollowItemResponse } from 'src/modules/follows/dto/follow-item.response';
 import type { FollowToggleResponse } from 'src/modules/follows/dto/follow-toggle.response';
@@ -25,6 +26,7 @@ export class FollowsService {
     private readonly follows: FollowsRepository,
     private readonly users: UsersService,
     private readonly counters: ChannelCountersService,
+    private readonly events: DomainEvents,
   ) {}
 
   /**
@@ -32,13 +34,16 @@ export class FollowsService {
    * removed the relation the caller unfollowed; otherwise it creates one, and a create that loses
    * to a concurrent create still leaves the caller following (the state the response reports).
    * Every relation this call creates or removes moves both users' counters by one, so the counters
-   * equal the relations whatever interleaving concurrent toggles take.
+   * equal the relations whatever interleaving concurrent toggles take; and only that call
+   * announces it (`follow.added` / `follow.removed`), once the relation stands.
    */
   async toggle(callerId: string, targetId: string): Promise<ApiResult<FollowToggleResponse>> {
     if (targetId === callerId) throw FollowsErrors.followSelf();
     await this.requireVisibleUser(targetId);
 
+    const relation = { followerId: callerId, followingId: targetId };
     if (await this.removeRelation(callerId, targetId)) {
+      await this.events.publish('follow.removed', relation);
       return this.toggleResult(false, targetId);
     }
     const created = await this.follows.insertRelation(callerId, targetId);
@@ -49,6 +54,7 @@ export class FollowsService {
       await this.removeRelation(callerId, targetId);
       throw FollowsErrors.userNotFound();
     }
+    if (created) await this.events.publish('follow.added', relation);
     return this.toggleResult(true, targetId);
   }
 

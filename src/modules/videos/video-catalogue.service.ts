@@ -6,7 +6,7 @@ import type { OwnerLiteResponse } from 'src/modules/users/dto/owner-lite.respons
 import { UsersService } from 'src/modules/users/users.service';
 import type { ListVideosQueryDto } from 'src/modules/videos/dto/list-videos-query.dto';
 import type { VideoCardResponse } from 'src/modules/videos/dto/video.response';
-import type { VideoRecord } from 'src/modules/videos/video-records.type';
+import type { VideoRecord, VideoRefRecord } from 'src/modules/videos/video-records.type';
 import { toVideoCard } from 'src/modules/videos/videos.mapper';
 import { VideosRepository } from 'src/modules/videos/videos.repository';
 
@@ -20,6 +20,13 @@ export interface CardsInOrderOptions {
   page?: { skip: number; limit: number };
   /** A user whose OwnerLite the caller needs too (a playlist's owner), read in the same query as the cards' owners. */
   alsoOwnerId?: string;
+}
+
+/** A published video by reference: who owns it and its place in the catalogue's order. */
+export interface PublishedVideoRef {
+  videoId: string;
+  ownerId: string;
+  createdAt: Date;
 }
 
 export interface CardsInOrder {
@@ -107,6 +114,20 @@ export class VideoCatalogueService {
     };
   }
 
+  /**
+   * The video if it exists and is published, by reference (lists kept elsewhere, such as the
+   * following feed, check a video before and after placing it); null when unpublished or gone.
+   */
+  async publishedRef(videoId: string): Promise<PublishedVideoRef | null> {
+    const found = await this.videos.findRef(videoId);
+    return found?.isPublished ? toRef(found) : null;
+  }
+
+  /** The owner's `limit` newest published videos, newest first, by reference. */
+  async newestPublishedOf(ownerId: string, limit: number): Promise<PublishedVideoRef[]> {
+    return (await this.videos.findNewestPublishedRefs(ownerId, limit)).map(toRef);
+  }
+
   /** Cards for records already read (a page of a video list), in their order. */
   async cards(records: VideoRecord[], viewerId: string | null): Promise<VideoCardResponse[]> {
     return (await this.build(records, viewerId)).cards;
@@ -162,4 +183,12 @@ export class VideoCatalogueService {
     });
     return { cards, owners };
   }
+}
+
+function toRef(record: VideoRefRecord): PublishedVideoRef {
+  return {
+    videoId: record._id.toHexString(),
+    ownerId: record.owner.toHexString(),
+    createdAt: record.createdAt,
+  };
 }

@@ -28,6 +28,14 @@ export interface VideoCountsRecord {
   likesCount?: number;
 }
 
+/** A publish flip: the counts it moves, and the video's `createdAt` for the event it announces. */
+export interface VideoPublishRecord extends VideoCountsRecord {
+  createdAt: Date;
+}
+
+/** Just enough of a video to place it in a list by reference: owner, flag and sort key. */
+export type VideoRefRecord = Pick<VideoRecord, '_id' | 'owner' | 'isPublished' | 'createdAt'>;
+
 export interface NewVideo {
   owner: string;
   title: string;

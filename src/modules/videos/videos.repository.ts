@@ -23,13 +23,18 @@ import type {
   SortOrder,
   VideoCountsRecord,
   VideoCountersRecord,
+  VideoPublishRecord,
   VideoRecord,
+  VideoRefRecord,
   VideoSortField,
 } from 'src/modules/videos/video-records.type';
 
 const RECORD_PROJECTION = { __v: 0 } as const;
 /** What a change to a video moves in its owner's channel counters. */
 const COUNTS_PROJECTION = { owner: 1, isPublished: 1, views: 1, likesCount: 1 } as const;
+/** A publish flip moves the counts and announces the video with its sort key. */
+const PUBLISH_PROJECTION = { ...COUNTS_PROJECTION, createdAt: 1 } as const;
+const REF_PROJECTION = { owner: 1, isPublished: 1, createdAt: 1 } as const;
 /** Counter updates are not edits of the video: `updatedAt` stays. */
 const QUIET = { timestamps: false } as const;
 const COUNTERS_PROJECTION = { owner: 1, likesCount: 1, commentsCount: 1 } as const;
@@ -241,7 +246,7 @@ export class VideosRepository {
     videoId: string,
     ownerId: string,
     expected: boolean,
-  ): Promise<VideoCountsRecord | null> {
+  ): Promise<VideoPublishRecord | null> {
     return this.videos
       .findOneAndUpdate(
         {
@@ -250,9 +255,29 @@ export class VideosRepository {
           isPublished: expected,
         },
         { $set: { isPublished: !expected } },
-        { returnDocument: 'after', projection: COUNTS_PROJECTION },
+        { returnDocument: 'after', projection: PUBLISH_PROJECTION },
       )
-      .lean<VideoCountsRecord>()
+      .lean<VideoPublishRecord>()
+      .exec();
+  }
+
+  /** The video's owner, flag and `createdAt` by `_id` alone, or null when it is gone. */
+  findRef(videoId: string): Promise<VideoRefRecord | null> {
+    return this.videos
+      .findOne({ _id: new Types.ObjectId(videoId) })
+      .select(REF_PROJECTION)
+      .lean<VideoRefRecord>()
+      .exec();
+  }
+
+  /** The owner's newest published videos (`GET /video`'s own order), as references. */
+  findNewestPublishedRefs(ownerId: string, limit: number): Promise<VideoRefRecord[]> {
+    return this.videos
+      .find({ owner: new Types.ObjectId(ownerId), isPublished: true })
+      .select(REF_PROJECTION)
+      .sort({ createdAt: -1, _id: -1 })
+      .limit(limit)
+      .lean<VideoRefRecord[]>()
       .exec();
   }
 

@@ -1,6 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type { ClientContext } from 'src/common/decorators/client-context.decorator';
 import { ApiResult } from 'src/common/decorators/response-message.decorator';
+import { DomainEvents } from 'src/common/events/domain-events';
 import { AppException } from 'src/common/errors/app.exception';
 import { errorTrace } from 'src/common/errors/describe-error.util';
 import { ErrorCode } from 'src/common/errors/error-code.constant';
@@ -69,6 +70,7 @@ export class VideosService {
     private readonly users: UsersService,
     private readonly likes: LikesService,
     private readonly follows: FollowStateService,
+    private readonly events: DomainEvents,
   ) {}
 
   /**
@@ -101,6 +103,13 @@ export class VideosService {
       throw error;
     }
     await this.counters.created(created);
+    if (created.isPublished) {
+      await this.events.publish('video.published', {
+        videoId: created._id.toHexString(),
+        ownerId,
+        createdAt: created.createdAt,
+      });
+    }
     return toVideoCard(created, { owner, likesCount: 0, isLiked: false });
   }
 
@@ -301,11 +310,18 @@ export class VideosService {
     return value;
   }
 
-  /** One compare-and-set of the flag; a flip moves the video's figures in or out of the owner's published totals. */
+  /**
+   * One compare-and-set of the flag; a flip moves the video's figures in or out of the owner's
+   * published totals and is announced (`video.published` / `video.unpublished`) by the one
+   * request that made it, so concurrent toggles announce exactly the flips that happened.
+   */
   private async flipIf(id: string, userId: string, expected: boolean): Promise<boolean> {
     const flipped = await this.videos.compareAndSetPublished(id, userId, expected);
     if (!flipped) return false;
     await this.counters.publishChanged(flipped);
+    const event = { videoId: id, ownerId: userId, createdAt: flipped.createdAt };
+    if (flipped.isPublished) await this.events.publish('video.published', event);
+    else await this.events.publish('video.unpublished', event);
     return true;
   }
 

@@ -1,0 +1,4 @@
+/** The envelope messages of the feed endpoints (`/feed`). */
+export const FeedMessages = {
+  videosListed: 'Feed fetched successfully',
+} as const;
