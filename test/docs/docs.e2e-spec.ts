@@ -92,9 +92,9 @@ describe('OpenAPI shapes of the real routes', () => {
     const operations = Object.values(
       doc.paths as Record<string, Record<string, { responses: Record<string, unknown> }>>,
     ).flatMap((item) => Object.values(item));
-    // 58 operations under /api/v1: a new route must be added here on purpose (the two reply routes
-    // were the last).
-    expect(operations).toHaveLength(58);
+    // 66 operations under /api/v1: a new route must be added here on purpose (the like and follow
+    // PUT/DELETE were the last).
+    expect(operations).toHaveLength(66);
     for (const operation of operations) {
       const success = Object.keys(operation.responses).filter((status) => status.startsWith('2'));
       expect(success.length).toBeGreaterThan(0);
@@ -215,6 +215,42 @@ describe('OpenAPI shapes of the real routes', () => {
     expect(
       doc.paths['/user/profileimage'].patch.requestBody.content['multipart/form-data'].encoding,
     ).toEqual({ profileImage: { contentType: 'image/jpeg, image/png' } });
+  });
+
+  it('documents the idempotent like and follow state operations with their exact data', async () => {
+    const doc = (await request(t.app.getHttpServer()).get('/api/v1/docs-json')).body;
+    const schemas = doc.components.schemas;
+    for (const path of [
+      '/like/video/{videoId}',
+      '/like/comment/{commentId}',
+      '/like/communitypost/{postId}',
+    ]) {
+      for (const method of ['put', 'delete']) {
+        const envelope = doc.paths[path][method].responses['200'].content['application/json'];
+        const name = (envelope.schema.$ref as string).split('/').pop() as string;
+        expect(schemas[name].properties.data).toEqual({
+          $ref: '#/components/schemas/LikeStateResponse',
+        });
+        expect(doc.paths[path][method].responses['404']).toBeDefined();
+      }
+    }
+    expect([...schemas.LikeStateResponse.required].sort()).toEqual(['liked', 'likesCount']);
+    expect(schemas.LikeStateResponse.properties).toEqual({
+      liked: { type: 'boolean' },
+      likesCount: { type: 'integer', minimum: 0 },
+    });
+    for (const method of ['put', 'delete']) {
+      const operation = doc.paths['/follower/{userId}'][method];
+      expect(operation.responses['400'].description).toContain('You cannot follow yourself');
+    }
+    expect([...schemas.FollowStateResponse.required].sort()).toEqual([
+      'followersCount',
+      'following',
+    ]);
+    expect(schemas.FollowStateResponse.properties).toMatchObject({
+      following: { type: 'boolean' },
+      followersCount: { type: 'integer', minimum: 0 },
+    });
   });
 
   it('names each success envelope after its operation', async () => {
