@@ -15,6 +15,10 @@ import { docsRateLimitMiddleware } from 'src/common/http/docs-rate-limit.middlew
 import { expressErrorMiddleware } from 'src/common/http/express-error.middleware';
 import { outsideRoutesMiddleware } from 'src/common/http/outside-routes.middleware';
 import { requestIdMiddleware } from 'src/common/http/request-id.middleware';
+import {
+  IDEMPOTENCY_KEY_HEADER,
+  IDEMPOTENT_REPLAYED_HEADER,
+} from 'src/common/idempotency/idempotency.constant';
 import { ErrorBodyResponse, FieldErrorResponse } from 'src/common/swagger/error-body.response';
 import { completeOperations } from 'src/common/swagger/openapi-document.util';
 import type { AppConfig } from 'src/config/app-config';
@@ -66,13 +70,21 @@ export function configureApp(app: NestExpressApplication): NestExpressApplicatio
     ) => callback(null, origin !== undefined && config.cors.origins.includes(origin)),
     credentials: true,
     methods: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'],
-    allowedHeaders: ['Content-Type', 'Authorization', 'X-Requested-With', 'X-Request-Id', 'Accept'],
+    allowedHeaders: [
+      'Content-Type',
+      'Authorization',
+      'X-Requested-With',
+      'X-Request-Id',
+      'Accept',
+      IDEMPOTENCY_KEY_HEADER,
+    ],
     exposedHeaders: [
       'X-Request-Id',
       'Retry-After',
       'X-RateLimit-Limit',
       'X-RateLimit-Remaining',
       'X-RateLimit-Reset',
+      IDEMPOTENT_REPLAYED_HEADER,
     ],
     maxAge: 600,
     optionsSuccessStatus: 204,

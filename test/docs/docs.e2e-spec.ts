@@ -217,6 +217,51 @@ describe('OpenAPI shapes of the real routes', () => {
     ).toEqual({ profileImage: { contentType: 'image/jpeg, image/png' } });
   });
 
+  it('documents Idempotency-Key on the creating operations, with its failures and the replay header', async () => {
+    const doc = (await request(t.app.getHttpServer()).get('/api/v1/docs-json')).body;
+    type Operation = {
+      operationId: string;
+      parameters?: { name: string; in: string; required?: boolean; schema?: object }[];
+      responses: Record<string, { description: string; headers?: Record<string, unknown> }>;
+    };
+    const operations = Object.values(doc.paths as Record<string, Record<string, Operation>>)
+      .flatMap((item) => Object.entries(item))
+      .map(([method, operation]) => ({ method, operation }));
+    const withKey = operations.filter(({ operation }) =>
+      (operation.parameters ?? []).some((parameter) => parameter.name === 'Idempotency-Key'),
+    );
+    expect(withKey.map(({ operation }) => operation.operationId).sort()).toEqual([
+      'CommentsController_addReply_v1',
+      'CommentsController_addToPost_v1',
+      'CommentsController_addToVideo_v1',
+      'CommunityPostsController_create_v1',
+      'PlaylistsController_create_v1',
+      'VideosController_upload_v1',
+    ]);
+    for (const { method, operation } of withKey) {
+      expect(method).toBe('post');
+      const header = operation.parameters?.find(({ name }) => name === 'Idempotency-Key');
+      expect(header).toMatchObject({
+        in: 'header',
+        required: false,
+        schema: { type: 'string', minLength: 1, maxLength: 128, pattern: '^[!-~]{1,128}$' },
+      });
+      expect(operation.responses['400'].description).toContain('INVALID_IDEMPOTENCY_KEY');
+      expect(operation.responses['409'].description).toContain('IDEMPOTENCY_KEY_IN_PROGRESS');
+      expect(operation.responses['422'].description).toContain('IDEMPOTENCY_KEY_REUSED');
+      expect(operation.responses['201'].headers).toEqual({
+        'Idempotent-Replayed': expect.objectContaining({
+          schema: { type: 'string', enum: ['true'] },
+        }),
+      });
+    }
+    // Nowhere else.
+    for (const { operation } of operations.filter((entry) => !withKey.includes(entry))) {
+      expect(operation.responses['422']).toBeUndefined();
+      expect(JSON.stringify(operation.responses)).not.toContain('IDEMPOTENCY');
+    }
+  });
+
   it('documents the idempotent like and follow state operations with their exact data', async () => {
     const doc = (await request(t.app.getHttpServer()).get('/api/v1/docs-json')).body;
     const schemas = doc.components.schemas;

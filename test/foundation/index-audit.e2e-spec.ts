@@ -130,12 +130,14 @@ async function call(
     cookies?: string[];
     body?: object;
     attach?: [string, Buffer, string];
+    headers?: Record<string, string>;
   } = {},
 ): Promise<Response> {
   const url = path.startsWith('/health') || path.startsWith('/media') ? path : `${API}${path}`;
   let req = request(t.app.getHttpServer())[method.toLowerCase() as Lowercase<Method>](url);
   if (options.as) req = req.set('Authorization', options.as.authHeader);
   if (options.cookies) req = req.set('Cookie', options.cookies);
+  for (const [name, value] of Object.entries(options.headers ?? {})) req = req.set(name, value);
   const res = await (options.attach
     ? req.attach(...options.attach)
     : options.body
@@ -679,8 +681,24 @@ describe('Index audit: every query shape is served by a declared index', () => {
     {
       route: 'POST /playlist',
       run: async () => {
+        // With an Idempotency-Key: the claim, its replay, a failure that frees its key, and a
+        // key found expired (the TTL monitor has not run) that is claimed anew.
+        const keyed = { 'Idempotency-Key': 'walk-playlist' };
+        const body = { name: 'Salsa picks' };
         publicPlaylist = dataOf<{ _id: string }>(
-          await call('POST', '/playlist', 201, { as: fan, body: { name: 'Salsa picks' } }),
+          await call('POST', '/playlist', 201, { as: fan, body, headers: keyed }),
+        )._id;
+        await call('POST', '/playlist', 201, { as: fan, body, headers: keyed });
+        await call('POST', '/playlist', 400, {
+          as: fan,
+          body: { name: '' },
+          headers: { 'Idempotency-Key': 'walk-invalid' },
+        });
+        await t.connection
+          .collection('idempotencykeys')
+          .updateMany({}, { $set: { expiresAt: new Date(Date.now() - 1000) } });
+        publicPlaylist = dataOf<{ _id: string }>(
+          await call('POST', '/playlist', 201, { as: fan, body, headers: keyed }),
         )._id;
         privatePlaylist = dataOf<{ _id: string }>(
           await call('POST', '/playlist', 201, {

@@ -5,6 +5,7 @@ import { OptionalAuth, RequiredAuth } from 'src/common/decorators/auth-mode.deco
 import { CurrentUser, CurrentViewer } from 'src/common/decorators/current-user.decorator';
 import { Endpoint } from 'src/common/decorators/endpoint.decorator';
 import type { Paginated } from 'src/common/dto/paginated.util';
+import { Idempotent } from 'src/common/idempotency/idempotent.decorator';
 import { PaginationErrors } from 'src/common/pagination/pagination.errors';
 import { CommentsErrors } from 'src/modules/comments/comments.errors';
 import { CommentsMessages } from 'src/modules/comments/comments.messages';
@@ -44,6 +45,7 @@ export class CommentsController {
 
   @RequiredAuth()
   @Post('video-comments/:videoId')
+  @Idempotent()
   @Endpoint({
     status: 201,
     message: CommentsMessages.added,
@@ -76,6 +78,7 @@ export class CommentsController {
 
   @RequiredAuth()
   @Post('post-comments/:postId')
+  @Idempotent()
   @Endpoint({
     status: 201,
     message: CommentsMessages.added,
@@ -92,6 +95,7 @@ export class CommentsController {
 
   @RequiredAuth()
   @Post(':commentId/replies')
+  @Idempotent()
   @Endpoint({
     status: 201,
     message: CommentsMessages.replyAdded,

@@ -6,6 +6,7 @@ import { CurrentUser, CurrentViewer } from 'src/common/decorators/current-user.d
 import { Endpoint } from 'src/common/decorators/endpoint.decorator';
 import type { Paginated } from 'src/common/dto/paginated.util';
 import { PaginationQueryDto } from 'src/common/dto/pagination-query.dto';
+import { Idempotent } from 'src/common/idempotency/idempotent.decorator';
 import { CommunityPostsErrors } from 'src/modules/community-posts/community-posts.errors';
 import { CommunityPostsMessages } from 'src/modules/community-posts/community-posts.messages';
 import { CommunityPostsService } from 'src/modules/community-posts/community-posts.service';
@@ -26,6 +27,7 @@ export class CommunityPostsController {
 
   @RequiredAuth()
   @Post()
+  @Idempotent()
   @Endpoint({
     status: 201,
     message: CommunityPostsMessages.created,

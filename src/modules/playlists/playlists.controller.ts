@@ -7,6 +7,7 @@ import { Endpoint } from 'src/common/decorators/endpoint.decorator';
 import type { ApiResult } from 'src/common/decorators/response-message.decorator';
 import type { Paginated } from 'src/common/dto/paginated.util';
 import { PaginationQueryDto, PlainListQueryDto } from 'src/common/dto/pagination-query.dto';
+import { Idempotent } from 'src/common/idempotency/idempotent.decorator';
 import { CreatePlaylistDto } from 'src/modules/playlists/dto/create-playlist.dto';
 import {
   PlaylistCardResponse,
@@ -40,6 +41,7 @@ export class PlaylistsController {
 
   @RequiredAuth()
   @Post()
+  @Idempotent()
   @Endpoint({ status: 201, message: PlaylistsMessages.created, data: PlaylistSummaryResponse })
   create(
     @Body() body: CreatePlaylistDto,

@@ -9,6 +9,7 @@ import type { ApiResult } from 'src/common/decorators/response-message.decorator
 import type { Paginated } from 'src/common/dto/paginated.util';
 import { PaginationQueryDto } from 'src/common/dto/pagination-query.dto';
 import { CommonErrors } from 'src/common/errors/common.errors';
+import { Idempotent } from 'src/common/idempotency/idempotent.decorator';
 import { THUMBNAIL_FILE, VIDEO_FILE } from 'src/common/uploads/media-fields.constant';
 import { MultipartUpload } from 'src/common/uploads/multipart.interceptor';
 import { NoTextFields } from 'src/common/uploads/no-text-fields.decorator';
@@ -57,6 +58,7 @@ export class VideosController {
 
   @RequiredAuth()
   @Post()
+  @Idempotent()
   @MultipartUpload(VIDEO_UPLOAD)
   @Endpoint({
     status: 201,
