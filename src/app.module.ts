@@ -4,6 +4,7 @@ import { AuthPassportModule } from 'src/common/auth/auth-passport.module';
 import { DomainEventsModule } from 'src/common/events/domain-events.module';
 import { AllExceptionsFilter } from 'src/common/filters/all-exceptions.filter';
 import { AuthGuard } from 'src/common/guards/auth.guard';
+import { IdempotencyModule } from 'src/common/idempotency/idempotency.module';
 import { EnvelopeInterceptor } from 'src/common/interceptors/envelope.interceptor';
 import { JsonBodyInterceptor } from 'src/common/interceptors/json-body.interceptor';
 import { ObjectIdParamsInterceptor } from 'src/common/interceptors/object-id-params.interceptor';
@@ -56,6 +57,8 @@ import { WatchHistoryModule } from 'src/modules/watch-history/watch-history.modu
     AuthPassportModule,
     // Typed domain events (src/common/events) for cascades to the domains above the publisher.
     DomainEventsModule,
+    // The Idempotency-Key store behind @Idempotent() routes (docs/api.md#idempotency-key).
+    IdempotencyModule,
     // Intervals of scheduled jobs (the counters reconcile job), cleared at shutdown.
     // Domains, lowest first (each imports only the ones listed before it); route order does
     // not depend on this list: literal segments win over parameters by specificity.

@@ -14,6 +14,10 @@ import { expressErrorMiddleware } from 'src/common/http/express-error.middleware
 import { httpCachingMiddleware } from 'src/common/http/http-caching.middleware';
 import { outsideRoutesMiddleware } from 'src/common/http/outside-routes.middleware';
 import { requestIdMiddleware } from 'src/common/http/request-id.middleware';
+import {
+  IDEMPOTENCY_KEY_HEADER,
+  IDEMPOTENT_REPLAYED_HEADER,
+} from 'src/common/idempotency/idempotency.constant';
 import { ErrorBodyResponse, FieldErrorResponse } from 'src/common/swagger/error-body.response';
 import { completeOperations } from 'src/common/swagger/openapi-document.util';
 import type { AppConfig } from 'src/config/app-config';
@@ -74,6 +78,7 @@ export function configureApp(app: NestExpressApplication): NestExpressApplicatio
       'Accept',
       'If-Match',
       'If-None-Match',
+      IDEMPOTENCY_KEY_HEADER,
     ],
     exposedHeaders: [
       'X-Request-Id',
@@ -84,6 +89,7 @@ export function configureApp(app: NestExpressApplication): NestExpressApplicatio
       'RateLimit',
       'RateLimit-Policy',
       'ETag',
+      IDEMPOTENT_REPLAYED_HEADER,
     ],
     maxAge: 600,
     optionsSuccessStatus: 204,

@@ -92,9 +92,9 @@ describe('OpenAPI shapes of the real routes', () => {
     const operations = Object.values(
       doc.paths as Record<string, Record<string, { responses: Record<string, unknown> }>>,
     ).flatMap((item) => Object.values(item));
-    // 62 operations under /api/v1: a new route must be added here on purpose (the three of the
-    // session list and the following feed were the last).
-    expect(operations).toHaveLength(62);
+    // 70 operations under /api/v1: a new route must be added here on purpose (the session list,
+    // the following feed and the like and follow PUT/DELETE were the last).
+    expect(operations).toHaveLength(70);
     for (const operation of operations) {
       const success = Object.keys(operation.responses).filter((status) => status.startsWith('2'));
       expect(success.length).toBeGreaterThan(0);
@@ -284,6 +284,87 @@ describe('OpenAPI shapes of the real routes', () => {
     );
     // Request bodies stay as they were: closed by their own rule, not by this one.
     expect(schemas.LoginDto.additionalProperties).toBe(false);
+  });
+
+  it('documents Idempotency-Key on the creating operations, with its failures and the replay header', async () => {
+    const doc = (await request(t.app.getHttpServer()).get('/api/v1/docs-json')).body;
+    type Operation = {
+      operationId: string;
+      parameters?: { name: string; in: string; required?: boolean; schema?: object }[];
+      responses: Record<string, { description: string; headers?: Record<string, unknown> }>;
+    };
+    const operations = Object.values(doc.paths as Record<string, Record<string, Operation>>)
+      .flatMap((item) => Object.entries(item))
+      .map(([method, operation]) => ({ method, operation }));
+    const withKey = operations.filter(({ operation }) =>
+      (operation.parameters ?? []).some((parameter) => parameter.name === 'Idempotency-Key'),
+    );
+    expect(withKey.map(({ operation }) => operation.operationId).sort()).toEqual([
+      'CommentsController_addReply_v1',
+      'CommentsController_addToPost_v1',
+      'CommentsController_addToVideo_v1',
+      'CommunityPostsController_create_v1',
+      'PlaylistsController_create_v1',
+      'VideosController_upload_v1',
+    ]);
+    for (const { method, operation } of withKey) {
+      expect(method).toBe('post');
+      const header = operation.parameters?.find(({ name }) => name === 'Idempotency-Key');
+      expect(header).toMatchObject({
+        in: 'header',
+        required: false,
+        schema: { type: 'string', minLength: 1, maxLength: 128, pattern: '^[!-~]{1,128}$' },
+      });
+      expect(operation.responses['400'].description).toContain('INVALID_IDEMPOTENCY_KEY');
+      expect(operation.responses['409'].description).toContain('IDEMPOTENCY_KEY_IN_PROGRESS');
+      expect(operation.responses['422'].description).toContain('IDEMPOTENCY_KEY_REUSED');
+      expect(operation.responses['201'].headers).toEqual({
+        'Idempotent-Replayed': expect.objectContaining({
+          schema: { type: 'string', enum: ['true'] },
+        }),
+      });
+    }
+    // Nowhere else.
+    for (const { operation } of operations.filter((entry) => !withKey.includes(entry))) {
+      expect(operation.responses['422']).toBeUndefined();
+      expect(JSON.stringify(operation.responses)).not.toContain('IDEMPOTENCY');
+    }
+  });
+
+  it('documents the idempotent like and follow state operations with their exact data', async () => {
+    const doc = (await request(t.app.getHttpServer()).get('/api/v1/docs-json')).body;
+    const schemas = doc.components.schemas;
+    for (const path of [
+      '/like/video/{videoId}',
+      '/like/comment/{commentId}',
+      '/like/communitypost/{postId}',
+    ]) {
+      for (const method of ['put', 'delete']) {
+        const envelope = doc.paths[path][method].responses['200'].content['application/json'];
+        const name = (envelope.schema.$ref as string).split('/').pop() as string;
+        expect(schemas[name].properties.data).toEqual({
+          $ref: '#/components/schemas/LikeStateResponse',
+        });
+        expect(doc.paths[path][method].responses['404']).toBeDefined();
+      }
+    }
+    expect([...schemas.LikeStateResponse.required].sort()).toEqual(['liked', 'likesCount']);
+    expect(schemas.LikeStateResponse.properties).toEqual({
+      liked: { type: 'boolean' },
+      likesCount: { type: 'integer', minimum: 0 },
+    });
+    for (const method of ['put', 'delete']) {
+      const operation = doc.paths['/follower/{userId}'][method];
+      expect(operation.responses['400'].description).toContain('You cannot follow yourself');
+    }
+    expect([...schemas.FollowStateResponse.required].sort()).toEqual([
+      'followersCount',
+      'following',
+    ]);
+    expect(schemas.FollowStateResponse.properties).toMatchObject({
+      following: { type: 'boolean' },
+      followersCount: { type: 'integer', minimum: 0 },
+    });
   });
 
   it('names each success envelope after its operation', async () => {

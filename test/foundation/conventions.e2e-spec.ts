@@ -307,7 +307,7 @@ describe('Conventions (docs/api.md)', () => {
       expect(res.headers['access-control-allow-origin']).toBe('http://other.test');
       expect(res.headers['access-control-allow-credentials']).toBe('true');
       expect(res.headers['access-control-expose-headers']).toBe(
-        'X-Request-Id,Retry-After,X-RateLimit-Limit,X-RateLimit-Remaining,X-RateLimit-Reset,RateLimit,RateLimit-Policy,ETag',
+        'X-Request-Id,Retry-After,X-RateLimit-Limit,X-RateLimit-Remaining,X-RateLimit-Reset,RateLimit,RateLimit-Policy,ETag,Idempotent-Replayed',
       );
     });
 
@@ -327,8 +327,11 @@ describe('Conventions (docs/api.md)', () => {
         .options('/api/v1/probe/body')
         .set('Origin', 'http://client.test')
         .set('Access-Control-Request-Method', 'POST')
-        .set('Access-Control-Request-Headers', 'content-type,x-request-id');
+        .set('Access-Control-Request-Headers', 'content-type,x-request-id,idempotency-key');
       expect(res.status).toBe(204);
+      expect(res.headers['access-control-allow-headers']).toBe(
+        'Content-Type,Authorization,X-Requested-With,X-Request-Id,Accept,Idempotency-Key',
+      );
       expect(res.headers['access-control-max-age']).toBe('600');
       expect(res.headers['access-control-allow-methods']).toBe(
         'GET,HEAD,POST,PUT,PATCH,DELETE,OPTIONS',

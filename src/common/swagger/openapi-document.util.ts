@@ -13,8 +13,10 @@ import { AUTH_MODE_EXTENSION, AuthMode } from 'src/common/decorators/auth-mode.d
 import { CommonErrors } from 'src/common/errors/common.errors';
 import { type ErrorDefinition, errorDefinition } from 'src/common/errors/define-error.util';
 import { ErrorCode } from 'src/common/errors/error-code.constant';
+import { IDEMPOTENT_REPLAYED_HEADER } from 'src/common/idempotency/idempotency.constant';
 import { isIdParam, OPAQUE_ID_PARAMS } from 'src/common/interceptors/object-id-params.interceptor';
 import {
+  IDEMPOTENCY_EXTENSION,
   MULTIPART_EXTENSION,
   type MultipartDescription,
   ROUTE_ERRORS_EXTENSION,
@@ -192,7 +194,9 @@ export function completeOperations(document: OpenAPIObject): void {
       const own = (operation[ROUTE_ERRORS_EXTENSION] as ErrorDefinition[] | undefined) ?? [];
       const upload = operation[MULTIPART_EXTENSION] as MultipartDescription | undefined;
       const ifMatch = operation[IF_MATCH_EXTENSION] as { representation: string } | undefined;
+      const idempotency = operation[IDEMPOTENCY_EXTENSION] as ErrorDefinition[] | undefined;
       delete operation[AUTH_MODE_EXTENSION];
+      delete operation[IDEMPOTENCY_EXTENSION];
       delete operation[ROUTE_ERRORS_EXTENSION];
       delete operation[MULTIPART_EXTENSION];
       delete operation[IF_MATCH_EXTENSION];
@@ -206,7 +210,7 @@ export function completeOperations(document: OpenAPIObject): void {
         for (const { status, code, message } of failures)
           lines.set(status, [...(lines.get(status) ?? []), `${code}: ${message}`]);
       };
-      add(...(upload?.errors ?? []), ...own);
+      add(...(upload?.errors ?? []), ...own, ...(idempotency ?? []));
       if (takesInput(operation)) add(SHARED.validation, SHARED.invalidId);
       if (method !== 'get' && method !== 'head') {
         // Any body sent to a write route is read (and refused when not allowed).
@@ -231,6 +235,7 @@ export function completeOperations(document: OpenAPIObject): void {
       closeRequestBody(document, operation);
       // After the error lines: its header parameters are no input that can be invalid.
       documentConditionalRequests(operation, method, ifMatch?.representation);
+      if (idempotency) documentReplayHeader(operation);
       nameSuccessEnvelope(document, operation);
     }
   }
@@ -266,6 +271,21 @@ function closeResponseSchemas(document: OpenAPIObject): void {
       for (const response of Object.values(item[method]?.responses ?? {}))
         if (response && !isReference(response))
           for (const media of Object.values(response.content ?? {})) close(media.schema);
+}
+
+/** A replayed success says so in a header (docs/api.md#idempotency-key); a first answer does not. */
+function documentReplayHeader(operation: OperationObject): void {
+  for (const [status, response] of Object.entries(operation.responses)) {
+    if (!status.startsWith('2') || !response || isReference(response)) continue;
+    response.headers = {
+      ...response.headers,
+      [IDEMPOTENT_REPLAYED_HEADER]: {
+        description:
+          'Present (`true`) when this is the stored answer to an earlier request with the same Idempotency-Key',
+        schema: { type: 'string', enum: ['true'] },
+      },
+    };
+  }
 }
 
 /**

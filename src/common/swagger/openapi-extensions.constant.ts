@@ -9,6 +9,12 @@ import type { ErrorDefinition } from 'src/common/errors/define-error.util';
 /** The route's own failures (`@Endpoint({ errors })`), as plain `ErrorDefinition`s. */
 export const ROUTE_ERRORS_EXTENSION = 'x-dancely-errors';
 
+/**
+ * A route that honours `Idempotency-Key` (`@Idempotent()`): the failures the key adds, as plain
+ * `ErrorDefinition`s; its success responses also get the replay header.
+ */
+export const IDEMPOTENCY_EXTENSION = 'x-dancely-idempotency';
+
 /** What `@MultipartUpload()` enforces: the file fields and their failures. */
 export const MULTIPART_EXTENSION = 'x-dancely-multipart';
 

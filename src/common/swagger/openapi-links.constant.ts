@@ -28,8 +28,8 @@ function userRoutes(pointer: string): OperationLinks {
 }
 
 /**
- * The routes that take a `videoId`: under `/video`, the video comments, the video like and a
- * playlist's entries.
+ * The routes that take a `videoId`: under `/video`, the video comments, the video like (toggle and
+ * state) and a playlist's entries.
  */
 function videoRoutes(videoId: string): OperationLinks {
   return {
@@ -41,6 +41,8 @@ function videoRoutes(videoId: string): OperationLinks {
     CommentsController_listForVideo_v1: { videoId },
     CommentsController_addToVideo_v1: { videoId },
     LikesController_toggleVideoLike_v1: { videoId },
+    LikesController_likeVideo_v1: { videoId },
+    LikesController_unlikeVideo_v1: { videoId },
     PlaylistsController_addVideo_v1: { videoId },
     PlaylistsController_removeVideo_v1: { videoId },
   };
@@ -61,6 +63,8 @@ function postRoutes(postId: string): OperationLinks {
     CommunityPostsController_update_v1: { postId },
     CommunityPostsController_remove_v1: { postId },
     LikesController_toggleCommunityPostLike_v1: { postId },
+    LikesController_likeCommunityPost_v1: { postId },
+    LikesController_unlikeCommunityPost_v1: { postId },
     CommentsController_listForPost_v1: { postId },
     CommentsController_addToPost_v1: { postId },
   };
@@ -71,6 +75,8 @@ function commentRoutes(commentId: string): OperationLinks {
     CommentsController_update_v1: { commentId },
     CommentsController_remove_v1: { commentId },
     LikesController_toggleCommentLike_v1: { commentId },
+    LikesController_likeComment_v1: { commentId },
+    LikesController_unlikeComment_v1: { commentId },
   };
 }
 

@@ -1,8 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { ApiResult } from 'src/common/decorators/response-message.decorator';
 import type { PlainListQueryDto } from 'src/common/dto/pagination-query.dto';
+import type { RelationIntent } from 'src/common/database/relation-state.util';
 import type { AppException } from 'src/common/errors/app.exception';
 import type { LikedVideoResponse } from 'src/features/engagement/dto/liked-video.response';
+import type { LikeStateResponse } from 'src/features/engagement/dto/like-state.response';
 import type { LikeToggleResponse } from 'src/features/engagement/dto/like-toggle.response';
 import { LikesErrors } from 'src/features/engagement/likes.errors';
 import { toLikedVideo } from 'src/features/engagement/likes.mapper';
@@ -33,10 +35,18 @@ interface TargetRules {
   unliked: string;
 }
 
+/** The caller's like after a change, and the target's stored count right after it. */
+interface LikeState {
+  liked: boolean;
+  likesCount: number;
+}
+
 /**
- * The like endpoints: a toggle checks the target (missing or invisible → 404), toggles in the
- * likes store (which re-checks the target after a create, and whose events move the target's
- * counter), and answers with the caller's state and the target's stored `likesCount`.
+ * The like endpoints: the toggles and the idempotent PUT/DELETE (docs/api.md#idempotent-state)
+ * are one path with three intents. It checks the target (missing or invisible → 404), changes the
+ * like in the likes store (which re-checks the target after a create, and whose events move the
+ * target's counter, once per like actually stored or removed), and answers with the caller's
+ * state and the target's stored `likesCount`.
  */
 @Injectable()
 export class LikeActionsService {
@@ -51,35 +61,29 @@ export class LikeActionsService {
   ) {}
 
   toggleVideoLike(videoId: string, userId: string): Promise<ApiResult<LikeToggleResponse>> {
-    return this.toggle('video', videoId, userId, {
-      isVisible: async () => (await this.videos.findVisibleOwnerId(videoId, userId)) !== null,
-      likesCount: () => this.videoCounters.likesCount(videoId),
-      notFound: LikesErrors.videoNotFound,
-      liked: LikesMessages.videoLiked,
-      unliked: LikesMessages.videoUnliked,
-    });
+    return this.toggle('video', videoId, userId);
   }
 
-  /** The comment must exist and its parent video or post be visible to the caller. */
   toggleCommentLike(commentId: string, userId: string): Promise<ApiResult<LikeToggleResponse>> {
-    return this.toggle('comment', commentId, userId, {
-      isVisible: () => this.comments.isVisible(commentId, userId),
-      likesCount: () => this.commentCounters.likesCount(commentId),
-      notFound: LikesErrors.commentNotFound,
-      liked: LikesMessages.commentLiked,
-      unliked: LikesMessages.commentUnliked,
-    });
+    return this.toggle('comment', commentId, userId);
   }
 
-  /** The post must exist and its owner be visible. */
   toggleCommunityPostLike(postId: string, userId: string): Promise<ApiResult<LikeToggleResponse>> {
-    return this.toggle('communityPost', postId, userId, {
-      isVisible: async () => (await this.posts.findVisibleOwnerId(postId)) !== null,
-      likesCount: () => this.postCounters.likesCount(postId),
-      notFound: LikesErrors.postNotFound,
-      liked: LikesMessages.postLiked,
-      unliked: LikesMessages.postUnliked,
-    });
+    return this.toggle('communityPost', postId, userId);
+  }
+
+  /**
+   * PUT (`liked` true) or DELETE (false) of the caller's like: the state asked for, whether or
+   * not this call changed anything, so repeating it answers the same.
+   */
+  setLike(
+    targetType: LikeTargetType,
+    targetId: string,
+    userId: string,
+    liked: boolean,
+  ): Promise<LikeStateResponse> {
+    const rules = this.rulesFor(targetType, targetId, userId);
+    return this.change(liked ? 'set' : 'unset', targetType, targetId, userId, rules);
   }
 
   /**
@@ -106,15 +110,58 @@ export class LikeActionsService {
     targetType: LikeTargetType,
     targetId: string,
     userId: string,
-    rules: TargetRules,
   ): Promise<ApiResult<LikeToggleResponse>> {
+    const rules = this.rulesFor(targetType, targetId, userId);
+    const state = await this.change('toggle', targetType, targetId, userId, rules);
+    const result: LikeToggleResponse = { isLiked: state.liked, likesCount: state.likesCount };
+    return new ApiResult(result.isLiked ? rules.liked : rules.unliked, result);
+  }
+
+  /** The one path behind the toggles and the idempotent PUT and DELETE. */
+  private async change(
+    intent: RelationIntent,
+    targetType: LikeTargetType,
+    targetId: string,
+    userId: string,
+    rules: TargetRules,
+  ): Promise<LikeState> {
     if (!(await rules.isVisible())) throw rules.notFound();
-    const state = await this.likes.toggle(targetType, targetId, userId, rules.isVisible);
+    const state = await this.likes.apply(intent, targetType, targetId, userId, rules.isVisible);
     if (!state) throw rules.notFound();
-    // The like events have moved the target's counter before the toggle resolved.
+    // The like events have moved the target's counter before the change resolved.
     const likesCount = await rules.likesCount();
     if (likesCount === null) throw rules.notFound();
-    const result: LikeToggleResponse = { isLiked: state.isLiked, likesCount };
-    return new ApiResult(result.isLiked ? rules.liked : rules.unliked, result);
+    return { liked: state.liked, likesCount };
+  }
+
+  private rulesFor(targetType: LikeTargetType, targetId: string, userId: string): TargetRules {
+    switch (targetType) {
+      case 'video':
+        return {
+          isVisible: async () => (await this.videos.findVisibleOwnerId(targetId, userId)) !== null,
+          likesCount: () => this.videoCounters.likesCount(targetId),
+          notFound: LikesErrors.videoNotFound,
+          liked: LikesMessages.videoLiked,
+          unliked: LikesMessages.videoUnliked,
+        };
+      // The comment must exist and its parent video or post be visible to the caller.
+      case 'comment':
+        return {
+          isVisible: () => this.comments.isVisible(targetId, userId),
+          likesCount: () => this.commentCounters.likesCount(targetId),
+          notFound: LikesErrors.commentNotFound,
+          liked: LikesMessages.commentLiked,
+          unliked: LikesMessages.commentUnliked,
+        };
+      // The post must exist and its owner be visible.
+      case 'communityPost':
+        return {
+          isVisible: async () => (await this.posts.findVisibleOwnerId(targetId)) !== null,
+          likesCount: () => this.postCounters.likesCount(targetId),
+          notFound: LikesErrors.postNotFound,
+          liked: LikesMessages.postLiked,
+          unliked: LikesMessages.postUnliked,
+        };
+    }
   }
 }

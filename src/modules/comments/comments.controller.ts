@@ -7,6 +7,7 @@ import { Endpoint } from 'src/common/decorators/endpoint.decorator';
 import type { Paginated } from 'src/common/dto/paginated.util';
 import { IfMatch, type WritePrecondition } from 'src/common/http/if-match.decorator';
 import { ITEM } from 'src/common/http/representation.util';
+import { Idempotent } from 'src/common/idempotency/idempotent.decorator';
 import { PaginationErrors } from 'src/common/pagination/pagination.errors';
 import { CommentsErrors } from 'src/modules/comments/comments.errors';
 import { CommentsMessages } from 'src/modules/comments/comments.messages';
@@ -46,6 +47,7 @@ export class CommentsController {
 
   @RequiredAuth()
   @Post('video-comments/:videoId')
+  @Idempotent()
   @Endpoint({
     status: 201,
     message: CommentsMessages.added,
@@ -78,6 +80,7 @@ export class CommentsController {
 
   @RequiredAuth()
   @Post('post-comments/:postId')
+  @Idempotent()
   @Endpoint({
     status: 201,
     message: CommentsMessages.added,
@@ -94,6 +97,7 @@ export class CommentsController {
 
   @RequiredAuth()
   @Post(':commentId/replies')
+  @Idempotent()
   @Endpoint({
     status: 201,
     message: CommentsMessages.replyAdded,

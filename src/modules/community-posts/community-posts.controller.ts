@@ -8,6 +8,7 @@ import type { Paginated } from 'src/common/dto/paginated.util';
 import { PaginationQueryDto } from 'src/common/dto/pagination-query.dto';
 import { IfMatch, type WritePrecondition } from 'src/common/http/if-match.decorator';
 import { ITEM } from 'src/common/http/representation.util';
+import { Idempotent } from 'src/common/idempotency/idempotent.decorator';
 import { CommunityPostsErrors } from 'src/modules/community-posts/community-posts.errors';
 import { CommunityPostsMessages } from 'src/modules/community-posts/community-posts.messages';
 import { CommunityPostsService } from 'src/modules/community-posts/community-posts.service';
@@ -28,6 +29,7 @@ export class CommunityPostsController {
 
   @RequiredAuth()
   @Post()
+  @Idempotent()
   @Endpoint({
     status: 201,
     message: CommunityPostsMessages.created,

@@ -1,5 +1,6 @@
 import type { OwnerLiteResponse } from 'src/modules/users/dto/owner-lite.response';
 import type { FollowItemResponse } from 'src/modules/follows/dto/follow-item.response';
+import type { FollowStateResponse } from 'src/modules/follows/dto/follow-state.response';
 import type { FollowToggleResponse } from 'src/modules/follows/dto/follow-toggle.response';
 import type { FollowRecord } from 'src/modules/follows/follow-records.type';
 
@@ -22,4 +23,8 @@ export function toFollowItem(
 
 export function toFollowToggle(isFollowed: boolean, followersCount: number): FollowToggleResponse {
   return { isFollowed, followersCount };
+}
+
+export function toFollowState(following: boolean, followersCount: number): FollowStateResponse {
+  return { following, followersCount };
 }

@@ -163,6 +163,68 @@ describe('FollowsService', () => {
     });
   });
 
+  describe('setFollowing (PUT and DELETE /follower/:userId)', () => {
+    it('refuses the caller themself on both, before any query', async () => {
+      for (const following of [true, false]) {
+        await expect(sut.setFollowing(CALLER, CALLER, following)).rejects.toMatchObject({
+          status: 400,
+          message: 'You cannot follow yourself',
+        });
+      }
+      expect(users.isVerified).not.toHaveBeenCalled();
+    });
+
+    it('answers 404 for an invisible target on both and writes nothing', async () => {
+      users.isVerified.mockResolvedValue(false);
+      for (const following of [true, false]) {
+        await expect(sut.setFollowing(CALLER, TARGET, following)).rejects.toMatchObject({
+          status: 404,
+        });
+      }
+      expect(repo.deleteRelation).not.toHaveBeenCalled();
+      expect(repo.insertRelation).not.toHaveBeenCalled();
+    });
+
+    it('PUT creates without deleting first and counts only a relation it created', async () => {
+      users.isVerified.mockResolvedValue(true);
+      repo.insertRelation.mockResolvedValueOnce(true).mockResolvedValueOnce(false);
+      counters.figures.mockResolvedValue(figures(1));
+      const first = await sut.setFollowing(CALLER, TARGET, true);
+      const again = await sut.setFollowing(CALLER, TARGET, true);
+      for (const result of [first, again]) {
+        expect(result).toEqual({ following: true, followersCount: 1 });
+      }
+      expect(repo.deleteRelation).not.toHaveBeenCalled();
+      expect(counters.adjustFollow).toHaveBeenCalledTimes(1);
+      expect(counters.adjustFollow).toHaveBeenCalledWith(CALLER, TARGET, 1);
+    });
+
+    it('DELETE removes without creating and counts only a relation it removed', async () => {
+      users.isVerified.mockResolvedValue(true);
+      repo.deleteRelation.mockResolvedValueOnce(true).mockResolvedValueOnce(false);
+      counters.figures.mockResolvedValue(figures(0));
+      const first = await sut.setFollowing(CALLER, TARGET, false);
+      const again = await sut.setFollowing(CALLER, TARGET, false);
+      for (const result of [first, again]) {
+        expect(result).toEqual({ following: false, followersCount: 0 });
+      }
+      expect(repo.insertRelation).not.toHaveBeenCalled();
+      expect(counters.adjustFollow).toHaveBeenCalledTimes(1);
+      expect(counters.adjustFollow).toHaveBeenCalledWith(CALLER, TARGET, -1);
+    });
+
+    it('PUT undoes its relation and answers 404 when the target vanished meanwhile', async () => {
+      users.isVerified.mockResolvedValueOnce(true).mockResolvedValueOnce(false);
+      repo.insertRelation.mockResolvedValue(true);
+      repo.deleteRelation.mockResolvedValue(true);
+      await expect(sut.setFollowing(CALLER, TARGET, true)).rejects.toMatchObject({ status: 404 });
+      expect(counters.adjustFollow.mock.calls).toEqual([
+        [CALLER, TARGET, 1],
+        [CALLER, TARGET, -1],
+      ]);
+    });
+  });
+
   describe('listFollowers / listFollowing', () => {
     it('checks the listed user and loads the people in one users query, and the caller’s follows in one more', async () => {
       const [a, b] = [new Types.ObjectId().toHexString(), new Types.ObjectId().toHexString()];

@@ -1,13 +1,15 @@
 import { Injectable, Logger } from '@nestjs/common';
+import { applyRelation, type RelationIntent } from 'src/common/database/relation-state.util';
 import { ApiResult } from 'src/common/decorators/response-message.decorator';
 import { DomainEvents } from 'src/common/events/domain-events';
 import { type Paginated, paginate } from 'src/common/dto/paginated.util';
 import type { FollowItemResponse } from 'src/modules/follows/dto/follow-item.response';
+import type { FollowStateResponse } from 'src/modules/follows/dto/follow-state.response';
 import type { FollowToggleResponse } from 'src/modules/follows/dto/follow-toggle.response';
 import type { ListFollowsQueryDto } from 'src/modules/follows/dto/list-follows-query.dto';
 import type { FollowDirection } from 'src/modules/follows/follow-records.type';
 import { FollowsErrors } from 'src/modules/follows/follows.errors';
-import { toFollowItem, toFollowToggle } from 'src/modules/follows/follows.mapper';
+import { toFollowItem, toFollowState, toFollowToggle } from 'src/modules/follows/follows.mapper';
 import { FollowsMessages } from 'src/modules/follows/follows.messages';
 import { FollowsRepository } from 'src/modules/follows/follows.repository';
 import { ChannelCountersService } from 'src/modules/users/channel-counters.service';
@@ -29,33 +31,70 @@ export class FollowsService {
     private readonly events: DomainEvents,
   ) {}
 
-  /**
-   * Follow toggle. Deleting first makes the toggle one atomic step per outcome: if this call
-   * removed the relation the caller unfollowed; otherwise it creates one, and a create that loses
-   * to a concurrent create still leaves the caller following (the state the response reports).
-   * Every relation this call creates or removes moves both users' counters by one, so the counters
-   * equal the relations whatever interleaving concurrent toggles take; and only that call
-   * announces it (`follow.added` / `follow.removed`), once the relation stands.
-   */
+  /** `POST /follower/toggle/:userId`: one of the three entry points of `change`. */
   async toggle(callerId: string, targetId: string): Promise<ApiResult<FollowToggleResponse>> {
+    const { following, followersCount } = await this.change('toggle', callerId, targetId);
+    return new ApiResult(
+      following ? FollowsMessages.followed : FollowsMessages.unfollowed,
+      toFollowToggle(following, followersCount),
+    );
+  }
+
+  /**
+   * `PUT` (`following` true) or `DELETE` (false) `/follower/:userId`
+   * (docs/api.md#idempotent-state): the state asked for, so repeating it answers the same.
+   */
+  async setFollowing(
+    callerId: string,
+    targetId: string,
+    following: boolean,
+  ): Promise<FollowStateResponse> {
+    const state = await this.change(following ? 'set' : 'unset', callerId, targetId);
+    return toFollowState(state.following, state.followersCount);
+  }
+
+  /**
+   * The toggle, PUT and DELETE, written once (applyRelation). Race safety comes from the unique
+   * (follower, following) index: a create that loses to a concurrent create still leaves the
+   * caller following, and a delete that finds nothing leaves them not following. Every relation
+   * this call actually creates or removes moves both users' counters by one, and only those, so
+   * the counters equal the relations whatever interleaving concurrent calls take. The target
+   * could vanish between the check and the create: a relation to nobody must not survive (nor be
+   * counted anywhere), so it is undone and the answer is the 404.
+   */
+  private async change(
+    intent: RelationIntent,
+    callerId: string,
+    targetId: string,
+  ): Promise<{ following: boolean; followersCount: number }> {
     if (targetId === callerId) throw FollowsErrors.followSelf();
     await this.requireVisibleUser(targetId);
 
     const relation = { followerId: callerId, followingId: targetId };
-    if (await this.removeRelation(callerId, targetId)) {
-      await this.events.publish('follow.removed', relation);
-      return this.toggleResult(false, targetId);
-    }
-    const created = await this.follows.insertRelation(callerId, targetId);
-    if (created) await this.counters.adjustFollow(callerId, targetId, 1);
-    // The target could have vanished between the check and the insert: a relation to nobody
-    // must not survive (nor be counted anywhere), so it is undone and the answer is the 404.
-    if (created && !(await this.users.isVerified(targetId))) {
-      await this.removeRelation(callerId, targetId);
-      throw FollowsErrors.userNotFound();
-    }
-    if (created) await this.events.publish('follow.added', relation);
-    return this.toggleResult(true, targetId);
+    // Each stored change is announced once, by the call that made it (`follow.added` once the
+    // relation stands, after the target re-check); undoing this call's own create announces
+    // nothing, since its add was never announced.
+    let createdHere = false;
+    const outcome = await applyRelation(
+      {
+        remove: async () => {
+          const removed = await this.removeRelation(callerId, targetId);
+          if (removed && !createdHere) await this.events.publish('follow.removed', relation);
+          return removed;
+        },
+        create: async () => {
+          createdHere = await this.follows.insertRelation(callerId, targetId);
+          if (createdHere) await this.counters.adjustFollow(callerId, targetId, 1);
+          return createdHere;
+        },
+        targetStillExists: () => this.users.isVerified(targetId),
+      },
+      intent,
+    );
+    if (outcome === 'target-gone') throw FollowsErrors.userNotFound();
+    if (createdHere) await this.events.publish('follow.added', relation);
+    const { followers: followersCount } = await this.counters.figures(targetId);
+    return { following: outcome === 'present', followersCount };
   }
 
   /** Removes the relation and its counts; true when this call removed it. */
@@ -129,16 +168,5 @@ export class FollowsService {
 
   private async requireVisibleUser(userId: string): Promise<void> {
     if (!(await this.users.isVerified(userId))) throw FollowsErrors.userNotFound();
-  }
-
-  private async toggleResult(
-    isFollowed: boolean,
-    targetId: string,
-  ): Promise<ApiResult<FollowToggleResponse>> {
-    const { followers: followersCount } = await this.counters.figures(targetId);
-    return new ApiResult(
-      isFollowed ? FollowsMessages.followed : FollowsMessages.unfollowed,
-      toFollowToggle(isFollowed, followersCount),
-    );
   }
 }

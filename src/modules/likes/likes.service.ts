@@ -1,10 +1,10 @@
 import { Injectable } from '@nestjs/common';
+import { applyRelation, type RelationIntent } from 'src/common/database/relation-state.util';
 import { type IdSelection, isEmptySelection } from 'src/common/database/stored-counters.util';
 import { DomainEvents } from 'src/common/events/domain-events';
 import type { LikeKey } from 'src/modules/likes/like-records.type';
 import { LikesRepository } from 'src/modules/likes/likes.repository';
 import type { LikeTargetType } from 'src/modules/likes/schemas/like.schema';
-import { toggleRelation } from 'src/modules/likes/toggle.util';
 
 /** One of the user's likes: what was liked and when. */
 export interface LikedTarget {
@@ -17,7 +17,7 @@ export interface LikedTarget {
  * stores or removes for a user is announced (`like.added`, `like.removed`), and the domain that
  * owns the target keeps its `likesCount` (and a video's owner totals) with that event, in the
  * same request. The like endpoints (a feature above all of them) check visibility before
- * toggling. Whether a viewer likes something is one lookup on the unique key, per page.
+ * changing a like. Whether a viewer likes something is one lookup on the unique key, per page.
  */
 @Injectable()
 export class LikesService {
@@ -27,34 +27,40 @@ export class LikesService {
   ) {}
 
   /**
-   * Flips the user's like of a target through the unique index (race-safe, see toggleRelation).
-   * Each like this call stores or removes is announced once, so the counters move by exactly the
-   * likes that changed whatever the interleaving. Resolves to whether the user likes the target
-   * now, or null when the target vanished (or stopped being visible) during the toggle: nothing
-   * is left behind.
+   * Changes the user's like of a target through the unique index (race-safe, see
+   * applyRelation): flips it (`toggle`), or makes sure it exists (`set`) or does not (`unset`)
+   * (the idempotent PUT and DELETE, docs/api.md#idempotent-state). Each like this call actually
+   * stores or removes is announced once, and only then, so the counters move by exactly the likes
+   * that changed whatever the interleaving of toggles, PUTs and DELETEs. Resolves to whether the
+   * user likes the target now, or null when the target vanished (or stopped being visible) during
+   * the call: nothing is left behind.
    */
-  async toggle(
+  async apply(
+    intent: RelationIntent,
     targetType: LikeTargetType,
     targetId: string,
     userId: string,
     targetStillVisible: () => Promise<boolean>,
-  ): Promise<{ isLiked: boolean } | null> {
+  ): Promise<{ liked: boolean } | null> {
     const key: LikeKey = { targetType, targetId, userId };
-    const outcome = await toggleRelation({
-      remove: async () => {
-        const removed = await this.likes.deleteOne(key);
-        if (removed) await this.events.publish('like.removed', key);
-        return removed;
+    const outcome = await applyRelation(
+      {
+        remove: async () => {
+          const removed = await this.likes.deleteOne(key);
+          if (removed) await this.events.publish('like.removed', key);
+          return removed;
+        },
+        create: async () => {
+          const created = await this.likes.insert(key);
+          if (created) await this.events.publish('like.added', key);
+          return created;
+        },
+        targetStillExists: targetStillVisible,
       },
-      create: async () => {
-        const created = await this.likes.insert(key);
-        if (created) await this.events.publish('like.added', key);
-        return created;
-      },
-      targetStillExists: targetStillVisible,
-    });
+      intent,
+    );
     if (outcome === 'target-gone') return null;
-    return { isLiked: outcome === 'created' };
+    return { liked: outcome === 'present' };
   }
 
   /** Which of `targetIds` the viewer likes (none for an anonymous viewer), in one query. */

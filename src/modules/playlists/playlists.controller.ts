@@ -9,6 +9,7 @@ import type { Paginated } from 'src/common/dto/paginated.util';
 import { PaginationQueryDto, PlainListQueryDto } from 'src/common/dto/pagination-query.dto';
 import { IfMatch, type WritePrecondition } from 'src/common/http/if-match.decorator';
 import { getBody } from 'src/common/http/representation.util';
+import { Idempotent } from 'src/common/idempotency/idempotent.decorator';
 import { CreatePlaylistDto } from 'src/modules/playlists/dto/create-playlist.dto';
 import {
   PlaylistCardResponse,
@@ -42,6 +43,7 @@ export class PlaylistsController {
 
   @RequiredAuth()
   @Post()
+  @Idempotent()
   @Endpoint({ status: 201, message: PlaylistsMessages.created, data: PlaylistSummaryResponse })
   create(
     @Body() body: CreatePlaylistDto,

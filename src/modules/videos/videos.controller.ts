@@ -11,6 +11,7 @@ import { PaginationQueryDto } from 'src/common/dto/pagination-query.dto';
 import { CommonErrors } from 'src/common/errors/common.errors';
 import { IfMatch, type WritePrecondition } from 'src/common/http/if-match.decorator';
 import { getBody } from 'src/common/http/representation.util';
+import { Idempotent } from 'src/common/idempotency/idempotent.decorator';
 import { THUMBNAIL_FILE, VIDEO_FILE } from 'src/common/uploads/media-fields.constant';
 import { MultipartUpload } from 'src/common/uploads/multipart.interceptor';
 import { NoTextFields } from 'src/common/uploads/no-text-fields.decorator';
@@ -59,6 +60,7 @@ export class VideosController {
 
   @RequiredAuth()
   @Post()
+  @Idempotent()
   @MultipartUpload(VIDEO_UPLOAD)
   @Endpoint({
     status: 201,
