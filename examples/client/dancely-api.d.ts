@@ -325,6 +325,22 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/follower/{userId}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put: operations['FollowsController_follow_v1'];
+    post?: never;
+    delete: operations['FollowsController_unfollow_v1'];
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/follower/followers/{userId}': {
     parameters: {
       query?: never;
@@ -741,6 +757,54 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/like/video/{videoId}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put: operations['LikesController_likeVideo_v1'];
+    post?: never;
+    delete: operations['LikesController_unlikeVideo_v1'];
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/like/comment/{commentId}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put: operations['LikesController_likeComment_v1'];
+    post?: never;
+    delete: operations['LikesController_unlikeComment_v1'];
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/like/communitypost/{postId}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put: operations['LikesController_likeCommunityPost_v1'];
+    post?: never;
+    delete: operations['LikesController_unlikeCommunityPost_v1'];
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/like/liked-videos': {
     parameters: {
       query?: never;
@@ -768,6 +832,22 @@ export interface paths {
     put?: never;
     post?: never;
     delete: operations['WatchHistoryController_clear_v1'];
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/feed/videos': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get: operations['FeedController_videos_v1'];
+    put?: never;
+    post?: never;
+    delete?: never;
     options?: never;
     head?: never;
     patch?: never;
@@ -915,6 +995,10 @@ export interface components {
     FollowToggleResponse: {
       followersCount: number;
       isFollowed: boolean;
+    };
+    FollowStateResponse: {
+      followersCount: number;
+      following: boolean;
     };
     FollowItemResponse: {
       /** @example 665f1c2e8b3f4a0012ab34cd */
@@ -1160,6 +1244,10 @@ export interface components {
       likesCount: number;
       isLiked: boolean;
     };
+    LikeStateResponse: {
+      likesCount: number;
+      liked: boolean;
+    };
     LikedVideoResponse: {
       /** @example 665f1c2e8b3f4a0012ab34cd */
       _id: string;
@@ -1200,6 +1288,14 @@ export interface components {
       videoFile: components['schemas']['MediaUrlResponse'];
       thumbnail: components['schemas']['MediaUrlResponse'];
     };
+    FeedPageResponse: {
+      /** @description Video cards as in GET /video. Can hold fewer than `limit` (even none) while `nextCursor` is set: videos that stopped being visible are left out, never replaced by repeats */
+      docs: components['schemas']['VideoCardResponse'][];
+      /** @example 20 */
+      limit: number;
+      /** @description Pass as `cursor` for the next page; null on the last page */
+      nextCursor: string | null;
+    };
     /** @enum {string} */
     ErrorCode:
       | 'VALIDATION_ERROR'
@@ -1213,6 +1309,7 @@ export interface components {
       | 'CODE_EXPIRED'
       | 'TOO_MANY_ATTEMPTS'
       | 'ALREADY_VERIFIED'
+      | 'INVALID_IDEMPOTENCY_KEY'
       | 'UNAUTHORIZED'
       | 'ACCESS_TOKEN_EXPIRED'
       | 'INVALID_REFRESH_TOKEN'
@@ -1224,8 +1321,10 @@ export interface components {
       | 'REQUEST_TIMEOUT'
       | 'CONFLICT'
       | 'PRECONDITION_FAILED'
+      | 'IDEMPOTENCY_KEY_IN_PROGRESS'
       | 'PAYLOAD_TOO_LARGE'
       | 'UNSUPPORTED_MEDIA_TYPE'
+      | 'IDEMPOTENCY_KEY_REUSED'
       | 'HEADERS_TOO_LARGE'
       | 'RATE_LIMITED'
       | 'TOO_MANY_CONCURRENT_UPLOADS'
@@ -1478,6 +1577,24 @@ export interface components {
       /** @enum {string} */
       message: 'Followed successfully' | 'Unfollowed successfully';
       data: components['schemas']['FollowToggleResponse'];
+      /** @enum {boolean} */
+      success: true;
+    };
+    FollowsController_follow_v1Success: {
+      /** @enum {integer} */
+      statusCode: 200;
+      /** @enum {string} */
+      message: 'Followed successfully';
+      data: components['schemas']['FollowStateResponse'];
+      /** @enum {boolean} */
+      success: true;
+    };
+    FollowsController_unfollow_v1Success: {
+      /** @enum {integer} */
+      statusCode: 200;
+      /** @enum {string} */
+      message: 'Unfollowed successfully';
+      data: components['schemas']['FollowStateResponse'];
       /** @enum {boolean} */
       success: true;
     };
@@ -1925,6 +2042,60 @@ export interface components {
       /** @enum {boolean} */
       success: true;
     };
+    LikesController_likeVideo_v1Success: {
+      /** @enum {integer} */
+      statusCode: 200;
+      /** @enum {string} */
+      message: 'Video liked successfully';
+      data: components['schemas']['LikeStateResponse'];
+      /** @enum {boolean} */
+      success: true;
+    };
+    LikesController_unlikeVideo_v1Success: {
+      /** @enum {integer} */
+      statusCode: 200;
+      /** @enum {string} */
+      message: 'Video unliked successfully';
+      data: components['schemas']['LikeStateResponse'];
+      /** @enum {boolean} */
+      success: true;
+    };
+    LikesController_likeComment_v1Success: {
+      /** @enum {integer} */
+      statusCode: 200;
+      /** @enum {string} */
+      message: 'Comment liked successfully';
+      data: components['schemas']['LikeStateResponse'];
+      /** @enum {boolean} */
+      success: true;
+    };
+    LikesController_unlikeComment_v1Success: {
+      /** @enum {integer} */
+      statusCode: 200;
+      /** @enum {string} */
+      message: 'Comment unliked successfully';
+      data: components['schemas']['LikeStateResponse'];
+      /** @enum {boolean} */
+      success: true;
+    };
+    LikesController_likeCommunityPost_v1Success: {
+      /** @enum {integer} */
+      statusCode: 200;
+      /** @enum {string} */
+      message: 'Post liked successfully';
+      data: components['schemas']['LikeStateResponse'];
+      /** @enum {boolean} */
+      success: true;
+    };
+    LikesController_unlikeCommunityPost_v1Success: {
+      /** @enum {integer} */
+      statusCode: 200;
+      /** @enum {string} */
+      message: 'Post unliked successfully';
+      data: components['schemas']['LikeStateResponse'];
+      /** @enum {boolean} */
+      success: true;
+    };
     LikesController_likedVideos_v1Success: {
       /** @enum {integer} */
       statusCode: 200;
@@ -1964,6 +2135,15 @@ export interface components {
        * @enum {object|null}
        */
       data: never | null;
+      /** @enum {boolean} */
+      success: true;
+    };
+    FeedController_videos_v1Success: {
+      /** @enum {integer} */
+      statusCode: 200;
+      /** @enum {string} */
+      message: 'Feed fetched successfully';
+      data: components['schemas']['FeedPageResponse'];
       /** @enum {boolean} */
       success: true;
     };
@@ -3912,6 +4092,206 @@ export interface operations {
       };
     };
   };
+  FollowsController_follow_v1: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        userId: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Followed successfully */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['FollowsController_follow_v1Success'];
+        };
+      };
+      /** @description BAD_REQUEST: You cannot follow yourself | VALIDATION_ERROR: the field messages | INVALID_ID: Invalid ID | MALFORMED_JSON: Malformed JSON body | VALIDATION_ERROR: <field> is not allowed */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyResponse'];
+        };
+      };
+      /** @description UNAUTHORIZED: UNAUTHORIZED | ACCESS_TOKEN_EXPIRED: ACCESS_TOKEN_EXPIRED */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyResponse'];
+        };
+      };
+      /** @description NOT_FOUND: User not found */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyResponse'];
+        };
+      };
+      /** @description PAYLOAD_TOO_LARGE: Request body too large */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyResponse'];
+        };
+      };
+      /** @description UNSUPPORTED_MEDIA_TYPE: Unsupported content type */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyResponse'];
+        };
+      };
+      /** @description RATE_LIMITED: Too many requests, please try again later. */
+      429: {
+        headers: {
+          /** @description Seconds to wait before retrying; takes precedence over `RateLimit`. */
+          'Retry-After': number;
+          /** @description draft-ietf-httpapi-ratelimit-headers-11: per bucket counted, `"<name>";r=<left>;t=<seconds to the window end>`; the refusing bucket has `r=0`. */
+          RateLimit: string;
+          /** @description Per bucket counted, `"<name>";q=<requests per window>;w=<window in seconds>`. */
+          'RateLimit-Policy': string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyResponse'];
+        };
+      };
+      /** @description INTERNAL_ERROR: Internal server error */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyResponse'];
+        };
+      };
+      /** @description SERVICE_UNAVAILABLE: Service temporarily unavailable */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyResponse'];
+        };
+      };
+    };
+  };
+  FollowsController_unfollow_v1: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        userId: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Unfollowed successfully */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['FollowsController_unfollow_v1Success'];
+        };
+      };
+      /** @description BAD_REQUEST: You cannot follow yourself | VALIDATION_ERROR: the field messages | INVALID_ID: Invalid ID | MALFORMED_JSON: Malformed JSON body | VALIDATION_ERROR: <field> is not allowed */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyResponse'];
+        };
+      };
+      /** @description UNAUTHORIZED: UNAUTHORIZED | ACCESS_TOKEN_EXPIRED: ACCESS_TOKEN_EXPIRED */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyResponse'];
+        };
+      };
+      /** @description NOT_FOUND: User not found */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyResponse'];
+        };
+      };
+      /** @description PAYLOAD_TOO_LARGE: Request body too large */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyResponse'];
+        };
+      };
+      /** @description UNSUPPORTED_MEDIA_TYPE: Unsupported content type */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyResponse'];
+        };
+      };
+      /** @description RATE_LIMITED: Too many requests, please try again later. */
+      429: {
+        headers: {
+          /** @description Seconds to wait before retrying; takes precedence over `RateLimit`. */
+          'Retry-After': number;
+          /** @description draft-ietf-httpapi-ratelimit-headers-11: per bucket counted, `"<name>";r=<left>;t=<seconds to the window end>`; the refusing bucket has `r=0`. */
+          RateLimit: string;
+          /** @description Per bucket counted, `"<name>";q=<requests per window>;w=<window in seconds>`. */
+          'RateLimit-Policy': string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyResponse'];
+        };
+      };
+      /** @description INTERNAL_ERROR: Internal server error */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyResponse'];
+        };
+      };
+      /** @description SERVICE_UNAVAILABLE: Service temporarily unavailable */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyResponse'];
+        };
+      };
+    };
+  };
   FollowsController_followers_v1: {
     parameters: {
       query?: {
@@ -4236,7 +4616,10 @@ export interface operations {
   VideosController_upload_v1: {
     parameters: {
       query?: never;
-      header?: never;
+      header?: {
+        /** @description Makes a retry safe: the same key with the same request within 24 h answers the first success again (with `Idempotent-Replayed: true`) instead of creating a second resource. 1–128 visible ASCII characters, unique per request (a UUID). */
+        'Idempotency-Key'?: string;
+      };
       path?: never;
       cookie?: never;
     };
@@ -4270,13 +4653,15 @@ export interface operations {
       /** @description Video uploaded successfully */
       201: {
         headers: {
+          /** @description Present (`true`) when this is the stored answer to an earlier request with the same Idempotency-Key */
+          'Idempotent-Replayed'?: 'true';
           [name: string]: unknown;
         };
         content: {
           'application/json': components['schemas']['VideosController_upload_v1Success'];
         };
       };
-      /** @description VALIDATION_ERROR: Video file is required | VALIDATION_ERROR: Thumbnail file is required | VALIDATION_ERROR: Unexpected file field: <name> | VALIDATION_ERROR: Only one video file is allowed | VALIDATION_ERROR: Only one thumbnail file is allowed | VALIDATION_ERROR: the field messages | INVALID_ID: Invalid ID | MALFORMED_JSON: Malformed JSON body | VALIDATION_ERROR: <field> is not allowed */
+      /** @description VALIDATION_ERROR: Video file is required | VALIDATION_ERROR: Thumbnail file is required | VALIDATION_ERROR: Unexpected file field: <name> | VALIDATION_ERROR: Only one video file is allowed | VALIDATION_ERROR: Only one thumbnail file is allowed | INVALID_IDEMPOTENCY_KEY: Idempotency-Key must be 1 to 128 visible ASCII characters (no spaces) | VALIDATION_ERROR: the field messages | INVALID_ID: Invalid ID | MALFORMED_JSON: Malformed JSON body | VALIDATION_ERROR: <field> is not allowed */
       400: {
         headers: {
           [name: string]: unknown;
@@ -4303,6 +4688,15 @@ export interface operations {
           'application/json': components['schemas']['ErrorBodyResponse'];
         };
       };
+      /** @description IDEMPOTENCY_KEY_IN_PROGRESS: A request with this Idempotency-Key is still in progress; retry shortly */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyResponse'];
+        };
+      };
       /** @description PAYLOAD_TOO_LARGE: Video file exceeds 100MB size limit | PAYLOAD_TOO_LARGE: Thumbnail exceeds 5MB size limit | PAYLOAD_TOO_LARGE: Request body too large */
       413: {
         headers: {
@@ -4314,6 +4708,15 @@ export interface operations {
       };
       /** @description UNSUPPORTED_MEDIA_TYPE: Invalid video file type. Only mp4 allowed. | UNSUPPORTED_MEDIA_TYPE: Invalid thumbnail type. Only jpeg or png allowed. | UNSUPPORTED_MEDIA_TYPE: Invalid video file. Could not read its duration | UNSUPPORTED_MEDIA_TYPE: Unsupported content type */
       415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyResponse'];
+        };
+      };
+      /** @description IDEMPOTENCY_KEY_REUSED: This Idempotency-Key was already used for a different request */
+      422: {
         headers: {
           [name: string]: unknown;
         };
@@ -5060,7 +5463,10 @@ export interface operations {
   CommunityPostsController_create_v1: {
     parameters: {
       query?: never;
-      header?: never;
+      header?: {
+        /** @description Makes a retry safe: the same key with the same request within 24 h answers the first success again (with `Idempotent-Replayed: true`) instead of creating a second resource. 1–128 visible ASCII characters, unique per request (a UUID). */
+        'Idempotency-Key'?: string;
+      };
       path?: never;
       cookie?: never;
     };
@@ -5073,13 +5479,15 @@ export interface operations {
       /** @description Community post created successfully */
       201: {
         headers: {
+          /** @description Present (`true`) when this is the stored answer to an earlier request with the same Idempotency-Key */
+          'Idempotent-Replayed'?: 'true';
           [name: string]: unknown;
         };
         content: {
           'application/json': components['schemas']['CommunityPostsController_create_v1Success'];
         };
       };
-      /** @description VALIDATION_ERROR: Content is required | VALIDATION_ERROR: Content must be at most 5000 characters | VALIDATION_ERROR: the field messages | INVALID_ID: Invalid ID | MALFORMED_JSON: Malformed JSON body | VALIDATION_ERROR: <field> is not allowed */
+      /** @description VALIDATION_ERROR: Content is required | VALIDATION_ERROR: Content must be at most 5000 characters | INVALID_IDEMPOTENCY_KEY: Idempotency-Key must be 1 to 128 visible ASCII characters (no spaces) | VALIDATION_ERROR: the field messages | INVALID_ID: Invalid ID | MALFORMED_JSON: Malformed JSON body | VALIDATION_ERROR: <field> is not allowed */
       400: {
         headers: {
           [name: string]: unknown;
@@ -5090,6 +5498,15 @@ export interface operations {
       };
       /** @description UNAUTHORIZED: UNAUTHORIZED | ACCESS_TOKEN_EXPIRED: ACCESS_TOKEN_EXPIRED */
       401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyResponse'];
+        };
+      };
+      /** @description IDEMPOTENCY_KEY_IN_PROGRESS: A request with this Idempotency-Key is still in progress; retry shortly */
+      409: {
         headers: {
           [name: string]: unknown;
         };
@@ -5108,6 +5525,15 @@ export interface operations {
       };
       /** @description UNSUPPORTED_MEDIA_TYPE: Unsupported content type */
       415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyResponse'];
+        };
+      };
+      /** @description IDEMPOTENCY_KEY_REUSED: This Idempotency-Key was already used for a different request */
+      422: {
         headers: {
           [name: string]: unknown;
         };
@@ -5700,7 +6126,10 @@ export interface operations {
   CommentsController_addToVideo_v1: {
     parameters: {
       query?: never;
-      header?: never;
+      header?: {
+        /** @description Makes a retry safe: the same key with the same request within 24 h answers the first success again (with `Idempotent-Replayed: true`) instead of creating a second resource. 1–128 visible ASCII characters, unique per request (a UUID). */
+        'Idempotency-Key'?: string;
+      };
       path: {
         videoId: string;
       };
@@ -5715,13 +6144,15 @@ export interface operations {
       /** @description Comment added successfully */
       201: {
         headers: {
+          /** @description Present (`true`) when this is the stored answer to an earlier request with the same Idempotency-Key */
+          'Idempotent-Replayed'?: 'true';
           [name: string]: unknown;
         };
         content: {
           'application/json': components['schemas']['CommentsController_addToVideo_v1Success'];
         };
       };
-      /** @description VALIDATION_ERROR: Comment Content is required | VALIDATION_ERROR: Comment must be at most 1000 characters | VALIDATION_ERROR: the field messages | INVALID_ID: Invalid ID | MALFORMED_JSON: Malformed JSON body | VALIDATION_ERROR: <field> is not allowed */
+      /** @description VALIDATION_ERROR: Comment Content is required | VALIDATION_ERROR: Comment must be at most 1000 characters | INVALID_IDEMPOTENCY_KEY: Idempotency-Key must be 1 to 128 visible ASCII characters (no spaces) | VALIDATION_ERROR: the field messages | INVALID_ID: Invalid ID | MALFORMED_JSON: Malformed JSON body | VALIDATION_ERROR: <field> is not allowed */
       400: {
         headers: {
           [name: string]: unknown;
@@ -5748,6 +6179,15 @@ export interface operations {
           'application/json': components['schemas']['ErrorBodyResponse'];
         };
       };
+      /** @description IDEMPOTENCY_KEY_IN_PROGRESS: A request with this Idempotency-Key is still in progress; retry shortly */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyResponse'];
+        };
+      };
       /** @description PAYLOAD_TOO_LARGE: Request body too large */
       413: {
         headers: {
@@ -5759,6 +6199,15 @@ export interface operations {
       };
       /** @description UNSUPPORTED_MEDIA_TYPE: Unsupported content type */
       415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyResponse'];
+        };
+      };
+      /** @description IDEMPOTENCY_KEY_REUSED: This Idempotency-Key was already used for a different request */
+      422: {
         headers: {
           [name: string]: unknown;
         };
@@ -5912,7 +6361,10 @@ export interface operations {
   CommentsController_addToPost_v1: {
     parameters: {
       query?: never;
-      header?: never;
+      header?: {
+        /** @description Makes a retry safe: the same key with the same request within 24 h answers the first success again (with `Idempotent-Replayed: true`) instead of creating a second resource. 1–128 visible ASCII characters, unique per request (a UUID). */
+        'Idempotency-Key'?: string;
+      };
       path: {
         postId: string;
       };
@@ -5927,13 +6379,15 @@ export interface operations {
       /** @description Comment added successfully */
       201: {
         headers: {
+          /** @description Present (`true`) when this is the stored answer to an earlier request with the same Idempotency-Key */
+          'Idempotent-Replayed'?: 'true';
           [name: string]: unknown;
         };
         content: {
           'application/json': components['schemas']['CommentsController_addToPost_v1Success'];
         };
       };
-      /** @description VALIDATION_ERROR: Comment Content is required | VALIDATION_ERROR: Comment must be at most 1000 characters | VALIDATION_ERROR: the field messages | INVALID_ID: Invalid ID | MALFORMED_JSON: Malformed JSON body | VALIDATION_ERROR: <field> is not allowed */
+      /** @description VALIDATION_ERROR: Comment Content is required | VALIDATION_ERROR: Comment must be at most 1000 characters | INVALID_IDEMPOTENCY_KEY: Idempotency-Key must be 1 to 128 visible ASCII characters (no spaces) | VALIDATION_ERROR: the field messages | INVALID_ID: Invalid ID | MALFORMED_JSON: Malformed JSON body | VALIDATION_ERROR: <field> is not allowed */
       400: {
         headers: {
           [name: string]: unknown;
@@ -5960,6 +6414,15 @@ export interface operations {
           'application/json': components['schemas']['ErrorBodyResponse'];
         };
       };
+      /** @description IDEMPOTENCY_KEY_IN_PROGRESS: A request with this Idempotency-Key is still in progress; retry shortly */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyResponse'];
+        };
+      };
       /** @description PAYLOAD_TOO_LARGE: Request body too large */
       413: {
         headers: {
@@ -5971,6 +6434,15 @@ export interface operations {
       };
       /** @description UNSUPPORTED_MEDIA_TYPE: Unsupported content type */
       415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyResponse'];
+        };
+      };
+      /** @description IDEMPOTENCY_KEY_REUSED: This Idempotency-Key was already used for a different request */
+      422: {
         headers: {
           [name: string]: unknown;
         };
@@ -6122,7 +6594,10 @@ export interface operations {
   CommentsController_addReply_v1: {
     parameters: {
       query?: never;
-      header?: never;
+      header?: {
+        /** @description Makes a retry safe: the same key with the same request within 24 h answers the first success again (with `Idempotent-Replayed: true`) instead of creating a second resource. 1–128 visible ASCII characters, unique per request (a UUID). */
+        'Idempotency-Key'?: string;
+      };
       path: {
         commentId: string;
       };
@@ -6137,13 +6612,15 @@ export interface operations {
       /** @description Reply added successfully */
       201: {
         headers: {
+          /** @description Present (`true`) when this is the stored answer to an earlier request with the same Idempotency-Key */
+          'Idempotent-Replayed'?: 'true';
           [name: string]: unknown;
         };
         content: {
           'application/json': components['schemas']['CommentsController_addReply_v1Success'];
         };
       };
-      /** @description VALIDATION_ERROR: Comment Content is required | VALIDATION_ERROR: Comment must be at most 1000 characters | VALIDATION_ERROR: the field messages | INVALID_ID: Invalid ID | MALFORMED_JSON: Malformed JSON body | VALIDATION_ERROR: <field> is not allowed */
+      /** @description VALIDATION_ERROR: Comment Content is required | VALIDATION_ERROR: Comment must be at most 1000 characters | INVALID_IDEMPOTENCY_KEY: Idempotency-Key must be 1 to 128 visible ASCII characters (no spaces) | VALIDATION_ERROR: the field messages | INVALID_ID: Invalid ID | MALFORMED_JSON: Malformed JSON body | VALIDATION_ERROR: <field> is not allowed */
       400: {
         headers: {
           [name: string]: unknown;
@@ -6170,6 +6647,15 @@ export interface operations {
           'application/json': components['schemas']['ErrorBodyResponse'];
         };
       };
+      /** @description IDEMPOTENCY_KEY_IN_PROGRESS: A request with this Idempotency-Key is still in progress; retry shortly */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyResponse'];
+        };
+      };
       /** @description PAYLOAD_TOO_LARGE: Request body too large */
       413: {
         headers: {
@@ -6181,6 +6667,15 @@ export interface operations {
       };
       /** @description UNSUPPORTED_MEDIA_TYPE: Unsupported content type */
       415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyResponse'];
+        };
+      };
+      /** @description IDEMPOTENCY_KEY_REUSED: This Idempotency-Key was already used for a different request */
+      422: {
         headers: {
           [name: string]: unknown;
         };
@@ -6560,7 +7055,10 @@ export interface operations {
   PlaylistsController_create_v1: {
     parameters: {
       query?: never;
-      header?: never;
+      header?: {
+        /** @description Makes a retry safe: the same key with the same request within 24 h answers the first success again (with `Idempotent-Replayed: true`) instead of creating a second resource. 1–128 visible ASCII characters, unique per request (a UUID). */
+        'Idempotency-Key'?: string;
+      };
       path?: never;
       cookie?: never;
     };
@@ -6573,13 +7071,15 @@ export interface operations {
       /** @description Playlist created successfully */
       201: {
         headers: {
+          /** @description Present (`true`) when this is the stored answer to an earlier request with the same Idempotency-Key */
+          'Idempotent-Replayed'?: 'true';
           [name: string]: unknown;
         };
         content: {
           'application/json': components['schemas']['PlaylistsController_create_v1Success'];
         };
       };
-      /** @description VALIDATION_ERROR: the field messages | INVALID_ID: Invalid ID | MALFORMED_JSON: Malformed JSON body | VALIDATION_ERROR: <field> is not allowed */
+      /** @description INVALID_IDEMPOTENCY_KEY: Idempotency-Key must be 1 to 128 visible ASCII characters (no spaces) | VALIDATION_ERROR: the field messages | INVALID_ID: Invalid ID | MALFORMED_JSON: Malformed JSON body | VALIDATION_ERROR: <field> is not allowed */
       400: {
         headers: {
           [name: string]: unknown;
@@ -6590,6 +7090,15 @@ export interface operations {
       };
       /** @description UNAUTHORIZED: UNAUTHORIZED | ACCESS_TOKEN_EXPIRED: ACCESS_TOKEN_EXPIRED */
       401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyResponse'];
+        };
+      };
+      /** @description IDEMPOTENCY_KEY_IN_PROGRESS: A request with this Idempotency-Key is still in progress; retry shortly */
+      409: {
         headers: {
           [name: string]: unknown;
         };
@@ -6608,6 +7117,15 @@ export interface operations {
       };
       /** @description UNSUPPORTED_MEDIA_TYPE: Unsupported content type */
       415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyResponse'];
+        };
+      };
+      /** @description IDEMPOTENCY_KEY_REUSED: This Idempotency-Key was already used for a different request */
+      422: {
         headers: {
           [name: string]: unknown;
         };
@@ -7902,6 +8420,606 @@ export interface operations {
       };
     };
   };
+  LikesController_likeVideo_v1: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        videoId: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Video liked successfully */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['LikesController_likeVideo_v1Success'];
+        };
+      };
+      /** @description VALIDATION_ERROR: the field messages | INVALID_ID: Invalid ID | MALFORMED_JSON: Malformed JSON body | VALIDATION_ERROR: <field> is not allowed */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyResponse'];
+        };
+      };
+      /** @description UNAUTHORIZED: UNAUTHORIZED | ACCESS_TOKEN_EXPIRED: ACCESS_TOKEN_EXPIRED */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyResponse'];
+        };
+      };
+      /** @description NOT_FOUND: Video not found */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyResponse'];
+        };
+      };
+      /** @description PAYLOAD_TOO_LARGE: Request body too large */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyResponse'];
+        };
+      };
+      /** @description UNSUPPORTED_MEDIA_TYPE: Unsupported content type */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyResponse'];
+        };
+      };
+      /** @description RATE_LIMITED: Too many requests, please try again later. */
+      429: {
+        headers: {
+          /** @description Seconds to wait before retrying; takes precedence over `RateLimit`. */
+          'Retry-After': number;
+          /** @description draft-ietf-httpapi-ratelimit-headers-11: per bucket counted, `"<name>";r=<left>;t=<seconds to the window end>`; the refusing bucket has `r=0`. */
+          RateLimit: string;
+          /** @description Per bucket counted, `"<name>";q=<requests per window>;w=<window in seconds>`. */
+          'RateLimit-Policy': string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyResponse'];
+        };
+      };
+      /** @description INTERNAL_ERROR: Internal server error */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyResponse'];
+        };
+      };
+      /** @description SERVICE_UNAVAILABLE: Service temporarily unavailable */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyResponse'];
+        };
+      };
+    };
+  };
+  LikesController_unlikeVideo_v1: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        videoId: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Video unliked successfully */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['LikesController_unlikeVideo_v1Success'];
+        };
+      };
+      /** @description VALIDATION_ERROR: the field messages | INVALID_ID: Invalid ID | MALFORMED_JSON: Malformed JSON body | VALIDATION_ERROR: <field> is not allowed */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyResponse'];
+        };
+      };
+      /** @description UNAUTHORIZED: UNAUTHORIZED | ACCESS_TOKEN_EXPIRED: ACCESS_TOKEN_EXPIRED */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyResponse'];
+        };
+      };
+      /** @description NOT_FOUND: Video not found */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyResponse'];
+        };
+      };
+      /** @description PAYLOAD_TOO_LARGE: Request body too large */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyResponse'];
+        };
+      };
+      /** @description UNSUPPORTED_MEDIA_TYPE: Unsupported content type */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyResponse'];
+        };
+      };
+      /** @description RATE_LIMITED: Too many requests, please try again later. */
+      429: {
+        headers: {
+          /** @description Seconds to wait before retrying; takes precedence over `RateLimit`. */
+          'Retry-After': number;
+          /** @description draft-ietf-httpapi-ratelimit-headers-11: per bucket counted, `"<name>";r=<left>;t=<seconds to the window end>`; the refusing bucket has `r=0`. */
+          RateLimit: string;
+          /** @description Per bucket counted, `"<name>";q=<requests per window>;w=<window in seconds>`. */
+          'RateLimit-Policy': string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyResponse'];
+        };
+      };
+      /** @description INTERNAL_ERROR: Internal server error */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyResponse'];
+        };
+      };
+      /** @description SERVICE_UNAVAILABLE: Service temporarily unavailable */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyResponse'];
+        };
+      };
+    };
+  };
+  LikesController_likeComment_v1: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        commentId: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Comment liked successfully */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['LikesController_likeComment_v1Success'];
+        };
+      };
+      /** @description VALIDATION_ERROR: the field messages | INVALID_ID: Invalid ID | MALFORMED_JSON: Malformed JSON body | VALIDATION_ERROR: <field> is not allowed */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyResponse'];
+        };
+      };
+      /** @description UNAUTHORIZED: UNAUTHORIZED | ACCESS_TOKEN_EXPIRED: ACCESS_TOKEN_EXPIRED */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyResponse'];
+        };
+      };
+      /** @description NOT_FOUND: Comment not found */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyResponse'];
+        };
+      };
+      /** @description PAYLOAD_TOO_LARGE: Request body too large */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyResponse'];
+        };
+      };
+      /** @description UNSUPPORTED_MEDIA_TYPE: Unsupported content type */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyResponse'];
+        };
+      };
+      /** @description RATE_LIMITED: Too many requests, please try again later. */
+      429: {
+        headers: {
+          /** @description Seconds to wait before retrying; takes precedence over `RateLimit`. */
+          'Retry-After': number;
+          /** @description draft-ietf-httpapi-ratelimit-headers-11: per bucket counted, `"<name>";r=<left>;t=<seconds to the window end>`; the refusing bucket has `r=0`. */
+          RateLimit: string;
+          /** @description Per bucket counted, `"<name>";q=<requests per window>;w=<window in seconds>`. */
+          'RateLimit-Policy': string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyResponse'];
+        };
+      };
+      /** @description INTERNAL_ERROR: Internal server error */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyResponse'];
+        };
+      };
+      /** @description SERVICE_UNAVAILABLE: Service temporarily unavailable */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyResponse'];
+        };
+      };
+    };
+  };
+  LikesController_unlikeComment_v1: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        commentId: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Comment unliked successfully */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['LikesController_unlikeComment_v1Success'];
+        };
+      };
+      /** @description VALIDATION_ERROR: the field messages | INVALID_ID: Invalid ID | MALFORMED_JSON: Malformed JSON body | VALIDATION_ERROR: <field> is not allowed */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyResponse'];
+        };
+      };
+      /** @description UNAUTHORIZED: UNAUTHORIZED | ACCESS_TOKEN_EXPIRED: ACCESS_TOKEN_EXPIRED */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyResponse'];
+        };
+      };
+      /** @description NOT_FOUND: Comment not found */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyResponse'];
+        };
+      };
+      /** @description PAYLOAD_TOO_LARGE: Request body too large */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyResponse'];
+        };
+      };
+      /** @description UNSUPPORTED_MEDIA_TYPE: Unsupported content type */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyResponse'];
+        };
+      };
+      /** @description RATE_LIMITED: Too many requests, please try again later. */
+      429: {
+        headers: {
+          /** @description Seconds to wait before retrying; takes precedence over `RateLimit`. */
+          'Retry-After': number;
+          /** @description draft-ietf-httpapi-ratelimit-headers-11: per bucket counted, `"<name>";r=<left>;t=<seconds to the window end>`; the refusing bucket has `r=0`. */
+          RateLimit: string;
+          /** @description Per bucket counted, `"<name>";q=<requests per window>;w=<window in seconds>`. */
+          'RateLimit-Policy': string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyResponse'];
+        };
+      };
+      /** @description INTERNAL_ERROR: Internal server error */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyResponse'];
+        };
+      };
+      /** @description SERVICE_UNAVAILABLE: Service temporarily unavailable */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyResponse'];
+        };
+      };
+    };
+  };
+  LikesController_likeCommunityPost_v1: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        postId: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Post liked successfully */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['LikesController_likeCommunityPost_v1Success'];
+        };
+      };
+      /** @description VALIDATION_ERROR: the field messages | INVALID_ID: Invalid ID | MALFORMED_JSON: Malformed JSON body | VALIDATION_ERROR: <field> is not allowed */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyResponse'];
+        };
+      };
+      /** @description UNAUTHORIZED: UNAUTHORIZED | ACCESS_TOKEN_EXPIRED: ACCESS_TOKEN_EXPIRED */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyResponse'];
+        };
+      };
+      /** @description NOT_FOUND: Community post not found */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyResponse'];
+        };
+      };
+      /** @description PAYLOAD_TOO_LARGE: Request body too large */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyResponse'];
+        };
+      };
+      /** @description UNSUPPORTED_MEDIA_TYPE: Unsupported content type */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyResponse'];
+        };
+      };
+      /** @description RATE_LIMITED: Too many requests, please try again later. */
+      429: {
+        headers: {
+          /** @description Seconds to wait before retrying; takes precedence over `RateLimit`. */
+          'Retry-After': number;
+          /** @description draft-ietf-httpapi-ratelimit-headers-11: per bucket counted, `"<name>";r=<left>;t=<seconds to the window end>`; the refusing bucket has `r=0`. */
+          RateLimit: string;
+          /** @description Per bucket counted, `"<name>";q=<requests per window>;w=<window in seconds>`. */
+          'RateLimit-Policy': string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyResponse'];
+        };
+      };
+      /** @description INTERNAL_ERROR: Internal server error */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyResponse'];
+        };
+      };
+      /** @description SERVICE_UNAVAILABLE: Service temporarily unavailable */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyResponse'];
+        };
+      };
+    };
+  };
+  LikesController_unlikeCommunityPost_v1: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        postId: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Post unliked successfully */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['LikesController_unlikeCommunityPost_v1Success'];
+        };
+      };
+      /** @description VALIDATION_ERROR: the field messages | INVALID_ID: Invalid ID | MALFORMED_JSON: Malformed JSON body | VALIDATION_ERROR: <field> is not allowed */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyResponse'];
+        };
+      };
+      /** @description UNAUTHORIZED: UNAUTHORIZED | ACCESS_TOKEN_EXPIRED: ACCESS_TOKEN_EXPIRED */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyResponse'];
+        };
+      };
+      /** @description NOT_FOUND: Community post not found */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyResponse'];
+        };
+      };
+      /** @description PAYLOAD_TOO_LARGE: Request body too large */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyResponse'];
+        };
+      };
+      /** @description UNSUPPORTED_MEDIA_TYPE: Unsupported content type */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyResponse'];
+        };
+      };
+      /** @description RATE_LIMITED: Too many requests, please try again later. */
+      429: {
+        headers: {
+          /** @description Seconds to wait before retrying; takes precedence over `RateLimit`. */
+          'Retry-After': number;
+          /** @description draft-ietf-httpapi-ratelimit-headers-11: per bucket counted, `"<name>";r=<left>;t=<seconds to the window end>`; the refusing bucket has `r=0`. */
+          RateLimit: string;
+          /** @description Per bucket counted, `"<name>";q=<requests per window>;w=<window in seconds>`. */
+          'RateLimit-Policy': string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyResponse'];
+        };
+      };
+      /** @description INTERNAL_ERROR: Internal server error */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyResponse'];
+        };
+      };
+      /** @description SERVICE_UNAVAILABLE: Service temporarily unavailable */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyResponse'];
+        };
+      };
+    };
+  };
   LikesController_likedVideos_v1: {
     parameters: {
       query?: {
@@ -8141,6 +9259,101 @@ export interface operations {
       };
       /** @description UNSUPPORTED_MEDIA_TYPE: Unsupported content type */
       415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyResponse'];
+        };
+      };
+      /** @description RATE_LIMITED: Too many requests, please try again later. */
+      429: {
+        headers: {
+          /** @description Seconds to wait before retrying; takes precedence over `RateLimit`. */
+          'Retry-After': number;
+          /** @description draft-ietf-httpapi-ratelimit-headers-11: per bucket counted, `"<name>";r=<left>;t=<seconds to the window end>`; the refusing bucket has `r=0`. */
+          RateLimit: string;
+          /** @description Per bucket counted, `"<name>";q=<requests per window>;w=<window in seconds>`. */
+          'RateLimit-Policy': string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyResponse'];
+        };
+      };
+      /** @description INTERNAL_ERROR: Internal server error */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyResponse'];
+        };
+      };
+      /** @description SERVICE_UNAVAILABLE: Service temporarily unavailable */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyResponse'];
+        };
+      };
+    };
+  };
+  FeedController_videos_v1: {
+    parameters: {
+      query?: {
+        /** @description The `nextCursor` of the previous page; absent for the first page */
+        cursor?: string;
+        limit?: number;
+      };
+      header?: {
+        /** @description ETags of copies the client holds (a list, `W/` accepted), or `*`. When one matches the current ETag the answer is 304 without a body. */
+        'If-None-Match'?: string;
+      };
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Feed fetched successfully */
+      200: {
+        headers: {
+          /** @description Strong entity tag of the exact response body (SHA-256, 27 base64url characters, quoted) */
+          ETag: string;
+          /** @description public, max-age=0, must-revalidate without credentials; private, no-cache with credentials; private, no-store for /auth reads with credentials (docs/api.md#caching) */
+          'Cache-Control':
+            'public, max-age=0, must-revalidate' | 'private, no-cache' | 'private, no-store';
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['FeedController_videos_v1Success'];
+        };
+      };
+      /** @description Not Modified: If-None-Match matched the current ETag; no body */
+      304: {
+        headers: {
+          /** @description Strong entity tag of the exact response body (SHA-256, 27 base64url characters, quoted) */
+          ETag: string;
+          /** @description public, max-age=0, must-revalidate without credentials; private, no-cache with credentials; private, no-store for /auth reads with credentials (docs/api.md#caching) */
+          'Cache-Control':
+            'public, max-age=0, must-revalidate' | 'private, no-cache' | 'private, no-store';
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description INVALID_CURSOR: Invalid cursor | VALIDATION_ERROR: the field messages | INVALID_ID: Invalid ID */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyResponse'];
+        };
+      };
+      /** @description UNAUTHORIZED: UNAUTHORIZED | ACCESS_TOKEN_EXPIRED: ACCESS_TOKEN_EXPIRED */
+      401: {
         headers: {
           [name: string]: unknown;
         };
