@@ -31,6 +31,7 @@ import {
 import { VideoCatalogueService } from 'src/modules/videos/video-catalogue.service';
 import { VideosErrors } from 'src/modules/videos/videos.errors';
 import { VideosMessages } from 'src/modules/videos/videos.messages';
+import { VideoWatchPageService } from 'src/modules/videos/video-watch-page.service';
 import { VideosService } from 'src/modules/videos/videos.service';
 
 const VIDEO_UPLOAD = { video: VIDEO_FILE, thumbnail: THUMBNAIL_FILE };
@@ -46,6 +47,7 @@ export class VideosController {
   constructor(
     private readonly videos: VideosService,
     private readonly catalogue: VideoCatalogueService,
+    private readonly watchPage: VideoWatchPageService,
   ) {}
 
   @OptionalAuth()
@@ -136,7 +138,7 @@ export class VideosController {
     @Client() client: ClientContext,
     @IsHeadRequest() isHead: boolean,
   ): Promise<VideoDetailResponse> {
-    return this.videos.getDetail(videoId, viewer?.userId ?? null, { isHead, client });
+    return this.watchPage.show(videoId, viewer?.userId ?? null, { isHead, client });
   }
 
   @RequiredAuth()

@@ -17,6 +17,7 @@ import { VideoViewsRepository } from 'src/modules/videos/video-views.repository'
 import { VideoViewsService } from 'src/modules/videos/video-views.service';
 import { VideosController } from 'src/modules/videos/videos.controller';
 import { VideosRepository } from 'src/modules/videos/videos.repository';
+import { VideoWatchPageService } from 'src/modules/videos/video-watch-page.service';
 import { VideosService } from 'src/modules/videos/videos.service';
 import { WatchHistoryModule } from 'src/modules/watch-history/watch-history.module';
 
@@ -51,6 +52,7 @@ import { WatchHistoryModule } from 'src/modules/watch-history/watch-history.modu
     VideoCountersService,
     VideoViewsService,
     VideoDependentsService,
+    VideoWatchPageService,
     VideosService,
     VideoCounterRepairService,
   ],

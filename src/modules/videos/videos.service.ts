@@ -1,5 +1,4 @@
 import { Injectable, Logger } from '@nestjs/common';
-import type { ClientContext } from 'src/common/decorators/client-context.decorator';
 import { ApiResult } from 'src/common/decorators/response-message.decorator';
 import { DomainEvents } from 'src/common/events/domain-events';
 import { AppException } from 'src/common/errors/app.exception';
@@ -7,8 +6,6 @@ import { errorTrace } from 'src/common/errors/describe-error.util';
 import { ErrorCode } from 'src/common/errors/error-code.constant';
 import { isDatabaseUnavailable } from 'src/common/errors/error-mapping.util';
 import type { WritePrecondition } from 'src/common/http/if-match.decorator';
-import { FollowStateService } from 'src/modules/follows/follow-state.service';
-import { LikesService } from 'src/modules/likes/likes.service';
 import { UsersService } from 'src/modules/users/users.service';
 import type { UpdateVideoDto } from 'src/modules/videos/dto/update-video.dto';
 import type { UploadVideoDto } from 'src/modules/videos/dto/upload-video.dto';
@@ -23,35 +20,18 @@ import { VideoCountersService } from 'src/modules/videos/video-counters.service'
 import { VideoDependentsService } from 'src/modules/videos/video-dependents.service';
 import { type VerifiedUpload, VideoMediaService } from 'src/modules/videos/video-media.service';
 import type { VideoCountsRecord, VideoRecord } from 'src/modules/videos/video-records.type';
-import { VideoViewsService } from 'src/modules/videos/video-views.service';
 import { VideosErrors } from 'src/modules/videos/videos.errors';
 import { VideosMessages } from 'src/modules/videos/videos.messages';
-import {
-  toDeletedVideo,
-  toPublishStatus,
-  toVideoCard,
-  toVideoDetail,
-} from 'src/modules/videos/videos.mapper';
+import { toDeletedVideo, toPublishStatus, toVideoCard } from 'src/modules/videos/videos.mapper';
+import { VideoWatchPageService } from 'src/modules/videos/video-watch-page.service';
 import { VideosRepository } from 'src/modules/videos/videos.repository';
-
-/** The watch page before its view is counted (`findDetail`). */
-interface FoundDetail {
-  record: VideoRecord;
-  isOwner: boolean;
-  render(views: number): VideoDetailResponse;
-}
-
-/** How the watch page was requested: HEAD has no side effects; the client identifies anonymous viewers. */
-export interface ViewRequestInfo {
-  isHead: boolean;
-  client: ClientContext;
-}
 
 /** A toggle retries only after another toggle won its compare-and-set: a bound on losses, not a wait. */
 const MAX_TOGGLE_ATTEMPTS = 100;
 
 /**
- * Videos: upload, the watch page, edits, publishing and deletion (the lists are the catalogue's).
+ * Videos: upload, edits, publishing and deletion (the lists are the catalogue's, the watch page
+ * is `VideoWatchPageService`'s).
  * Every read of a single video applies the visibility rule (published, or the caller's own), so
  * missing and invisible are the same 404; ownership (403) is checked after that; storage and
  * writes come last (docs/api.md#not-found-vs-forbidden).
@@ -62,14 +42,12 @@ export class VideosService {
 
   constructor(
     private readonly videos: VideosRepository,
-    private readonly views: VideoViewsService,
     private readonly media: VideoMediaService,
     private readonly catalogue: VideoCatalogueService,
     private readonly dependents: VideoDependentsService,
     private readonly counters: VideoCountersService,
     private readonly users: UsersService,
-    private readonly likes: LikesService,
-    private readonly follows: FollowStateService,
+    private readonly watchPage: VideoWatchPageService,
     private readonly events: DomainEvents,
   ) {}
 
@@ -114,60 +92,6 @@ export class VideosService {
   }
 
   /**
-   * The watch page: 404 before any side effect; then the view (never the owner's, never on HEAD),
-   * then the caller's history (owner included, never on HEAD). Every read is a lookup by a unique
-   * key, so the page costs the same at any data size on every engine: the video by `_id`, then at
-   * once its owner (with the maintained followers count) by `_id` and, for a signed-in viewer,
-   * their like by the unique like key and their follow of the owner by the unique follow key.
-   */
-  async getDetail(
-    videoId: string,
-    viewerId: string | null,
-    request: ViewRequestInfo,
-  ): Promise<VideoDetailResponse> {
-    const found = await this.findDetail(videoId, viewerId);
-    const views = request.isHead
-      ? found.record.views
-      : await this.views.recordVisit({
-          videoId: found.record._id.toHexString(),
-          views: found.record.views,
-          viewerId,
-          isOwner: found.isOwner,
-          client: request.client,
-        });
-    return found.render(views);
-  }
-
-  /**
-   * The watch page as `viewerId` would get it, without its side effects: the stored video (its
-   * `updatedAt` is the version an `If-Match` write is conditional on) and the page for a given
-   * view count.
-   */
-  private async findDetail(videoId: string, viewerId: string | null): Promise<FoundDetail> {
-    const video = await this.findVisibleOr404(videoId, viewerId);
-    const id = video._id.toHexString();
-    const ownerId = video.owner.toHexString();
-    const isOwner = viewerId === ownerId;
-    const [channel, isLiked, isFollowed] = await Promise.all([
-      this.users.findChannelOwner(ownerId),
-      this.likes.isLiked('video', id, viewerId),
-      isOwner ? false : this.follows.isFollowing(viewerId, ownerId),
-    ]);
-    // Only verified users upload, and accounts never become pending again.
-    if (!channel) throw VideosErrors.notFound();
-    const figures = {
-      owner: { ...channel.owner, followersCount: channel.followersCount, isFollowed },
-      likesCount: video.likesCount ?? 0,
-      isLiked,
-    };
-    return {
-      record: video,
-      isOwner,
-      render: (views) => toVideoDetail({ ...video, views }, figures),
-    };
-  }
-
-  /**
    * `PATCH /video/:videoId`: only the given fields change; an empty body answers it unchanged.
    * With `If-Match` (after 404 and 403): the watch page the owner would get now must carry a
    * listed tag, and the write only happens while the video is still at the version that page was
@@ -182,7 +106,7 @@ export class VideosService {
     const video = await this.findOwnedOr403(videoId, userId, VideosErrors.notOwnerUpdate);
     let version: Date | null = null;
     if (precondition && !precondition.isWildcard) {
-      const current = await this.findDetail(videoId, userId);
+      const current = await this.watchPage.find(videoId, userId);
       precondition.assertHolds(current.render(current.record.views));
       version = current.record.updatedAt;
     }
