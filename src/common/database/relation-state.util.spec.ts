@@ -1,4 +1,8 @@
-import { applyRelation, type RelationSteps } from 'src/common/database/relation-state.util';
+import {
+  applyRelation,
+  countBeside,
+  type RelationSteps,
+} from 'src/common/database/relation-state.util';
 
 function steps(
   overrides: Partial<Record<keyof RelationSteps, jest.Mock>> = {},
@@ -83,5 +87,19 @@ describe('applyRelation', () => {
       await expect(sut(s, intent)).rejects.toThrow('db down');
       expect(s.targetStillExists).not.toHaveBeenCalled();
     }
+  });
+});
+
+describe('countBeside', () => {
+  it.each([
+    [true, 5, 5],
+    [false, 5, 5],
+    // A counter caught between a concurrent remove and its create's increment.
+    [true, 0, 1],
+    [false, -1, 0],
+    [true, -1, 1],
+    [false, 0, 0],
+  ])('relation present: %s, stored %i → %i', (present, stored, expected) => {
+    expect(countBeside(present, stored)).toBe(expected);
   });
 });

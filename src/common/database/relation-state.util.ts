@@ -49,3 +49,14 @@ export async function applyRelation(
   await steps.remove();
   return 'target-gone';
 }
+
+/**
+ * The count to answer beside a relation state. The maintained counter moves in its own write
+ * after the relation's, so while concurrent calls change the same relation it can be one off for
+ * a moment (it settles once they are done; the reconcile job repairs a crash between the two
+ * writes). The answer never goes below what the state itself proves: 1 with the relation, 0
+ * without.
+ */
+export function countBeside(present: boolean, stored: number): number {
+  return Math.max(present ? 1 : 0, stored);
+}

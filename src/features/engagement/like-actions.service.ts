@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { ApiResult } from 'src/common/decorators/response-message.decorator';
 import type { PlainListQueryDto } from 'src/common/dto/pagination-query.dto';
-import type { RelationIntent } from 'src/common/database/relation-state.util';
+import { countBeside, type RelationIntent } from 'src/common/database/relation-state.util';
 import type { AppException } from 'src/common/errors/app.exception';
 import type { LikedVideoResponse } from 'src/features/engagement/dto/liked-video.response';
 import type { LikeStateResponse } from 'src/features/engagement/dto/like-state.response';
@@ -131,7 +131,7 @@ export class LikeActionsService {
     // The like events have moved the target's counter before the change resolved.
     const likesCount = await rules.likesCount();
     if (likesCount === null) throw rules.notFound();
-    return { liked: state.liked, likesCount };
+    return { liked: state.liked, likesCount: countBeside(state.liked, likesCount) };
   }
 
   private rulesFor(targetType: LikeTargetType, targetId: string, userId: string): TargetRules {

@@ -1,5 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { applyRelation, type RelationIntent } from 'src/common/database/relation-state.util';
+import { applyRelation, countBeside, type RelationIntent } from 'src/common/database/relation-state.util';
 import { ApiResult } from 'src/common/decorators/response-message.decorator';
 import { DomainEvents } from 'src/common/events/domain-events';
 import { type Paginated, paginate } from 'src/common/dto/paginated.util';
@@ -93,8 +93,9 @@ export class FollowsService {
     );
     if (outcome === 'target-gone') throw FollowsErrors.userNotFound();
     if (createdHere) await this.events.publish('follow.added', relation);
-    const { followers: followersCount } = await this.counters.figures(targetId);
-    return { following: outcome === 'present', followersCount };
+    const following = outcome === 'present';
+    const { followers } = await this.counters.figures(targetId);
+    return { following, followersCount: countBeside(following, followers) };
   }
 
   /** Removes the relation and its counts; true when this call removed it. */
