@@ -177,6 +177,21 @@ function headersFor(
   };
 }
 
+/** The headers of `endpoint` on `base`, with `If-None-Match` from a first fetch when it revalidates. */
+async function requestHeaders(
+  base: string,
+  endpoint: Endpoint,
+  tokens: { viewer: string; creator: string },
+): Promise<Record<string, string>> {
+  const headers = headersFor(endpoint, tokens);
+  if (!endpoint.revalidate) return headers;
+  const res = await fetch(`${base}${endpoint.path}`, { headers });
+  await res.arrayBuffer();
+  const etag = res.headers.get('etag');
+  if (!etag) throw new Error(`${endpoint.label}: the first fetch carried no ETag`);
+  return { ...headers, 'if-none-match': etag };
+}
+
 async function runScale(scale: number, shared: Shared): Promise<RunResult> {
   const { settings } = shared;
   const began = performance.now();
@@ -304,10 +319,11 @@ async function runScale(scale: number, shared: Shared): Promise<RunResult> {
     };
     const dbCounts = new Map<string, DbCommands[]>();
     for (const endpoint of endpoints) {
+      const headers = await requestHeaders(baseB, endpoint, tokensB);
       const send = async (): Promise<number> => {
         const res = await fetch(`${baseB}${endpoint.path}`, {
           method: endpoint.method ?? 'GET',
-          headers: headersFor(endpoint, tokensB),
+          headers,
           body: endpoint.body,
         });
         await res.arrayBuffer();
@@ -333,7 +349,7 @@ async function runScale(scale: number, shared: Shared): Promise<RunResult> {
       const target: Target = {
         url: `${serviceBase}${endpoint.path}`,
         method: endpoint.method,
-        headers: headersFor(endpoint, tokens),
+        headers: await requestHeaders(serviceBase, endpoint, tokens),
         body: endpoint.body,
       };
       if (endpoint.warmUp) await cannon(target, { duration: 1, connections: settings.connections });

@@ -13,6 +13,11 @@ export interface Endpoint {
   body?: string;
   /** Each request flips a relation (on, off, on…): DB commands are counted for both ways. */
   toggle?: boolean;
+  /**
+   * Sent with `If-None-Match` set to the ETag of a first fetch: the revalidation a client or CDN
+   * makes, answered 304 without a body (counted under "other", not 2xx).
+   */
+  revalidate?: boolean;
   /** A 1 s warm-up before the measured run (not for the login burst). */
   warmUp: boolean;
 }
@@ -22,6 +27,7 @@ export const ENDPOINT_KEYS = [
   'video-list',
   'watch-anon',
   'watch-signed-in',
+  'watch-anon-304',
   'comments',
   'profile',
   'dashboard',
@@ -50,6 +56,13 @@ export function endpointsFor(seeded: Seeded, loginBody: string): Endpoint[] {
       label: 'GET /api/v1/video/:id (signed in)',
       path: `/api/v1/video/${seeded.hotVideoId}`,
       auth: 'viewer',
+      warmUp: true,
+    },
+    {
+      key: 'watch-anon-304',
+      label: 'GET /api/v1/video/:id (anon, 304)',
+      path: `/api/v1/video/${seeded.hotVideoId}`,
+      revalidate: true,
       warmUp: true,
     },
     {
