@@ -330,7 +330,7 @@ describe('Conventions (docs/api.md)', () => {
         .set('Access-Control-Request-Headers', 'content-type,x-request-id,idempotency-key');
       expect(res.status).toBe(204);
       expect(res.headers['access-control-allow-headers']).toBe(
-        'Content-Type,Authorization,X-Requested-With,X-Request-Id,Accept,Idempotency-Key',
+        'Content-Type,Authorization,X-Requested-With,X-Request-Id,Accept,If-Match,If-None-Match,Idempotency-Key',
       );
       expect(res.headers['access-control-max-age']).toBe('600');
       expect(res.headers['access-control-allow-methods']).toBe(

@@ -55,8 +55,10 @@ describe('likes', () => {
   });
 
   /**
-   * Every user keeps toggling until the target answers 404, while its owner deletes it: toggles
-   * land before, during and after the deletion and its cascade. Returns the statuses seen.
+   * Every user keeps toggling until the target answers 404, while its owner deletes it: the
+   * deletion starts once every user has had a first answer, so toggles land before (200), during
+   * and after (404) the deletion and its cascade whatever the machine's load. Returns the statuses
+   * seen.
    */
   const raceDeletion = async (
     crowd: TestUser[],
@@ -64,14 +66,18 @@ describe('likes', () => {
     remove: () => Promise<Response>,
   ): Promise<number[]> => {
     const statuses: number[] = [];
+    let answered = 0;
+    let everyoneStarted!: () => void;
+    const started = new Promise<void>((resolve) => (everyoneStarted = resolve));
     const togglers = crowd.map(async (user) => {
-      for (let i = 0; i < 50; i++) {
+      for (let i = 0; i < 500; i++) {
         const res = await toggle(user);
         statuses.push(res.status);
+        if (i === 0 && ++answered === crowd.length) everyoneStarted();
         if (res.status !== 200) return;
       }
     });
-    const [deletion] = await Promise.all([remove(), ...togglers]);
+    const [deletion] = await Promise.all([started.then(remove), ...togglers]);
     expect(deletion.status).toBe(200);
     expect(new Set(statuses)).toEqual(new Set([200, 404]));
     return statuses;

@@ -112,6 +112,12 @@ const BODIES: Record<string, BodySpec> = {
   'POST /like/toggle-video-like/:videoId': json([]),
   'POST /like/toggle-comment-like/:commentId': json([]),
   'POST /like/toggle-community-post-like/:postId': json([]),
+  'PUT /like/video/:videoId': json([]),
+  'DELETE /like/video/:videoId': json([]),
+  'PUT /like/comment/:commentId': json([]),
+  'DELETE /like/comment/:commentId': json([]),
+  'PUT /like/communitypost/:postId': json([]),
+  'DELETE /like/communitypost/:postId': json([]),
   // Comment
   'POST /comment/video-comments/:videoId': json(['content'], { content: 'Nice' }),
   'POST /comment/post-comments/:postId': json(['content'], { content: 'Nice' }),
@@ -120,6 +126,8 @@ const BODIES: Record<string, BodySpec> = {
   'DELETE /comment/:commentId': json([]),
   // Follower (the :userId is another user: following oneself is refused for another reason)
   'POST /follower/toggle/:userId': json([]),
+  'PUT /follower/:userId': json([]),
+  'DELETE /follower/:userId': json([]),
   // Community post
   'POST /communitypost': json(['content'], { content: 'Hello' }),
   'PATCH /communitypost/:postId': json(['content'], { content: 'Edited' }),

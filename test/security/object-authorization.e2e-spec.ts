@@ -103,6 +103,14 @@ const toggleBack =
     expect({ status: res.status, message: res.body?.message }).toEqual({ status: 200, message });
   };
 
+/** Undoes an idempotent `PUT` of a relation with the `DELETE` of the same path. */
+const deleteBack =
+  (message: string) =>
+  async ({ path, caller }: UndoContext): Promise<void> => {
+    const res = await api(t).delete(`${API}${path}`).set('Authorization', caller.authHeader);
+    expect({ status: res.status, message: res.body?.message }).toEqual({ status: 200, message });
+  };
+
 const deleteCreatedComment = async ({ caller, data }: UndoContext): Promise<void> => {
   const id = (data as { _id: string })._id;
   const res = await api(t).delete(`${API}/comment/${id}`).set('Authorization', caller.authHeader);
@@ -160,6 +168,35 @@ const EXPECTED: Record<string, SweepSpec> = {
     undo: toggleBack('Post unliked successfully'),
     hidden: [{ param: 'postId', expect: COMMUNITY_POST_NOT_FOUND }],
   },
+  // The idempotent state routes: PUT is legitimate on anything visible (undone by DELETE), and
+  // DELETE of a like that does not exist is a legitimate no-op.
+  'PUT /like/video/:videoId': {
+    visible: ok('Video liked successfully'),
+    undo: deleteBack('Video unliked successfully'),
+    hidden: [{ param: 'videoId', expect: VIDEO_NOT_FOUND }],
+  },
+  'DELETE /like/video/:videoId': {
+    visible: ok('Video unliked successfully'),
+    hidden: [{ param: 'videoId', expect: VIDEO_NOT_FOUND }],
+  },
+  'PUT /like/comment/:commentId': {
+    visible: ok('Comment liked successfully'),
+    undo: deleteBack('Comment unliked successfully'),
+    hidden: [{ param: 'commentId', expect: COMMENT_NOT_FOUND }],
+  },
+  'DELETE /like/comment/:commentId': {
+    visible: ok('Comment unliked successfully'),
+    hidden: [{ param: 'commentId', expect: COMMENT_NOT_FOUND }],
+  },
+  'PUT /like/communitypost/:postId': {
+    visible: ok('Post liked successfully'),
+    undo: deleteBack('Post unliked successfully'),
+    hidden: [{ param: 'postId', expect: COMMUNITY_POST_NOT_FOUND }],
+  },
+  'DELETE /like/communitypost/:postId': {
+    visible: ok('Post unliked successfully'),
+    hidden: [{ param: 'postId', expect: COMMUNITY_POST_NOT_FOUND }],
+  },
   'GET /comment/video-comments/:videoId': {
     visible: ok('Video comments fetched successfully'),
     hidden: [{ param: 'videoId', expect: VIDEO_NOT_FOUND }],
@@ -207,6 +244,15 @@ const EXPECTED: Record<string, SweepSpec> = {
   'POST /follower/toggle/:userId': {
     visible: ok('Followed successfully'),
     undo: toggleBack('Unfollowed successfully'),
+    hidden: [{ param: 'userId', expect: USER_NOT_FOUND }],
+  },
+  'PUT /follower/:userId': {
+    visible: ok('Followed successfully'),
+    undo: deleteBack('Unfollowed successfully'),
+    hidden: [{ param: 'userId', expect: USER_NOT_FOUND }],
+  },
+  'DELETE /follower/:userId': {
+    visible: ok('Unfollowed successfully'),
     hidden: [{ param: 'userId', expect: USER_NOT_FOUND }],
   },
   'GET /follower/followers/:userId': {

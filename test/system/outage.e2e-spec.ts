@@ -33,7 +33,10 @@ describe('database outage under traffic', () => {
       MAIL_OUTBOX_DIR: join(scratch, 'outbox'),
       MEDIA_LOCAL_DIR: join(scratch, 'media'),
     });
-    session = await signUp(service.url, join(scratch, 'outbox'));
+    session = await signUp(service.url, join(scratch, 'outbox')).catch((error: unknown) => {
+      // The service's own log says why a set-up request failed.
+      throw new Error(`${String(error)}\nservice log (tail):\n${service.output().slice(-4000)}`);
+    });
   }, 120_000);
   afterAll(async () => {
     await service?.stop();

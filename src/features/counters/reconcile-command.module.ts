@@ -1,6 +1,7 @@
 import { type DynamicModule, Global, Module } from '@nestjs/common';
 import { WinstonModule } from 'nest-winston';
 import { DomainEventsModule } from 'src/common/events/domain-events.module';
+import { IdempotencyModule } from 'src/common/idempotency/idempotency.module';
 import type { AppConfig } from 'src/config/app-config';
 import { APP_CONFIG } from 'src/config/app-config.provider';
 import { CountersModule } from 'src/features/counters/counters.module';
@@ -43,6 +44,9 @@ export class ReconcileCommandModule {
         MetricsModule,
         CounterStoreModule,
         DomainEventsModule,
+        // The domains' controllers come along with their modules; their `@Idempotent()` routes
+        // need the key store to resolve, though the command never serves them.
+        IdempotencyModule,
         CountersModule,
       ],
     };
