@@ -33,10 +33,20 @@ describe('database outage under traffic', () => {
       MAIL_OUTBOX_DIR: join(scratch, 'outbox'),
       MEDIA_LOCAL_DIR: join(scratch, 'media'),
     });
-    session = await signUp(service.url, join(scratch, 'outbox')).catch((error: unknown) => {
-      // The service's own log says why a set-up request failed.
-      throw new Error(`${String(error)}\nservice log (tail):\n${service.output().slice(-4000)}`);
-    });
+    // Set-up, before any outage: on a starved machine the engine can fail a first request
+    // (its heartbeat times out), so sign-up gets three tries; the assertions below do not retry.
+    for (let attempt = 1; ; attempt++) {
+      try {
+        session = await signUp(service.url, join(scratch, 'outbox'));
+        break;
+      } catch (error) {
+        if (attempt === 3)
+          throw new Error(
+            `${String(error)}\nservice log (tail):\n${service.output().slice(-4000)}`,
+          );
+        await new Promise((resolve) => setTimeout(resolve, 1000));
+      }
+    }
   }, 120_000);
   afterAll(async () => {
     await service?.stop();
@@ -132,7 +142,9 @@ describe('database outage under traffic', () => {
       // Three requests per cycle; a cycle lasts at most the 1 s database timeout plus 100 ms.
       expect(api503.length).toBeGreaterThanOrEqual(3 * Math.floor((OUTAGE_MS - 2000) / 1500));
       expect(api503.every((s) => s.status === 503)).toBe(true);
-      expect(samples.every((s) => ![400, 401, 500].includes(s.status) || s.at < downAt)).toBe(true);
+      expect(samples.filter((s) => s.at >= downAt && [400, 401, 500].includes(s.status))).toEqual(
+        [],
+      );
 
       const firstReadyDown = samples.find(
         (s) => s.kind === 'ready' && s.at > downAt && s.status === 503,

@@ -42,8 +42,14 @@ export async function call(
   return { status: res.status, body, headers: res.headers };
 }
 
-function codeFor(outboxDir: string, to: string): string {
-  const files = existsSync(outboxDir) ? readdirSync(outboxDir).sort().reverse() : [];
+/** The code mailed to `to`, or null while it has not been written. */
+function findCode(outboxDir: string, to: string): string | null {
+  const files = existsSync(outboxDir)
+    ? readdirSync(outboxDir)
+        .filter((file) => file.endsWith('.json'))
+        .sort()
+        .reverse()
+    : [];
   for (const file of files) {
     const message = JSON.parse(readFileSync(join(outboxDir, file), 'utf8')) as {
       to: string;
@@ -51,6 +57,16 @@ function codeFor(outboxDir: string, to: string): string {
     };
     const match = message.to === to ? /\b(\d{6})\b/.exec(message.text) : null;
     if (match) return match[1];
+  }
+  return null;
+}
+
+/** Mail goes out after the answer, so the code is awaited (10 s at most). */
+async function codeFor(outboxDir: string, to: string): Promise<string> {
+  for (const deadline = Date.now() + 10_000; Date.now() < deadline;) {
+    const code = findCode(outboxDir, to);
+    if (code) return code;
+    await new Promise((resolve) => setTimeout(resolve, 100));
   }
   throw new Error(`no code in the outbox for ${to}`);
 }
@@ -76,7 +92,7 @@ export async function signUp(base: string, outboxDir: string): Promise<RemoteSes
   if (registered.status !== 201)
     throw new Error(`register answered ${registered.status}: ${JSON.stringify(registered.body)}`);
   const verified = await call(api, 'POST', '/auth/verify-account', {
-    body: { email: account.email, code: codeFor(outboxDir, account.email) },
+    body: { email: account.email, code: await codeFor(outboxDir, account.email) },
   });
   if (verified.status !== 200) throw new Error(`verify answered ${verified.status}`);
   return signIn(base, account);

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Logger } from '@nestjs/common';
 import { describeError } from 'src/common/errors/describe-error.util';
@@ -39,11 +39,10 @@ export class OutboxMailer extends Mailer {
     const fileName = `${createdAt.replace(/:/g, '-')}-${randomBytes(6).toString('hex')}.json`;
     try {
       await mkdir(this.config.outboxDir, { recursive: true });
-      await writeFile(
-        join(this.config.outboxDir, fileName),
-        `${JSON.stringify(entry, null, 2)}\n`,
-        { flag: 'wx' },
-      );
+      // Written aside, then renamed: whoever reads the outbox sees whole messages only.
+      const partial = join(this.config.outboxDir, `.${fileName}.partial`);
+      await writeFile(partial, `${JSON.stringify(entry, null, 2)}\n`, { flag: 'wx' });
+      await rename(partial, join(this.config.outboxDir, fileName));
     } catch (error) {
       throw new MailDeliveryError(`Outbox write failed: ${describeError(error)}`);
     }
