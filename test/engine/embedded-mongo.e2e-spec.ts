@@ -153,9 +153,11 @@ describe('embedded MongoDB engine (H2 file)', () => {
     const first = await startEmbeddedMongo({ dataFile });
     expect(first.engine).toMatch(/^mongo-java-server \d+\.\d+\.\d+ \(h2\)$/);
     expect(first.dataLocation).toBe(dataFile);
-    // The connection stays open across the outage, as the app's would.
+    // The connection stays open across the outage, as the app's would. Server selection waits
+    // up to 5 s: long enough for a JVM on a loaded machine, short enough for the outage's find
+    // to fail well within the test's time.
     const connection = await mongoose
-      .createConnection(first.uri, { dbName: 'engine_spec', serverSelectionTimeoutMS: 1_000 })
+      .createConnection(first.uri, { dbName: 'engine_spec', serverSelectionTimeoutMS: 5_000 })
       .asPromise();
     let second: EmbeddedMongo | undefined;
     try {
@@ -176,5 +178,6 @@ describe('embedded MongoDB engine (H2 file)', () => {
     }
     expect(isAlive(second.pid)).toBe(false);
     await expect(second.stop()).resolves.toBeUndefined();
-  });
+    // Two JVM starts and a 5 s failed selection: more than the e2e default on a loaded machine.
+  }, 60_000);
 });
