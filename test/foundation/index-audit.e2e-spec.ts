@@ -731,6 +731,56 @@ describe('Index audit: every query shape is served by a declared index', () => {
         await call('GET', '/feed/videos', 200, { as: creator });
       },
     },
+    // /notifications: the likes, comments, follows and publishes above ran their jobs
+    // (groups opened and joined, an unfollow's undo, a fan-out of new-video notifications)
+    {
+      route: 'GET /notifications',
+      run: async () => {
+        await t.app.get(JobQueues).idle();
+        const first = await call('GET', '/notifications?limit=1', 200, { as: creator });
+        const cursor = dataOf<{ nextCursor: string | null }>(first).nextCursor;
+        if (cursor === null) throw new Error('the creator has several notifications');
+        await call('GET', `/notifications?limit=1&cursor=${encodeURIComponent(cursor)}`, 200, {
+          as: creator,
+        });
+        await call('GET', '/notifications?unread=true', 200, { as: creator });
+      },
+    },
+    {
+      route: 'GET /notifications/unread-count',
+      run: async () => void (await call('GET', '/notifications/unread-count', 200, { as: fan })),
+    },
+    {
+      route: 'POST /notifications/:notificationId/read',
+      run: async () => {
+        const list = dataOf<{ docs: { _id: string }[] }>(
+          await call('GET', '/notifications', 200, { as: creator }),
+        );
+        await call('POST', `/notifications/${list.docs[0]._id}/read`, 200, { as: creator });
+        await call('POST', `/notifications/${list.docs[0]._id}/read`, 404, { as: fan });
+      },
+    },
+    {
+      route: 'POST /notifications/read-all',
+      run: async () => void (await call('POST', '/notifications/read-all', 200, { as: creator })),
+    },
+    {
+      route: 'GET /notifications/preferences',
+      run: async () => void (await call('GET', '/notifications/preferences', 200, { as: fan })),
+    },
+    {
+      route: 'PATCH /notifications/preferences',
+      run: async () => {
+        await call('PATCH', '/notifications/preferences', 200, {
+          as: fan,
+          body: { comment_like: { inApp: false } },
+        });
+        await call('PATCH', '/notifications/preferences', 200, {
+          as: fan,
+          body: { comment_like: { inApp: true } },
+        });
+      },
+    },
     {
       route: 'GET /user/history',
       run: async () => void (await call('GET', '/user/history', 200, { as: fan })),
