@@ -24,6 +24,7 @@ import { EngagementModule } from 'src/features/engagement/engagement.module';
 import { FeedModule } from 'src/features/feed/feed.module';
 import { NotificationsFeatureModule } from 'src/features/notifications/notifications.module';
 import { JobsModule } from 'src/infrastructure/jobs/jobs.module';
+import { PubSubModule } from 'src/infrastructure/pubsub/pubsub.module';
 import { AuthModule } from 'src/modules/auth/auth.module';
 import { CommentsModule } from 'src/modules/comments/comments.module';
 import { CommunityPostsModule } from 'src/modules/community-posts/community-posts.module';
@@ -51,6 +52,8 @@ import { WatchHistoryModule } from 'src/modules/watch-history/watch-history.modu
     // In-process job queues for work off the request path, reporting to the metrics.
     JobsModule,
     CounterStoreModule,
+    // Pub/sub between instances (Redis with THROTTLE_REDIS_URL): the notification streams.
+    PubSubModule,
     RateLimitModule,
     HealthModule,
     MediaStorageModule,

@@ -853,6 +853,22 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/notifications/stream': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get: operations['NotificationsController_stream_v1'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/notifications': {
     parameters: {
       query?: never;
@@ -9565,6 +9581,100 @@ export interface operations {
         content?: never;
       };
       /** @description INVALID_CURSOR: Invalid cursor | VALIDATION_ERROR: the field messages | INVALID_ID: Invalid ID */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyResponse'];
+        };
+      };
+      /** @description UNAUTHORIZED: UNAUTHORIZED | ACCESS_TOKEN_EXPIRED: ACCESS_TOKEN_EXPIRED */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyResponse'];
+        };
+      };
+      /** @description RATE_LIMITED: Too many requests, please try again later. */
+      429: {
+        headers: {
+          /** @description Seconds to wait before retrying; takes precedence over `RateLimit`. */
+          'Retry-After': number;
+          /** @description draft-ietf-httpapi-ratelimit-headers-11: per bucket counted, `"<name>";r=<left>;t=<seconds to the window end>`; the refusing bucket has `r=0`. */
+          RateLimit: string;
+          /** @description Per bucket counted, `"<name>";q=<requests per window>;w=<window in seconds>`. */
+          'RateLimit-Policy': string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyResponse'];
+        };
+      };
+      /** @description INTERNAL_ERROR: Internal server error */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyResponse'];
+        };
+      };
+      /** @description SERVICE_UNAVAILABLE: Service temporarily unavailable */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyResponse'];
+        };
+      };
+    };
+  };
+  NotificationsController_stream_v1: {
+    parameters: {
+      query?: never;
+      header: {
+        'last-event-id': string;
+        /** @description The id of the last event received: the items changed since are sent again first (at most 50) */
+        'Last-Event-ID'?: string;
+        /** @description ETags of copies the client holds (a list, `W/` accepted), or `*`. When one matches the current ETag the answer is 304 without a body. */
+        'If-None-Match'?: string;
+      };
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Server-sent events: `notification` (a new or updated item, as in the list; id = its last action in ms), `notification-removed` (`{ _id }`), `unread-count` (`{ count }`, first on connect and after every change); a `: heartbeat` comment every 25 s */
+      200: {
+        headers: {
+          /** @description Strong entity tag of the exact response body (SHA-256, 27 base64url characters, quoted) */
+          ETag: string;
+          /** @description public, max-age=0, must-revalidate without credentials; private, no-cache with credentials; private, no-store for /auth reads with credentials (docs/api.md#caching) */
+          'Cache-Control':
+            'public, max-age=0, must-revalidate' | 'private, no-cache' | 'private, no-store';
+          [name: string]: unknown;
+        };
+        content: {
+          'text/event-stream': string;
+        };
+      };
+      /** @description Not Modified: If-None-Match matched the current ETag; no body */
+      304: {
+        headers: {
+          /** @description Strong entity tag of the exact response body (SHA-256, 27 base64url characters, quoted) */
+          ETag: string;
+          /** @description public, max-age=0, must-revalidate without credentials; private, no-cache with credentials; private, no-store for /auth reads with credentials (docs/api.md#caching) */
+          'Cache-Control':
+            'public, max-age=0, must-revalidate' | 'private, no-cache' | 'private, no-store';
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description VALIDATION_ERROR: the field messages | INVALID_ID: Invalid ID */
       400: {
         headers: {
           [name: string]: unknown;

@@ -1,4 +1,5 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { request as httpRequest } from 'node:http';
 import { join } from 'node:path';
 import type { Response } from 'supertest';
 import request from 'supertest';
@@ -35,6 +36,7 @@ import {
   shapesOf,
   type ShapeRecorder,
 } from 'test/utils/query-shapes';
+import { listeningPort } from 'test/utils/raw-http';
 import { routeTable } from 'test/utils/route-table';
 import { createTestApp, type TestApp } from 'test/utils/test-app';
 
@@ -155,6 +157,8 @@ async function call(
 const dataOf = <T>(res: Response): T => (res.body as { data: T }).data;
 
 describe('Index audit: every query shape is served by a declared index', () => {
+  /** Before anything the walk does: a stream's replay from here resends all of it. */
+  const walkStart = Date.now();
   let creator: TestUser;
   let fan: TestUser;
   /** The creator's stored videos: three published, one unpublished. */
@@ -744,6 +748,43 @@ describe('Index audit: every query shape is served by a declared index', () => {
           as: creator,
         });
         await call('GET', '/notifications?unread=true', 200, { as: creator });
+      },
+    },
+    {
+      route: 'GET /notifications/stream',
+      run: async () => {
+        // A reconnect that replays everything since the start of the walk, then the count; then
+        // a change announced to the open stream (the item read anew).
+        const port = await listeningPort(t);
+        const events: string[] = [];
+        const req = httpRequest({
+          host: '127.0.0.1',
+          port,
+          path: `${API}/notifications/stream`,
+          headers: { Authorization: creator.authHeader, 'Last-Event-ID': String(walkStart) },
+        });
+        const opened = new Promise<void>((resolve, reject) => {
+          req.on('response', (res) => {
+            res.setEncoding('utf8');
+            res.on('data', (chunk: string) => {
+              events.push(chunk);
+              if (events.join('').includes('event: unread-count')) resolve();
+            });
+            res.on('error', () => undefined);
+          });
+          req.on('error', reject);
+        });
+        req.end();
+        await opened;
+        const seen = events.join('').length;
+        await call('DELETE', `/like/video/${uploaded._id}`, 200, { as: fan });
+        await call('PUT', `/like/video/${uploaded._id}`, 200, { as: fan });
+        await t.app.get(JobQueues).idle();
+        for (let i = 0; i < 50 && !events.join('').slice(seen).includes('event: notification'); i++)
+          await new Promise((resolve) => setTimeout(resolve, 20));
+        req.destroy();
+        if (!events.join('').slice(seen).includes('event: notification'))
+          throw new Error('the stream sent no notification event');
       },
     },
     {

@@ -11,25 +11,24 @@ import type {
   UpdateNotificationPreferencesDto,
 } from 'src/features/notifications/dto/notification-preferences.dto';
 import { NotificationsErrors } from 'src/features/notifications/notifications.errors';
-import {
-  toNotificationResponse,
-  toPreferencesResponse,
-} from 'src/features/notifications/notifications.mapper';
+import { toPreferencesResponse } from 'src/features/notifications/notifications.mapper';
+import { NotificationResponsesService } from 'src/features/notifications/notification-responses.service';
+import { NotificationStreamService } from 'src/features/notifications/notification-stream.service';
 import type { NotificationType } from 'src/modules/notifications/notification-types.constant';
 import { NotificationsService } from 'src/modules/notifications/notifications.service';
-import type { OwnerLiteResponse } from 'src/modules/users/dto/owner-lite.response';
-import { UsersService } from 'src/modules/users/users.service';
 
 /**
  * The `/notifications` routes: the caller's items (the store's page, then their shown actors in
- * one query: two round trips per page), the unread count, marking read, the preferences. Every
+ * one query: two round trips per page), the unread count, marking read (announced to the
+ * caller's streams), the preferences. Every
  * query names the caller as recipient, so another user's notification is a plain 404.
  */
 @Injectable()
 export class NotificationInboxService {
   constructor(
     private readonly notifications: NotificationsService,
-    private readonly users: UsersService,
+    private readonly responses: NotificationResponsesService,
+    private readonly stream: NotificationStreamService,
     private readonly cursors: CursorCodecService,
   ) {}
 
@@ -45,13 +44,8 @@ export class NotificationInboxService {
       after === null ? null : { activityAt: after.key, id: after.id },
       query.limit,
     );
-    const actorIds = [...new Set(page.items.flatMap((item) => item.actorIds))];
-    const users =
-      actorIds.length === 0
-        ? new Map<string, OwnerLiteResponse>()
-        : await this.users.findOwnerLites(actorIds);
     return {
-      docs: page.items.map((item) => toNotificationResponse(item, users)),
+      docs: await this.responses.items(page.items),
       limit: query.limit,
       nextCursor:
         page.next === null
@@ -60,18 +54,21 @@ export class NotificationInboxService {
     };
   }
 
-  async unreadCount(userId: string): Promise<UnreadCountResponse> {
-    return { count: await this.notifications.unreadCount(userId) };
+  unreadCount(userId: string): Promise<UnreadCountResponse> {
+    return this.responses.unreadCount(userId);
   }
 
   async markRead(userId: string, notificationId: string): Promise<null> {
     if (!(await this.notifications.markRead(userId, notificationId)))
       throw NotificationsErrors.notFound();
+    await this.stream.countChanged(userId);
     return null;
   }
 
   async markAllRead(userId: string): Promise<ReadAllResponse> {
-    return { marked: await this.notifications.markAllRead(userId) };
+    const marked = await this.notifications.markAllRead(userId);
+    if (marked > 0) await this.stream.countChanged(userId);
+    return { marked };
   }
 
   async preferences(userId: string): Promise<NotificationPreferencesResponse> {

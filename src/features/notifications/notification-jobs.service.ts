@@ -2,6 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import type { DomainEventMap } from 'src/common/events/domain-events';
 import type { JobQueue } from 'src/infrastructure/jobs/job-queue';
 import { JobQueues } from 'src/infrastructure/jobs/job-queues.service';
+import { NotificationStreamService } from 'src/features/notifications/notification-stream.service';
 import { CommentsService } from 'src/modules/comments/comments.service';
 import { CommunityPostsService } from 'src/modules/community-posts/community-posts.service';
 import {
@@ -9,7 +10,10 @@ import {
   FollowStateService,
 } from 'src/modules/follows/follow-state.service';
 import type { NotificationType } from 'src/modules/notifications/notification-types.constant';
-import { NotificationsService } from 'src/modules/notifications/notifications.service';
+import {
+  type NotificationAction,
+  NotificationsService,
+} from 'src/modules/notifications/notifications.service';
 import { UsersService } from 'src/modules/users/users.service';
 import { VideoCatalogueService } from 'src/modules/videos/video-catalogue.service';
 
@@ -66,6 +70,7 @@ export class NotificationJobsService {
     private readonly comments: CommentsService,
     private readonly follows: FollowStateService,
     private readonly users: UsersService,
+    private readonly stream: NotificationStreamService,
   ) {
     this.queue = jobs.create<NotificationJob>('notifications', (job) => this.run(job));
   }
@@ -79,19 +84,23 @@ export class NotificationJobsService {
       case 'like':
         return this.like(job);
       case 'unlike':
-        return this.notifications.removeActor(
-          LIKE_TYPES[job.targetType],
-          job.targetId,
-          job.actorId,
+        return this.stream.announce(
+          await this.notifications.removeActor(
+            LIKE_TYPES[job.targetType],
+            job.targetId,
+            job.actorId,
+          ),
         );
       case 'follow':
         return this.follow(job);
       case 'unfollow':
-        return this.notifications.removeActor(
-          'follow',
-          job.followerId,
-          job.followerId,
-          job.followingId,
+        return this.stream.announce(
+          await this.notifications.removeActor(
+            'follow',
+            job.followerId,
+            job.followerId,
+            job.followingId,
+          ),
         );
       case 'comment':
         return this.comment(job.comment, new Date(job.at));
@@ -108,6 +117,15 @@ export class NotificationJobsService {
     }
   }
 
+  /** Records an action and tells the recipient's streams. */
+  private async record(action: NotificationAction): Promise<void> {
+    const notificationId = await this.notifications.record(action);
+    if (notificationId !== null)
+      await this.stream.announce([
+        { recipientId: action.recipientId, notificationId, removed: false },
+      ]);
+  }
+
   private async like(job: Extract<NotificationJob, { kind: 'like' }>): Promise<void> {
     const at = new Date(job.at);
     const type = LIKE_TYPES[job.targetType];
@@ -115,7 +133,7 @@ export class NotificationJobsService {
       case 'video': {
         const video = await this.videos.findVisibleSummary(job.targetId, job.actorId);
         if (!video) return;
-        await this.notifications.record({
+        await this.record({
           recipientId: video.ownerId,
           actorId: job.actorId,
           type,
@@ -128,7 +146,7 @@ export class NotificationJobsService {
       case 'comment': {
         const comment = await this.comments.findSummary(job.targetId, job.actorId);
         if (!comment) return;
-        await this.notifications.record({
+        await this.record({
           recipientId: comment.authorId,
           actorId: job.actorId,
           type,
@@ -141,7 +159,7 @@ export class NotificationJobsService {
       case 'communityPost': {
         const post = await this.posts.findVisibleSummary(job.targetId);
         if (!post) return;
-        await this.notifications.record({
+        await this.record({
           recipientId: post.ownerId,
           actorId: job.actorId,
           type,
@@ -157,7 +175,7 @@ export class NotificationJobsService {
   private async follow(job: Extract<NotificationJob, { kind: 'follow' }>): Promise<void> {
     const follower = await this.users.findVisibleUserById(job.followerId);
     if (!follower) return;
-    await this.notifications.record({
+    await this.record({
       recipientId: job.followingId,
       actorId: job.followerId,
       type: 'follow',
@@ -172,7 +190,7 @@ export class NotificationJobsService {
     if (event.threadId !== null && event.answeredUserId !== null) {
       const thread = await this.comments.findSummary(event.threadId, event.authorId);
       if (!thread) return;
-      await this.notifications.record({
+      await this.record({
         recipientId: event.answeredUserId,
         actorId: event.authorId,
         type: 'comment_reply',
@@ -185,7 +203,7 @@ export class NotificationJobsService {
     if (event.parent.kind === 'video') {
       const video = await this.videos.findVisibleSummary(event.parent.id, event.authorId);
       if (!video) return;
-      await this.notifications.record({
+      await this.record({
         recipientId: video.ownerId,
         actorId: event.authorId,
         type: 'video_comment',
@@ -197,7 +215,7 @@ export class NotificationJobsService {
     }
     const post = await this.posts.findVisibleSummary(event.parent.id);
     if (!post) return;
-    await this.notifications.record({
+    await this.record({
       recipientId: post.ownerId,
       actorId: event.authorId,
       type: 'post_comment',
@@ -213,12 +231,15 @@ export class NotificationJobsService {
    * likes' notifications; for a thread, the replies' notifications about it).
    */
   private async uncomment(event: DomainEventMap['comment.deleted']): Promise<void> {
-    if (event.threadId !== null) {
-      await this.notifications.removeActor('comment_reply', event.threadId, event.authorId);
-    } else {
-      const type = event.parent.kind === 'video' ? 'video_comment' : 'post_comment';
-      await this.notifications.removeActor(type, event.parent.id, event.authorId);
-    }
+    const changed =
+      event.threadId !== null
+        ? await this.notifications.removeActor('comment_reply', event.threadId, event.authorId)
+        : await this.notifications.removeActor(
+            event.parent.kind === 'video' ? 'video_comment' : 'post_comment',
+            event.parent.id,
+            event.authorId,
+          );
+    await this.stream.announce(changed);
     await this.notifications.removeReferencing([event.commentId]);
   }
 
@@ -240,9 +261,12 @@ export class NotificationJobsService {
       windowStart: new Date(job.createdAt),
       at: new Date(job.at),
     });
+    await this.stream.announce(written);
     if (batch.next !== null) this.enqueue({ ...job, after: batch.next });
-    else if (written > 0)
-      this.logger.log(`New-video notifications of video ${job.videoId}: last batch, ${written}`);
+    else if (written.length > 0)
+      this.logger.log(
+        `New-video notifications of video ${job.videoId}: last batch, ${written.length}`,
+      );
   }
 }
 

@@ -1,5 +1,18 @@
-import { Body, Controller, Get, Param, Patch, Post, Query } from '@nestjs/common';
-import { ApiTags } from '@nestjs/swagger';
+import {
+  Body,
+  Controller,
+  Get,
+  Headers,
+  type MessageEvent,
+  Param,
+  Patch,
+  Post,
+  Query,
+  Sse,
+} from '@nestjs/common';
+import { ApiHeader, ApiOkResponse, ApiProduces, ApiTags } from '@nestjs/swagger';
+import type { Observable } from 'rxjs';
+import { RawResponse } from 'src/common/decorators/response-message.decorator';
 import type { AuthPrincipal } from 'src/common/auth/auth-principal.type';
 import { RequiredAuth } from 'src/common/decorators/auth-mode.decorator';
 import { CurrentUser } from 'src/common/decorators/current-user.decorator';
@@ -16,6 +29,11 @@ import {
   UnreadCountResponse,
 } from 'src/features/notifications/dto/notification.response';
 import { NotificationInboxService } from 'src/features/notifications/notification-inbox.service';
+import {
+  NOTIFICATION_HEARTBEAT_MS,
+  NOTIFICATION_REPLAY_LIMIT,
+} from 'src/features/notifications/notification-stream.constant';
+import { NotificationStreamService } from 'src/features/notifications/notification-stream.service';
 import { NotificationsErrors } from 'src/features/notifications/notifications.errors';
 import { NotificationsMessages } from 'src/features/notifications/notifications.messages';
 
@@ -23,7 +41,31 @@ import { NotificationsMessages } from 'src/features/notifications/notifications.
 @ApiTags('Notifications')
 @Controller('notifications')
 export class NotificationsController {
-  constructor(private readonly inbox: NotificationInboxService) {}
+  constructor(
+    private readonly inbox: NotificationInboxService,
+    private readonly streams: NotificationStreamService,
+  ) {}
+
+  // Outside the envelope: an event stream, not a JSON answer (docs/api.md#notification-stream).
+  @RequiredAuth()
+  @RawResponse()
+  @Sse('stream')
+  @ApiProduces('text/event-stream')
+  @ApiHeader({
+    name: 'Last-Event-ID',
+    required: false,
+    description: `The id of the last event received: the items changed since are sent again first (at most ${NOTIFICATION_REPLAY_LIMIT})`,
+  })
+  @ApiOkResponse({
+    description: `Server-sent events: \`notification\` (a new or updated item, as in the list; id = its last action in ms), \`notification-removed\` (\`{ _id }\`), \`unread-count\` (\`{ count }\`, first on connect and after every change); a \`: heartbeat\` comment every ${NOTIFICATION_HEARTBEAT_MS / 1000} s`,
+    content: { 'text/event-stream': { schema: { type: 'string' } } },
+  })
+  stream(
+    @CurrentUser() user: AuthPrincipal,
+    @Headers('last-event-id') lastEventId?: string,
+  ): Observable<MessageEvent> {
+    return this.streams.connect(user.userId, lastEventId);
+  }
 
   @RequiredAuth()
   @Get()

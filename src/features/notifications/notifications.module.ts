@@ -2,6 +2,8 @@ import { Module } from '@nestjs/common';
 import { CursorCodecService } from 'src/common/pagination/cursor-codec.service';
 import { NotificationEventsListener } from 'src/features/notifications/notification-events.listener';
 import { NotificationInboxService } from 'src/features/notifications/notification-inbox.service';
+import { NotificationResponsesService } from 'src/features/notifications/notification-responses.service';
+import { NotificationStreamService } from 'src/features/notifications/notification-stream.service';
 import { NotificationJobsService } from 'src/features/notifications/notification-jobs.service';
 import { NotificationsController } from 'src/features/notifications/notifications.controller';
 import { CommentsModule } from 'src/modules/comments/comments.module';
@@ -29,6 +31,8 @@ import { VideosModule } from 'src/modules/videos/videos.module';
   controllers: [NotificationsController],
   providers: [
     NotificationInboxService,
+    NotificationResponsesService,
+    NotificationStreamService,
     NotificationJobsService,
     NotificationEventsListener,
     CursorCodecService,

@@ -25,6 +25,7 @@ export interface NotificationActorRecord {
   _id: Types.ObjectId;
   notification: Types.ObjectId;
   actor: Types.ObjectId;
+  recipient: Types.ObjectId;
 }
 
 /** A user's stored preferences (lean). */

@@ -184,7 +184,7 @@ export class NotificationsRepository {
     if (recipientId !== null) filter.recipient = oid(recipientId);
     return this.actors
       .find(filter)
-      .select({ notification: 1, actor: 1 })
+      .select({ notification: 1, actor: 1, recipient: 1 })
       .limit(50)
       .lean<NotificationActorRecord[]>()
       .exec();
@@ -240,13 +240,18 @@ export class NotificationsRepository {
 
   /**
    * Writes whole groups in one unordered bulk insert; a group that exists already (the unique
-   * index: a retried batch, a republished video) is skipped. Returns how many were inserted.
+   * index: a retried batch, a republished video) is skipped. Returns the groups inserted, with
+   * their ids (chosen here, so they are known whatever the bulk write reports).
    */
-  async insertWholeGroups(groups: WholeGroup[]): Promise<number> {
-    if (groups.length === 0) return 0;
-    const documents = groups.map((group) => ({
+  async insertWholeGroups(
+    groups: WholeGroup[],
+  ): Promise<{ recipientId: string; notificationId: string }[]> {
+    if (groups.length === 0) return [];
+    const ids = groups.map(() => new Types.ObjectId());
+    const operations = groups.map((group, index) => ({
       insertOne: {
         document: {
+          _id: ids[index],
           recipient: oid(group.recipientId),
           type: group.type,
           subjectKind: group.subjectKind,
@@ -261,14 +266,19 @@ export class NotificationsRepository {
         },
       },
     }));
+    let failed = new Set<number>();
     try {
-      await this.notifications.bulkWrite(documents, { ordered: false });
-      return documents.length;
+      await this.notifications.bulkWrite(operations, { ordered: false });
     } catch (error) {
-      const failed = duplicateCount(error);
-      if (failed === null) throw error;
-      return documents.length - failed;
+      const duplicates = duplicateIndexes(error);
+      if (duplicates === null) throw error;
+      failed = duplicates;
     }
+    return groups.flatMap((group, index) =>
+      failed.has(index)
+        ? []
+        : [{ recipientId: group.recipientId, notificationId: ids[index].toHexString() }],
+    );
   }
 
   /** Cascades: the groups and rows that point at any of `ids`, except those of `keepRecipientId`. */
@@ -309,6 +319,26 @@ export class NotificationsRepository {
       .lean<NotificationRecord[]>()
       .exec();
     return { records: found.slice(0, limit), hasMore: found.length > limit };
+  }
+
+  /** One of the recipient's items (the stream's event for a changed item). */
+  findItem(recipientId: string, notificationId: string): Promise<NotificationRecord | null> {
+    return this.notifications
+      .findOne({ _id: oid(notificationId), recipient: oid(recipientId) })
+      .select(ITEM_PROJECTION)
+      .lean<NotificationRecord>()
+      .exec();
+  }
+
+  /** The stream's replay: the recipient's items changed after `since`, oldest change first. */
+  findChangedSince(recipientId: string, since: Date, limit: number): Promise<NotificationRecord[]> {
+    return this.notifications
+      .find({ recipient: oid(recipientId), activityAt: { $gt: since } })
+      .select(ITEM_PROJECTION)
+      .sort({ activityAt: 1, _id: 1 })
+      .limit(limit)
+      .lean<NotificationRecord[]>()
+      .exec();
   }
 
   countUnread(recipientId: string): Promise<number> {
@@ -381,12 +411,15 @@ function oid(id: string): Types.ObjectId {
   return new Types.ObjectId(id);
 }
 
-/** How many inserts an unordered insert refused as duplicates; null when anything else failed. */
-function duplicateCount(error: unknown): number | null {
+/**
+ * The indexes of the operations an unordered bulk write refused as duplicates, or null when the
+ * error is anything else (or any refusal was for another reason), which the caller rethrows.
+ */
+function duplicateIndexes(error: unknown): Set<number> | null {
   if (typeof error !== 'object' || error === null || !('writeErrors' in error)) return null;
   const raw = (error as BulkWriteFailure).writeErrors;
   const writeErrors = Array.isArray(raw) ? raw : raw ? [raw] : [];
   if (writeErrors.length === 0 || !writeErrors.every((failure) => isDuplicateKey(failure)))
     return null;
-  return writeErrors.length;
+  return new Set(writeErrors.map((failure) => failure.index));
 }

@@ -43,7 +43,11 @@ describe('NotificationsService', () => {
       dropActor: jest.fn(),
       deleteEmptyGroup: jest.fn().mockResolvedValue(undefined),
       refillSample: jest.fn().mockResolvedValue(undefined),
-      insertWholeGroups: jest.fn((groups: WholeGroup[]) => Promise.resolve(groups.length)),
+      insertWholeGroups: jest.fn((groups: WholeGroup[]) =>
+        Promise.resolve(
+          groups.map((group) => ({ recipientId: group.recipientId, notificationId: id() })),
+        ),
+      ),
     };
     sut = new NotificationsService(repo as unknown as NotificationsRepository);
     action = {
@@ -106,6 +110,7 @@ describe('NotificationsService', () => {
       _id: new Types.ObjectId(),
       notification: new Types.ObjectId(),
       actor: new Types.ObjectId(),
+      recipient: new Types.ObjectId(),
     });
 
     it('removes a group left without actors, refills an emptied sample, skips rows already gone', async () => {
@@ -116,7 +121,24 @@ describe('NotificationsService', () => {
         .mockResolvedValueOnce({ actorCount: 0, actors: [] })
         .mockResolvedValueOnce({ actorCount: 4, actors: [] })
         .mockResolvedValueOnce({ actorCount: 2, actors: [new Types.ObjectId()] });
-      await sut.removeActor('follow', id(), id(), id());
+      const changed = await sut.removeActor('follow', id(), id(), id());
+      expect(changed).toEqual([
+        {
+          recipientId: last.recipient.toHexString(),
+          notificationId: last.notification.toHexString(),
+          removed: true,
+        },
+        {
+          recipientId: emptied.recipient.toHexString(),
+          notificationId: emptied.notification.toHexString(),
+          removed: false,
+        },
+        {
+          recipientId: kept.recipient.toHexString(),
+          notificationId: kept.notification.toHexString(),
+          removed: false,
+        },
+      ]);
       expect(repo.dropActor).toHaveBeenCalledTimes(3);
       expect(repo.deleteEmptyGroup).toHaveBeenCalledWith(last.notification);
       expect(repo.deleteEmptyGroup).toHaveBeenCalledTimes(1);
@@ -133,7 +155,7 @@ describe('NotificationsService', () => {
       type: 'new_video',
       windowStart: AT,
     });
-    expect(written).toBe(2);
+    expect(written.map((group) => group.recipientId)).toEqual([a, b]);
     expect(repo.findOptedOut).toHaveBeenCalledWith('new_video', [a, b, off]);
     const groups = repo.insertWholeGroups.mock.calls[0][0];
     expect(groups.map((group) => group.recipientId)).toEqual([a, b]);

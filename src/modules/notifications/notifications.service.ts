@@ -52,6 +52,13 @@ export interface NotificationPage {
   next: { activityAt: Date; id: string } | null;
 }
 
+/** A group a write changed or an undo removed, and whose it is. */
+export interface ChangedGroup {
+  recipientId: string;
+  notificationId: string;
+  removed: boolean;
+}
+
 export type NotificationPreferences = Record<NotificationType, boolean>;
 
 /**
@@ -87,15 +94,15 @@ export class NotificationsService {
   /**
    * Records one action for many recipients at once (a new video for a batch of followers), one
    * group each, skipping the actor and recipients who turned the type off. Repeating it adds
-   * nothing. Returns how many were stored.
+   * nothing. Returns the groups stored.
    */
   async recordForMany(
     recipientIds: string[],
     action: Omit<NotificationAction, 'recipientId'> & { windowStart: Date },
-  ): Promise<number> {
+  ): Promise<ChangedGroup[]> {
     const candidates = recipientIds.filter((id) => id !== action.actorId);
     const optedOut = await this.store.findOptedOut(action.type, candidates);
-    return this.store.insertWholeGroups(
+    const inserted = await this.store.insertWholeGroups(
       candidates
         .filter((id) => !optedOut.has(id))
         .map((recipientId) => ({
@@ -105,6 +112,7 @@ export class NotificationsService {
           at: action.at,
         })),
     );
+    return inserted.map((group) => ({ ...group, removed: false }));
   }
 
   /**
@@ -116,15 +124,24 @@ export class NotificationsService {
     subjectId: string,
     actorId: string,
     recipientId: string | null = null,
-  ): Promise<void> {
+  ): Promise<ChangedGroup[]> {
     const rows = await this.store.findActorRows(type, subjectId, actorId, recipientId);
+    const changed: ChangedGroup[] = [];
     for (const row of rows) {
       if (!(await this.store.deleteActorRow(row._id))) continue;
       const group = await this.store.dropActor(row.notification, row.actor);
       if (group === null) continue;
-      if (group.actorCount <= 0) await this.store.deleteEmptyGroup(row.notification);
-      else if (group.actors.length === 0) await this.store.refillSample(row.notification);
+      const notificationId = row.notification.toHexString();
+      const recipient = row.recipient.toHexString();
+      if (group.actorCount <= 0) {
+        await this.store.deleteEmptyGroup(row.notification);
+        changed.push({ recipientId: recipient, notificationId, removed: true });
+        continue;
+      }
+      if (group.actors.length === 0) await this.store.refillSample(row.notification);
+      changed.push({ recipientId: recipient, notificationId, removed: false });
     }
+    return changed;
   }
 
   /** Cascades: every notification pointing at one of `ids` (a deleted video, comment, post, user). */
@@ -149,6 +166,17 @@ export class NotificationsService {
       items: records.map(toView),
       next: hasMore && last ? { activityAt: last.activityAt, id: last._id.toHexString() } : null,
     };
+  }
+
+  /** One of the recipient's items; null when it is gone (or not theirs). */
+  async item(recipientId: string, notificationId: string): Promise<NotificationView | null> {
+    const record = await this.store.findItem(recipientId, notificationId);
+    return record ? toView(record) : null;
+  }
+
+  /** The recipient's items changed after `since`, oldest change first, at most `limit`. */
+  async changedSince(recipientId: string, since: Date, limit: number): Promise<NotificationView[]> {
+    return (await this.store.findChangedSince(recipientId, since, limit)).map(toView);
   }
 
   unreadCount(recipientId: string): Promise<number> {
