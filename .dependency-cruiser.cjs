@@ -14,6 +14,7 @@ const DOMAIN_ORDER = [
   'comments',
   'playlists',
   'timelines',
+  'notifications',
 ];
 
 /** A domain may import only the domains listed before it (and health, which stands alone). */

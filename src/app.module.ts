@@ -22,13 +22,16 @@ import { ChannelModule } from 'src/features/channel/channel.module';
 import { CountersModule } from 'src/features/counters/counters.module';
 import { EngagementModule } from 'src/features/engagement/engagement.module';
 import { FeedModule } from 'src/features/feed/feed.module';
+import { NotificationsFeatureModule } from 'src/features/notifications/notifications.module';
 import { JobsModule } from 'src/infrastructure/jobs/jobs.module';
+import { PubSubModule } from 'src/infrastructure/pubsub/pubsub.module';
 import { AuthModule } from 'src/modules/auth/auth.module';
 import { CommentsModule } from 'src/modules/comments/comments.module';
 import { CommunityPostsModule } from 'src/modules/community-posts/community-posts.module';
 import { FollowsModule } from 'src/modules/follows/follows.module';
 import { HealthModule } from 'src/modules/health/health.module';
 import { LikesModule } from 'src/modules/likes/likes.module';
+import { NotificationsModule } from 'src/modules/notifications/notifications.module';
 import { PlaylistsModule } from 'src/modules/playlists/playlists.module';
 import { TimelinesModule } from 'src/modules/timelines/timelines.module';
 import { UsersModule } from 'src/modules/users/users.module';
@@ -49,6 +52,8 @@ import { WatchHistoryModule } from 'src/modules/watch-history/watch-history.modu
     // In-process job queues for work off the request path, reporting to the metrics.
     JobsModule,
     CounterStoreModule,
+    // Pub/sub between instances (Redis with THROTTLE_REDIS_URL): the notification streams.
+    PubSubModule,
     RateLimitModule,
     HealthModule,
     MediaStorageModule,
@@ -72,11 +77,13 @@ import { WatchHistoryModule } from 'src/modules/watch-history/watch-history.modu
     CommentsModule,
     PlaylistsModule,
     TimelinesModule,
+    NotificationsModule,
     // Features: what combines several domains.
     ChannelModule,
     EngagementModule,
     CountersModule,
     FeedModule,
+    NotificationsFeatureModule,
   ],
   providers: [
     { provide: APP_GUARD, useClass: RateLimitGuard },

@@ -853,6 +853,102 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/notifications/stream': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get: operations['NotificationsController_stream_v1'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/notifications': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get: operations['NotificationsController_list_v1'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/notifications/unread-count': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get: operations['NotificationsController_unreadCount_v1'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/notifications/read-all': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post: operations['NotificationsController_readAll_v1'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/notifications/{notificationId}/read': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post: operations['NotificationsController_read_v1'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/notifications/preferences': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get: operations['NotificationsController_preferences_v1'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch: operations['NotificationsController_updatePreferences_v1'];
+    trace?: never;
+  };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -1295,6 +1391,89 @@ export interface components {
       limit: number;
       /** @description Pass as `cursor` for the next page; null on the last page */
       nextCursor: string | null;
+    };
+    NotificationActorResponse: {
+      /** @example 665f1c2e8b3f4a0012ab34cd */
+      _id: string;
+      username: string;
+      fullName: string;
+      profileImage: string;
+    };
+    NotificationSubjectResponse: {
+      /** @enum {string} */
+      kind: 'video' | 'comment' | 'communitypost' | 'user';
+      /** @example 665f1c2e8b3f4a0012ab34cd */
+      _id: string;
+      /** @description A video's title (kind `video`) */
+      title?: string;
+      /** @description The start of a comment's or post's text (kinds `comment`, `communitypost`), as it was when the notification was written */
+      excerpt?: string;
+    };
+    NotificationResponse: {
+      /** @example 665f1c2e8b3f4a0012ab34cd */
+      _id: string;
+      /** @enum {string} */
+      type:
+        | 'follow'
+        | 'video_like'
+        | 'comment_like'
+        | 'post_like'
+        | 'video_comment'
+        | 'post_comment'
+        | 'comment_reply'
+        | 'new_video';
+      /** @description The newest actors first; `actorCount` counts all of them */
+      actors: components['schemas']['NotificationActorResponse'][];
+      /** @description Distinct users in the group */
+      actorCount: number;
+      /** Format: date-time */
+      createdAt: string;
+      /**
+       * Format: date-time
+       * @description The group's last action (the list's order)
+       */
+      updatedAt: string;
+      subject: components['schemas']['NotificationSubjectResponse'];
+      read: boolean;
+    };
+    NotificationPageResponse: {
+      docs: components['schemas']['NotificationResponse'][];
+      /** @example 20 */
+      limit: number;
+      /** @description Pass as `cursor` for the next page; null on the last page */
+      nextCursor: string | null;
+    };
+    UnreadCountResponse: {
+      count: number;
+    };
+    ReadAllResponse: {
+      marked: number;
+    };
+    ChannelPreferenceResponse: {
+      inApp: boolean;
+    };
+    NotificationPreferencesResponse: {
+      follow: components['schemas']['ChannelPreferenceResponse'];
+      video_like: components['schemas']['ChannelPreferenceResponse'];
+      comment_like: components['schemas']['ChannelPreferenceResponse'];
+      post_like: components['schemas']['ChannelPreferenceResponse'];
+      video_comment: components['schemas']['ChannelPreferenceResponse'];
+      post_comment: components['schemas']['ChannelPreferenceResponse'];
+      comment_reply: components['schemas']['ChannelPreferenceResponse'];
+      new_video: components['schemas']['ChannelPreferenceResponse'];
+    };
+    ChannelPreferenceDto: {
+      inApp: boolean;
+    };
+    UpdateNotificationPreferencesDto: {
+      follow?: components['schemas']['ChannelPreferenceDto'];
+      video_like?: components['schemas']['ChannelPreferenceDto'];
+      comment_like?: components['schemas']['ChannelPreferenceDto'];
+      post_like?: components['schemas']['ChannelPreferenceDto'];
+      video_comment?: components['schemas']['ChannelPreferenceDto'];
+      post_comment?: components['schemas']['ChannelPreferenceDto'];
+      comment_reply?: components['schemas']['ChannelPreferenceDto'];
+      new_video?: components['schemas']['ChannelPreferenceDto'];
     };
     /** @enum {string} */
     ErrorCode:
@@ -2144,6 +2323,64 @@ export interface components {
       /** @enum {string} */
       message: 'Feed fetched successfully';
       data: components['schemas']['FeedPageResponse'];
+      /** @enum {boolean} */
+      success: true;
+    };
+    NotificationsController_list_v1Success: {
+      /** @enum {integer} */
+      statusCode: 200;
+      /** @enum {string} */
+      message: 'Notifications fetched successfully';
+      data: components['schemas']['NotificationPageResponse'];
+      /** @enum {boolean} */
+      success: true;
+    };
+    NotificationsController_unreadCount_v1Success: {
+      /** @enum {integer} */
+      statusCode: 200;
+      /** @enum {string} */
+      message: 'Unread count fetched successfully';
+      data: components['schemas']['UnreadCountResponse'];
+      /** @enum {boolean} */
+      success: true;
+    };
+    NotificationsController_readAll_v1Success: {
+      /** @enum {integer} */
+      statusCode: 200;
+      /** @enum {string} */
+      message: 'All notifications marked as read';
+      data: components['schemas']['ReadAllResponse'];
+      /** @enum {boolean} */
+      success: true;
+    };
+    NotificationsController_read_v1Success: {
+      /** @enum {integer} */
+      statusCode: 200;
+      /** @enum {string} */
+      message: 'Notification marked as read';
+      /**
+       * @description Always null
+       * @enum {object|null}
+       */
+      data: never | null;
+      /** @enum {boolean} */
+      success: true;
+    };
+    NotificationsController_preferences_v1Success: {
+      /** @enum {integer} */
+      statusCode: 200;
+      /** @enum {string} */
+      message: 'Notification preferences fetched successfully';
+      data: components['schemas']['NotificationPreferencesResponse'];
+      /** @enum {boolean} */
+      success: true;
+    };
+    NotificationsController_updatePreferences_v1Success: {
+      /** @enum {integer} */
+      statusCode: 200;
+      /** @enum {string} */
+      message: 'Notification preferences updated successfully';
+      data: components['schemas']['NotificationPreferencesResponse'];
       /** @enum {boolean} */
       success: true;
     };
@@ -9354,6 +9591,643 @@ export interface operations {
       };
       /** @description UNAUTHORIZED: UNAUTHORIZED | ACCESS_TOKEN_EXPIRED: ACCESS_TOKEN_EXPIRED */
       401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyResponse'];
+        };
+      };
+      /** @description RATE_LIMITED: Too many requests, please try again later. */
+      429: {
+        headers: {
+          /** @description Seconds to wait before retrying; takes precedence over `RateLimit`. */
+          'Retry-After': number;
+          /** @description draft-ietf-httpapi-ratelimit-headers-11: per bucket counted, `"<name>";r=<left>;t=<seconds to the window end>`; the refusing bucket has `r=0`. */
+          RateLimit: string;
+          /** @description Per bucket counted, `"<name>";q=<requests per window>;w=<window in seconds>`. */
+          'RateLimit-Policy': string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyResponse'];
+        };
+      };
+      /** @description INTERNAL_ERROR: Internal server error */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyResponse'];
+        };
+      };
+      /** @description SERVICE_UNAVAILABLE: Service temporarily unavailable */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyResponse'];
+        };
+      };
+    };
+  };
+  NotificationsController_stream_v1: {
+    parameters: {
+      query?: never;
+      header: {
+        'last-event-id': string;
+        /** @description The id of the last event received: the items changed since are sent again first (at most 50) */
+        'Last-Event-ID'?: string;
+        /** @description ETags of copies the client holds (a list, `W/` accepted), or `*`. When one matches the current ETag the answer is 304 without a body. */
+        'If-None-Match'?: string;
+      };
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Server-sent events: `notification` (a new or updated item, as in the list; id = its last action in ms), `notification-removed` (`{ _id }`), `unread-count` (`{ count }`, first on connect and after every change); a `: heartbeat` comment every 25 s */
+      200: {
+        headers: {
+          /** @description Strong entity tag of the exact response body (SHA-256, 27 base64url characters, quoted) */
+          ETag: string;
+          /** @description public, max-age=0, must-revalidate without credentials; private, no-cache with credentials; private, no-store for /auth reads with credentials (docs/api.md#caching) */
+          'Cache-Control':
+            'public, max-age=0, must-revalidate' | 'private, no-cache' | 'private, no-store';
+          [name: string]: unknown;
+        };
+        content: {
+          'text/event-stream': string;
+        };
+      };
+      /** @description Not Modified: If-None-Match matched the current ETag; no body */
+      304: {
+        headers: {
+          /** @description Strong entity tag of the exact response body (SHA-256, 27 base64url characters, quoted) */
+          ETag: string;
+          /** @description public, max-age=0, must-revalidate without credentials; private, no-cache with credentials; private, no-store for /auth reads with credentials (docs/api.md#caching) */
+          'Cache-Control':
+            'public, max-age=0, must-revalidate' | 'private, no-cache' | 'private, no-store';
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description VALIDATION_ERROR: the field messages | INVALID_ID: Invalid ID */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyResponse'];
+        };
+      };
+      /** @description UNAUTHORIZED: UNAUTHORIZED | ACCESS_TOKEN_EXPIRED: ACCESS_TOKEN_EXPIRED */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyResponse'];
+        };
+      };
+      /** @description RATE_LIMITED: Too many requests, please try again later. */
+      429: {
+        headers: {
+          /** @description Seconds to wait before retrying; takes precedence over `RateLimit`. */
+          'Retry-After': number;
+          /** @description draft-ietf-httpapi-ratelimit-headers-11: per bucket counted, `"<name>";r=<left>;t=<seconds to the window end>`; the refusing bucket has `r=0`. */
+          RateLimit: string;
+          /** @description Per bucket counted, `"<name>";q=<requests per window>;w=<window in seconds>`. */
+          'RateLimit-Policy': string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyResponse'];
+        };
+      };
+      /** @description INTERNAL_ERROR: Internal server error */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyResponse'];
+        };
+      };
+      /** @description SERVICE_UNAVAILABLE: Service temporarily unavailable */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyResponse'];
+        };
+      };
+    };
+  };
+  NotificationsController_list_v1: {
+    parameters: {
+      query?: {
+        /** @description `true`: unread only; `false`: read only; absent: all */
+        unread?: boolean;
+        /** @description The `nextCursor` of the previous page; absent for the first page */
+        cursor?: string;
+        limit?: number;
+      };
+      header?: {
+        /** @description ETags of copies the client holds (a list, `W/` accepted), or `*`. When one matches the current ETag the answer is 304 without a body. */
+        'If-None-Match'?: string;
+      };
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Notifications fetched successfully */
+      200: {
+        headers: {
+          /** @description Strong entity tag of the exact response body (SHA-256, 27 base64url characters, quoted) */
+          ETag: string;
+          /** @description public, max-age=0, must-revalidate without credentials; private, no-cache with credentials; private, no-store for /auth reads with credentials (docs/api.md#caching) */
+          'Cache-Control':
+            'public, max-age=0, must-revalidate' | 'private, no-cache' | 'private, no-store';
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NotificationsController_list_v1Success'];
+        };
+      };
+      /** @description Not Modified: If-None-Match matched the current ETag; no body */
+      304: {
+        headers: {
+          /** @description Strong entity tag of the exact response body (SHA-256, 27 base64url characters, quoted) */
+          ETag: string;
+          /** @description public, max-age=0, must-revalidate without credentials; private, no-cache with credentials; private, no-store for /auth reads with credentials (docs/api.md#caching) */
+          'Cache-Control':
+            'public, max-age=0, must-revalidate' | 'private, no-cache' | 'private, no-store';
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description INVALID_CURSOR: Invalid cursor | VALIDATION_ERROR: the field messages | INVALID_ID: Invalid ID */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyResponse'];
+        };
+      };
+      /** @description UNAUTHORIZED: UNAUTHORIZED | ACCESS_TOKEN_EXPIRED: ACCESS_TOKEN_EXPIRED */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyResponse'];
+        };
+      };
+      /** @description RATE_LIMITED: Too many requests, please try again later. */
+      429: {
+        headers: {
+          /** @description Seconds to wait before retrying; takes precedence over `RateLimit`. */
+          'Retry-After': number;
+          /** @description draft-ietf-httpapi-ratelimit-headers-11: per bucket counted, `"<name>";r=<left>;t=<seconds to the window end>`; the refusing bucket has `r=0`. */
+          RateLimit: string;
+          /** @description Per bucket counted, `"<name>";q=<requests per window>;w=<window in seconds>`. */
+          'RateLimit-Policy': string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyResponse'];
+        };
+      };
+      /** @description INTERNAL_ERROR: Internal server error */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyResponse'];
+        };
+      };
+      /** @description SERVICE_UNAVAILABLE: Service temporarily unavailable */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyResponse'];
+        };
+      };
+    };
+  };
+  NotificationsController_unreadCount_v1: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description ETags of copies the client holds (a list, `W/` accepted), or `*`. When one matches the current ETag the answer is 304 without a body. */
+        'If-None-Match'?: string;
+      };
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Unread count fetched successfully */
+      200: {
+        headers: {
+          /** @description Strong entity tag of the exact response body (SHA-256, 27 base64url characters, quoted) */
+          ETag: string;
+          /** @description public, max-age=0, must-revalidate without credentials; private, no-cache with credentials; private, no-store for /auth reads with credentials (docs/api.md#caching) */
+          'Cache-Control':
+            'public, max-age=0, must-revalidate' | 'private, no-cache' | 'private, no-store';
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NotificationsController_unreadCount_v1Success'];
+        };
+      };
+      /** @description Not Modified: If-None-Match matched the current ETag; no body */
+      304: {
+        headers: {
+          /** @description Strong entity tag of the exact response body (SHA-256, 27 base64url characters, quoted) */
+          ETag: string;
+          /** @description public, max-age=0, must-revalidate without credentials; private, no-cache with credentials; private, no-store for /auth reads with credentials (docs/api.md#caching) */
+          'Cache-Control':
+            'public, max-age=0, must-revalidate' | 'private, no-cache' | 'private, no-store';
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description UNAUTHORIZED: UNAUTHORIZED | ACCESS_TOKEN_EXPIRED: ACCESS_TOKEN_EXPIRED */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyResponse'];
+        };
+      };
+      /** @description RATE_LIMITED: Too many requests, please try again later. */
+      429: {
+        headers: {
+          /** @description Seconds to wait before retrying; takes precedence over `RateLimit`. */
+          'Retry-After': number;
+          /** @description draft-ietf-httpapi-ratelimit-headers-11: per bucket counted, `"<name>";r=<left>;t=<seconds to the window end>`; the refusing bucket has `r=0`. */
+          RateLimit: string;
+          /** @description Per bucket counted, `"<name>";q=<requests per window>;w=<window in seconds>`. */
+          'RateLimit-Policy': string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyResponse'];
+        };
+      };
+      /** @description INTERNAL_ERROR: Internal server error */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyResponse'];
+        };
+      };
+      /** @description SERVICE_UNAVAILABLE: Service temporarily unavailable */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyResponse'];
+        };
+      };
+    };
+  };
+  NotificationsController_readAll_v1: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description All notifications marked as read */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NotificationsController_readAll_v1Success'];
+        };
+      };
+      /** @description MALFORMED_JSON: Malformed JSON body | VALIDATION_ERROR: <field> is not allowed */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyResponse'];
+        };
+      };
+      /** @description UNAUTHORIZED: UNAUTHORIZED | ACCESS_TOKEN_EXPIRED: ACCESS_TOKEN_EXPIRED */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyResponse'];
+        };
+      };
+      /** @description PAYLOAD_TOO_LARGE: Request body too large */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyResponse'];
+        };
+      };
+      /** @description UNSUPPORTED_MEDIA_TYPE: Unsupported content type */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyResponse'];
+        };
+      };
+      /** @description RATE_LIMITED: Too many requests, please try again later. */
+      429: {
+        headers: {
+          /** @description Seconds to wait before retrying; takes precedence over `RateLimit`. */
+          'Retry-After': number;
+          /** @description draft-ietf-httpapi-ratelimit-headers-11: per bucket counted, `"<name>";r=<left>;t=<seconds to the window end>`; the refusing bucket has `r=0`. */
+          RateLimit: string;
+          /** @description Per bucket counted, `"<name>";q=<requests per window>;w=<window in seconds>`. */
+          'RateLimit-Policy': string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyResponse'];
+        };
+      };
+      /** @description INTERNAL_ERROR: Internal server error */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyResponse'];
+        };
+      };
+      /** @description SERVICE_UNAVAILABLE: Service temporarily unavailable */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyResponse'];
+        };
+      };
+    };
+  };
+  NotificationsController_read_v1: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        notificationId: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Notification marked as read */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NotificationsController_read_v1Success'];
+        };
+      };
+      /** @description VALIDATION_ERROR: the field messages | INVALID_ID: Invalid ID | MALFORMED_JSON: Malformed JSON body | VALIDATION_ERROR: <field> is not allowed */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyResponse'];
+        };
+      };
+      /** @description UNAUTHORIZED: UNAUTHORIZED | ACCESS_TOKEN_EXPIRED: ACCESS_TOKEN_EXPIRED */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyResponse'];
+        };
+      };
+      /** @description NOT_FOUND: Notification not found */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyResponse'];
+        };
+      };
+      /** @description PAYLOAD_TOO_LARGE: Request body too large */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyResponse'];
+        };
+      };
+      /** @description UNSUPPORTED_MEDIA_TYPE: Unsupported content type */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyResponse'];
+        };
+      };
+      /** @description RATE_LIMITED: Too many requests, please try again later. */
+      429: {
+        headers: {
+          /** @description Seconds to wait before retrying; takes precedence over `RateLimit`. */
+          'Retry-After': number;
+          /** @description draft-ietf-httpapi-ratelimit-headers-11: per bucket counted, `"<name>";r=<left>;t=<seconds to the window end>`; the refusing bucket has `r=0`. */
+          RateLimit: string;
+          /** @description Per bucket counted, `"<name>";q=<requests per window>;w=<window in seconds>`. */
+          'RateLimit-Policy': string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyResponse'];
+        };
+      };
+      /** @description INTERNAL_ERROR: Internal server error */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyResponse'];
+        };
+      };
+      /** @description SERVICE_UNAVAILABLE: Service temporarily unavailable */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyResponse'];
+        };
+      };
+    };
+  };
+  NotificationsController_preferences_v1: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description ETags of copies the client holds (a list, `W/` accepted), or `*`. When one matches the current ETag the answer is 304 without a body. */
+        'If-None-Match'?: string;
+      };
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Notification preferences fetched successfully */
+      200: {
+        headers: {
+          /** @description Strong entity tag of the exact response body (SHA-256, 27 base64url characters, quoted) */
+          ETag: string;
+          /** @description public, max-age=0, must-revalidate without credentials; private, no-cache with credentials; private, no-store for /auth reads with credentials (docs/api.md#caching) */
+          'Cache-Control':
+            'public, max-age=0, must-revalidate' | 'private, no-cache' | 'private, no-store';
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NotificationsController_preferences_v1Success'];
+        };
+      };
+      /** @description Not Modified: If-None-Match matched the current ETag; no body */
+      304: {
+        headers: {
+          /** @description Strong entity tag of the exact response body (SHA-256, 27 base64url characters, quoted) */
+          ETag: string;
+          /** @description public, max-age=0, must-revalidate without credentials; private, no-cache with credentials; private, no-store for /auth reads with credentials (docs/api.md#caching) */
+          'Cache-Control':
+            'public, max-age=0, must-revalidate' | 'private, no-cache' | 'private, no-store';
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description UNAUTHORIZED: UNAUTHORIZED | ACCESS_TOKEN_EXPIRED: ACCESS_TOKEN_EXPIRED */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyResponse'];
+        };
+      };
+      /** @description RATE_LIMITED: Too many requests, please try again later. */
+      429: {
+        headers: {
+          /** @description Seconds to wait before retrying; takes precedence over `RateLimit`. */
+          'Retry-After': number;
+          /** @description draft-ietf-httpapi-ratelimit-headers-11: per bucket counted, `"<name>";r=<left>;t=<seconds to the window end>`; the refusing bucket has `r=0`. */
+          RateLimit: string;
+          /** @description Per bucket counted, `"<name>";q=<requests per window>;w=<window in seconds>`. */
+          'RateLimit-Policy': string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyResponse'];
+        };
+      };
+      /** @description INTERNAL_ERROR: Internal server error */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyResponse'];
+        };
+      };
+      /** @description SERVICE_UNAVAILABLE: Service temporarily unavailable */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyResponse'];
+        };
+      };
+    };
+  };
+  NotificationsController_updatePreferences_v1: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: {
+      content: {
+        'application/json': components['schemas']['UpdateNotificationPreferencesDto'];
+      };
+    };
+    responses: {
+      /** @description Notification preferences updated successfully */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NotificationsController_updatePreferences_v1Success'];
+        };
+      };
+      /** @description VALIDATION_ERROR: the field messages | INVALID_ID: Invalid ID | MALFORMED_JSON: Malformed JSON body | VALIDATION_ERROR: <field> is not allowed */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyResponse'];
+        };
+      };
+      /** @description UNAUTHORIZED: UNAUTHORIZED | ACCESS_TOKEN_EXPIRED: ACCESS_TOKEN_EXPIRED */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyResponse'];
+        };
+      };
+      /** @description PAYLOAD_TOO_LARGE: Request body too large */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyResponse'];
+        };
+      };
+      /** @description UNSUPPORTED_MEDIA_TYPE: Unsupported content type */
+      415: {
         headers: {
           [name: string]: unknown;
         };

@@ -1,4 +1,5 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { request as httpRequest } from 'node:http';
 import { join } from 'node:path';
 import type { Response } from 'supertest';
 import request from 'supertest';
@@ -35,6 +36,7 @@ import {
   shapesOf,
   type ShapeRecorder,
 } from 'test/utils/query-shapes';
+import { listeningPort } from 'test/utils/raw-http';
 import { routeTable } from 'test/utils/route-table';
 import { createTestApp, type TestApp } from 'test/utils/test-app';
 
@@ -155,6 +157,8 @@ async function call(
 const dataOf = <T>(res: Response): T => (res.body as { data: T }).data;
 
 describe('Index audit: every query shape is served by a declared index', () => {
+  /** Before anything the walk does: a stream's replay from here resends all of it. */
+  const walkStart = Date.now();
   let creator: TestUser;
   let fan: TestUser;
   /** The creator's stored videos: three published, one unpublished. */
@@ -729,6 +733,93 @@ describe('Index audit: every query shape is served by a declared index', () => {
         const cursor = encodeURIComponent(dataOf<{ nextCursor: string }>(first).nextCursor);
         await call('GET', `/feed/videos?limit=1&cursor=${cursor}`, 200, { as: fan });
         await call('GET', '/feed/videos', 200, { as: creator });
+      },
+    },
+    // /notifications: the likes, comments, follows and publishes above ran their jobs
+    // (groups opened and joined, an unfollow's undo, a fan-out of new-video notifications)
+    {
+      route: 'GET /notifications',
+      run: async () => {
+        await t.app.get(JobQueues).idle();
+        const first = await call('GET', '/notifications?limit=1', 200, { as: creator });
+        const cursor = dataOf<{ nextCursor: string | null }>(first).nextCursor;
+        if (cursor === null) throw new Error('the creator has several notifications');
+        await call('GET', `/notifications?limit=1&cursor=${encodeURIComponent(cursor)}`, 200, {
+          as: creator,
+        });
+        await call('GET', '/notifications?unread=true', 200, { as: creator });
+      },
+    },
+    {
+      route: 'GET /notifications/stream',
+      run: async () => {
+        // A reconnect that replays everything since the start of the walk, then the count; then
+        // a change announced to the open stream (the item read anew).
+        const port = await listeningPort(t);
+        const events: string[] = [];
+        const req = httpRequest({
+          host: '127.0.0.1',
+          port,
+          path: `${API}/notifications/stream`,
+          headers: { Authorization: creator.authHeader, 'Last-Event-ID': String(walkStart) },
+        });
+        const opened = new Promise<void>((resolve, reject) => {
+          req.on('response', (res) => {
+            res.setEncoding('utf8');
+            res.on('data', (chunk: string) => {
+              events.push(chunk);
+              if (events.join('').includes('event: unread-count')) resolve();
+            });
+            res.on('error', () => undefined);
+          });
+          req.on('error', reject);
+        });
+        req.end();
+        await opened;
+        const seen = events.join('').length;
+        await call('DELETE', `/like/video/${uploaded._id}`, 200, { as: fan });
+        await call('PUT', `/like/video/${uploaded._id}`, 200, { as: fan });
+        await t.app.get(JobQueues).idle();
+        for (let i = 0; i < 50 && !events.join('').slice(seen).includes('event: notification'); i++)
+          await new Promise((resolve) => setTimeout(resolve, 20));
+        req.destroy();
+        if (!events.join('').slice(seen).includes('event: notification'))
+          throw new Error('the stream sent no notification event');
+      },
+    },
+    {
+      route: 'GET /notifications/unread-count',
+      run: async () => void (await call('GET', '/notifications/unread-count', 200, { as: fan })),
+    },
+    {
+      route: 'POST /notifications/:notificationId/read',
+      run: async () => {
+        const list = dataOf<{ docs: { _id: string }[] }>(
+          await call('GET', '/notifications', 200, { as: creator }),
+        );
+        await call('POST', `/notifications/${list.docs[0]._id}/read`, 200, { as: creator });
+        await call('POST', `/notifications/${list.docs[0]._id}/read`, 404, { as: fan });
+      },
+    },
+    {
+      route: 'POST /notifications/read-all',
+      run: async () => void (await call('POST', '/notifications/read-all', 200, { as: creator })),
+    },
+    {
+      route: 'GET /notifications/preferences',
+      run: async () => void (await call('GET', '/notifications/preferences', 200, { as: fan })),
+    },
+    {
+      route: 'PATCH /notifications/preferences',
+      run: async () => {
+        await call('PATCH', '/notifications/preferences', 200, {
+          as: fan,
+          body: { comment_like: { inApp: false } },
+        });
+        await call('PATCH', '/notifications/preferences', 200, {
+          as: fan,
+          body: { comment_like: { inApp: true } },
+        });
       },
     },
     {

@@ -1,4 +1,5 @@
 import { Types } from 'mongoose';
+import { JobQueues } from 'src/infrastructure/jobs/job-queues.service';
 import type { Test as SupertestRequest } from 'supertest';
 import { AUTH_MODE_KEY, AuthMode } from 'src/common/decorators/auth-mode.decorator';
 import { addComment } from 'test/factories/comments.factory';
@@ -40,16 +41,19 @@ const PRIVILEGED: Record<string, unknown> = {
 
 type FileField = 'video' | 'thumbnail' | 'profileImage';
 
+/** A body field: a text or flag, or a nested object (the notification preferences). */
+type BodyValue = string | boolean | Record<string, boolean>;
+
 interface BodySpec {
   /** The properties the route's DTO declares (privileged ones among them are not sent). */
   fields: string[];
   /** The minimal valid JSON body, or the multipart text fields. */
-  body: Record<string, string | boolean>;
+  body: Record<string, BodyValue>;
   /** Multipart routes: the files that make the request otherwise valid. */
   files?: FileField[];
 }
 
-const json = (fields: string[], body: Record<string, string | boolean> = {}): BodySpec => ({
+const json = (fields: string[], body: Record<string, BodyValue> = {}): BodySpec => ({
   fields,
   body,
 });
@@ -126,8 +130,25 @@ const BODIES: Record<string, BodySpec> = {
   'DELETE /comment/:commentId': json([]),
   // Follower (the :userId is another user: following oneself is refused for another reason)
   'POST /follower/toggle/:userId': json([]),
+  // X3: the idempotent state routes are bodyless
   'PUT /follower/:userId': json([]),
   'DELETE /follower/:userId': json([]),
+  // Notifications (the :notificationId is the user's own)
+  'POST /notifications/read-all': json([]),
+  'POST /notifications/:notificationId/read': json([]),
+  'PATCH /notifications/preferences': json(
+    [
+      'follow',
+      'video_like',
+      'comment_like',
+      'post_like',
+      'video_comment',
+      'post_comment',
+      'comment_reply',
+      'new_video',
+    ],
+    { follow: { inApp: false } },
+  ),
   // Community post
   'POST /communitypost': json(['content'], { content: 'Hello' }),
   'PATCH /communitypost/:postId': json(['content'], { content: 'Edited' }),
@@ -177,6 +198,21 @@ describe('Mass assignment: write routes refuse unknown and privileged properties
       playlistId: await insertPlaylist(t, user.id, { videos: [videoId] }),
       userId: other.id,
       sessionId: (await signIn(t, user)).sessionId,
+      notificationId: (
+        await t.connection.collection('notifications').insertOne({
+          recipient: new Types.ObjectId(user.id),
+          type: 'follow',
+          subjectKind: 'user',
+          subject: new Types.ObjectId(other.id),
+          excerpt: '',
+          refs: [new Types.ObjectId(other.id)],
+          windowStart: new Date(),
+          actors: [new Types.ObjectId(other.id)],
+          actorCount: 1,
+          read: false,
+          activityAt: new Date(),
+        })
+      ).insertedId.toHexString(),
     });
   });
   afterAll(async () => {
@@ -271,6 +307,8 @@ describe('Mass assignment: write routes refuse unknown and privileged properties
       ];
       for (const extra of extras) {
         const field = Object.keys(extra)[0];
+        // Background jobs of earlier calls finish first (notifications of the controls).
+        await t.app.get(JobQueues).idle();
         const before = await snapshotDb(t);
         const res = await send(route, spec, extra);
         cases += 1;

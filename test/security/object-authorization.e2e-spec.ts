@@ -1,3 +1,5 @@
+import { Types } from 'mongoose';
+import { JobQueues } from 'src/infrastructure/jobs/job-queues.service';
 import type { Test as SupertestRequest } from 'supertest';
 import { AUTH_MODE_KEY, AuthMode } from 'src/common/decorators/auth-mode.decorator';
 import { addComment, insertComment } from 'test/factories/comments.factory';
@@ -34,7 +36,14 @@ import { createTestApp, type TestApp } from 'test/utils/test-app';
  */
 
 type ParamName =
-  'videoId' | 'commentId' | 'postId' | 'playlistId' | 'userId' | 'username' | 'sessionId';
+  | 'videoId'
+  | 'commentId'
+  | 'postId'
+  | 'playlistId'
+  | 'userId'
+  | 'username'
+  | 'sessionId'
+  | 'notificationId';
 const PARAM_NAMES: readonly ParamName[] = [
   'videoId',
   'commentId',
@@ -43,6 +52,7 @@ const PARAM_NAMES: readonly ParamName[] = [
   'userId',
   'username',
   'sessionId',
+  'notificationId',
 ];
 
 interface Outcome {
@@ -92,6 +102,8 @@ const COMMUNITY_POST_NOT_FOUND = notFound('Community post not found');
 const POST_NOT_FOUND = notFound('Post not found');
 /** Someone else's session is the same answer as an unknown one. */
 const SESSION_NOT_FOUND = notFound('Session not found');
+/** Someone else's notification is the same answer as an unknown one. */
+const NOTIFICATION_NOT_FOUND = notFound('Notification not found');
 
 const VIDEO_OWNER_ONLY = forbidden('You can only update your own videos');
 
@@ -103,8 +115,8 @@ const toggleBack =
     expect({ status: res.status, message: res.body?.message }).toEqual({ status: 200, message });
   };
 
-/** Undoes an idempotent `PUT` of a relation with the `DELETE` of the same path. */
-const deleteBack =
+/** A PUT's undo: the DELETE of the same state route, which must report the state it left. */
+const deleteState =
   (message: string) =>
   async ({ path, caller }: UndoContext): Promise<void> => {
     const res = await api(t).delete(`${API}${path}`).set('Authorization', caller.authHeader);
@@ -168,35 +180,6 @@ const EXPECTED: Record<string, SweepSpec> = {
     undo: toggleBack('Post unliked successfully'),
     hidden: [{ param: 'postId', expect: COMMUNITY_POST_NOT_FOUND }],
   },
-  // The idempotent state routes: PUT is legitimate on anything visible (undone by DELETE), and
-  // DELETE of a like that does not exist is a legitimate no-op.
-  'PUT /like/video/:videoId': {
-    visible: ok('Video liked successfully'),
-    undo: deleteBack('Video unliked successfully'),
-    hidden: [{ param: 'videoId', expect: VIDEO_NOT_FOUND }],
-  },
-  'DELETE /like/video/:videoId': {
-    visible: ok('Video unliked successfully'),
-    hidden: [{ param: 'videoId', expect: VIDEO_NOT_FOUND }],
-  },
-  'PUT /like/comment/:commentId': {
-    visible: ok('Comment liked successfully'),
-    undo: deleteBack('Comment unliked successfully'),
-    hidden: [{ param: 'commentId', expect: COMMENT_NOT_FOUND }],
-  },
-  'DELETE /like/comment/:commentId': {
-    visible: ok('Comment unliked successfully'),
-    hidden: [{ param: 'commentId', expect: COMMENT_NOT_FOUND }],
-  },
-  'PUT /like/communitypost/:postId': {
-    visible: ok('Post liked successfully'),
-    undo: deleteBack('Post unliked successfully'),
-    hidden: [{ param: 'postId', expect: COMMUNITY_POST_NOT_FOUND }],
-  },
-  'DELETE /like/communitypost/:postId': {
-    visible: ok('Post unliked successfully'),
-    hidden: [{ param: 'postId', expect: COMMUNITY_POST_NOT_FOUND }],
-  },
   'GET /comment/video-comments/:videoId': {
     visible: ok('Video comments fetched successfully'),
     hidden: [{ param: 'videoId', expect: VIDEO_NOT_FOUND }],
@@ -244,15 +227,6 @@ const EXPECTED: Record<string, SweepSpec> = {
   'POST /follower/toggle/:userId': {
     visible: ok('Followed successfully'),
     undo: toggleBack('Unfollowed successfully'),
-    hidden: [{ param: 'userId', expect: USER_NOT_FOUND }],
-  },
-  'PUT /follower/:userId': {
-    visible: ok('Followed successfully'),
-    undo: deleteBack('Unfollowed successfully'),
-    hidden: [{ param: 'userId', expect: USER_NOT_FOUND }],
-  },
-  'DELETE /follower/:userId': {
-    visible: ok('Unfollowed successfully'),
     hidden: [{ param: 'userId', expect: USER_NOT_FOUND }],
   },
   'GET /follower/followers/:userId': {
@@ -315,6 +289,49 @@ const EXPECTED: Record<string, SweepSpec> = {
     visible: SESSION_NOT_FOUND,
     hidden: [{ param: 'sessionId', expect: SESSION_NOT_FOUND }],
   },
+  // The idempotent state routes: legitimate on visible targets (a PUT is undone by its DELETE;
+  // a DELETE of a state B is not in changes nothing)
+  'PUT /like/video/:videoId': {
+    visible: ok('Video liked successfully'),
+    undo: deleteState('Video unliked successfully'),
+    hidden: [{ param: 'videoId', expect: VIDEO_NOT_FOUND }],
+  },
+  'DELETE /like/video/:videoId': {
+    visible: ok('Video unliked successfully'),
+    hidden: [{ param: 'videoId', expect: VIDEO_NOT_FOUND }],
+  },
+  'PUT /like/comment/:commentId': {
+    visible: ok('Comment liked successfully'),
+    undo: deleteState('Comment unliked successfully'),
+    hidden: [{ param: 'commentId', expect: COMMENT_NOT_FOUND }],
+  },
+  'DELETE /like/comment/:commentId': {
+    visible: ok('Comment unliked successfully'),
+    hidden: [{ param: 'commentId', expect: COMMENT_NOT_FOUND }],
+  },
+  'PUT /like/communitypost/:postId': {
+    visible: ok('Post liked successfully'),
+    undo: deleteState('Post unliked successfully'),
+    hidden: [{ param: 'postId', expect: COMMUNITY_POST_NOT_FOUND }],
+  },
+  'DELETE /like/communitypost/:postId': {
+    visible: ok('Post unliked successfully'),
+    hidden: [{ param: 'postId', expect: COMMUNITY_POST_NOT_FOUND }],
+  },
+  'PUT /follower/:userId': {
+    visible: ok('Followed successfully'),
+    undo: deleteState('Unfollowed successfully'),
+    hidden: [{ param: 'userId', expect: USER_NOT_FOUND }],
+  },
+  'DELETE /follower/:userId': {
+    visible: ok('Unfollowed successfully'),
+    hidden: [{ param: 'userId', expect: USER_NOT_FOUND }],
+  },
+  // A's notification and an unknown id are the same 404 for B: the recipient is part of the query
+  'POST /notifications/:notificationId/read': {
+    visible: NOTIFICATION_NOT_FOUND,
+    hidden: [{ param: 'notificationId', expect: NOTIFICATION_NOT_FOUND }],
+  },
   'DELETE /playlist/:playlistId/videos/:videoId': {
     visible: forbidden('You are not authorized to remove videos from this playlist'),
     hidden: [
@@ -370,6 +387,29 @@ describe('Object-level authorization sweep (invisible is 404 everywhere)', () =>
       .collection<{ _id: string }>('sessions')
       .updateOne({ _id: revokedSession }, { $set: { revokedAt: new Date() } });
 
+    // A's notification (B followed A), and one of P's
+    const notification = (recipient: string) =>
+      t.connection
+        .collection('notifications')
+        .insertOne({
+          recipient: new Types.ObjectId(recipient),
+          type: 'follow',
+          subjectKind: 'user',
+          subject: new Types.ObjectId(attacker.id),
+          excerpt: '',
+          refs: [new Types.ObjectId(attacker.id)],
+          windowStart: new Date(),
+          actors: [new Types.ObjectId(attacker.id)],
+          actorCount: 1,
+          read: false,
+          activityAt: new Date(),
+          createdAt: new Date(),
+          updatedAt: new Date(),
+        })
+        .then((result) => result.insertedId.toHexString());
+    const ownerNotification = await notification(owner.id);
+    const otherNotification = await notification(pending.id);
+
     Object.assign(visible, {
       videoId: [publishedVideo],
       commentId: [publishedComment._id, postComment._id],
@@ -378,6 +418,7 @@ describe('Object-level authorization sweep (invisible is 404 everywhere)', () =>
       userId: [owner.id],
       username: [owner.username],
       sessionId: [owner.sessionId],
+      notificationId: [ownerNotification],
     });
     Object.assign(hidden, {
       videoId: [unpublishedVideo],
@@ -387,6 +428,7 @@ describe('Object-level authorization sweep (invisible is 404 everywhere)', () =>
       userId: [pending.id],
       username: [pending.username],
       sessionId: [revokedSession],
+      notificationId: [otherNotification],
     });
   });
   afterAll(async () => {
@@ -508,6 +550,9 @@ describe('Object-level authorization sweep (invisible is 404 everywhere)', () =>
           const who = caller ? 'B' : 'anonymous';
           const path = fill(route.path, scenario.values);
           const refused = scenario.expect.status >= 400;
+          // Background jobs of earlier calls (notifications of a like and its undo) finish
+          // first, so the snapshot pair sees this call's writes only.
+          if (refused) await t.app.get(JobQueues).idle();
           const before = refused ? await snapshotDb(t) : undefined;
           const res = await send(route.method, path, caller, spec.body);
           calls += 1;

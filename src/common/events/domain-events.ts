@@ -36,6 +36,30 @@ export interface DomainEventMap {
   /** A follow relation was removed (announced only by the request that removed it). */
   'follow.removed': { followerId: string; followingId: string };
   'community-post.deleted': { postId: string; ownerId: string; deletedAt: Date };
+  /**
+   * A comment or a reply was stored and its parent re-checked (announced once, by the request
+   * that created it). `threadId` is a reply's top-level comment and `answeredUserId` the author it
+   * answers (the top-level comment's, or the one of the reply it replies to); both null on a
+   * top-level comment.
+   */
+  'comment.created': {
+    commentId: string;
+    authorId: string;
+    parent: { kind: 'video' | 'communityPost'; id: string };
+    threadId: string | null;
+    answeredUserId: string | null;
+  };
+  /**
+   * A comment or a reply was deleted by its author or its parent's owner (not by the cascade of
+   * a deleted video or post, which announces its own event). A deleted top-level comment takes
+   * its replies with it.
+   */
+  'comment.deleted': {
+    commentId: string;
+    authorId: string;
+    parent: { kind: 'video' | 'communityPost'; id: string };
+    threadId: string | null;
+  };
 }
 
 export type DomainEventName = keyof DomainEventMap;

@@ -1,6 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { Types } from 'mongoose';
 import { CursorCodecService } from 'src/common/pagination/cursor-codec.service';
+import type { DomainEvents } from 'src/common/events/domain-events';
 import type { AppConfig } from 'src/config/app-config';
 import type { CommentRecord } from 'src/modules/comments/comment-records.type';
 import type { CommentsRepository } from 'src/modules/comments/comments.repository';
@@ -52,6 +53,7 @@ describe('CommentsService', () => {
   let likes: jest.Mocked<Pick<LikesService, 'likedAmong' | 'removeAllOn'>>;
   let videoCounters: jest.Mocked<Pick<VideoCountersService, 'moveComments'>>;
   let postCounters: jest.Mocked<Pick<CommunityPostCountersService, 'moveComments'>>;
+  let events: jest.Mocked<Pick<DomainEvents, 'publish'>>;
   let sut: CommentsService;
 
   beforeEach(() => {
@@ -68,6 +70,7 @@ describe('CommentsService', () => {
     likes = { likedAmong: jest.fn(), removeAllOn: jest.fn().mockResolvedValue(0) };
     videoCounters = { moveComments: jest.fn().mockResolvedValue(undefined) };
     postCounters = { moveComments: jest.fn().mockResolvedValue(undefined) };
+    events = { publish: jest.fn().mockResolvedValue('event-id') };
     sut = new CommentsService(
       repo as unknown as CommentsRepository,
       users as unknown as UsersService,
@@ -77,6 +80,7 @@ describe('CommentsService', () => {
       videoCounters as unknown as VideoCountersService,
       postCounters as unknown as CommunityPostCountersService,
       new CursorCodecService({ auth: { accessSecret: 'k'.repeat(40) } } as AppConfig),
+      events as unknown as DomainEvents,
     );
   });
   afterEach(() => {

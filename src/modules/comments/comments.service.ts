@@ -1,6 +1,8 @@
 import { Injectable, Logger } from '@nestjs/common';
+import type { Types } from 'mongoose';
 import { type Paginated, paginate } from 'src/common/dto/paginated.util';
 import { CursorCodecService } from 'src/common/pagination/cursor-codec.service';
+import { DomainEvents } from 'src/common/events/domain-events';
 import type { AppException } from 'src/common/errors/app.exception';
 import type { WritePrecondition } from 'src/common/http/if-match.decorator';
 import { errorTrace } from 'src/common/errors/describe-error.util';
@@ -30,6 +32,15 @@ import { VideoCountersService } from 'src/modules/videos/video-counters.service'
 /** Replies removed per round when their thread is deleted; bounds each query and each `$in` list. */
 const REPLY_BATCH = 500;
 
+/** A comment as other domains' features name it (notifications). */
+export interface CommentSummary {
+  authorId: string;
+  content: string;
+  parent: CommentParent;
+  /** A reply's top-level comment; null on a top-level comment. */
+  threadId: string | null;
+}
+
 /** A comment the caller may see, and its parent's owner (who may delete it too). */
 interface VisibleComment {
   comment: CommentRecord;
@@ -54,6 +65,7 @@ export class CommentsService {
     private readonly videoCounters: VideoCountersService,
     private readonly postCounters: CommunityPostCountersService,
     private readonly cursors: CursorCodecService,
+    private readonly events: DomainEvents,
   ) {}
 
   /** A video's comments: video, page and total, owners, the viewer's likes: 4 round trips. */
@@ -151,6 +163,13 @@ export class CommentsService {
       throw CommentsErrors.commentNotFound();
     }
     await Promise.all([this.comments.incrementReplies(topId, 1), this.moveParentCount(created, 1)]);
+    await this.events.publish('comment.created', {
+      commentId: created._id.toHexString(),
+      authorId: userId,
+      parent: parentOf(created),
+      threadId: topId,
+      answeredUserId: replyTo ?? top.owner.toHexString(),
+    });
     return toCommentResponse(created, owner, NO_LIKES);
   }
 
@@ -256,7 +275,28 @@ export class CommentsService {
       await this.moveParentCount(comment, -(1 + replies));
     }
     await this.removeLikesOf(commentId);
+    await this.events.publish('comment.deleted', {
+      commentId,
+      authorId: comment.owner.toHexString(),
+      parent: parentOf(comment),
+      threadId: comment.parent ? comment.parent.toHexString() : null,
+    });
     return null;
+  }
+
+  /**
+   * A visible comment as notifications name it: author, text, parent and thread; null when the
+   * comment or its parent is gone or hidden from `viewerId`.
+   */
+  async findSummary(commentId: string, viewerId: string | null): Promise<CommentSummary | null> {
+    const comment = await this.comments.findById(commentId);
+    if (!comment || (await this.parentOwnerId(comment, viewerId)) === null) return null;
+    return {
+      authorId: comment.owner.toHexString(),
+      content: comment.content,
+      parent: parentOf(comment),
+      threadId: comment.parent ? comment.parent.toHexString() : null,
+    };
   }
 
   /** For the comment like: the comment exists and its parent is visible to the viewer. */
@@ -293,6 +333,13 @@ export class CommentsService {
       throw parentNotFound();
     }
     await this.moveParentCount(created, 1);
+    await this.events.publish('comment.created', {
+      commentId: created._id.toHexString(),
+      authorId: userId,
+      parent,
+      threadId: null,
+      answeredUserId: null,
+    });
     return toCommentResponse(created, owner, NO_LIKES);
   }
 
@@ -412,4 +459,11 @@ export class CommentsService {
       ];
     });
   }
+}
+
+/** The video or post a comment hangs off (exactly one of the two is set on every comment). */
+function parentOf(comment: CommentRecord): CommentParent {
+  return comment.video
+    ? { kind: 'video', id: comment.video.toHexString() }
+    : { kind: 'communityPost', id: (comment.communityPost as Types.ObjectId).toHexString() };
 }

@@ -153,6 +153,14 @@ export class CommunityPostsService {
     return (await this.users.isVerified(ownerId)) ? ownerId : null;
   }
 
+  /** A post as notifications name it (owner and text), if it exists and its owner is visible. */
+  async findVisibleSummary(postId: string): Promise<{ ownerId: string; content: string } | null> {
+    const post = await this.posts.findById(postId);
+    if (!post) return null;
+    const ownerId = post.owner.toHexString();
+    return (await this.users.isVerified(ownerId)) ? { ownerId, content: post.content } : null;
+  }
+
   /**
    * For a post's comment list: the owner id of an existing post, visible or not. The caller
    * resolves the page's owners anyway and checks this owner's visibility in that same query, which

@@ -152,6 +152,20 @@ export class VideoCatalogueService {
     return video ? video.owner.toHexString() : null;
   }
 
+  /**
+   * A video as notifications name it (owner, title, published), if `viewerId` may see it; null
+   * for missing and hidden alike.
+   */
+  async findVisibleSummary(
+    videoId: string,
+    viewerId: string | null,
+  ): Promise<{ ownerId: string; title: string; isPublished: boolean } | null> {
+    const video = await this.videos.findVisible(videoId, viewerId);
+    return video
+      ? { ownerId: video.owner.toHexString(), title: video.title, isPublished: video.isPublished }
+      : null;
+  }
+
   private async build(
     records: VideoRecord[],
     viewerId: string | null,

@@ -1,0 +1,33 @@
+/** The kinds of notification (docs/api.md#notifications), in the order the preferences list them. */
+export const NOTIFICATION_TYPES = [
+  'follow',
+  'video_like',
+  'comment_like',
+  'post_like',
+  'video_comment',
+  'post_comment',
+  'comment_reply',
+  'new_video',
+] as const;
+
+export type NotificationType = (typeof NOTIFICATION_TYPES)[number];
+
+/** What a notification is about, as clients name it. */
+export const SUBJECT_KINDS = ['video', 'comment', 'communitypost', 'user'] as const;
+
+export type SubjectKind = (typeof SUBJECT_KINDS)[number];
+
+/** Actions on one subject within this window after the group's first form one notification. */
+export const NOTIFICATION_GROUP_WINDOW_MS = 24 * 3600 * 1000;
+
+/** Actors a notification keeps for display (newest last); `actorCount` counts all of them. */
+export const NOTIFICATION_ACTOR_SAMPLE = 10;
+
+/** Actors shown per item in the list. */
+export const NOTIFICATION_ACTORS_SHOWN = 3;
+
+/** Notifications (and their actor rows) are removed this long after their last action. */
+export const NOTIFICATION_RETENTION_DAYS = 90;
+
+/** Characters of a comment's or post's text kept as the subject's excerpt. */
+export const NOTIFICATION_EXCERPT_LENGTH = 100;
