@@ -95,21 +95,21 @@ const SESSION_NOT_FOUND = notFound('Session not found');
 
 const VIDEO_OWNER_ONLY = forbidden('You can only update your own videos');
 
-/** Toggle again: a toggle's undo is the same call, which must report the opposite state. */
-const toggleBack =
-  (message: string) =>
+/**
+ * Undoes a relation change on the same path, which must report the opposite state: a toggle is
+ * undone by toggling again (POST), an idempotent PUT by the DELETE.
+ */
+const undoOnSamePath =
+  (method: 'post' | 'delete', message: string) =>
   async ({ path, caller }: UndoContext): Promise<void> => {
-    const res = await api(t).post(`${API}${path}`).set('Authorization', caller.authHeader).send({});
+    const agent = api(t);
+    const res = await agent[method](`${API}${path}`)
+      .set('Authorization', caller.authHeader)
+      .send({});
     expect({ status: res.status, message: res.body?.message }).toEqual({ status: 200, message });
   };
-
-/** Undoes an idempotent `PUT` of a relation with the `DELETE` of the same path. */
-const deleteBack =
-  (message: string) =>
-  async ({ path, caller }: UndoContext): Promise<void> => {
-    const res = await api(t).delete(`${API}${path}`).set('Authorization', caller.authHeader);
-    expect({ status: res.status, message: res.body?.message }).toEqual({ status: 200, message });
-  };
+const toggleBack = (message: string) => undoOnSamePath('post', message);
+const deleteBack = (message: string) => undoOnSamePath('delete', message);
 
 const deleteCreatedComment = async ({ caller, data }: UndoContext): Promise<void> => {
   const id = (data as { _id: string })._id;
