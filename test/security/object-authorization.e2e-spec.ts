@@ -107,21 +107,21 @@ const NOTIFICATION_NOT_FOUND = notFound('Notification not found');
 
 const VIDEO_OWNER_ONLY = forbidden('You can only update your own videos');
 
-/** Toggle again: a toggle's undo is the same call, which must report the opposite state. */
-const toggleBack =
-  (message: string) =>
+/**
+ * Undoes a relation change on the same path, which must report the opposite state: a toggle is
+ * undone by toggling again (POST), an idempotent PUT by the DELETE.
+ */
+const undoOnSamePath =
+  (method: 'post' | 'delete', message: string) =>
   async ({ path, caller }: UndoContext): Promise<void> => {
-    const res = await api(t).post(`${API}${path}`).set('Authorization', caller.authHeader).send({});
+    const agent = api(t);
+    const res = await agent[method](`${API}${path}`)
+      .set('Authorization', caller.authHeader)
+      .send({});
     expect({ status: res.status, message: res.body?.message }).toEqual({ status: 200, message });
   };
-
-/** A PUT's undo: the DELETE of the same state route, which must report the state it left. */
-const deleteState =
-  (message: string) =>
-  async ({ path, caller }: UndoContext): Promise<void> => {
-    const res = await api(t).delete(`${API}${path}`).set('Authorization', caller.authHeader);
-    expect({ status: res.status, message: res.body?.message }).toEqual({ status: 200, message });
-  };
+const toggleBack = (message: string) => undoOnSamePath('post', message);
+const deleteBack = (message: string) => undoOnSamePath('delete', message);
 
 const deleteCreatedComment = async ({ caller, data }: UndoContext): Promise<void> => {
   const id = (data as { _id: string })._id;
@@ -293,7 +293,7 @@ const EXPECTED: Record<string, SweepSpec> = {
   // a DELETE of a state B is not in changes nothing)
   'PUT /like/video/:videoId': {
     visible: ok('Video liked successfully'),
-    undo: deleteState('Video unliked successfully'),
+    undo: deleteBack('Video unliked successfully'),
     hidden: [{ param: 'videoId', expect: VIDEO_NOT_FOUND }],
   },
   'DELETE /like/video/:videoId': {
@@ -302,7 +302,7 @@ const EXPECTED: Record<string, SweepSpec> = {
   },
   'PUT /like/comment/:commentId': {
     visible: ok('Comment liked successfully'),
-    undo: deleteState('Comment unliked successfully'),
+    undo: deleteBack('Comment unliked successfully'),
     hidden: [{ param: 'commentId', expect: COMMENT_NOT_FOUND }],
   },
   'DELETE /like/comment/:commentId': {
@@ -311,7 +311,7 @@ const EXPECTED: Record<string, SweepSpec> = {
   },
   'PUT /like/communitypost/:postId': {
     visible: ok('Post liked successfully'),
-    undo: deleteState('Post unliked successfully'),
+    undo: deleteBack('Post unliked successfully'),
     hidden: [{ param: 'postId', expect: COMMUNITY_POST_NOT_FOUND }],
   },
   'DELETE /like/communitypost/:postId': {
@@ -320,7 +320,7 @@ const EXPECTED: Record<string, SweepSpec> = {
   },
   'PUT /follower/:userId': {
     visible: ok('Followed successfully'),
-    undo: deleteState('Unfollowed successfully'),
+    undo: deleteBack('Unfollowed successfully'),
     hidden: [{ param: 'userId', expect: USER_NOT_FOUND }],
   },
   'DELETE /follower/:userId': {
