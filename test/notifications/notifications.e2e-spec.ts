@@ -299,6 +299,26 @@ describe('Notifications', () => {
     expect(res.status).toBe(400);
     res = await as(creator).patch(`${BASE}/preferences`).send({ follow: {} });
     expect(res.status).toBe(400);
+    // a type sent as null (or any non-object) is refused, not a server error
+    for (const value of [null, true, 'off', [{ inApp: false }]]) {
+      res = await as(creator).patch(`${BASE}/preferences`).send({ new_video: value });
+      expect({ status: res.status, message: res.body.message }).toEqual({
+        status: 400,
+        message: 'new_video must be an object',
+      });
+    }
+    // unknown keys inside a type are refused like unknown top-level keys
+    res = await as(creator)
+      .patch(`${BASE}/preferences`)
+      .send({ follow: { inApp: true, email: true } });
+    expect({ status: res.status, message: res.body.message }).toEqual({
+      status: 400,
+      message: 'follow.email is not allowed',
+    });
+    // and none of the refused updates changed anything
+    res = await as(creator).get(`${BASE}/preferences`).expect(200);
+    expect(res.body.data.new_video).toEqual({ inApp: true });
+    expect(res.body.data.follow).toEqual({ inApp: false });
   });
 
   it('keeps the unread count exact under 20 concurrent likes', async () => {

@@ -343,9 +343,26 @@ function closeRequestBody(document: OpenAPIObject, operation: OperationObject): 
   for (const media of Object.values(body?.content ?? {})) {
     const schema = media.schema && resolveSchema(document, media.schema);
     if (!schema || schema.type !== 'object') continue;
-    schema.additionalProperties = false;
+    closeObjects(document, schema);
     if (body && (schema.required ?? []).length === 0) body.required = false;
   }
+}
+
+/** The whitelist applies at every depth of a validated body: nested objects are closed too. */
+function closeObjects(
+  document: OpenAPIObject,
+  node: SchemaObject | ReferenceObject,
+  seen = new Set<SchemaObject>(),
+): void {
+  const schema = resolveSchema(document, node);
+  if (!schema || seen.has(schema)) return;
+  seen.add(schema);
+  if (schema.type === 'object' || schema.properties) schema.additionalProperties = false;
+  for (const property of Object.values(schema.properties ?? {}))
+    closeObjects(document, property, seen);
+  if (schema.items) closeObjects(document, schema.items, seen);
+  for (const part of [...(schema.allOf ?? []), ...(schema.oneOf ?? []), ...(schema.anyOf ?? [])])
+    closeObjects(document, part, seen);
 }
 
 /**

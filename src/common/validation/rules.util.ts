@@ -1,6 +1,10 @@
-import { registerDecorator, type ValidationOptions } from 'class-validator';
+import { registerDecorator, ValidateIf, type ValidationOptions } from 'class-validator';
 import { CommonErrors } from 'src/common/errors/common.errors';
 import { OBJECT_ID_CONSTRAINT } from 'src/common/validation/validation-messages.util';
+
+/** Absent passes; anything sent, `null` included, is checked (`IsOptional` would let `null` by). */
+export const WhenGiven = (): PropertyDecorator =>
+  ValidateIf((_: object, value: unknown) => value !== undefined);
 
 /** 24 hex characters, either case (docs/api.md#requests); also the OpenAPI `pattern` of ids. */
 export const OBJECT_ID_PATTERN = '^[0-9a-fA-F]{24}$';

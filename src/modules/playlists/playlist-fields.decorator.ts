@@ -1,7 +1,7 @@
 import { applyDecorators } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsBoolean, IsNotEmpty, IsString, MaxLength, ValidateIf } from 'class-validator';
-import { Required } from 'src/common/validation/rules.util';
+import { IsBoolean, IsNotEmpty, IsString, MaxLength } from 'class-validator';
+import { Required, WhenGiven } from 'src/common/validation/rules.util';
 import { Trim, trimmedText } from 'src/common/validation/transforms.util';
 
 /*
@@ -13,10 +13,6 @@ import { Trim, trimmedText } from 'src/common/validation/transforms.util';
 const NAME_REQUIRED = 'Playlist title is required';
 const NAME_TOO_LONG = 'Title must be at most 100 characters';
 const DESCRIPTION_TOO_LONG = 'Description must be at most 500 characters';
-
-/** Absent passes; anything sent, `null` included, is checked. */
-const WhenGiven = (): PropertyDecorator =>
-  ValidateIf((_: object, value: unknown) => value !== undefined);
 
 const NAME_DOC = { ...trimmedText(1, 100), example: 'Bachata warm-ups' };
 

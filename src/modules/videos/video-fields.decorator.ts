@@ -1,7 +1,7 @@
 import { applyDecorators } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsBoolean, IsNotEmpty, IsString, MaxLength, ValidateIf } from 'class-validator';
-import { Required } from 'src/common/validation/rules.util';
+import { IsBoolean, IsNotEmpty, IsString, MaxLength } from 'class-validator';
+import { Required, WhenGiven } from 'src/common/validation/rules.util';
 import { ToStrictBoolean, Trim, trimmedText } from 'src/common/validation/transforms.util';
 
 /*
@@ -13,10 +13,6 @@ import { ToStrictBoolean, Trim, trimmedText } from 'src/common/validation/transf
 const TITLE_REQUIRED = 'Title is required';
 const TITLE_TOO_LONG = 'Title must be at most 100 characters';
 const DESCRIPTION_TOO_LONG = 'Description must be at most 500 characters';
-
-/** Present only when given: absent passes, but `null` or a whitespace-only title does not. */
-const WhenGiven = (): PropertyDecorator =>
-  ValidateIf((_: object, value: unknown) => value !== undefined);
 
 /** Upload: trimmed, 1–100 characters, required. */
 export function TitleField(): PropertyDecorator {

@@ -1,6 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsBoolean, IsDefined, IsOptional, ValidateNested } from 'class-validator';
+import { applyDecorators } from '@nestjs/common';
+import { IsBoolean, IsDefined, IsObject, ValidateNested } from 'class-validator';
+import { WhenGiven } from 'src/common/validation/rules.util';
 
 /** One type's channels; in-app is the only channel so far. */
 export class ChannelPreferenceResponse {
@@ -42,53 +44,40 @@ export class NotificationPreferencesResponse {
   new_video: ChannelPreferenceResponse;
 }
 
+/** A type in the update: absent leaves it; anything sent (`null` included) must be `{ inApp }`. */
+function ChannelPreferenceField(): PropertyDecorator {
+  return applyDecorators(
+    ApiPropertyOptional({ type: () => ChannelPreferenceDto }),
+    WhenGiven(),
+    IsObject({ message: '$property must be an object' }),
+    ValidateNested(),
+    Type(() => ChannelPreferenceDto),
+  );
+}
+
 /** `PATCH /notifications/preferences`: the types to change; the others stay as they are. */
 export class UpdateNotificationPreferencesDto {
-  @ApiPropertyOptional({ type: () => ChannelPreferenceDto })
-  @IsOptional()
-  @ValidateNested()
-  @Type(() => ChannelPreferenceDto)
+  @ChannelPreferenceField()
   follow?: ChannelPreferenceDto;
 
-  @ApiPropertyOptional({ type: () => ChannelPreferenceDto })
-  @IsOptional()
-  @ValidateNested()
-  @Type(() => ChannelPreferenceDto)
+  @ChannelPreferenceField()
   video_like?: ChannelPreferenceDto;
 
-  @ApiPropertyOptional({ type: () => ChannelPreferenceDto })
-  @IsOptional()
-  @ValidateNested()
-  @Type(() => ChannelPreferenceDto)
+  @ChannelPreferenceField()
   comment_like?: ChannelPreferenceDto;
 
-  @ApiPropertyOptional({ type: () => ChannelPreferenceDto })
-  @IsOptional()
-  @ValidateNested()
-  @Type(() => ChannelPreferenceDto)
+  @ChannelPreferenceField()
   post_like?: ChannelPreferenceDto;
 
-  @ApiPropertyOptional({ type: () => ChannelPreferenceDto })
-  @IsOptional()
-  @ValidateNested()
-  @Type(() => ChannelPreferenceDto)
+  @ChannelPreferenceField()
   video_comment?: ChannelPreferenceDto;
 
-  @ApiPropertyOptional({ type: () => ChannelPreferenceDto })
-  @IsOptional()
-  @ValidateNested()
-  @Type(() => ChannelPreferenceDto)
+  @ChannelPreferenceField()
   post_comment?: ChannelPreferenceDto;
 
-  @ApiPropertyOptional({ type: () => ChannelPreferenceDto })
-  @IsOptional()
-  @ValidateNested()
-  @Type(() => ChannelPreferenceDto)
+  @ChannelPreferenceField()
   comment_reply?: ChannelPreferenceDto;
 
-  @ApiPropertyOptional({ type: () => ChannelPreferenceDto })
-  @IsOptional()
-  @ValidateNested()
-  @Type(() => ChannelPreferenceDto)
+  @ChannelPreferenceField()
   new_video?: ChannelPreferenceDto;
 }
