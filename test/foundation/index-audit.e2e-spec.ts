@@ -399,10 +399,24 @@ describe('Index audit: every query shape is served by a declared index', () => {
         for (const sortBy of ['createdAt', 'views', 'duration', 'title']) {
           for (const sortOrder of ['asc', 'desc']) {
             const sort = `sortBy=${sortBy}&sortOrder=${sortOrder}`;
-            await call('GET', `/video?${sort}`, 200);
-            await call('GET', `/video?${sort}&userId=${creator.id}`, 200, { as: fan });
-            await call('GET', `/video?${sort}&query=salsa`, 200);
-            await call('GET', `/video?${sort}&query=salsa&userId=${creator.id}`, 200);
+            const filters = [
+              '',
+              `&userId=${creator.id}`,
+              '&query=salsa',
+              `&query=salsa&userId=${creator.id}`,
+            ];
+            for (const filter of filters) {
+              // A numbered page, then the next one by its cursor (the keyset shape).
+              const first = await call('GET', `/video?${sort}${filter}&limit=1`, 200, { as: fan });
+              const cursor = dataOf<{ nextCursor: string | null }>(first).nextCursor;
+              if (cursor === null)
+                throw new Error(`GET /video?${sort}${filter}: a cursor expected`);
+              await call(
+                'GET',
+                `/video?${sort}${filter}&limit=1&cursor=${encodeURIComponent(cursor)}`,
+                200,
+              );
+            }
           }
         }
         // An unknown owner has no catalogue.
@@ -415,7 +429,11 @@ describe('Index audit: every query shape is served by a declared index', () => {
     },
     {
       route: 'GET /video/me',
-      run: async () => void (await call('GET', '/video/me', 200, { as: creator })),
+      run: async () => {
+        const first = await call('GET', '/video/me?limit=1', 200, { as: creator });
+        const cursor = encodeURIComponent(dataOf<{ nextCursor: string }>(first).nextCursor);
+        await call('GET', `/video/me?limit=1&cursor=${cursor}`, 200, { as: creator });
+      },
     },
     {
       route: 'GET /video/:videoId',

@@ -34,3 +34,11 @@ export function paginate<T>(
     nextPage: hasNextPage ? page + 1 : null,
   };
 }
+
+/**
+ * The paginated object of a list with cursor pages (docs/api.md#cursor-pages): the same keys,
+ * then `nextCursor`, the position after the last doc, or null when nothing follows.
+ */
+export interface CursorPaginated<T> extends Paginated<T> {
+  nextCursor: string | null;
+}

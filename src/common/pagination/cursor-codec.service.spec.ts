@@ -23,6 +23,22 @@ describe('CursorCodecService', () => {
     expect(sut.decode('replies:abc:asc', cursor, kind)).toEqual({ key, id: ID });
   });
 
+  it('round-trips the walk a cursor carries, and refuses a malformed one', () => {
+    const sut = codec();
+    const carry = { total: 12, served: 5 };
+    const cursor = sut.encode('l', { key: 3, id: ID, carry });
+    expect(sut.decode('l', cursor, 'number')).toEqual({ key: 3, id: ID, carry });
+    expect(sut.decode('l', sut.encode('l', { key: 3, id: ID }), 'number').carry).toBeUndefined();
+    for (const c of [[1], [1, -1], [1, 1.5], ['1', 2], 'x']) {
+      const body = Buffer.from(JSON.stringify({ l: 'l', t: 'n', k: 3, i: ID, c })).toString(
+        'base64url',
+      );
+      // Signed by the right key (a server bug, not a forgery), still refused.
+      const signed = (sut as unknown as { tag(b: string): string }).tag(body);
+      expectInvalid(() => sut.decode('l', `${body}.${signed}`, 'number'));
+    }
+  });
+
   it('refuses a cursor whose key is of another kind than the list sorts by', () => {
     const sut = codec();
     expectInvalid(() => sut.decode('l', sut.encode('l', { key: 42, id: ID }), 'date'));

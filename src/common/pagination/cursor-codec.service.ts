@@ -11,6 +11,18 @@ export type CursorKey = Date | number | string;
 export interface CursorPosition<K extends CursorKey = CursorKey> {
   key: K;
   id: string;
+  /** What a numbered-shape cursor page carries from page to page instead of counting again. */
+  carry?: CursorCarry;
+}
+
+/**
+ * The walk so far, for the lists that answer the paginated object on cursor pages
+ * (docs/api.md#cursor-pages): the total the walk's first page counted, and how many items the
+ * walk has delivered before the position.
+ */
+export interface CursorCarry {
+  total: number;
+  served: number;
 }
 
 const KIND = { date: 'd', number: 'n', string: 's' } as const;
@@ -24,6 +36,8 @@ interface CursorPayload {
   t: 'd' | 'n' | 's';
   k: string | number;
   i: string;
+  /** The carried walk, `[total, served]`, on the lists that keep the paginated object. */
+  c?: [number, number];
 }
 
 const MAC_BYTES = 16;
@@ -50,6 +64,7 @@ export class CursorCodecService {
 
   encode(list: string, position: CursorPosition): string {
     const payload: CursorPayload = { l: list, ...encodeKey(position.key), i: position.id };
+    if (position.carry) payload.c = [position.carry.total, position.carry.served];
     const body = Buffer.from(JSON.stringify(payload)).toString('base64url');
     return `${body}.${this.tag(body)}`;
   }
@@ -74,7 +89,12 @@ export class CursorCodecService {
     }
     if (!isPayload(payload) || payload.l !== list || payload.t !== KIND[kind])
       throw PaginationErrors.invalidCursor();
-    return { key: decodeKey(payload) as KeyOf<T>, id: payload.i };
+    const position: CursorPosition<KeyOf<T>> = {
+      key: decodeKey(payload) as KeyOf<T>,
+      id: payload.i,
+    };
+    if (payload.c) position.carry = { total: payload.c[0], served: payload.c[1] };
+    return position;
   }
 
   private tag(body: string): string {
@@ -101,6 +121,15 @@ function isPayload(value: unknown): value is CursorPayload {
   if (typeof value !== 'object' || value === null) return false;
   const p = value as Record<string, unknown>;
   if (typeof p.l !== 'string' || typeof p.i !== 'string' || !OBJECT_ID.test(p.i)) return false;
+  if (p.c !== undefined && !isCarry(p.c)) return false;
   if (p.t === 'd' || p.t === 'n') return typeof p.k === 'number' && Number.isFinite(p.k);
   return p.t === 's' && typeof p.k === 'string';
+}
+
+function isCarry(value: unknown): boolean {
+  return (
+    Array.isArray(value) &&
+    value.length === 2 &&
+    value.every((n) => Number.isSafeInteger(n) && (n as number) >= 0)
+  );
 }

@@ -12,6 +12,8 @@ export interface SuccessResponse {
   data: DataOption;
   /** `data` is the paginated object (docs/api.md#paginated-object) around this class. */
   paginated: boolean;
+  /** ...with `nextCursor` after its keys (docs/api.md#cursor-pages). */
+  cursor?: boolean;
 }
 
 function isSchema(value: unknown): value is SchemaObject {
@@ -22,7 +24,7 @@ function isArrayOf(value: DataOption): value is readonly [Type] {
   return Array.isArray(value);
 }
 
-function dataSchema({ data, paginated }: SuccessResponse): SchemaObject {
+function dataSchema({ data, paginated, cursor = false }: SuccessResponse): SchemaObject {
   if (data === null)
     return { type: 'object', nullable: true, enum: [null], description: 'Always null' };
   if (isSchema(data)) return data;
@@ -46,6 +48,7 @@ function dataSchema({ data, paginated }: SuccessResponse): SchemaObject {
       'hasNextPage',
       'prevPage',
       'nextPage',
+      ...(cursor ? ['nextCursor'] : []),
     ],
     properties: {
       docs: { type: 'array', items: item },
@@ -58,9 +61,16 @@ function dataSchema({ data, paginated }: SuccessResponse): SchemaObject {
       hasNextPage: { type: 'boolean' },
       prevPage: { type: 'integer', minimum: 1, nullable: true },
       nextPage: { type: 'integer', minimum: 1, nullable: true },
+      ...(cursor ? { nextCursor: NEXT_CURSOR } : {}),
     },
   };
 }
+
+const NEXT_CURSOR: SchemaObject = {
+  type: 'string',
+  nullable: true,
+  description: 'Pass as `cursor` for the next page; null when nothing follows',
+};
 
 /** Documents the success envelope `{statusCode, message, data, success}` with the exact `data` schema. */
 export function documentSuccess(success: SuccessResponse): MethodDecorator {
