@@ -1823,6 +1823,8 @@ export interface components {
         hasNextPage: boolean;
         prevPage: number | null;
         nextPage: number | null;
+        /** @description Pass as `cursor` for the next page; null when nothing follows */
+        nextCursor: string | null;
       };
       /** @enum {boolean} */
       success: true;
@@ -1852,6 +1854,8 @@ export interface components {
         hasNextPage: boolean;
         prevPage: number | null;
         nextPage: number | null;
+        /** @description Pass as `cursor` for the next page; null when nothing follows */
+        nextCursor: string | null;
       };
       /** @enum {boolean} */
       success: true;
@@ -6026,10 +6030,12 @@ export interface operations {
   CommentsController_listForVideo_v1: {
     parameters: {
       query?: {
-        /** @description Page number, starting at 1 */
-        page?: number;
         /** @description Items per page */
         limit?: number;
+        /** @description Page number, starting at 1; not with `cursor` */
+        page?: number;
+        /** @description The `nextCursor` of the previous page; absent for the first page. Opaque: an altered, forged or foreign cursor is 400 INVALID_CURSOR */
+        cursor?: string;
         sortOrder?: 'asc' | 'desc';
       };
       header?: {
@@ -6069,7 +6075,7 @@ export interface operations {
         };
         content?: never;
       };
-      /** @description VALIDATION_ERROR: the field messages | INVALID_ID: Invalid ID */
+      /** @description INVALID_CURSOR: Invalid cursor | VALIDATION_ERROR: the field messages | INVALID_ID: Invalid ID */
       400: {
         headers: {
           [name: string]: unknown;
@@ -6261,10 +6267,12 @@ export interface operations {
   CommentsController_listForPost_v1: {
     parameters: {
       query?: {
-        /** @description Page number, starting at 1 */
-        page?: number;
         /** @description Items per page */
         limit?: number;
+        /** @description Page number, starting at 1; not with `cursor` */
+        page?: number;
+        /** @description The `nextCursor` of the previous page; absent for the first page. Opaque: an altered, forged or foreign cursor is 400 INVALID_CURSOR */
+        cursor?: string;
         sortOrder?: 'asc' | 'desc';
       };
       header?: {
@@ -6304,7 +6312,7 @@ export interface operations {
         };
         content?: never;
       };
-      /** @description VALIDATION_ERROR: the field messages | INVALID_ID: Invalid ID */
+      /** @description INVALID_CURSOR: Invalid cursor | VALIDATION_ERROR: the field messages | INVALID_ID: Invalid ID */
       400: {
         headers: {
           [name: string]: unknown;

@@ -522,11 +522,22 @@ describe('Index audit: every query shape is served by a declared index', () => {
     {
       route: 'GET /comment/video-comments/:videoId',
       run: async () => {
+        // A second comment, so a page of one has a next page to continue by cursor.
+        await insertComment(t, fan.id, { video: uploaded._id });
         for (const sortOrder of ['asc', 'desc']) {
           await call('GET', `/comment/video-comments/${uploaded._id}?sortOrder=${sortOrder}`, 200);
-          await call('GET', `/comment/video-comments/${uploaded._id}?sortOrder=${sortOrder}`, 200, {
-            as: fan,
-          });
+          const first = await call(
+            'GET',
+            `/comment/video-comments/${uploaded._id}?sortOrder=${sortOrder}&limit=1`,
+            200,
+            { as: fan },
+          );
+          const cursor = encodeURIComponent(dataOf<{ nextCursor: string }>(first).nextCursor);
+          await call(
+            'GET',
+            `/comment/video-comments/${uploaded._id}?sortOrder=${sortOrder}&limit=1&cursor=${cursor}`,
+            200,
+          );
         }
       },
     },
@@ -652,11 +663,21 @@ describe('Index audit: every query shape is served by a declared index', () => {
     {
       route: 'GET /comment/post-comments/:postId',
       run: async () => {
+        await insertComment(t, fan.id, { communityPost: post });
         for (const sortOrder of ['asc', 'desc']) {
           await call('GET', `/comment/post-comments/${post}?sortOrder=${sortOrder}`, 200);
-          await call('GET', `/comment/post-comments/${post}?sortOrder=${sortOrder}`, 200, {
-            as: creator,
-          });
+          const first = await call(
+            'GET',
+            `/comment/post-comments/${post}?sortOrder=${sortOrder}&limit=1`,
+            200,
+            { as: creator },
+          );
+          const cursor = encodeURIComponent(dataOf<{ nextCursor: string }>(first).nextCursor);
+          await call(
+            'GET',
+            `/comment/post-comments/${post}?sortOrder=${sortOrder}&limit=1&cursor=${cursor}`,
+            200,
+          );
         }
       },
     },

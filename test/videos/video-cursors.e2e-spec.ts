@@ -5,7 +5,14 @@ import type request from 'supertest';
 import { Video } from 'src/modules/videos/schemas/video.schema';
 import { createVerifiedUser, type TestUser } from 'test/factories/users.factory';
 import { insertVideos, type StoredVideoOverrides } from 'test/factories/videos.factory';
-import { CURSOR_PAGINATION_KEYS, PAGINATION_KEYS } from 'test/utils/contract';
+import { PAGINATION_KEYS } from 'test/utils/contract';
+import {
+  type CursorPage,
+  keysetOrder,
+  seededRandom,
+  walkCursorPages,
+  withCursor,
+} from 'test/utils/cursor-walk';
 import { api, expectError, expectSuccess } from 'test/videos/video-test.util';
 import { createTestApp, type TestApp } from 'test/utils/test-app';
 
@@ -17,34 +24,11 @@ interface Card {
   createdAt: string;
 }
 
-interface Page {
-  docs: Card[];
-  totalDocs: number;
-  limit: number;
-  page: number;
-  totalPages: number;
-  pagingCounter: number;
-  hasPrevPage: boolean;
-  hasNextPage: boolean;
-  prevPage: number | null;
-  nextPage: number | null;
-  nextCursor: string | null;
-}
+type Page = CursorPage<Card>;
 
 type SortBy = 'createdAt' | 'views' | 'duration' | 'title';
 const SORTS: SortBy[] = ['createdAt', 'views', 'duration', 'title'];
 const ORDERS = ['desc', 'asc'] as const;
-
-/** A small seeded PRNG (mulberry32): the property runs are the same on every machine. */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let r = Math.imul(a ^ (a >>> 15), 1 | a);
-    r = (r + Math.imul(r ^ (r >>> 7), 61 | r)) ^ r;
-    return ((r ^ (r >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** A stored video as the list orders it. */
 interface Row {
@@ -57,16 +41,11 @@ interface Row {
 
 /** The list's order: the sort key, then `_id` (hex order is ObjectId byte order), one direction. */
 function expectedOrder(rows: Row[], sortBy: SortBy, order: 'asc' | 'desc'): string[] {
-  const key = (row: Row): number | string =>
-    sortBy === 'createdAt' ? row.createdAt.getTime() : row[sortBy];
-  const sign = order === 'asc' ? 1 : -1;
-  return [...rows]
-    .sort((a, b) => {
-      const [ka, kb] = [key(a), key(b)];
-      if (ka !== kb) return ka < kb ? -sign : sign;
-      return a.id < b.id ? -sign : sign;
-    })
-    .map((row) => row.id);
+  return keysetOrder(
+    rows,
+    (row) => (sortBy === 'createdAt' ? row.createdAt.getTime() : row[sortBy]),
+    order,
+  );
 }
 
 /**
@@ -89,30 +68,13 @@ describe('video lists by cursor', () => {
     const req = api(t).get(`/api/v1${path}?${query}`);
     return user ? req.set('Authorization', user.authHeader) : req;
   };
-  const withCursor = (query: string, cursor: string | null): string =>
-    cursor === null ? query : `${query}&cursor=${encodeURIComponent(cursor)}`;
-
   /** Walks a list from its first page by cursor; `between` runs after each page. */
-  async function walk(
+  const walk = (
     path: string,
     query: string,
     options: { user?: TestUser; between?: (pageIndex: number) => Promise<void> } = {},
-  ): Promise<{ ids: string[]; pages: Page[] }> {
-    const ids: string[] = [];
-    const pages: Page[] = [];
-    let cursor: string | null = null;
-    do {
-      const res = await get(path, withCursor(query, cursor), options.user);
-      expect(res.status).toBe(200);
-      const page = res.body.data as Page;
-      expect(Object.keys(page)).toEqual(CURSOR_PAGINATION_KEYS);
-      pages.push(page);
-      ids.push(...page.docs.map((doc) => doc._id));
-      cursor = page.nextCursor;
-      if (cursor !== null) await options.between?.(pages.length - 1);
-    } while (cursor !== null && pages.length < 500);
-    return { ids, pages };
-  }
+  ): Promise<{ ids: string[]; pages: Page[] }> =>
+    walkCursorPages<Card>((q) => get(path, q, options.user), query, options.between);
 
   const rowsOf = async (ids: string[]): Promise<Row[]> =>
     (
@@ -342,7 +304,7 @@ describe('video lists by cursor', () => {
   });
 
   it('property: random lists, sorts and page sizes walk exactly once in order (seeded)', async () => {
-    const random = seeded(20261203);
+    const random = seededRandom(20261203);
     const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)];
     for (let round = 0; round < 12; round++) {
       const creator = await createVerifiedUser(t);
