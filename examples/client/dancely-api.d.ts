@@ -1614,6 +1614,8 @@ export interface components {
         hasNextPage: boolean;
         prevPage: number | null;
         nextPage: number | null;
+        /** @description Pass as `cursor` for the next page; null when nothing follows */
+        nextCursor: string | null;
       };
       /** @enum {boolean} */
       success: true;
@@ -1634,6 +1636,8 @@ export interface components {
         hasNextPage: boolean;
         prevPage: number | null;
         nextPage: number | null;
+        /** @description Pass as `cursor` for the next page; null when nothing follows */
+        nextCursor: string | null;
       };
       /** @enum {boolean} */
       success: true;
@@ -4303,10 +4307,12 @@ export interface operations {
   FollowsController_followers_v1: {
     parameters: {
       query?: {
-        /** @description Page number, starting at 1 */
-        page?: number;
         /** @description Items per page */
         limit?: number;
+        /** @description Page number, starting at 1; not with `cursor` */
+        page?: number;
+        /** @description The `nextCursor` of the previous page; absent for the first page. Opaque: an altered, forged or foreign cursor is 400 INVALID_CURSOR */
+        cursor?: string;
         /** @description The follow time */
         sortBy?: 'createdAt';
         sortOrder?: 'asc' | 'desc';
@@ -4348,7 +4354,7 @@ export interface operations {
         };
         content?: never;
       };
-      /** @description VALIDATION_ERROR: the field messages | INVALID_ID: Invalid ID */
+      /** @description INVALID_CURSOR: Invalid cursor | VALIDATION_ERROR: the field messages | INVALID_ID: Invalid ID */
       400: {
         headers: {
           [name: string]: unknown;
@@ -4413,10 +4419,12 @@ export interface operations {
   FollowsController_following_v1: {
     parameters: {
       query?: {
-        /** @description Page number, starting at 1 */
-        page?: number;
         /** @description Items per page */
         limit?: number;
+        /** @description Page number, starting at 1; not with `cursor` */
+        page?: number;
+        /** @description The `nextCursor` of the previous page; absent for the first page. Opaque: an altered, forged or foreign cursor is 400 INVALID_CURSOR */
+        cursor?: string;
         /** @description The follow time */
         sortBy?: 'createdAt';
         sortOrder?: 'asc' | 'desc';
@@ -4458,7 +4466,7 @@ export interface operations {
         };
         content?: never;
       };
-      /** @description VALIDATION_ERROR: the field messages | INVALID_ID: Invalid ID */
+      /** @description INVALID_CURSOR: Invalid cursor | VALIDATION_ERROR: the field messages | INVALID_ID: Invalid ID */
       400: {
         headers: {
           [name: string]: unknown;
