@@ -627,6 +627,9 @@ describe('Index audit: every query shape is served by a declared index', () => {
       run: async () => {
         await call('GET', '/communitypost/feed', 200);
         await call('GET', '/communitypost/feed?page=1&limit=5', 200, { as: fan });
+        // A second post of the creator's, so a page of one continues by cursor (here and below).
+        await insertPost(t, creator.id);
+        await pageByCursor('/communitypost/feed', fan);
       },
     },
     {
@@ -634,6 +637,7 @@ describe('Index audit: every query shape is served by a declared index', () => {
       run: async () => {
         await call('GET', `/communitypost/user/${creator.id}`, 200);
         await call('GET', `/communitypost/user/${creator.id}`, 200, { as: fan });
+        await pageByCursor(`/communitypost/user/${creator.id}`);
       },
     },
     {
