@@ -841,7 +841,10 @@ describe('Index audit: every query shape is served by a declared index', () => {
     },
     {
       route: 'GET /playlist/me',
-      run: async () => void (await call('GET', '/playlist/me', 200, { as: fan })),
+      run: async () => {
+        await call('GET', '/playlist/me', 200, { as: fan });
+        await pageByCursor('/playlist/me', fan);
+      },
     },
     {
       route: 'GET /playlist/user/:userId',

@@ -5,8 +5,9 @@ import { OptionalAuth, RequiredAuth } from 'src/common/decorators/auth-mode.deco
 import { CurrentUser, CurrentViewer } from 'src/common/decorators/current-user.decorator';
 import { Endpoint } from 'src/common/decorators/endpoint.decorator';
 import type { ApiResult } from 'src/common/decorators/response-message.decorator';
-import type { Paginated } from 'src/common/dto/paginated.util';
-import { PaginationQueryDto, PlainListQueryDto } from 'src/common/dto/pagination-query.dto';
+import type { CursorPaginated } from 'src/common/dto/paginated.util';
+import { PaginationErrors } from 'src/common/pagination/pagination.errors';
+import { CursorPaginationQueryDto, PlainListQueryDto } from 'src/common/dto/pagination-query.dto';
 import { IfMatch, type WritePrecondition } from 'src/common/http/if-match.decorator';
 import { getBody } from 'src/common/http/representation.util';
 import { Idempotent } from 'src/common/idempotency/idempotent.decorator';
@@ -54,11 +55,17 @@ export class PlaylistsController {
 
   @RequiredAuth()
   @Get('me')
-  @Endpoint({ message: PlaylistsMessages.listed, data: PlaylistSummaryResponse, paginated: true })
+  @Endpoint({
+    message: PlaylistsMessages.listed,
+    data: PlaylistSummaryResponse,
+    paginated: true,
+    cursor: true,
+    errors: [PaginationErrors.invalidCursor],
+  })
   listMine(
-    @Query() query: PaginationQueryDto,
+    @Query() query: CursorPaginationQueryDto,
     @CurrentUser() user: AuthPrincipal,
-  ): Promise<Paginated<PlaylistSummaryResponse>> {
+  ): Promise<CursorPaginated<PlaylistSummaryResponse>> {
     return this.playlists.listMine(user.userId, query);
   }
 

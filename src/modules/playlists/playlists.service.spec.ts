@@ -1,3 +1,5 @@
+import { CursorCodecService } from 'src/common/pagination/cursor-codec.service';
+import { CursorPagesService } from 'src/common/pagination/cursor-pages.service';
 import { Types } from 'mongoose';
 import { ApiResult } from 'src/common/decorators/response-message.decorator';
 import type { AppConfig } from 'src/config/app-config';
@@ -83,6 +85,9 @@ describe('PlaylistsService', () => {
       videos as unknown as VideoCatalogueService,
       users as unknown as UsersService,
       { playlistMaxVideos: MAX } as AppConfig,
+      new CursorPagesService(
+        new CursorCodecService({ auth: { accessSecret: 'k'.repeat(40) } } as AppConfig),
+      ),
     );
   });
 

@@ -1,7 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { ApiResult } from 'src/common/decorators/response-message.decorator';
-import { type Paginated, paginate } from 'src/common/dto/paginated.util';
-import type { PaginationQueryDto, PlainListQueryDto } from 'src/common/dto/pagination-query.dto';
+import type { CursorPaginated } from 'src/common/dto/paginated.util';
+import type {
+  CursorPaginationQueryDto,
+  PlainListQueryDto,
+} from 'src/common/dto/pagination-query.dto';
+import { CursorPagesService } from 'src/common/pagination/cursor-pages.service';
 import { AppException } from 'src/common/errors/app.exception';
 import { ErrorCode } from 'src/common/errors/error-code.constant';
 import type { WritePrecondition } from 'src/common/http/if-match.decorator';
@@ -51,6 +55,7 @@ export class PlaylistsService {
     private readonly videos: VideoCatalogueService,
     private readonly users: UsersService,
     @InjectConfig() private readonly config: AppConfig,
+    private readonly pages: CursorPagesService,
   ) {}
 
   /**
@@ -87,19 +92,30 @@ export class PlaylistsService {
     return toPlaylistSummary(created, owner, { videoIds: [], thumbnail: null });
   }
 
-  /** `GET /playlist/me`: all of the caller's playlists, public and private, newest first. */
+  /**
+   * `GET /playlist/me`: all of the caller's playlists, public and private, newest first; cursors
+   * bound to the caller.
+   */
   async listMine(
     ownerId: string,
-    query: PaginationQueryDto,
-  ): Promise<Paginated<PlaylistSummaryResponse>> {
-    const { page, limit } = query;
+    query: CursorPaginationQueryDto,
+  ): Promise<CursorPaginated<PlaylistSummaryResponse>> {
+    const request = this.pages.open(`playlists-mine:${ownerId}`, query, 'date');
     const [records, total, owners] = await Promise.all([
-      this.playlists.findOwnedPage(ownerId, (page - 1) * limit, limit),
-      this.playlists.countOwned(ownerId),
+      this.playlists.findOwnedPage(ownerId, request.window),
+      request.needsTotal ? this.playlists.countOwned(ownerId) : null,
       this.users.findOwnerLites([ownerId]),
     ]);
-    const thumbnails = await this.pageThumbnails(records, ownerId);
-    return paginate(shapePage(records, owners, thumbnails, toPlaylistSummary), total, page, limit);
+    return this.pages.close(
+      request,
+      records,
+      total,
+      (playlist) => ({ key: playlist.createdAt, id: playlist._id.toHexString() }),
+      async (page) => {
+        const thumbnails = await this.pageThumbnails(page, ownerId);
+        return shapePage(page, owners, thumbnails, toPlaylistSummary);
+      },
+    );
   }
 
   /** `GET /playlist/user/:userId`: a visible user's public playlists, for the owner too. */
