@@ -2139,6 +2139,8 @@ export interface components {
         hasNextPage: boolean;
         prevPage: number | null;
         nextPage: number | null;
+        /** @description Pass as `cursor` for the next page; null when nothing follows */
+        nextCursor: string | null;
       };
       /** @enum {boolean} */
       success: true;
@@ -9155,10 +9157,12 @@ export interface operations {
   WatchHistoryController_list_v1: {
     parameters: {
       query?: {
-        /** @description Page number, starting at 1 */
-        page?: number;
         /** @description Items per page */
         limit?: number;
+        /** @description Page number, starting at 1; not with `cursor` */
+        page?: number;
+        /** @description The `nextCursor` of the previous page; absent for the first page. Opaque: an altered, forged or foreign cursor is 400 INVALID_CURSOR */
+        cursor?: string;
       };
       header?: {
         /** @description ETags of copies the client holds (a list, `W/` accepted), or `*`. When one matches the current ETag the answer is 304 without a body. */
@@ -9195,7 +9199,7 @@ export interface operations {
         };
         content?: never;
       };
-      /** @description VALIDATION_ERROR: the field messages | INVALID_ID: Invalid ID */
+      /** @description INVALID_CURSOR: Invalid cursor | VALIDATION_ERROR: the field messages | INVALID_ID: Invalid ID */
       400: {
         headers: {
           [name: string]: unknown;
