@@ -1,7 +1,8 @@
-import { applyDecorators, HttpCode, SetMetadata, type Type } from '@nestjs/common';
+import { applyDecorators, HttpCode, SetMetadata, type Type, UseInterceptors } from '@nestjs/common';
 import { ApiExtension } from '@nestjs/swagger';
 import type { ApiResult } from 'src/common/decorators/response-message.decorator';
-import type { CursorPaginated, Paginated } from 'src/common/dto/paginated.util';
+import type { CursorList, CursorPaginated, Paginated } from 'src/common/dto/paginated.util';
+import { NextCursorHeaderInterceptor } from 'src/common/interceptors/next-cursor-header.interceptor';
 import type { ErrorDefinition } from 'src/common/errors/define-error.util';
 import {
   plainDefinition,
@@ -28,7 +29,11 @@ export interface EndpointOptions<
   data: D;
   /** `data` is the paginated object (docs/api.md#paginated-object) around the `data` class. */
   paginated?: P;
-  /** The list has cursor pages too (docs/api.md#cursor-pages): the paginated object has `nextCursor`. */
+  /**
+   * The list has cursor pages too (docs/api.md#cursor-pages): the paginated object has
+   * `nextCursor`; a plain array (`data: [Item]`) is returned as a `CursorList` whose cursor goes
+   * to the `X-Next-Cursor` header.
+   */
   cursor?: C;
   /** The route's own failures; those every route shares are added by `completeOperations`. */
   errors?: readonly ErrorDefinition[];
@@ -38,7 +43,9 @@ export interface EndpointOptions<
 type DataOf<D, P, C> = D extends null
   ? null | void
   : D extends readonly [Type<infer T>]
-    ? T[]
+    ? C extends true
+      ? CursorList<T>
+      : T[]
     : D extends Type<infer T>
       ? P extends true
         ? C extends true
@@ -83,6 +90,9 @@ export function Endpoint<
       cursor: options.cursor ?? false,
     }),
     ApiExtension(ROUTE_ERRORS_EXTENSION, (options.errors ?? []).map(plainDefinition)),
+    ...(options.cursor && Array.isArray(options.data)
+      ? [UseInterceptors(NextCursorHeaderInterceptor)]
+      : []),
   );
   return (target, key, descriptor) => decorator(target, key, descriptor);
 }

@@ -1,5 +1,5 @@
 import { CursorCodecService } from 'src/common/pagination/cursor-codec.service';
-import { CursorPagesService } from 'src/common/pagination/cursor-pages.service';
+import { comesAfter, CursorPagesService } from 'src/common/pagination/cursor-pages.service';
 import type { AppConfig } from 'src/config/app-config';
 
 interface Item {
@@ -103,5 +103,23 @@ describe('CursorPagesService', () => {
     expect(() => sut.open('l', { cursor: other, limit: 2 }, 'number')).toThrow(
       expect.objectContaining({ code: 'INVALID_CURSOR' }),
     );
+  });
+});
+
+describe('comesAfter', () => {
+  const A = '0'.repeat(23) + 'a';
+  const B = '0'.repeat(23) + 'b';
+  it.each([
+    [{ key: 1, id: A }, { key: 2, id: A }, 'desc', true],
+    [{ key: 2, id: A }, { key: 1, id: A }, 'desc', false],
+    [{ key: 1, id: A }, { key: 1, id: B }, 'desc', true],
+    [{ key: 1, id: B }, { key: 1, id: A }, 'desc', false],
+    [{ key: 1, id: A }, { key: 1, id: A }, 'desc', false],
+    [{ key: 2, id: A }, { key: 1, id: B }, 'asc', true],
+    [{ key: 1, id: B }, { key: 1, id: A }, 'asc', true],
+    [{ key: 1, id: A }, { key: 1, id: A }, 'asc', false],
+    [{ key: new Date(1), id: A }, { key: new Date(2), id: A }, 'desc', true],
+  ] as const)('%p after %p in %s order: %p', (position, after, direction, expected) => {
+    expect(comesAfter(position, after, direction)).toBe(expected);
   });
 });

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { CursorPaginated } from 'src/common/dto/paginated.util';
+import type { CursorList, CursorPaginated } from 'src/common/dto/paginated.util';
 import { paginate } from 'src/common/dto/paginated.util';
 import {
   type CursorCarry,
@@ -142,7 +142,50 @@ export class CursorPagesService {
     };
   }
 
+  /**
+   * The same for a plain-array list: the docs of the window's first `limit` records and the
+   * cursor after the last of them, for the `X-Next-Cursor` header; no totals.
+   */
+  async closeList<R, D, K extends CursorKey>(
+    request: CursorPageRequest<K>,
+    found: R[],
+    positionOf: (record: R) => CursorPosition<K>,
+    build: (records: R[]) => Promise<D[]>,
+  ): Promise<CursorList<D>> {
+    const records = found.slice(0, request.limit);
+    const served = request.carry ? request.carry.served : request.window.skip;
+    const last = records.at(-1);
+    const nextCursor =
+      found.length > request.limit && last
+        ? this.encode(request.list, positionOf(last), {
+            total: 0,
+            served: served + records.length,
+          })
+        : null;
+    return { items: await build(records), nextCursor };
+  }
+
   private encode(list: string, position: CursorPosition, carry: CursorCarry): string {
     return this.cursors.encode(list, { key: position.key, id: position.id, carry });
   }
+}
+
+/**
+ * For lists kept in memory (bounded: the watch history, the liked videos): whether `position`
+ * comes after `after` in an order by key then `_id`, both in `direction`, as the keyset query
+ * would find it.
+ */
+export function comesAfter(
+  position: CursorPosition,
+  after: CursorPosition,
+  direction: 'asc' | 'desc',
+): boolean {
+  const [a, b] = [comparable(position.key), comparable(after.key)];
+  const sign = direction === 'asc' ? 1 : -1;
+  if (a !== b) return (a > b ? 1 : -1) === sign;
+  return (position.id > after.id ? 1 : -1) === sign && position.id !== after.id;
+}
+
+function comparable(key: CursorKey): number | string {
+  return key instanceof Date ? key.getTime() : key;
 }

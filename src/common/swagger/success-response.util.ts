@@ -1,6 +1,7 @@
 import { applyDecorators, type Type } from '@nestjs/common';
 import { ApiExtraModels, ApiResponse, getSchemaPath } from '@nestjs/swagger';
 import type { SchemaObject } from '@nestjs/swagger';
+import { NEXT_CURSOR_HEADER } from 'src/common/dto/paginated.util';
 
 /** The `data` payload: a response class, `[Class]` for a plain array, null for `data: null`, or a schema. */
 export type DataOption = Type | readonly [Type] | null | SchemaObject;
@@ -81,6 +82,17 @@ export function documentSuccess(success: SuccessResponse): MethodDecorator {
     ApiResponse({
       status,
       description: messages.join(' | '),
+      ...(success.cursor && isArrayOf(data)
+        ? {
+            headers: {
+              [NEXT_CURSOR_HEADER]: {
+                description:
+                  'Pass as `cursor` for the next page; absent when nothing follows (docs/api.md#cursor-pages)',
+                schema: { type: 'string' },
+              },
+            },
+          }
+        : {}),
       schema: {
         type: 'object',
         required: ['statusCode', 'message', 'data', 'success'],

@@ -1,15 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import type { CursorPaginated } from 'src/common/dto/paginated.util';
 import type { CursorPaginationQueryDto } from 'src/common/dto/pagination-query.dto';
-import type { CursorPosition } from 'src/common/pagination/cursor-codec.service';
-import { CursorPagesService } from 'src/common/pagination/cursor-pages.service';
+import { comesAfter, CursorPagesService } from 'src/common/pagination/cursor-pages.service';
 import type { HistoryItemResponse } from 'src/features/engagement/dto/history-item.response';
 import { toHistoryItem } from 'src/features/engagement/watch-history.mapper';
 import { VideoCatalogueService } from 'src/modules/videos/video-catalogue.service';
-import {
-  type WatchedVideo,
-  WatchHistoryService,
-} from 'src/modules/watch-history/watch-history.service';
+import { WatchHistoryService } from 'src/modules/watch-history/watch-history.service';
 
 /** The caller's watch history as video cards (GET and DELETE /user/history). */
 @Injectable()
@@ -35,7 +31,8 @@ export class HistoryListService {
     const request = this.pages.open(`history:${userId}`, query, 'date');
     const { after, skip, take } = request.window;
     const entries = (await this.history.newestFirst(userId)).filter(
-      (entry) => after === null || isAfter(entry, after),
+      (entry) =>
+        after === null || comesAfter({ key: entry.watchedAt, id: entry.entryId }, after, 'desc'),
     );
     const byVideo = new Map(entries.map((entry) => [entry.videoId, entry]));
     const { total, cards } = await this.videos.cardsInOrder([...byVideo.keys()], {
@@ -60,11 +57,4 @@ export class HistoryListService {
     await this.history.clear(userId);
     return null;
   }
-}
-
-/** After `after` in the history's order: `watchedAt`, then the entry's `_id`, both descending. */
-function isAfter(entry: WatchedVideo, after: CursorPosition<Date>): boolean {
-  const at = entry.watchedAt.getTime();
-  const key = after.key.getTime();
-  return at < key || (at === key && entry.entryId < after.id);
 }
