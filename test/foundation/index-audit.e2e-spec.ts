@@ -9,6 +9,7 @@ import { VideosRepository } from 'src/modules/videos/videos.repository';
 import { cookieValue, RELAXED_LIMITS } from 'test/auth/helpers';
 import { insertComment } from 'test/factories/comments.factory';
 import { insertFollow } from 'test/factories/follows.factory';
+import { insertPlaylist } from 'test/factories/playlists.factory';
 import { insertPost } from 'test/factories/posts.factory';
 import {
   createPendingUser,
@@ -154,6 +155,15 @@ async function call(
 }
 
 const dataOf = <T>(res: Response): T => (res.body as { data: T }).data;
+
+/** A plain-array list's first page of one, then its second by the `X-Next-Cursor` header. */
+async function pageByHeader(path: string, as: TestUser | null = null): Promise<void> {
+  const sep = path.includes('?') ? '&' : '?';
+  const first = await call('GET', `${path}${sep}limit=1`, 200, { as });
+  const cursor = first.headers['x-next-cursor'] as string | undefined;
+  if (cursor === undefined) throw new Error(`${path}: a next page expected`);
+  await call('GET', `${path}${sep}limit=1&cursor=${encodeURIComponent(cursor)}`, 200, { as });
+}
 
 /** A list's first page of one (as `as`), then its second by the first's cursor (anonymously). */
 async function pageByCursor(path: string, as: TestUser | null = null): Promise<void> {
@@ -851,6 +861,9 @@ describe('Index audit: every query shape is served by a declared index', () => {
       run: async () => {
         await call('GET', `/playlist/user/${fan.id}`, 200);
         await call('GET', `/playlist/user/${fan.id}`, 200, { as: creator });
+        // A second public playlist, so a page of one continues by cursor (here and in search).
+        await insertPlaylist(t, fan.id, { name: 'Salsa extras' });
+        await pageByHeader(`/playlist/user/${fan.id}`);
       },
     },
     {
@@ -858,6 +871,7 @@ describe('Index audit: every query shape is served by a declared index', () => {
       run: async () => {
         await call('GET', '/playlist/search?query=salsa', 200);
         await call('GET', '/playlist/search?query=salsa', 200, { as: fan });
+        await pageByHeader('/playlist/search?query=salsa', fan);
       },
     },
     {

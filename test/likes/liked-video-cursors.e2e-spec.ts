@@ -6,7 +6,7 @@ import { insertLike } from 'test/factories/likes.factory';
 import { createVerifiedUser, type TestUser } from 'test/factories/users.factory';
 import { insertVideos } from 'test/factories/videos.factory';
 import { api, ENGAGEMENT_ENV, expectError } from 'test/likes/engagement-test.util';
-import { keysetOrder, seededRandom, withCursor } from 'test/utils/cursor-walk';
+import { keysetOrder, seededRandom, walkHeaderPages, withCursor } from 'test/utils/cursor-walk';
 import { createTestApp, type TestApp } from 'test/utils/test-app';
 
 interface Row {
@@ -59,26 +59,8 @@ describe('liked videos by cursor', () => {
     return keysetOrder(listed, (row) => row.at, 'desc').map((id) => byLike.get(id) as string);
   };
 
-  /** Walks the list by the header; `between` runs after each page that has a next one. */
-  async function walk(
-    user: TestUser,
-    query: string,
-    between?: (pageIndex: number) => Promise<void>,
-  ): Promise<{ ids: string[]; pages: number }> {
-    const ids: string[] = [];
-    let cursor: string | null = null;
-    let pages = 0;
-    do {
-      const res = await get(user, withCursor(query, cursor));
-      expect(res.status).toBe(200);
-      expect(Array.isArray(res.body.data)).toBe(true);
-      ids.push(...(res.body.data as { _id: string }[]).map((doc) => doc._id));
-      pages += 1;
-      cursor = res.headers['x-next-cursor'] ?? null;
-      if (cursor !== null) await between?.(pages - 1);
-    } while (cursor !== null && pages < 500);
-    return { ids, pages };
-  }
+  const walk = (user: TestUser, query: string, between?: (pageIndex: number) => Promise<void>) =>
+    walkHeaderPages((q) => get(user, q), query, between);
 
   it('keeps data an array, with the next cursor in X-Next-Cursor, absent on the last page', async () => {
     const user = await createVerifiedUser(t);

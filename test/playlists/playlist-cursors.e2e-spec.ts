@@ -10,6 +10,7 @@ import {
   keysetOrder,
   seededRandom,
   walkCursorPages,
+  walkHeaderPages,
   withCursor,
 } from 'test/utils/cursor-walk';
 import { createTestApp, type TestApp } from 'test/utils/test-app';
@@ -127,5 +128,106 @@ describe('my playlists by cursor', () => {
       });
       expect(pages).toHaveLength(Math.max(1, Math.ceil(size / limit)));
     }
+  });
+
+  describe('the plain-array playlist lists, by X-Next-Cursor', () => {
+    const plain = (path: string, query: string): Promise<request.Response> =>
+      api(t).get(`${API}/playlist/${path}?${query}`);
+
+    it("walks a user's public playlists exactly once, newest first, private ones left out", async () => {
+      const owner = await createVerifiedUser(t);
+      const rows = await seed(
+        owner,
+        Array.from({ length: 11 }, (_, i) => new Date(Date.UTC(2026, 8, 2, 0, 0, i % 3))),
+      );
+      const expected = keysetOrder(
+        rows.filter((_, i) => i % 2 === 0),
+        (row) => row.at,
+        'desc',
+      );
+      const { ids, pages } = await walkHeaderPages((q) => plain(`user/${owner.id}`, q), 'limit=2');
+      expect(ids).toEqual(expected);
+      expect(pages).toBe(3);
+      // Numbered pages carry the header too; it continues after their last item.
+      const page2 = await plain(`user/${owner.id}`, 'limit=2&page=2');
+      const next = await plain(
+        `user/${owner.id}`,
+        withCursor('limit=2', page2.headers['x-next-cursor']),
+      );
+      expect((next.body.data as { _id: string }[]).map((doc) => doc._id)).toEqual(
+        expected.slice(4, 6),
+      );
+    });
+
+    it('walks a search exactly once, most recently changed first; a playlist changed meanwhile is served at most once', async () => {
+      const owner = await createVerifiedUser(t);
+      const word = `tango${owner.id.slice(-6)}`;
+      const ids: string[] = [];
+      const rows: { id: string; at: number }[] = [];
+      for (let i = 0; i < 9; i++) {
+        const at = new Date(Date.UTC(2026, 8, 3, 0, 0, i % 4));
+        const id = await insertPlaylist(t, owner.id, { name: `${word} ${i}`, updatedAt: at });
+        ids.push(id);
+        rows.push({ id, at: at.getTime() });
+      }
+      const expected = keysetOrder(rows, (row) => row.at, 'desc');
+      expect(
+        (await walkHeaderPages((q) => plain('search', q), `query=${word}&limit=4`)).ids,
+      ).toEqual(expected);
+      const touched: string[] = [];
+      const { ids: seen } = await walkHeaderPages(
+        (q) => plain('search', q),
+        `query=${word}&limit=2`,
+        async (pageIndex) => {
+          // The last one of the list changes: it moves above the position, not served again.
+          const moved = expected[expected.length - 1 - pageIndex];
+          touched.push(moved);
+          await playlists
+            .updateOne(
+              { _id: new Types.ObjectId(moved) },
+              { $set: { updatedAt: new Date(Date.UTC(2026, 8, 4, 0, pageIndex)) } },
+              { timestamps: false },
+            )
+            .exec();
+        },
+      );
+      expect(new Set(seen).size).toBe(seen.length);
+      const stayed = expected.filter((id) => !touched.includes(id));
+      expect(seen.filter((id) => stayed.includes(id))).toEqual(stayed);
+    });
+
+    it('refuses cursors of another list or search, forged ones, and page with cursor', async () => {
+      const owner = await createVerifiedUser(t);
+      const other = await createVerifiedUser(t);
+      await seed(owner, [new Date(1), new Date(2), new Date(3)]);
+      await seed(other, [new Date(1), new Date(2), new Date(3)]);
+      const word = `salsa${owner.id.slice(-6)}`;
+      for (let i = 0; i < 3; i++) await insertPlaylist(t, owner.id, { name: `${word} ${i}` });
+      const userCursor = (await plain(`user/${owner.id}`, 'limit=1')).headers['x-next-cursor'];
+      const searchCursor = (await plain('search', `query=${word}&limit=1`)).headers[
+        'x-next-cursor'
+      ];
+      const bad: [string, string, string][] = [
+        [`user/${other.id}`, 'limit=1', userCursor],
+        [`user/${owner.id}`, 'limit=1', searchCursor],
+        ['search', `query=${word}x&limit=1`, searchCursor],
+        ['search', `query=${word}&limit=1`, userCursor],
+        ['search', `query=${word}&limit=1`, `${searchCursor.slice(0, -2)}AA`],
+      ];
+      for (const [path, query, cursor] of bad) {
+        expectError(
+          await plain(path, withCursor(query, cursor)),
+          400,
+          'INVALID_CURSOR',
+          'Invalid cursor',
+        );
+      }
+      expectError(
+        await plain(`user/${owner.id}`, withCursor('page=1', userCursor)),
+        400,
+        'VALIDATION_ERROR',
+        'page and cursor cannot be combined',
+      );
+    });
   });
 });

@@ -77,3 +77,27 @@ export function keysetOrder<R extends { id: string }>(
     })
     .map((row) => row.id);
 }
+
+/**
+ * Walks a plain-array list with cursor pages: `data` stays an array and the next cursor comes
+ * in `X-Next-Cursor` (absent on the last page).
+ */
+export async function walkHeaderPages(
+  fetch: (query: string) => Promise<Response>,
+  query: string,
+  between?: (pageIndex: number) => Promise<void>,
+): Promise<{ ids: string[]; pages: number }> {
+  const ids: string[] = [];
+  let cursor: string | null = null;
+  let pages = 0;
+  do {
+    const res = await fetch(withCursor(query, cursor));
+    expect(res.status).toBe(200);
+    expect(Array.isArray(res.body.data)).toBe(true);
+    ids.push(...(res.body.data as { _id: string }[]).map((doc) => doc._id));
+    pages += 1;
+    cursor = res.headers['x-next-cursor'] ?? null;
+    if (cursor !== null) await between?.(pages - 1);
+  } while (cursor !== null && pages < 500);
+  return { ids, pages };
+}

@@ -251,7 +251,7 @@ describe('PlaylistsService', () => {
   describe('reads', () => {
     it('search answers [] for an empty text without a query', async () => {
       const query = { query: '', page: 1, limit: 20 } as SearchPlaylistsQueryDto;
-      expect(await sut.search(query, null)).toEqual([]);
+      expect(await sut.search(query, null)).toEqual({ items: [], nextCursor: null });
       expect(repo.searchPublic).not.toHaveBeenCalled();
     });
 
@@ -261,8 +261,9 @@ describe('PlaylistsService', () => {
       users.findOwnerLites.mockResolvedValue(new Map([[OWNER, OWNER_LITE]]));
       videos.visibleThumbnails.mockResolvedValue(new Map([[c, 'https://thumb.test/c']]));
       const query: SearchPlaylistsQueryDto = { query: 'warm', page: 2, limit: 2 };
-      const cards = await sut.search(query, null);
-      expect(repo.searchPublic).toHaveBeenCalledWith('warm', 2, 2);
+      const { items: cards, nextCursor } = await sut.search(query, null);
+      expect(repo.searchPublic).toHaveBeenCalledWith('warm', { after: null, skip: 2, take: 3 });
+      expect(nextCursor).toBeNull();
       expect(videos.visibleThumbnails).toHaveBeenCalledTimes(1);
       expect(videos.visibleThumbnails).toHaveBeenCalledWith([a, b, c], null);
       expect(cards.map((card) => [card.totalVideos, card.playlistThumbnail])).toEqual([

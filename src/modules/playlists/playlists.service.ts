@@ -1,9 +1,10 @@
+import { createHash } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { ApiResult } from 'src/common/decorators/response-message.decorator';
-import type { CursorPaginated } from 'src/common/dto/paginated.util';
+import type { CursorList, CursorPaginated } from 'src/common/dto/paginated.util';
 import type {
+  CursorListQueryDto,
   CursorPaginationQueryDto,
-  PlainListQueryDto,
 } from 'src/common/dto/pagination-query.dto';
 import { CursorPagesService } from 'src/common/pagination/cursor-pages.service';
 import { AppException } from 'src/common/errors/app.exception';
@@ -59,25 +60,30 @@ export class PlaylistsService {
   ) {}
 
   /**
-   * `GET /playlist/search`: public playlists whose name contains the text literally; an empty text
-   * lists nothing.
+   * `GET /playlist/search`: public playlists whose name contains the text literally, most
+   * recently changed first; an empty text lists nothing. Cursors are bound to the text; a
+   * playlist changed during a walk moves above the position (served at most once).
    */
   async search(
     query: SearchPlaylistsQueryDto,
     viewerId: string | null,
-  ): Promise<PlaylistCardResponse[]> {
+  ): Promise<CursorList<PlaylistCardResponse>> {
     const text = query.query ?? '';
-    if (text === '') return [];
-    const records = await this.playlists.searchPublic(
-      text,
-      (query.page - 1) * query.limit,
-      query.limit,
+    const request = this.pages.open(`playlist-search:${digestOf(text)}`, query, 'date');
+    const records = text === '' ? [] : await this.playlists.searchPublic(text, request.window);
+    return this.pages.closeList(
+      request,
+      records,
+      (playlist) => ({ key: playlist.updatedAt, id: playlist._id.toHexString() }),
+      async (page) => {
+        if (page.length === 0) return [];
+        const [owners, thumbnails] = await Promise.all([
+          this.users.findOwnerLites(page.map(ownerOf)),
+          this.pageThumbnails(page, viewerId),
+        ]);
+        return shapePage(page, owners, thumbnails, toPlaylistCard);
+      },
     );
-    const [owners, thumbnails] = await Promise.all([
-      this.users.findOwnerLites(records.map(ownerOf)),
-      this.pageThumbnails(records, viewerId),
-    ]);
-    return shapePage(records, owners, thumbnails, toPlaylistCard);
   }
 
   /** `POST /playlist`. */
@@ -91,7 +97,6 @@ export class PlaylistsService {
     });
     return toPlaylistSummary(created, owner, { videoIds: [], thumbnail: null });
   }
-
   /**
    * `GET /playlist/me`: all of the caller's playlists, public and private, newest first; cursors
    * bound to the caller.
@@ -121,18 +126,22 @@ export class PlaylistsService {
   /** `GET /playlist/user/:userId`: a visible user's public playlists, for the owner too. */
   async listOfUser(
     userId: string,
-    query: PlainListQueryDto,
+    query: CursorListQueryDto,
     viewerId: string | null,
-  ): Promise<PlaylistCardResponse[]> {
+  ): Promise<CursorList<PlaylistCardResponse>> {
     const owner = await this.users.findVisibleUserById(userId);
     if (!owner) throw PlaylistsErrors.userNotFound();
-    const records = await this.playlists.findPublicOfOwnerPage(
-      userId,
-      (query.page - 1) * query.limit,
-      query.limit,
+    const request = this.pages.open(`playlists-of:${userId}`, query, 'date');
+    const records = await this.playlists.findPublicOfOwnerPage(userId, request.window);
+    return this.pages.closeList(
+      request,
+      records,
+      (playlist) => ({ key: playlist.createdAt, id: playlist._id.toHexString() }),
+      async (page) => {
+        const thumbnails = await this.pageThumbnails(page, viewerId);
+        return shapePage(page, new Map([[userId, owner]]), thumbnails, toPlaylistCard);
+      },
     );
-    const thumbnails = await this.pageThumbnails(records, viewerId);
-    return shapePage(records, new Map([[userId, owner]]), thumbnails, toPlaylistCard);
   }
 
   /** `GET /playlist/:playlistId`: the playlist and its visible videos as cards, in its order. */
@@ -355,4 +364,9 @@ function entryIds(playlists: PlaylistRecord[]): string[] {
 
 function throwNotFound(): never {
   throw PlaylistsErrors.notFound();
+}
+
+/** Binds a cursor to its search text without carrying the text (a cursor stays short). */
+function digestOf(text: string): string {
+  return createHash('sha256').update(text).digest('base64url').slice(0, 16);
 }
