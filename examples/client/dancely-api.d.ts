@@ -2179,10 +2179,12 @@ export interface operations {
   UsersController_search_v1: {
     parameters: {
       query?: {
-        /** @description Page number, starting at 1 */
-        page?: number;
         /** @description Items per page */
         limit?: number;
+        /** @description Page number, starting at 1; not with `cursor` */
+        page?: number;
+        /** @description The `nextCursor` of the previous page; absent for the first page. Opaque: an altered, forged or foreign cursor is 400 INVALID_CURSOR */
+        cursor?: string;
         /** @description Literal, case-insensitive substring of the username or name */
         query?: string;
       };
@@ -2198,6 +2200,8 @@ export interface operations {
       /** @description Users fetched successfully */
       200: {
         headers: {
+          /** @description Pass as `cursor` for the next page; absent when nothing follows (docs/api.md#cursor-pages) */
+          'X-Next-Cursor'?: string;
           /** @description Strong entity tag of the exact response body (SHA-256, 27 base64url characters, quoted) */
           ETag: string;
           /** @description public, max-age=0, must-revalidate without credentials; private, no-cache with credentials; private, no-store for /auth reads with credentials (docs/api.md#caching) */
@@ -2221,7 +2225,7 @@ export interface operations {
         };
         content?: never;
       };
-      /** @description VALIDATION_ERROR: the field messages | INVALID_ID: Invalid ID */
+      /** @description INVALID_CURSOR: Invalid cursor | VALIDATION_ERROR: the field messages | INVALID_ID: Invalid ID */
       400: {
         headers: {
           [name: string]: unknown;

@@ -356,6 +356,7 @@ describe('Index audit: every query shape is served by a declared index', () => {
       run: async () => {
         await call('GET', '/user/search?query=user_', 200);
         await call('GET', '/user/search?query=user_&page=2&limit=1', 200, { as: fan });
+        await pageByHeader('/user/search?query=user_');
       },
     },
     {

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import type { CursorList, CursorPaginated } from 'src/common/dto/paginated.util';
 import { paginate } from 'src/common/dto/paginated.util';
@@ -188,4 +189,12 @@ export function comesAfter(
 
 function comparable(key: CursorKey): number | string {
   return key instanceof Date ? key.getTime() : key;
+}
+
+/**
+ * Binds a cursor to a search text without carrying the text (a cursor stays short): a digest,
+ * `-` for no text.
+ */
+export function searchKey(text: string): string {
+  return text === '' ? '-' : createHash('sha256').update(text).digest('base64url').slice(0, 16);
 }

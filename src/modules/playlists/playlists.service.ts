@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { ApiResult } from 'src/common/decorators/response-message.decorator';
 import type { CursorList, CursorPaginated } from 'src/common/dto/paginated.util';
@@ -6,7 +5,7 @@ import type {
   CursorListQueryDto,
   CursorPaginationQueryDto,
 } from 'src/common/dto/pagination-query.dto';
-import { CursorPagesService } from 'src/common/pagination/cursor-pages.service';
+import { CursorPagesService, searchKey } from 'src/common/pagination/cursor-pages.service';
 import { AppException } from 'src/common/errors/app.exception';
 import { ErrorCode } from 'src/common/errors/error-code.constant';
 import type { WritePrecondition } from 'src/common/http/if-match.decorator';
@@ -69,7 +68,7 @@ export class PlaylistsService {
     viewerId: string | null,
   ): Promise<CursorList<PlaylistCardResponse>> {
     const text = query.query ?? '';
-    const request = this.pages.open(`playlist-search:${digestOf(text)}`, query, 'date');
+    const request = this.pages.open(`playlist-search:${searchKey(text)}`, query, 'date');
     const records = text === '' ? [] : await this.playlists.searchPublic(text, request.window);
     return this.pages.closeList(
       request,
@@ -364,9 +363,4 @@ function entryIds(playlists: PlaylistRecord[]): string[] {
 
 function throwNotFound(): never {
   throw PlaylistsErrors.notFound();
-}
-
-/** Binds a cursor to its search text without carrying the text (a cursor stays short). */
-function digestOf(text: string): string {
-  return createHash('sha256').update(text).digest('base64url').slice(0, 16);
 }

@@ -1,9 +1,8 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { createHash } from 'node:crypto';
 import type { CursorPaginated } from 'src/common/dto/paginated.util';
 import type { CursorPaginationQueryDto } from 'src/common/dto/pagination-query.dto';
 import type { CursorPosition } from 'src/common/pagination/cursor-codec.service';
-import { CursorPagesService } from 'src/common/pagination/cursor-pages.service';
+import { CursorPagesService, searchKey } from 'src/common/pagination/cursor-pages.service';
 import { LikesService } from 'src/modules/likes/likes.service';
 import type { OwnerLiteResponse } from 'src/modules/users/dto/owner-lite.response';
 import { UsersService } from 'src/modules/users/users.service';
@@ -74,7 +73,7 @@ export class VideoCatalogueService {
   ): Promise<CursorPaginated<VideoCardResponse>> {
     const { sortBy, sortOrder } = query;
     const text = query.query ?? '';
-    const list = `videos:${sortBy}:${sortOrder}:${query.userId ?? '-'}:${text === '' ? '-' : digest(text)}`;
+    const list = `videos:${sortBy}:${sortOrder}:${query.userId ?? '-'}:${searchKey(text)}`;
     const request = this.pages.open(list, query, SORT_KEY_KINDS[sortBy]);
     // An unknown or pending owner has no visible catalogue (docs/api.md#visibility).
     if (query.userId !== undefined && !(await this.users.isVerified(query.userId))) {
@@ -217,9 +216,4 @@ const SORT_KEY_KINDS = {
 /** A video's place in a list sorted by `sortBy`: its key, then its `_id`. */
 function positionBy(sortBy: VideoSortField): (record: VideoRecord) => CursorPosition {
   return (record) => ({ key: record[sortBy], id: record._id.toHexString() });
-}
-
-/** Binds a cursor to its search text without carrying the text (a cursor stays short). */
-function digest(text: string): string {
-  return createHash('sha256').update(text).digest('base64url').slice(0, 16);
 }
