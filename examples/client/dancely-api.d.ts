@@ -6528,7 +6528,7 @@ export interface operations {
   CommentsController_listReplies_v1: {
     parameters: {
       query?: {
-        /** @description The `nextCursor` of the previous page; absent for the first page */
+        /** @description The `nextCursor` of the previous page; absent for the first page. Opaque: an altered, forged or foreign cursor is 400 INVALID_CURSOR */
         cursor?: string;
         limit?: number;
       };
@@ -9360,7 +9360,7 @@ export interface operations {
   FeedController_videos_v1: {
     parameters: {
       query?: {
-        /** @description The `nextCursor` of the previous page; absent for the first page */
+        /** @description The `nextCursor` of the previous page; absent for the first page. Opaque: an altered, forged or foreign cursor is 400 INVALID_CURSOR */
         cursor?: string;
         limit?: number;
       };
