@@ -285,6 +285,26 @@ describe('video lists by cursor', () => {
     );
   });
 
+  it('refuses a cursor more than 24 hours old with 400 INVALID_CURSOR', async () => {
+    const creator = await createVerifiedUser(t);
+    await insertVideos(t, creator.id, [{}, {}]);
+    const query = `userId=${creator.id}&limit=1`;
+    const cursor = ((await get('/video', query)).body.data as Page).nextCursor as string;
+    const later = Date.now() + 24 * 60 * 60 * 1000 + 60_000;
+    const clock = jest.spyOn(Date, 'now').mockReturnValue(later);
+    try {
+      expectError(
+        await get('/video', withCursor(query, cursor)),
+        400,
+        'INVALID_CURSOR',
+        'Invalid cursor',
+      );
+    } finally {
+      clock.mockRestore();
+    }
+    expect((await get('/video', withCursor(query, cursor))).status).toBe(200);
+  });
+
   it('refuses page and cursor together, and a cursor that is not a string of at most 512', async () => {
     const creator = await createVerifiedUser(t);
     await insertVideos(t, creator.id, [{}, {}]);
