@@ -1,3 +1,4 @@
+import { NEXT_CURSOR_HEADER } from 'src/common/dto/paginated.util';
 import { type NestApplicationOptions, RequestMethod, VersioningType } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, type OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
@@ -90,6 +91,7 @@ export function configureApp(app: NestExpressApplication): NestExpressApplicatio
       'RateLimit-Policy',
       'ETag',
       IDEMPOTENT_REPLAYED_HEADER,
+      NEXT_CURSOR_HEADER,
     ],
     maxAge: 600,
     optionsSuccessStatus: 204,

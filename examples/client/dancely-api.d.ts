@@ -1793,6 +1793,8 @@ export interface components {
         hasNextPage: boolean;
         prevPage: number | null;
         nextPage: number | null;
+        /** @description Pass as `cursor` for the next page; null when nothing follows */
+        nextCursor: string | null;
       };
       /** @enum {boolean} */
       success: true;
@@ -1813,6 +1815,8 @@ export interface components {
         hasNextPage: boolean;
         prevPage: number | null;
         nextPage: number | null;
+        /** @description Pass as `cursor` for the next page; null when nothing follows */
+        nextCursor: string | null;
       };
       /** @enum {boolean} */
       success: true;
@@ -1833,6 +1837,8 @@ export interface components {
         hasNextPage: boolean;
         prevPage: number | null;
         nextPage: number | null;
+        /** @description Pass as `cursor` for the next page; null when nothing follows */
+        nextCursor: string | null;
       };
       /** @enum {boolean} */
       success: true;
@@ -1862,6 +1868,8 @@ export interface components {
         hasNextPage: boolean;
         prevPage: number | null;
         nextPage: number | null;
+        /** @description Pass as `cursor` for the next page; null when nothing follows */
+        nextCursor: string | null;
       };
       /** @enum {boolean} */
       success: true;
@@ -1936,6 +1944,8 @@ export interface components {
         hasNextPage: boolean;
         prevPage: number | null;
         nextPage: number | null;
+        /** @description Pass as `cursor` for the next page; null when nothing follows */
+        nextCursor: string | null;
       };
       /** @enum {boolean} */
       success: true;
@@ -1956,6 +1966,8 @@ export interface components {
         hasNextPage: boolean;
         prevPage: number | null;
         nextPage: number | null;
+        /** @description Pass as `cursor` for the next page; null when nothing follows */
+        nextCursor: string | null;
       };
       /** @enum {boolean} */
       success: true;
@@ -1998,6 +2010,8 @@ export interface components {
         hasNextPage: boolean;
         prevPage: number | null;
         nextPage: number | null;
+        /** @description Pass as `cursor` for the next page; null when nothing follows */
+        nextCursor: string | null;
       };
       /** @enum {boolean} */
       success: true;
@@ -2027,6 +2041,8 @@ export interface components {
         hasNextPage: boolean;
         prevPage: number | null;
         nextPage: number | null;
+        /** @description Pass as `cursor` for the next page; null when nothing follows */
+        nextCursor: string | null;
       };
       /** @enum {boolean} */
       success: true;
@@ -2114,6 +2130,8 @@ export interface components {
         hasNextPage: boolean;
         prevPage: number | null;
         nextPage: number | null;
+        /** @description Pass as `cursor` for the next page; null when nothing follows */
+        nextCursor: string | null;
       };
       /** @enum {boolean} */
       success: true;
@@ -2300,6 +2318,8 @@ export interface components {
         hasNextPage: boolean;
         prevPage: number | null;
         nextPage: number | null;
+        /** @description Pass as `cursor` for the next page; null when nothing follows */
+        nextCursor: string | null;
       };
       /** @enum {boolean} */
       success: true;
@@ -2396,10 +2416,12 @@ export interface operations {
   UsersController_search_v1: {
     parameters: {
       query?: {
-        /** @description Page number, starting at 1 */
-        page?: number;
         /** @description Items per page */
         limit?: number;
+        /** @description Page number, starting at 1; not with `cursor` */
+        page?: number;
+        /** @description The `nextCursor` of the previous page; absent for the first page. Opaque: an altered, forged or foreign cursor is 400 INVALID_CURSOR */
+        cursor?: string;
         /** @description Literal, case-insensitive substring of the username or name */
         query?: string;
       };
@@ -2415,6 +2437,8 @@ export interface operations {
       /** @description Users fetched successfully */
       200: {
         headers: {
+          /** @description Pass as `cursor` for the next page; absent when nothing follows (docs/api.md#cursor-pages) */
+          'X-Next-Cursor'?: string;
           /** @description Strong entity tag of the exact response body (SHA-256, 27 base64url characters, quoted) */
           ETag: string;
           /** @description public, max-age=0, must-revalidate without credentials; private, no-cache with credentials; private, no-store for /auth reads with credentials (docs/api.md#caching) */
@@ -2438,7 +2462,7 @@ export interface operations {
         };
         content?: never;
       };
-      /** @description VALIDATION_ERROR: the field messages | INVALID_ID: Invalid ID */
+      /** @description INVALID_CURSOR: Invalid cursor | VALIDATION_ERROR: the field messages | INVALID_ID: Invalid ID */
       400: {
         headers: {
           [name: string]: unknown;
@@ -4532,10 +4556,12 @@ export interface operations {
   FollowsController_followers_v1: {
     parameters: {
       query?: {
-        /** @description Page number, starting at 1 */
-        page?: number;
         /** @description Items per page */
         limit?: number;
+        /** @description Page number, starting at 1; not with `cursor` */
+        page?: number;
+        /** @description The `nextCursor` of the previous page; absent for the first page. Opaque: an altered, forged or foreign cursor is 400 INVALID_CURSOR */
+        cursor?: string;
         /** @description The follow time */
         sortBy?: 'createdAt';
         sortOrder?: 'asc' | 'desc';
@@ -4577,7 +4603,7 @@ export interface operations {
         };
         content?: never;
       };
-      /** @description VALIDATION_ERROR: the field messages | INVALID_ID: Invalid ID */
+      /** @description INVALID_CURSOR: Invalid cursor | VALIDATION_ERROR: the field messages | INVALID_ID: Invalid ID */
       400: {
         headers: {
           [name: string]: unknown;
@@ -4642,10 +4668,12 @@ export interface operations {
   FollowsController_following_v1: {
     parameters: {
       query?: {
-        /** @description Page number, starting at 1 */
-        page?: number;
         /** @description Items per page */
         limit?: number;
+        /** @description Page number, starting at 1; not with `cursor` */
+        page?: number;
+        /** @description The `nextCursor` of the previous page; absent for the first page. Opaque: an altered, forged or foreign cursor is 400 INVALID_CURSOR */
+        cursor?: string;
         /** @description The follow time */
         sortBy?: 'createdAt';
         sortOrder?: 'asc' | 'desc';
@@ -4687,7 +4715,7 @@ export interface operations {
         };
         content?: never;
       };
-      /** @description VALIDATION_ERROR: the field messages | INVALID_ID: Invalid ID */
+      /** @description INVALID_CURSOR: Invalid cursor | VALIDATION_ERROR: the field messages | INVALID_ID: Invalid ID */
       400: {
         headers: {
           [name: string]: unknown;
@@ -4752,10 +4780,12 @@ export interface operations {
   VideosController_list_v1: {
     parameters: {
       query?: {
-        /** @description Page number, starting at 1 */
-        page?: number;
         /** @description Items per page */
         limit?: number;
+        /** @description Page number, starting at 1; not with `cursor` */
+        page?: number;
+        /** @description The `nextCursor` of the previous page; absent for the first page. Opaque: an altered, forged or foreign cursor is 400 INVALID_CURSOR */
+        cursor?: string;
         /** @description Literal, case-insensitive substring of the title or description; empty means no text filter */
         query?: string;
         sortBy?: 'createdAt' | 'views' | 'duration' | 'title';
@@ -4797,7 +4827,7 @@ export interface operations {
         };
         content?: never;
       };
-      /** @description VALIDATION_ERROR: the field messages | INVALID_ID: Invalid ID */
+      /** @description INVALID_CURSOR: Invalid cursor | VALIDATION_ERROR: the field messages | INVALID_ID: Invalid ID */
       400: {
         headers: {
           [name: string]: unknown;
@@ -5008,10 +5038,12 @@ export interface operations {
   VideosController_listMine_v1: {
     parameters: {
       query?: {
-        /** @description Page number, starting at 1 */
-        page?: number;
         /** @description Items per page */
         limit?: number;
+        /** @description Page number, starting at 1; not with `cursor` */
+        page?: number;
+        /** @description The `nextCursor` of the previous page; absent for the first page. Opaque: an altered, forged or foreign cursor is 400 INVALID_CURSOR */
+        cursor?: string;
       };
       header?: {
         /** @description ETags of copies the client holds (a list, `W/` accepted), or `*`. When one matches the current ETag the answer is 304 without a body. */
@@ -5048,7 +5080,7 @@ export interface operations {
         };
         content?: never;
       };
-      /** @description VALIDATION_ERROR: the field messages | INVALID_ID: Invalid ID */
+      /** @description INVALID_CURSOR: Invalid cursor | VALIDATION_ERROR: the field messages | INVALID_ID: Invalid ID */
       400: {
         headers: {
           [name: string]: unknown;
@@ -5816,10 +5848,12 @@ export interface operations {
   CommunityPostsController_feed_v1: {
     parameters: {
       query?: {
-        /** @description Page number, starting at 1 */
-        page?: number;
         /** @description Items per page */
         limit?: number;
+        /** @description Page number, starting at 1; not with `cursor` */
+        page?: number;
+        /** @description The `nextCursor` of the previous page; absent for the first page. Opaque: an altered, forged or foreign cursor is 400 INVALID_CURSOR */
+        cursor?: string;
       };
       header?: {
         /** @description ETags of copies the client holds (a list, `W/` accepted), or `*`. When one matches the current ETag the answer is 304 without a body. */
@@ -5856,7 +5890,7 @@ export interface operations {
         };
         content?: never;
       };
-      /** @description VALIDATION_ERROR: the field messages | INVALID_ID: Invalid ID */
+      /** @description INVALID_CURSOR: Invalid cursor | VALIDATION_ERROR: the field messages | INVALID_ID: Invalid ID */
       400: {
         headers: {
           [name: string]: unknown;
@@ -5912,10 +5946,12 @@ export interface operations {
   CommunityPostsController_listByUser_v1: {
     parameters: {
       query?: {
-        /** @description Page number, starting at 1 */
-        page?: number;
         /** @description Items per page */
         limit?: number;
+        /** @description Page number, starting at 1; not with `cursor` */
+        page?: number;
+        /** @description The `nextCursor` of the previous page; absent for the first page. Opaque: an altered, forged or foreign cursor is 400 INVALID_CURSOR */
+        cursor?: string;
       };
       header?: {
         /** @description ETags of copies the client holds (a list, `W/` accepted), or `*`. When one matches the current ETag the answer is 304 without a body. */
@@ -5954,7 +5990,7 @@ export interface operations {
         };
         content?: never;
       };
-      /** @description VALIDATION_ERROR: the field messages | INVALID_ID: Invalid ID */
+      /** @description INVALID_CURSOR: Invalid cursor | VALIDATION_ERROR: the field messages | INVALID_ID: Invalid ID */
       400: {
         headers: {
           [name: string]: unknown;
@@ -6255,10 +6291,12 @@ export interface operations {
   CommentsController_listForVideo_v1: {
     parameters: {
       query?: {
-        /** @description Page number, starting at 1 */
-        page?: number;
         /** @description Items per page */
         limit?: number;
+        /** @description Page number, starting at 1; not with `cursor` */
+        page?: number;
+        /** @description The `nextCursor` of the previous page; absent for the first page. Opaque: an altered, forged or foreign cursor is 400 INVALID_CURSOR */
+        cursor?: string;
         sortOrder?: 'asc' | 'desc';
       };
       header?: {
@@ -6298,7 +6336,7 @@ export interface operations {
         };
         content?: never;
       };
-      /** @description VALIDATION_ERROR: the field messages | INVALID_ID: Invalid ID */
+      /** @description INVALID_CURSOR: Invalid cursor | VALIDATION_ERROR: the field messages | INVALID_ID: Invalid ID */
       400: {
         headers: {
           [name: string]: unknown;
@@ -6490,10 +6528,12 @@ export interface operations {
   CommentsController_listForPost_v1: {
     parameters: {
       query?: {
-        /** @description Page number, starting at 1 */
-        page?: number;
         /** @description Items per page */
         limit?: number;
+        /** @description Page number, starting at 1; not with `cursor` */
+        page?: number;
+        /** @description The `nextCursor` of the previous page; absent for the first page. Opaque: an altered, forged or foreign cursor is 400 INVALID_CURSOR */
+        cursor?: string;
         sortOrder?: 'asc' | 'desc';
       };
       header?: {
@@ -6533,7 +6573,7 @@ export interface operations {
         };
         content?: never;
       };
-      /** @description VALIDATION_ERROR: the field messages | INVALID_ID: Invalid ID */
+      /** @description INVALID_CURSOR: Invalid cursor | VALIDATION_ERROR: the field messages | INVALID_ID: Invalid ID */
       400: {
         headers: {
           [name: string]: unknown;
@@ -6725,7 +6765,7 @@ export interface operations {
   CommentsController_listReplies_v1: {
     parameters: {
       query?: {
-        /** @description The `nextCursor` of the previous page; absent for the first page */
+        /** @description The `nextCursor` of the previous page; absent for the first page. Opaque: an altered, forged or foreign cursor is 400 INVALID_CURSOR */
         cursor?: string;
         limit?: number;
       };
@@ -7194,10 +7234,12 @@ export interface operations {
   PlaylistsController_search_v1: {
     parameters: {
       query?: {
-        /** @description Page number, starting at 1 */
-        page?: number;
         /** @description Items per page */
         limit?: number;
+        /** @description Page number, starting at 1; not with `cursor` */
+        page?: number;
+        /** @description The `nextCursor` of the previous page; absent for the first page. Opaque: an altered, forged or foreign cursor is 400 INVALID_CURSOR */
+        cursor?: string;
         /** @description Literal, case-insensitive substring of the playlist name */
         query?: string;
       };
@@ -7213,6 +7255,8 @@ export interface operations {
       /** @description Playlists fetched successfully */
       200: {
         headers: {
+          /** @description Pass as `cursor` for the next page; absent when nothing follows (docs/api.md#cursor-pages) */
+          'X-Next-Cursor'?: string;
           /** @description Strong entity tag of the exact response body (SHA-256, 27 base64url characters, quoted) */
           ETag: string;
           /** @description public, max-age=0, must-revalidate without credentials; private, no-cache with credentials; private, no-store for /auth reads with credentials (docs/api.md#caching) */
@@ -7236,7 +7280,7 @@ export interface operations {
         };
         content?: never;
       };
-      /** @description VALIDATION_ERROR: the field messages | INVALID_ID: Invalid ID */
+      /** @description INVALID_CURSOR: Invalid cursor | VALIDATION_ERROR: the field messages | INVALID_ID: Invalid ID */
       400: {
         headers: {
           [name: string]: unknown;
@@ -7408,10 +7452,12 @@ export interface operations {
   PlaylistsController_listMine_v1: {
     parameters: {
       query?: {
-        /** @description Page number, starting at 1 */
-        page?: number;
         /** @description Items per page */
         limit?: number;
+        /** @description Page number, starting at 1; not with `cursor` */
+        page?: number;
+        /** @description The `nextCursor` of the previous page; absent for the first page. Opaque: an altered, forged or foreign cursor is 400 INVALID_CURSOR */
+        cursor?: string;
       };
       header?: {
         /** @description ETags of copies the client holds (a list, `W/` accepted), or `*`. When one matches the current ETag the answer is 304 without a body. */
@@ -7448,7 +7494,7 @@ export interface operations {
         };
         content?: never;
       };
-      /** @description VALIDATION_ERROR: the field messages | INVALID_ID: Invalid ID */
+      /** @description INVALID_CURSOR: Invalid cursor | VALIDATION_ERROR: the field messages | INVALID_ID: Invalid ID */
       400: {
         headers: {
           [name: string]: unknown;
@@ -7504,10 +7550,12 @@ export interface operations {
   PlaylistsController_listOfUser_v1: {
     parameters: {
       query?: {
-        /** @description Page number, starting at 1 */
-        page?: number;
         /** @description Items per page */
         limit?: number;
+        /** @description Page number, starting at 1; not with `cursor` */
+        page?: number;
+        /** @description The `nextCursor` of the previous page; absent for the first page. Opaque: an altered, forged or foreign cursor is 400 INVALID_CURSOR */
+        cursor?: string;
       };
       header?: {
         /** @description ETags of copies the client holds (a list, `W/` accepted), or `*`. When one matches the current ETag the answer is 304 without a body. */
@@ -7523,6 +7571,8 @@ export interface operations {
       /** @description User playlists fetched successfully */
       200: {
         headers: {
+          /** @description Pass as `cursor` for the next page; absent when nothing follows (docs/api.md#cursor-pages) */
+          'X-Next-Cursor'?: string;
           /** @description Strong entity tag of the exact response body (SHA-256, 27 base64url characters, quoted) */
           ETag: string;
           /** @description public, max-age=0, must-revalidate without credentials; private, no-cache with credentials; private, no-store for /auth reads with credentials (docs/api.md#caching) */
@@ -7546,7 +7596,7 @@ export interface operations {
         };
         content?: never;
       };
-      /** @description VALIDATION_ERROR: the field messages | INVALID_ID: Invalid ID */
+      /** @description INVALID_CURSOR: Invalid cursor | VALIDATION_ERROR: the field messages | INVALID_ID: Invalid ID */
       400: {
         headers: {
           [name: string]: unknown;
@@ -9260,10 +9310,12 @@ export interface operations {
   LikesController_likedVideos_v1: {
     parameters: {
       query?: {
-        /** @description Page number, starting at 1 */
-        page?: number;
         /** @description Items per page */
         limit?: number;
+        /** @description Page number, starting at 1; not with `cursor` */
+        page?: number;
+        /** @description The `nextCursor` of the previous page; absent for the first page. Opaque: an altered, forged or foreign cursor is 400 INVALID_CURSOR */
+        cursor?: string;
       };
       header?: {
         /** @description ETags of copies the client holds (a list, `W/` accepted), or `*`. When one matches the current ETag the answer is 304 without a body. */
@@ -9277,6 +9329,8 @@ export interface operations {
       /** @description Liked videos fetched successfully */
       200: {
         headers: {
+          /** @description Pass as `cursor` for the next page; absent when nothing follows (docs/api.md#cursor-pages) */
+          'X-Next-Cursor'?: string;
           /** @description Strong entity tag of the exact response body (SHA-256, 27 base64url characters, quoted) */
           ETag: string;
           /** @description public, max-age=0, must-revalidate without credentials; private, no-cache with credentials; private, no-store for /auth reads with credentials (docs/api.md#caching) */
@@ -9300,7 +9354,7 @@ export interface operations {
         };
         content?: never;
       };
-      /** @description VALIDATION_ERROR: the field messages | INVALID_ID: Invalid ID */
+      /** @description INVALID_CURSOR: Invalid cursor | VALIDATION_ERROR: the field messages | INVALID_ID: Invalid ID */
       400: {
         headers: {
           [name: string]: unknown;
@@ -9356,10 +9410,12 @@ export interface operations {
   WatchHistoryController_list_v1: {
     parameters: {
       query?: {
-        /** @description Page number, starting at 1 */
-        page?: number;
         /** @description Items per page */
         limit?: number;
+        /** @description Page number, starting at 1; not with `cursor` */
+        page?: number;
+        /** @description The `nextCursor` of the previous page; absent for the first page. Opaque: an altered, forged or foreign cursor is 400 INVALID_CURSOR */
+        cursor?: string;
       };
       header?: {
         /** @description ETags of copies the client holds (a list, `W/` accepted), or `*`. When one matches the current ETag the answer is 304 without a body. */
@@ -9396,7 +9452,7 @@ export interface operations {
         };
         content?: never;
       };
-      /** @description VALIDATION_ERROR: the field messages | INVALID_ID: Invalid ID */
+      /** @description INVALID_CURSOR: Invalid cursor | VALIDATION_ERROR: the field messages | INVALID_ID: Invalid ID */
       400: {
         headers: {
           [name: string]: unknown;
@@ -9541,7 +9597,7 @@ export interface operations {
   FeedController_videos_v1: {
     parameters: {
       query?: {
-        /** @description The `nextCursor` of the previous page; absent for the first page */
+        /** @description The `nextCursor` of the previous page; absent for the first page. Opaque: an altered, forged or foreign cursor is 400 INVALID_CURSOR */
         cursor?: string;
         limit?: number;
       };

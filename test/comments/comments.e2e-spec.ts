@@ -30,7 +30,7 @@ import {
   expectSuccess,
   idsOf,
   MISSING_ID,
-  PAGINATION_KEYS,
+  CURSOR_PAGINATION_KEYS,
 } from 'test/likes/engagement-test.util';
 import { createTestApp, type TestApp } from 'test/utils/test-app';
 
@@ -205,7 +205,7 @@ describe('comments', () => {
 
       const res = await videoComments(videoId, other);
       expectSuccess(res, 200, 'Video comments fetched successfully');
-      expect(Object.keys(res.body.data)).toEqual(PAGINATION_KEYS);
+      expect(Object.keys(res.body.data)).toEqual(CURSOR_PAGINATION_KEYS);
       expect(idsOf(res.body.data.docs)).toEqual([newer, older]);
       for (const doc of res.body.data.docs) expectCommentShape(doc, 'video');
       expect(res.body.data.docs[1]).toMatchObject({
@@ -344,7 +344,7 @@ describe('comments', () => {
 
       const res = await postComments(post._id);
       expectSuccess(res, 200, 'Post comments fetched successfully');
-      expect(Object.keys(res.body.data)).toEqual(PAGINATION_KEYS);
+      expect(Object.keys(res.body.data)).toEqual(CURSOR_PAGINATION_KEYS);
       expect(idsOf(res.body.data.docs)).toEqual([first.body.data._id, second._id]);
       for (const doc of res.body.data.docs) expectCommentShape(doc, 'communityPost');
       const desc = await postComments(post._id, undefined, { sortOrder: 'desc' }).expect(200);

@@ -19,7 +19,7 @@ import {
   expectPostShape,
   expectSuccess,
   MISSING_ID,
-  PAGINATION_KEYS,
+  CURSOR_PAGINATION_KEYS,
 } from 'test/likes/engagement-test.util';
 import { createTestApp, type TestApp } from 'test/utils/test-app';
 import { Types } from 'mongoose';
@@ -134,7 +134,7 @@ describe('community posts', () => {
 
       const res = await feed(fan, { limit: 2 });
       expectSuccess(res, 200, 'Community feed fetched successfully');
-      expect(Object.keys(res.body.data)).toEqual(PAGINATION_KEYS);
+      expect(Object.keys(res.body.data)).toEqual(CURSOR_PAGINATION_KEYS);
       expect(ids(res.body.data.docs)).toEqual([late, early]);
       for (const doc of res.body.data.docs) expectPostShape(doc);
       expect(res.body.data.docs[1]).toMatchObject({

@@ -94,3 +94,32 @@ export async function commentExists(t: TestApp, commentId: string): Promise<bool
     (await commentModel(t).collection.countDocuments({ _id: new Types.ObjectId(commentId) })) === 1
   );
 }
+
+/** Many stored top-level comments under one parent (as `insertComment`, one write): their ids, in order. */
+export async function insertComments(
+  t: TestApp,
+  ownerId: string,
+  parent: CommentParentRef,
+  createdAts: Date[],
+): Promise<string[]> {
+  if (createdAts.length === 0) return [];
+  const parentKey =
+    'video' in parent
+      ? { video: new Types.ObjectId(parent.video) }
+      : { communityPost: new Types.ObjectId(parent.communityPost) };
+  const created = await commentModel(t).collection.insertMany(
+    createdAts.map((createdAt) => ({
+      ...parentKey,
+      owner: new Types.ObjectId(ownerId),
+      content: 'Stored comment',
+      createdAt,
+      updatedAt: createdAt,
+    })),
+  );
+  const ids = createdAts.map((_, index) => created.insertedIds[index].toHexString());
+  await repairCounters(t, {
+    comments: ids,
+    ...('video' in parent ? { videos: [parent.video] } : { posts: [parent.communityPost] }),
+  });
+  return ids;
+}

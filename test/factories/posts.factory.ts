@@ -61,3 +61,23 @@ export async function insertPost(
 export async function postExists(t: TestApp, postId: string): Promise<boolean> {
   return (await postModel(t).collection.countDocuments({ _id: new Types.ObjectId(postId) })) === 1;
 }
+
+/** Many stored posts of one owner (as `insertPost`, one write): their ids, in order. */
+export async function insertPosts(
+  t: TestApp,
+  ownerId: string,
+  createdAts: Date[],
+): Promise<string[]> {
+  if (createdAts.length === 0) return [];
+  const created = await postModel(t).collection.insertMany(
+    createdAts.map((createdAt) => ({
+      owner: new Types.ObjectId(ownerId),
+      content: 'Stored post',
+      createdAt,
+      updatedAt: createdAt,
+    })),
+  );
+  const ids = createdAts.map((_, index) => created.insertedIds[index].toHexString());
+  await repairCounters(t, { posts: ids });
+  return ids;
+}

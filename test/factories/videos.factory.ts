@@ -90,3 +90,35 @@ export async function insertVideo(
   await repairCounters(t, { videos: [videoId] });
   return videoId;
 }
+
+/** Many stored videos at once (as `insertVideo`, one write and one counter repair): their ids, in order. */
+export async function insertVideos(
+  t: TestApp,
+  ownerId: string,
+  many: StoredVideoOverrides[],
+): Promise<string[]> {
+  if (many.length === 0) return [];
+  const videos = t.app.get<Model<Video>>(getModelToken(Video.name));
+  const now = new Date();
+  const created = await videos.collection.insertMany(
+    many.map((overrides) => {
+      const key = randomUUID();
+      const createdAt = overrides.createdAt ?? now;
+      return {
+        owner: new Types.ObjectId(ownerId),
+        title: overrides.title ?? `Stored ${key.slice(0, 8)}`,
+        description: overrides.description ?? '',
+        duration: overrides.duration ?? 10,
+        views: overrides.views ?? 0,
+        isPublished: overrides.isPublished ?? true,
+        videoFile: { url: `https://media.test/videos/${key}.mp4`, key: `videos/${key}` },
+        thumbnail: { url: `https://media.test/thumbnails/${key}.png`, key: `thumbnails/${key}` },
+        createdAt,
+        updatedAt: createdAt,
+      };
+    }),
+  );
+  const ids = many.map((_, index) => created.insertedIds[index].toHexString());
+  await repairCounters(t, { videos: ids });
+  return ids;
+}

@@ -15,7 +15,7 @@ import {
   ISO_DATE,
   MISSING_ID,
   OBJECT_ID,
-  PAGINATION_KEYS,
+  CURSOR_PAGINATION_KEYS,
   RELAXED_LIMITS,
 } from 'test/follows/social-test.util';
 import { createTestApp, type TestApp } from 'test/utils/test-app';
@@ -231,7 +231,7 @@ describe('Follower: the follow toggle and the two lists', () => {
 
       const res = await followers(star.id);
       expectSuccess(res, 200, 'Followers fetched successfully');
-      expect(Object.keys(res.body.data)).toEqual(PAGINATION_KEYS);
+      expect(Object.keys(res.body.data)).toEqual(CURSOR_PAGINATION_KEYS);
       const docs = res.body.data.docs as Record<string, unknown>[];
       expect(docs.map((item) => item._id)).toEqual([newerId, olderId]);
       for (const item of docs) {

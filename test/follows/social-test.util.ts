@@ -9,6 +9,7 @@ export {
   ISO_DATE,
   MISSING_ID,
   OBJECT_ID,
+  CURSOR_PAGINATION_KEYS,
   PAGINATION_KEYS,
 } from 'test/utils/contract';
 

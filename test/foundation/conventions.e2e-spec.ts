@@ -307,7 +307,7 @@ describe('Conventions (docs/api.md)', () => {
       expect(res.headers['access-control-allow-origin']).toBe('http://other.test');
       expect(res.headers['access-control-allow-credentials']).toBe('true');
       expect(res.headers['access-control-expose-headers']).toBe(
-        'X-Request-Id,Retry-After,X-RateLimit-Limit,X-RateLimit-Remaining,X-RateLimit-Reset,RateLimit,RateLimit-Policy,ETag,Idempotent-Replayed',
+        'X-Request-Id,Retry-After,X-RateLimit-Limit,X-RateLimit-Remaining,X-RateLimit-Reset,RateLimit,RateLimit-Policy,ETag,Idempotent-Replayed,X-Next-Cursor',
       );
     });
 

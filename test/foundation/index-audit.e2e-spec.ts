@@ -9,6 +9,8 @@ import { CHANNEL_COUNTER_FIELDS } from 'src/modules/users/schemas/user.schema';
 import { VideosRepository } from 'src/modules/videos/videos.repository';
 import { cookieValue, RELAXED_LIMITS } from 'test/auth/helpers';
 import { insertComment } from 'test/factories/comments.factory';
+import { insertFollow } from 'test/factories/follows.factory';
+import { insertPlaylist } from 'test/factories/playlists.factory';
 import { insertPost } from 'test/factories/posts.factory';
 import {
   createPendingUser,
@@ -155,6 +157,28 @@ async function call(
 }
 
 const dataOf = <T>(res: Response): T => (res.body as { data: T }).data;
+
+/** A plain-array list's first page of one, then its second by the `X-Next-Cursor` header. */
+async function pageByHeader(path: string, as: TestUser | null = null): Promise<void> {
+  const sep = path.includes('?') ? '&' : '?';
+  const first = await call('GET', `${path}${sep}limit=1`, 200, { as });
+  const cursor = first.headers['x-next-cursor'] as string | undefined;
+  if (cursor === undefined) throw new Error(`${path}: a next page expected`);
+  await call('GET', `${path}${sep}limit=1&cursor=${encodeURIComponent(cursor)}`, 200, { as });
+}
+
+/** A list's first page of one (as `as`), then its second by the first's cursor (anonymously). */
+async function pageByCursor(path: string, as: TestUser | null = null): Promise<void> {
+  const first = await call('GET', `${path}${path.includes('?') ? '&' : '?'}limit=1`, 200, { as });
+  const cursor = dataOf<{ nextCursor: string | null }>(first).nextCursor;
+  if (cursor === null) throw new Error(`${path}: a next page expected`);
+  await call(
+    'GET',
+    `${path}${path.includes('?') ? '&' : '?'}limit=1&cursor=${encodeURIComponent(cursor)}`,
+    200,
+    { as },
+  );
+}
 
 describe('Index audit: every query shape is served by a declared index', () => {
   /** Before anything the walk does: a stream's replay from here resends all of it. */
@@ -336,6 +360,7 @@ describe('Index audit: every query shape is served by a declared index', () => {
       run: async () => {
         await call('GET', '/user/search?query=user_', 200);
         await call('GET', '/user/search?query=user_&page=2&limit=1', 200, { as: fan });
+        await pageByHeader('/user/search?query=user_');
       },
     },
     {
@@ -403,10 +428,24 @@ describe('Index audit: every query shape is served by a declared index', () => {
         for (const sortBy of ['createdAt', 'views', 'duration', 'title']) {
           for (const sortOrder of ['asc', 'desc']) {
             const sort = `sortBy=${sortBy}&sortOrder=${sortOrder}`;
-            await call('GET', `/video?${sort}`, 200);
-            await call('GET', `/video?${sort}&userId=${creator.id}`, 200, { as: fan });
-            await call('GET', `/video?${sort}&query=salsa`, 200);
-            await call('GET', `/video?${sort}&query=salsa&userId=${creator.id}`, 200);
+            const filters = [
+              '',
+              `&userId=${creator.id}`,
+              '&query=salsa',
+              `&query=salsa&userId=${creator.id}`,
+            ];
+            for (const filter of filters) {
+              // A numbered page, then the next one by its cursor (the keyset shape).
+              const first = await call('GET', `/video?${sort}${filter}&limit=1`, 200, { as: fan });
+              const cursor = dataOf<{ nextCursor: string | null }>(first).nextCursor;
+              if (cursor === null)
+                throw new Error(`GET /video?${sort}${filter}: a cursor expected`);
+              await call(
+                'GET',
+                `/video?${sort}${filter}&limit=1&cursor=${encodeURIComponent(cursor)}`,
+                200,
+              );
+            }
           }
         }
         // An unknown owner has no catalogue.
@@ -419,7 +458,11 @@ describe('Index audit: every query shape is served by a declared index', () => {
     },
     {
       route: 'GET /video/me',
-      run: async () => void (await call('GET', '/video/me', 200, { as: creator })),
+      run: async () => {
+        const first = await call('GET', '/video/me?limit=1', 200, { as: creator });
+        const cursor = encodeURIComponent(dataOf<{ nextCursor: string }>(first).nextCursor);
+        await call('GET', `/video/me?limit=1&cursor=${cursor}`, 200, { as: creator });
+      },
     },
     {
       route: 'GET /video/:videoId',
@@ -508,11 +551,22 @@ describe('Index audit: every query shape is served by a declared index', () => {
     {
       route: 'GET /comment/video-comments/:videoId',
       run: async () => {
+        // A second comment, so a page of one has a next page to continue by cursor.
+        await insertComment(t, fan.id, { video: uploaded._id });
         for (const sortOrder of ['asc', 'desc']) {
           await call('GET', `/comment/video-comments/${uploaded._id}?sortOrder=${sortOrder}`, 200);
-          await call('GET', `/comment/video-comments/${uploaded._id}?sortOrder=${sortOrder}`, 200, {
-            as: fan,
-          });
+          const first = await call(
+            'GET',
+            `/comment/video-comments/${uploaded._id}?sortOrder=${sortOrder}&limit=1`,
+            200,
+            { as: fan },
+          );
+          const cursor = encodeURIComponent(dataOf<{ nextCursor: string }>(first).nextCursor);
+          await call(
+            'GET',
+            `/comment/video-comments/${uploaded._id}?sortOrder=${sortOrder}&limit=1&cursor=${cursor}`,
+            200,
+          );
         }
       },
     },
@@ -588,6 +642,9 @@ describe('Index audit: every query shape is served by a declared index', () => {
       run: async () => {
         await call('GET', '/communitypost/feed', 200);
         await call('GET', '/communitypost/feed?page=1&limit=5', 200, { as: fan });
+        // A second post of the creator's, so a page of one continues by cursor (here and below).
+        await insertPost(t, creator.id);
+        await pageByCursor('/communitypost/feed', fan);
       },
     },
     {
@@ -595,6 +652,7 @@ describe('Index audit: every query shape is served by a declared index', () => {
       run: async () => {
         await call('GET', `/communitypost/user/${creator.id}`, 200);
         await call('GET', `/communitypost/user/${creator.id}`, 200, { as: fan });
+        await pageByCursor(`/communitypost/user/${creator.id}`);
       },
     },
     {
@@ -638,11 +696,21 @@ describe('Index audit: every query shape is served by a declared index', () => {
     {
       route: 'GET /comment/post-comments/:postId',
       run: async () => {
+        await insertComment(t, fan.id, { communityPost: post });
         for (const sortOrder of ['asc', 'desc']) {
           await call('GET', `/comment/post-comments/${post}?sortOrder=${sortOrder}`, 200);
-          await call('GET', `/comment/post-comments/${post}?sortOrder=${sortOrder}`, 200, {
-            as: creator,
-          });
+          const first = await call(
+            'GET',
+            `/comment/post-comments/${post}?sortOrder=${sortOrder}&limit=1`,
+            200,
+            { as: creator },
+          );
+          const cursor = encodeURIComponent(dataOf<{ nextCursor: string }>(first).nextCursor);
+          await call(
+            'GET',
+            `/comment/post-comments/${post}?sortOrder=${sortOrder}&limit=1&cursor=${cursor}`,
+            200,
+          );
         }
       },
     },
@@ -681,11 +749,13 @@ describe('Index audit: every query shape is served by a declared index', () => {
     {
       route: 'GET /follower/followers/:userId',
       run: async () => {
+        // A second relation each way, so a page of one continues by cursor.
+        const extra = await createVerifiedUser(t);
+        await insertFollow(t, extra.id, creator.id);
+        await insertFollow(t, fan.id, extra.id);
         for (const sortOrder of ['asc', 'desc']) {
           await call('GET', `/follower/followers/${creator.id}?sortOrder=${sortOrder}`, 200);
-          await call('GET', `/follower/followers/${creator.id}?sortOrder=${sortOrder}`, 200, {
-            as: fan,
-          });
+          await pageByCursor(`/follower/followers/${creator.id}?sortOrder=${sortOrder}`, fan);
         }
       },
     },
@@ -694,9 +764,7 @@ describe('Index audit: every query shape is served by a declared index', () => {
       run: async () => {
         for (const sortOrder of ['asc', 'desc']) {
           await call('GET', `/follower/following/${fan.id}?sortOrder=${sortOrder}`, 200);
-          await call('GET', `/follower/following/${fan.id}?sortOrder=${sortOrder}`, 200, {
-            as: creator,
-          });
+          await pageByCursor(`/follower/following/${fan.id}?sortOrder=${sortOrder}`, creator);
         }
       },
     },
@@ -875,13 +943,19 @@ describe('Index audit: every query shape is served by a declared index', () => {
     },
     {
       route: 'GET /playlist/me',
-      run: async () => void (await call('GET', '/playlist/me', 200, { as: fan })),
+      run: async () => {
+        await call('GET', '/playlist/me', 200, { as: fan });
+        await pageByCursor('/playlist/me', fan);
+      },
     },
     {
       route: 'GET /playlist/user/:userId',
       run: async () => {
         await call('GET', `/playlist/user/${fan.id}`, 200);
         await call('GET', `/playlist/user/${fan.id}`, 200, { as: creator });
+        // A second public playlist, so a page of one continues by cursor (here and in search).
+        await insertPlaylist(t, fan.id, { name: 'Salsa extras' });
+        await pageByHeader(`/playlist/user/${fan.id}`);
       },
     },
     {
@@ -889,6 +963,7 @@ describe('Index audit: every query shape is served by a declared index', () => {
       run: async () => {
         await call('GET', '/playlist/search?query=salsa', 200);
         await call('GET', '/playlist/search?query=salsa', 200, { as: fan });
+        await pageByHeader('/playlist/search?query=salsa', fan);
       },
     },
     {

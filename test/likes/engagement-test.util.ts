@@ -15,6 +15,7 @@ export {
   MISSING_ID,
   OBJECT_ID,
   OWNER_LITE_KEYS,
+  CURSOR_PAGINATION_KEYS,
   PAGINATION_KEYS,
   VIDEO_CARD_KEYS,
 } from 'test/utils/contract';

@@ -19,7 +19,7 @@ import {
   ISO_DATE,
   MISSING_ID,
   OBJECT_ID,
-  PAGINATION_KEYS,
+  CURSOR_PAGINATION_KEYS,
   RELAXED_LIMITS,
 } from 'test/follows/social-test.util';
 import { createTestApp, type TestApp } from 'test/utils/test-app';
@@ -557,7 +557,7 @@ describe('Playlist: the `/playlist` routes', () => {
       for (const page of [1, 2, 3]) {
         const res = await as(me).get(`/me?page=${page}&limit=10`);
         expectSuccess(res, 200, 'Playlists fetched successfully');
-        expect(Object.keys(res.body.data)).toEqual(PAGINATION_KEYS);
+        expect(Object.keys(res.body.data)).toEqual(CURSOR_PAGINATION_KEYS);
         expect(res.body.data).toMatchObject({ totalDocs: 25, totalPages: 3, page, limit: 10 });
         (res.body.data.docs as Record<string, unknown>[]).forEach((doc) =>
           expectCard(doc, SUMMARY_KEYS),

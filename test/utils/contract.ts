@@ -22,6 +22,8 @@ export const PAGINATION_KEYS = [
   'prevPage',
   'nextPage',
 ];
+/** The paginated object of a list with cursor pages (docs/api.md#cursor-pages). */
+export const CURSOR_PAGINATION_KEYS = [...PAGINATION_KEYS, 'nextCursor'];
 export const OWNER_LITE_KEYS = ['_id', 'username', 'name', 'profileImage'];
 export const VIDEO_CARD_KEYS = [
   '_id',

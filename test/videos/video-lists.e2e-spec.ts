@@ -63,6 +63,7 @@ describe('video lists', () => {
             'hasNextPage',
             'prevPage',
             'nextPage',
+            'nextCursor',
           ]);
           expect(data).toMatchObject({
             totalDocs: 25,
@@ -99,6 +100,7 @@ describe('video lists', () => {
         hasNextPage: false,
         prevPage: 6,
         nextPage: null,
+        nextCursor: null,
       });
     });
 

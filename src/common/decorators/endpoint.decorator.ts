@@ -1,7 +1,8 @@
-import { applyDecorators, HttpCode, SetMetadata, type Type } from '@nestjs/common';
+import { applyDecorators, HttpCode, SetMetadata, type Type, UseInterceptors } from '@nestjs/common';
 import { ApiExtension } from '@nestjs/swagger';
 import type { ApiResult } from 'src/common/decorators/response-message.decorator';
-import type { Paginated } from 'src/common/dto/paginated.util';
+import type { CursorList, CursorPaginated, Paginated } from 'src/common/dto/paginated.util';
+import { NextCursorHeaderInterceptor } from 'src/common/interceptors/next-cursor-header.interceptor';
 import type { ErrorDefinition } from 'src/common/errors/define-error.util';
 import {
   plainDefinition,
@@ -15,7 +16,12 @@ export const ENDPOINT_MESSAGES_KEY = 'dancely:endpoint-messages';
 /** Several messages: the handler returns an `ApiResult` carrying the one that happened. */
 type Messages = string | readonly [string, string, ...string[]];
 
-export interface EndpointOptions<M extends Messages, D extends DataOption, P extends boolean> {
+export interface EndpointOptions<
+  M extends Messages,
+  D extends DataOption,
+  P extends boolean,
+  C extends boolean,
+> {
   /** The status of a success, answered and documented; 200 unless given. */
   status?: 200 | 201;
   /** The envelope message, from the module's messages constant. */
@@ -23,22 +29,32 @@ export interface EndpointOptions<M extends Messages, D extends DataOption, P ext
   data: D;
   /** `data` is the paginated object (docs/api.md#paginated-object) around the `data` class. */
   paginated?: P;
+  /**
+   * The list has cursor pages too (docs/api.md#cursor-pages): the paginated object has
+   * `nextCursor`; a plain array (`data: [Item]`) is returned as a `CursorList` whose cursor goes
+   * to the `X-Next-Cursor` header.
+   */
+  cursor?: C;
   /** The route's own failures; those every route shares are added by `completeOperations`. */
   errors?: readonly ErrorDefinition[];
 }
 
 /** What `data` says the handler returns. */
-type DataOf<D, P> = D extends null
+type DataOf<D, P, C> = D extends null
   ? null | void
   : D extends readonly [Type<infer T>]
-    ? T[]
+    ? C extends true
+      ? CursorList<T>
+      : T[]
     : D extends Type<infer T>
       ? P extends true
-        ? Paginated<T>
+        ? C extends true
+          ? CursorPaginated<T>
+          : Paginated<T>
         : T
       : unknown;
 
-type Returned<M, D, P> = M extends string ? DataOf<D, P> : ApiResult<DataOf<D, P>>;
+type Returned<M, D, P, C> = M extends string ? DataOf<D, P, C> : ApiResult<DataOf<D, P, C>>;
 
 /** A method decorator that fits only a handler returning `R` or a promise of it. */
 type HandlerDecorator<R> = <F extends (...args: never[]) => R | Promise<R>>(
@@ -58,7 +74,8 @@ export function Endpoint<
   const M extends Messages,
   const D extends DataOption,
   P extends boolean = false,
->(options: EndpointOptions<M, D, P>): HandlerDecorator<Returned<M, D, P>> {
+  C extends boolean = false,
+>(options: EndpointOptions<M, D, P, C>): HandlerDecorator<Returned<M, D, P, C>> {
   const status = options.status ?? 200;
   const messages: readonly string[] =
     typeof options.message === 'string' ? [options.message] : options.message;
@@ -70,8 +87,12 @@ export function Endpoint<
       messages,
       data: options.data,
       paginated: options.paginated ?? false,
+      cursor: options.cursor ?? false,
     }),
     ApiExtension(ROUTE_ERRORS_EXTENSION, (options.errors ?? []).map(plainDefinition)),
+    ...(options.cursor && Array.isArray(options.data)
+      ? [UseInterceptors(NextCursorHeaderInterceptor)]
+      : []),
   );
   return (target, key, descriptor) => decorator(target, key, descriptor);
 }

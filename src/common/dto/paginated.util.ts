@@ -34,3 +34,24 @@ export function paginate<T>(
     nextPage: hasNextPage ? page + 1 : null,
   };
 }
+
+/**
+ * The paginated object of a list with cursor pages (docs/api.md#cursor-pages): the same keys,
+ * then `nextCursor`, the position after the last doc, or null when nothing follows.
+ */
+export interface CursorPaginated<T> extends Paginated<T> {
+  nextCursor: string | null;
+}
+
+/** The response header carrying a plain-array list's next cursor (docs/api.md#cursor-pages). */
+export const NEXT_CURSOR_HEADER = 'X-Next-Cursor';
+
+/**
+ * A page of a plain-array list with cursor pages: `items` is the `data` array, and `nextCursor`
+ * travels in the `X-Next-Cursor` header (absent when nothing follows), so the array stays an
+ * array.
+ */
+export interface CursorList<T> {
+  items: T[];
+  nextCursor: string | null;
+}

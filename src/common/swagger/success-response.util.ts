@@ -1,6 +1,7 @@
 import { applyDecorators, type Type } from '@nestjs/common';
 import { ApiExtraModels, ApiResponse, getSchemaPath } from '@nestjs/swagger';
 import type { SchemaObject } from '@nestjs/swagger';
+import { NEXT_CURSOR_HEADER } from 'src/common/dto/paginated.util';
 
 /** The `data` payload: a response class, `[Class]` for a plain array, null for `data: null`, or a schema. */
 export type DataOption = Type | readonly [Type] | null | SchemaObject;
@@ -12,6 +13,8 @@ export interface SuccessResponse {
   data: DataOption;
   /** `data` is the paginated object (docs/api.md#paginated-object) around this class. */
   paginated: boolean;
+  /** ...with `nextCursor` after its keys (docs/api.md#cursor-pages). */
+  cursor?: boolean;
 }
 
 function isSchema(value: unknown): value is SchemaObject {
@@ -22,7 +25,7 @@ function isArrayOf(value: DataOption): value is readonly [Type] {
   return Array.isArray(value);
 }
 
-function dataSchema({ data, paginated }: SuccessResponse): SchemaObject {
+function dataSchema({ data, paginated, cursor = false }: SuccessResponse): SchemaObject {
   if (data === null)
     return { type: 'object', nullable: true, enum: [null], description: 'Always null' };
   if (isSchema(data)) return data;
@@ -46,6 +49,7 @@ function dataSchema({ data, paginated }: SuccessResponse): SchemaObject {
       'hasNextPage',
       'prevPage',
       'nextPage',
+      ...(cursor ? ['nextCursor'] : []),
     ],
     properties: {
       docs: { type: 'array', items: item },
@@ -58,9 +62,16 @@ function dataSchema({ data, paginated }: SuccessResponse): SchemaObject {
       hasNextPage: { type: 'boolean' },
       prevPage: { type: 'integer', minimum: 1, nullable: true },
       nextPage: { type: 'integer', minimum: 1, nullable: true },
+      ...(cursor ? { nextCursor: NEXT_CURSOR } : {}),
     },
   };
 }
+
+const NEXT_CURSOR: SchemaObject = {
+  type: 'string',
+  nullable: true,
+  description: 'Pass as `cursor` for the next page; null when nothing follows',
+};
 
 /** Documents the success envelope `{statusCode, message, data, success}` with the exact `data` schema. */
 export function documentSuccess(success: SuccessResponse): MethodDecorator {
@@ -71,6 +82,17 @@ export function documentSuccess(success: SuccessResponse): MethodDecorator {
     ApiResponse({
       status,
       description: messages.join(' | '),
+      ...(success.cursor && isArrayOf(data)
+        ? {
+            headers: {
+              [NEXT_CURSOR_HEADER]: {
+                description:
+                  'Pass as `cursor` for the next page; absent when nothing follows (docs/api.md#cursor-pages)',
+                schema: { type: 'string' },
+              },
+            },
+          }
+        : {}),
       schema: {
         type: 'object',
         required: ['statusCode', 'message', 'data', 'success'],

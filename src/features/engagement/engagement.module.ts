@@ -1,4 +1,6 @@
 import { Module } from '@nestjs/common';
+import { CursorCodecService } from 'src/common/pagination/cursor-codec.service';
+import { CursorPagesService } from 'src/common/pagination/cursor-pages.service';
 import { HistoryListService } from 'src/features/engagement/history-list.service';
 import { LikeActionsService } from 'src/features/engagement/like-actions.service';
 import { LikesController } from 'src/features/engagement/likes.controller';
@@ -17,6 +19,6 @@ import { WatchHistoryModule } from 'src/modules/watch-history/watch-history.modu
 @Module({
   imports: [LikesModule, WatchHistoryModule, VideosModule, CommentsModule, CommunityPostsModule],
   controllers: [LikesController, WatchHistoryController],
-  providers: [LikeActionsService, HistoryListService],
+  providers: [CursorCodecService, CursorPagesService, LikeActionsService, HistoryListService],
 })
 export class EngagementModule {}

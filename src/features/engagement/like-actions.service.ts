@@ -1,6 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { ApiResult } from 'src/common/decorators/response-message.decorator';
-import type { PlainListQueryDto } from 'src/common/dto/pagination-query.dto';
+import type { CursorList } from 'src/common/dto/paginated.util';
+import type { CursorListQueryDto } from 'src/common/dto/pagination-query.dto';
+import { comesAfter, CursorPagesService } from 'src/common/pagination/cursor-pages.service';
 import { countBeside, type RelationIntent } from 'src/common/database/relation-state.util';
 import type { AppException } from 'src/common/errors/app.exception';
 import type { LikedVideoResponse } from 'src/features/engagement/dto/liked-video.response';
@@ -58,6 +60,7 @@ export class LikeActionsService {
     private readonly posts: CommunityPostsService,
     private readonly commentCounters: CommentCountersService,
     private readonly postCounters: CommunityPostCountersService,
+    private readonly pages: CursorPagesService,
   ) {}
 
   toggleVideoLike(videoId: string, userId: string): Promise<ApiResult<LikeToggleResponse>> {
@@ -91,19 +94,34 @@ export class LikeActionsService {
    * `_id` descending. Round trips: the likes, the videos, their owners, their figures (4),
    * whatever the page size.
    */
-  async likedVideos(userId: string, query: PlainListQueryDto): Promise<LikedVideoResponse[]> {
-    const liked = await this.likes.likedTargets(userId, 'video', LIKED_VIDEOS_SCAN_LIMIT);
-    if (liked.length === 0) return [];
-    const likedAt = new Map(liked.map((like) => [like.targetId, like.likedAt]));
-    const { cards } = await this.videos.cardsInOrder([...likedAt.keys()], {
-      viewerId: userId,
-      visibility: 'visible',
-      page: { skip: (query.page - 1) * query.limit, limit: query.limit },
+  async likedVideos(
+    userId: string,
+    query: CursorListQueryDto,
+  ): Promise<CursorList<LikedVideoResponse>> {
+    const request = this.pages.open(`liked-videos:${userId}`, query, 'date');
+    const { after, skip, take } = request.window;
+    const liked = (await this.likes.likedTargets(userId, 'video', LIKED_VIDEOS_SCAN_LIMIT)).filter(
+      (like) => after === null || comesAfter({ key: like.likedAt, id: like.likeId }, after, 'desc'),
+    );
+    const byVideo = new Map(liked.map((like) => [like.targetId, like]));
+    const { cards } =
+      liked.length === 0
+        ? { cards: [] }
+        : await this.videos.cardsInOrder([...byVideo.keys()], {
+            viewerId: userId,
+            visibility: 'visible',
+            page: { skip, limit: take },
+          });
+    const items = cards.flatMap((card) => {
+      const like = byVideo.get(card._id);
+      return like ? [{ like, doc: toLikedVideo(card, like.likedAt) }] : [];
     });
-    return cards.flatMap((card) => {
-      const at = likedAt.get(card._id);
-      return at ? [toLikedVideo(card, at)] : [];
-    });
+    return this.pages.closeList(
+      request,
+      items,
+      ({ like }) => ({ key: like.likedAt, id: like.likeId }),
+      (page) => Promise.resolve(page.map(({ doc }) => doc)),
+    );
   }
 
   private async toggle(

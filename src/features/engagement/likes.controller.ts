@@ -5,7 +5,9 @@ import { RequiredAuth } from 'src/common/decorators/auth-mode.decorator';
 import { CurrentUser } from 'src/common/decorators/current-user.decorator';
 import { Endpoint } from 'src/common/decorators/endpoint.decorator';
 import type { ApiResult } from 'src/common/decorators/response-message.decorator';
-import { PlainListQueryDto } from 'src/common/dto/pagination-query.dto';
+import type { CursorList } from 'src/common/dto/paginated.util';
+import { CursorListQueryDto } from 'src/common/dto/pagination-query.dto';
+import { PaginationErrors } from 'src/common/pagination/pagination.errors';
 import { LikedVideoResponse } from 'src/features/engagement/dto/liked-video.response';
 import { LikeStateResponse } from 'src/features/engagement/dto/like-state.response';
 import { LikeToggleResponse } from 'src/features/engagement/dto/like-toggle.response';
@@ -149,11 +151,16 @@ export class LikesController {
 
   @RequiredAuth()
   @Get('liked-videos')
-  @Endpoint({ message: LikesMessages.likedVideos, data: [LikedVideoResponse] })
+  @Endpoint({
+    message: LikesMessages.likedVideos,
+    data: [LikedVideoResponse],
+    cursor: true,
+    errors: [PaginationErrors.invalidCursor],
+  })
   likedVideos(
-    @Query() query: PlainListQueryDto,
+    @Query() query: CursorListQueryDto,
     @CurrentUser() user: AuthPrincipal,
-  ): Promise<LikedVideoResponse[]> {
+  ): Promise<CursorList<LikedVideoResponse>> {
     return this.likes.likedVideos(user.userId, query);
   }
 }

@@ -4,8 +4,9 @@ import type { AuthPrincipal } from 'src/common/auth/auth-principal.type';
 import { RequiredAuth } from 'src/common/decorators/auth-mode.decorator';
 import { CurrentUser } from 'src/common/decorators/current-user.decorator';
 import { Endpoint } from 'src/common/decorators/endpoint.decorator';
-import type { Paginated } from 'src/common/dto/paginated.util';
-import { PaginationQueryDto } from 'src/common/dto/pagination-query.dto';
+import type { CursorPaginated } from 'src/common/dto/paginated.util';
+import { CursorPaginationQueryDto } from 'src/common/dto/pagination-query.dto';
+import { PaginationErrors } from 'src/common/pagination/pagination.errors';
 import { HistoryItemResponse } from 'src/features/engagement/dto/history-item.response';
 import { HistoryListService } from 'src/features/engagement/history-list.service';
 import { WatchHistoryMessages } from 'src/features/engagement/watch-history.messages';
@@ -18,11 +19,17 @@ export class WatchHistoryController {
 
   @RequiredAuth()
   @Get('history')
-  @Endpoint({ message: WatchHistoryMessages.listed, data: HistoryItemResponse, paginated: true })
+  @Endpoint({
+    message: WatchHistoryMessages.listed,
+    data: HistoryItemResponse,
+    paginated: true,
+    cursor: true,
+    errors: [PaginationErrors.invalidCursor],
+  })
   list(
-    @Query() query: PaginationQueryDto,
+    @Query() query: CursorPaginationQueryDto,
     @CurrentUser() user: AuthPrincipal,
-  ): Promise<Paginated<HistoryItemResponse>> {
+  ): Promise<CursorPaginated<HistoryItemResponse>> {
     return this.history.list(user.userId, query);
   }
 

@@ -4,7 +4,7 @@ import type { AuthPrincipal } from 'src/common/auth/auth-principal.type';
 import { OptionalAuth, RequiredAuth } from 'src/common/decorators/auth-mode.decorator';
 import { CurrentUser, CurrentViewer } from 'src/common/decorators/current-user.decorator';
 import { Endpoint } from 'src/common/decorators/endpoint.decorator';
-import type { Paginated } from 'src/common/dto/paginated.util';
+import type { CursorPaginated } from 'src/common/dto/paginated.util';
 import { IfMatch, type WritePrecondition } from 'src/common/http/if-match.decorator';
 import { ITEM } from 'src/common/http/representation.util';
 import { Idempotent } from 'src/common/idempotency/idempotent.decorator';
@@ -35,13 +35,14 @@ export class CommentsController {
     message: CommentsMessages.videoCommentsListed,
     data: CommentResponse,
     paginated: true,
-    errors: [CommentsErrors.videoNotFound],
+    cursor: true,
+    errors: [PaginationErrors.invalidCursor, CommentsErrors.videoNotFound],
   })
   listForVideo(
     @Param('videoId') videoId: string,
     @Query() query: ListVideoCommentsQueryDto,
     @CurrentViewer() viewer: AuthPrincipal | null,
-  ): Promise<Paginated<CommentResponse>> {
+  ): Promise<CursorPaginated<CommentResponse>> {
     return this.comments.listForVideo(videoId, query, viewer?.userId ?? null);
   }
 
@@ -68,13 +69,14 @@ export class CommentsController {
     message: CommentsMessages.postCommentsListed,
     data: CommentResponse,
     paginated: true,
-    errors: [CommentsErrors.postNotFound],
+    cursor: true,
+    errors: [PaginationErrors.invalidCursor, CommentsErrors.postNotFound],
   })
   listForPost(
     @Param('postId') postId: string,
     @Query() query: ListPostCommentsQueryDto,
     @CurrentViewer() viewer: AuthPrincipal | null,
-  ): Promise<Paginated<CommentResponse>> {
+  ): Promise<CursorPaginated<CommentResponse>> {
     return this.comments.listForPost(postId, query, viewer?.userId ?? null);
   }
 

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { MongooseModule } from '@nestjs/mongoose';
 import { CursorCodecService } from 'src/common/pagination/cursor-codec.service';
+import { CursorPagesService } from 'src/common/pagination/cursor-pages.service';
 import { CommentCountersService } from 'src/modules/comments/comment-counters.service';
 import { CommentCounterRepairService } from 'src/modules/comments/comment-counter-repair.service';
 import { CommentsCascadeListener } from 'src/modules/comments/comments-cascade.listener';
@@ -33,6 +34,7 @@ import { VideosModule } from 'src/modules/videos/videos.module';
     CommentCountersService,
     CommentsCascadeListener,
     CursorCodecService,
+    CursorPagesService,
     CommentCounterRepairService,
   ],
   exports: [CommentsService, CommentCountersService, CommentCounterRepairService],

@@ -2,7 +2,9 @@ import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { type Model, type QueryFilter, Types } from 'mongoose';
 import { CounterDocuments } from 'src/common/database/counter-documents';
+import { keysetAfter } from 'src/common/database/keyset.util';
 import { nextVersion } from 'src/common/database/version.util';
+import type { CursorPosition } from 'src/common/pagination/cursor-codec.service';
 import {
   type CounterFix,
   type FixOutcome,
@@ -58,15 +60,16 @@ export class CommentsRepository {
   }
 
   /**
-   * The comment lists: a page of one parent's comments in `createdAt` order with `_id` breaking
-   * ties the same way, and the total, in ONE round trip. The leading `$match` + `$sort` use the
-   * parent index (forward or reverse scan); the facet pages and counts that same sorted stream.
+   * The comment lists: a numbered page of one parent's top-level comments in `createdAt` order
+   * with `_id` breaking ties the same way (`take` from `skip`), and the total, in ONE round trip.
+   * The leading `$match` + `$sort` use the parent index (forward or reverse scan); the facet
+   * pages and counts that same sorted stream.
    */
   async findPage(
     parent: CommentParent,
     sortOrder: 'asc' | 'desc',
     skip: number,
-    limit: number,
+    take: number,
   ): Promise<CommentPageRecord> {
     const direction = sortOrder === 'asc' ? 1 : -1;
     const [result] = await this.comments
@@ -75,13 +78,37 @@ export class CommentsRepository {
         { $sort: { createdAt: direction, _id: direction } },
         {
           $facet: {
-            docs: [{ $skip: skip }, { $limit: limit }, { $project: RECORD_PROJECTION }],
+            docs: [{ $skip: skip }, { $limit: take }, { $project: RECORD_PROJECTION }],
             total: [{ $group: { _id: null, n: { $sum: 1 } } }],
           },
         },
       ])
       .exec();
     return { records: result?.docs ?? [], total: result?.total[0]?.n ?? 0 };
+  }
+
+  /**
+   * The comment lists by cursor: `take` top-level comments of one parent after a keyset position
+   * in the same order, without a count; the parent index starts the scan at the position.
+   */
+  findPageAfter(
+    parent: CommentParent,
+    sortOrder: 'asc' | 'desc',
+    after: CursorPosition<Date>,
+    take: number,
+  ): Promise<CommentRecord[]> {
+    const direction = sortOrder === 'asc' ? 1 : -1;
+    return this.comments
+      .find({
+        ...parentFilter(parent),
+        parent: null,
+        ...keysetAfter('createdAt', direction, after),
+      })
+      .select(RECORD_PROJECTION)
+      .sort({ createdAt: direction, _id: direction })
+      .limit(take)
+      .lean<CommentRecord[]>()
+      .exec();
   }
 
   /**

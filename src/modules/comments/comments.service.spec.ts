@@ -2,6 +2,7 @@ import { Logger } from '@nestjs/common';
 import { Types } from 'mongoose';
 import { CursorCodecService } from 'src/common/pagination/cursor-codec.service';
 import type { DomainEvents } from 'src/common/events/domain-events';
+import { CursorPagesService } from 'src/common/pagination/cursor-pages.service';
 import type { AppConfig } from 'src/config/app-config';
 import type { CommentRecord } from 'src/modules/comments/comment-records.type';
 import type { CommentsRepository } from 'src/modules/comments/comments.repository';
@@ -71,6 +72,7 @@ describe('CommentsService', () => {
     videoCounters = { moveComments: jest.fn().mockResolvedValue(undefined) };
     postCounters = { moveComments: jest.fn().mockResolvedValue(undefined) };
     events = { publish: jest.fn().mockResolvedValue('event-id') };
+    const codec = new CursorCodecService({ auth: { accessSecret: 'k'.repeat(40) } } as AppConfig);
     sut = new CommentsService(
       repo as unknown as CommentsRepository,
       users as unknown as UsersService,
@@ -79,8 +81,9 @@ describe('CommentsService', () => {
       likes as unknown as LikesService,
       videoCounters as unknown as VideoCountersService,
       postCounters as unknown as CommunityPostCountersService,
-      new CursorCodecService({ auth: { accessSecret: 'k'.repeat(40) } } as AppConfig),
+      codec,
       events as unknown as DomainEvents,
+      new CursorPagesService(codec),
     );
   });
   afterEach(() => {
@@ -257,7 +260,7 @@ describe('CommentsService', () => {
       expect(users.findOwnerLites).toHaveBeenCalledWith([AUTHOR, CREATOR]);
     });
 
-    it('pages with skip and limit and leaves out comments without a visible author', async () => {
+    it('pages with skip and limit (reading one past the page) and leaves out comments without a visible author', async () => {
       posts.findOwnerIdOfPost.mockResolvedValue(CREATOR);
       const kept = record({ video: undefined, communityPost: new Types.ObjectId(POST) });
       const orphan = record({
@@ -276,14 +279,20 @@ describe('CommentsService', () => {
       jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
 
       const page = await sut.listForPost(POST, { page: 2, limit: 5, sortOrder: 'desc' }, STRANGER);
-      expect(repo.findPage).toHaveBeenCalledWith({ kind: 'communityPost', id: POST }, 'desc', 5, 5);
+      expect(repo.findPage).toHaveBeenCalledWith({ kind: 'communityPost', id: POST }, 'desc', 5, 6);
       expect(likes.likedAmong).toHaveBeenCalledWith(
         'comment',
         [kept._id.toHexString(), orphan._id.toHexString()],
         STRANGER,
       );
       expect(page.docs.map((doc) => doc._id)).toEqual([kept._id.toHexString()]);
-      expect(page).toMatchObject({ totalDocs: 12, page: 2, limit: 5, totalPages: 3 });
+      expect(page).toMatchObject({
+        totalDocs: 12,
+        page: 2,
+        limit: 5,
+        totalPages: 3,
+        nextCursor: null,
+      });
     });
   });
 

@@ -1,22 +1,26 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type { Types } from 'mongoose';
-import { type Paginated, paginate } from 'src/common/dto/paginated.util';
-import { CursorCodecService } from 'src/common/pagination/cursor-codec.service';
+import type { CursorPaginated } from 'src/common/dto/paginated.util';
+import {
+  CursorCodecService,
+  type CursorPosition,
+} from 'src/common/pagination/cursor-codec.service';
+import {
+  type CursorPageRequest,
+  CursorPagesService,
+} from 'src/common/pagination/cursor-pages.service';
 import { DomainEvents } from 'src/common/events/domain-events';
 import type { AppException } from 'src/common/errors/app.exception';
 import type { WritePrecondition } from 'src/common/http/if-match.decorator';
 import { errorTrace } from 'src/common/errors/describe-error.util';
-import type {
-  CommentParent,
-  CommentPageRecord,
-  CommentRecord,
-} from 'src/modules/comments/comment-records.type';
+import type { CommentParent, CommentRecord } from 'src/modules/comments/comment-records.type';
 import { CommentsErrors } from 'src/modules/comments/comments.errors';
 import { toCommentResponse } from 'src/modules/comments/comments.mapper';
 import { CommentsRepository } from 'src/modules/comments/comments.repository';
 import type { CommentResponse, ReplyPageResponse } from 'src/modules/comments/dto/comment.response';
 import type { ListRepliesQueryDto } from 'src/modules/comments/dto/list-replies-query.dto';
 import type {
+  CommentSortOrder,
   ListPostCommentsQueryDto,
   ListVideoCommentsQueryDto,
 } from 'src/modules/comments/dto/list-comments-query.dto';
@@ -66,53 +70,55 @@ export class CommentsService {
     private readonly postCounters: CommunityPostCountersService,
     private readonly cursors: CursorCodecService,
     private readonly events: DomainEvents,
+    private readonly pages: CursorPagesService,
   ) {}
 
-  /** A video's comments: video, page and total, owners, the viewer's likes: 4 round trips. */
+  /**
+   * A video's comments: video, page and total (numbered pages; a cursor page reads no total),
+   * owners, the viewer's likes: 4 round trips.
+   */
   async listForVideo(
     videoId: string,
     query: ListVideoCommentsQueryDto,
     viewerId: string | null,
-  ): Promise<Paginated<CommentResponse>> {
+  ): Promise<CursorPaginated<CommentResponse>> {
     if ((await this.videos.findVisibleOwnerId(videoId, viewerId)) === null)
       throw CommentsErrors.videoNotFound();
-    const page = await this.comments.findPage(
-      { kind: 'video', id: videoId },
-      query.sortOrder,
-      (query.page - 1) * query.limit,
-      query.limit,
-    );
-    const [owners, liked] = await Promise.all([
-      this.ownersOf(page.records),
-      this.likedAmong(page, viewerId),
-    ]);
-    return this.toPage(page, owners, liked, query);
+    const parent: CommentParent = { kind: 'video', id: videoId };
+    const request = this.pages.open(listOf(parent, query.sortOrder), query, 'date');
+    const page = await this.readPage(parent, query.sortOrder, request);
+    return this.pages.close(request, page.records, page.total, positionOf, async (records) => {
+      const [owners, liked] = await Promise.all([
+        this.ownersOf(records),
+        this.likedAmong(records, viewerId),
+      ]);
+      return this.toItems(records, owners, liked);
+    });
   }
 
   /**
    * A post's comments. The post is looked up first (404 when missing); whether its owner is visible
    * is answered by the same query that resolves the page's owners, so the list stays at 4 round
-   * trips: post, page + total, owners, likes.
+   * trips: post, page (+ total on numbered pages), owners, likes.
    */
   async listForPost(
     postId: string,
     query: ListPostCommentsQueryDto,
     viewerId: string | null,
-  ): Promise<Paginated<CommentResponse>> {
+  ): Promise<CursorPaginated<CommentResponse>> {
     const postOwnerId = await this.posts.findOwnerIdOfPost(postId);
     if (postOwnerId === null) throw CommentsErrors.postNotFound();
-    const page = await this.comments.findPage(
-      { kind: 'communityPost', id: postId },
-      query.sortOrder,
-      (query.page - 1) * query.limit,
-      query.limit,
-    );
-    const [owners, liked] = await Promise.all([
-      this.ownersOf(page.records, postOwnerId),
-      this.likedAmong(page, viewerId),
-    ]);
-    if (!owners.has(postOwnerId)) throw CommentsErrors.postNotFound();
-    return this.toPage(page, owners, liked, query);
+    const parent: CommentParent = { kind: 'communityPost', id: postId };
+    const request = this.pages.open(listOf(parent, query.sortOrder), query, 'date');
+    const page = await this.readPage(parent, query.sortOrder, request);
+    return this.pages.close(request, page.records, page.total, positionOf, async (records) => {
+      const [owners, liked] = await Promise.all([
+        this.ownersOf(records, postOwnerId),
+        this.likedAmong(records, viewerId),
+      ]);
+      if (!owners.has(postOwnerId)) throw CommentsErrors.postNotFound();
+      return this.toItems(records, owners, liked);
+    });
   }
 
   /** `POST /comment/video-comments/:videoId`. */
@@ -420,21 +426,26 @@ export class CommentsService {
   }
 
   /** Which comments of the page the viewer likes, in one query (none for an anonymous viewer). */
-  private likedAmong(page: CommentPageRecord, viewerId: string | null): Promise<Set<string>> {
+  private likedAmong(records: CommentRecord[], viewerId: string | null): Promise<Set<string>> {
     return this.likes.likedAmong(
       'comment',
-      page.records.map((comment) => comment._id.toHexString()),
+      records.map((comment) => comment._id.toHexString()),
       viewerId,
     );
   }
 
-  private toPage(
-    page: CommentPageRecord,
-    owners: Map<string, OwnerLiteResponse>,
-    liked: Set<string>,
-    query: { page: number; limit: number },
-  ): Paginated<CommentResponse> {
-    return paginate(this.toItems(page.records, owners, liked), page.total, query.page, query.limit);
+  /** A numbered page with its total in one round trip, or a cursor page by keyset (no total). */
+  private async readPage(
+    parent: CommentParent,
+    sortOrder: CommentSortOrder,
+    request: CursorPageRequest<Date>,
+  ): Promise<{ records: CommentRecord[]; total: number | null }> {
+    const { after, skip, take } = request.window;
+    if (after === null) return this.comments.findPage(parent, sortOrder, skip, take);
+    return {
+      records: await this.comments.findPageAfter(parent, sortOrder, after, take),
+      total: null,
+    };
   }
 
   private toItems(
@@ -466,4 +477,14 @@ function parentOf(comment: CommentRecord): CommentParent {
   return comment.video
     ? { kind: 'video', id: comment.video.toHexString() }
     : { kind: 'communityPost', id: (comment.communityPost as Types.ObjectId).toHexString() };
+}
+
+/** A parent's comment list in one order: what its cursors are bound to. */
+function listOf(parent: CommentParent, sortOrder: CommentSortOrder): string {
+  return `comments:${parent.kind}:${parent.id}:${sortOrder}`;
+}
+
+/** A comment's place in its list: `createdAt`, then `_id`. */
+function positionOf(comment: CommentRecord): CursorPosition<Date> {
+  return { key: comment.createdAt, id: comment._id.toHexString() };
 }

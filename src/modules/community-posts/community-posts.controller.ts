@@ -4,8 +4,9 @@ import type { AuthPrincipal } from 'src/common/auth/auth-principal.type';
 import { OptionalAuth, RequiredAuth } from 'src/common/decorators/auth-mode.decorator';
 import { CurrentUser, CurrentViewer } from 'src/common/decorators/current-user.decorator';
 import { Endpoint } from 'src/common/decorators/endpoint.decorator';
-import type { Paginated } from 'src/common/dto/paginated.util';
-import { PaginationQueryDto } from 'src/common/dto/pagination-query.dto';
+import type { CursorPaginated } from 'src/common/dto/paginated.util';
+import { CursorPaginationQueryDto } from 'src/common/dto/pagination-query.dto';
+import { PaginationErrors } from 'src/common/pagination/pagination.errors';
 import { IfMatch, type WritePrecondition } from 'src/common/http/if-match.decorator';
 import { ITEM } from 'src/common/http/representation.util';
 import { Idempotent } from 'src/common/idempotency/idempotent.decorator';
@@ -42,11 +43,17 @@ export class CommunityPostsController {
 
   @OptionalAuth()
   @Get('feed')
-  @Endpoint({ message: CommunityPostsMessages.feed, data: PostResponse, paginated: true })
+  @Endpoint({
+    message: CommunityPostsMessages.feed,
+    data: PostResponse,
+    paginated: true,
+    cursor: true,
+    errors: [PaginationErrors.invalidCursor],
+  })
   feed(
-    @Query() query: PaginationQueryDto,
+    @Query() query: CursorPaginationQueryDto,
     @CurrentViewer() viewer: AuthPrincipal | null,
-  ): Promise<Paginated<PostResponse>> {
+  ): Promise<CursorPaginated<PostResponse>> {
     return this.posts.feed(query, viewer?.userId ?? null);
   }
 
@@ -56,13 +63,14 @@ export class CommunityPostsController {
     message: CommunityPostsMessages.listed,
     data: PostResponse,
     paginated: true,
-    errors: [CommunityPostsErrors.userNotFound],
+    cursor: true,
+    errors: [PaginationErrors.invalidCursor, CommunityPostsErrors.userNotFound],
   })
   listByUser(
     @Param('userId') userId: string,
-    @Query() query: PaginationQueryDto,
+    @Query() query: CursorPaginationQueryDto,
     @CurrentViewer() viewer: AuthPrincipal | null,
-  ): Promise<Paginated<PostResponse>> {
+  ): Promise<CursorPaginated<PostResponse>> {
     return this.posts.listByUser(userId, query, viewer?.userId ?? null);
   }
 

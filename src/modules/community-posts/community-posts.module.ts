@@ -1,3 +1,5 @@
+import { CursorCodecService } from 'src/common/pagination/cursor-codec.service';
+import { CursorPagesService } from 'src/common/pagination/cursor-pages.service';
 import { Module } from '@nestjs/common';
 import { MongooseModule } from '@nestjs/mongoose';
 import { CommunityPostCountersService } from 'src/modules/community-posts/community-post-counters.service';
@@ -25,6 +27,8 @@ import { UsersModule } from 'src/modules/users/users.module';
   ],
   controllers: [CommunityPostsController],
   providers: [
+    CursorCodecService,
+    CursorPagesService,
     CommunityPostsRepository,
     CommunityPostsService,
     CommunityPostCountersService,

@@ -2,6 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { type Model, type QueryFilter, Types } from 'mongoose';
 import { CounterDocuments } from 'src/common/database/counter-documents';
+import { keysetAfter } from 'src/common/database/keyset.util';
+import type { CursorPosition } from 'src/common/pagination/cursor-codec.service';
 import { nextVersion } from 'src/common/database/version.util';
 import type { CounterFix, FixOutcome } from 'src/common/database/stored-counters.util';
 import type {
@@ -54,22 +56,39 @@ export class CommunityPostsRepository {
    * ties, and the total, in ONE round trip. The leading `$match` + `$sort` use the feed or owner
    * index; the facet then pages and counts the same sorted stream.
    */
-  async findPage(ownerId: string | null, skip: number, limit: number): Promise<PostPageRecord> {
-    const match: QueryFilter<CommunityPost> =
-      ownerId === null ? {} : { owner: new Types.ObjectId(ownerId) };
+  async findPage(ownerId: string | null, skip: number, take: number): Promise<PostPageRecord> {
+    const match = ownerFilter(ownerId);
     const [result] = await this.posts
       .aggregate<FacetResult>([
         { $match: match },
         { $sort: { createdAt: -1, _id: -1 } },
         {
           $facet: {
-            docs: [{ $skip: skip }, { $limit: limit }, { $project: RECORD_PROJECTION }],
+            docs: [{ $skip: skip }, { $limit: take }, { $project: RECORD_PROJECTION }],
             total: [{ $group: { _id: null, n: { $sum: 1 } } }],
           },
         },
       ])
       .exec();
     return { records: result?.docs ?? [], total: result?.total[0]?.n ?? 0 };
+  }
+
+  /**
+   * The same lists by cursor: `take` posts after a keyset position, newest first, without a
+   * count; the feed or owner index starts the scan at the position.
+   */
+  findPageAfter(
+    ownerId: string | null,
+    after: CursorPosition<Date>,
+    take: number,
+  ): Promise<PostRecord[]> {
+    return this.posts
+      .find({ ...ownerFilter(ownerId), ...keysetAfter('createdAt', -1, after) })
+      .select(RECORD_PROJECTION)
+      .sort({ createdAt: -1, _id: -1 })
+      .limit(take)
+      .lean<PostRecord[]>()
+      .exec();
   }
 
   /** Editing: the updated post, or null when it is gone (or no longer the owner's). */
@@ -147,4 +166,9 @@ export class CommunityPostsRepository {
   applyCounterFixes(fixes: CounterFix<PostCounterField>[]): Promise<FixOutcome<PostCounterField>> {
     return this.counters.applyFixes(fixes);
   }
+}
+
+/** The feed (every post) or one owner's posts. */
+function ownerFilter(ownerId: string | null): QueryFilter<CommunityPost> {
+  return ownerId === null ? {} : { owner: new Types.ObjectId(ownerId) };
 }

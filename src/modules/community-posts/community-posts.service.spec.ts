@@ -1,3 +1,6 @@
+import type { AppConfig } from 'src/config/app-config';
+import { CursorCodecService } from 'src/common/pagination/cursor-codec.service';
+import { CursorPagesService } from 'src/common/pagination/cursor-pages.service';
 import { Logger } from '@nestjs/common';
 import { Types } from 'mongoose';
 import type { CommunityPostsRepository } from 'src/modules/community-posts/community-posts.repository';
@@ -63,6 +66,9 @@ describe('CommunityPostsService', () => {
       users as unknown as UsersService,
       likes as unknown as LikesService,
       events as unknown as DomainEvents,
+      new CursorPagesService(
+        new CursorCodecService({ auth: { accessSecret: 'k'.repeat(40) } } as AppConfig),
+      ),
     );
   });
   afterEach(() => {
@@ -95,7 +101,7 @@ describe('CommunityPostsService', () => {
 
       const page = await sut.feed({ page: 3, limit: 4 }, OTHER);
 
-      expect(repo.findPage).toHaveBeenCalledWith(null, 8, 4);
+      expect(repo.findPage).toHaveBeenCalledWith(null, 8, 5);
       expect(users.findOwnerLites).toHaveBeenCalledTimes(1);
       expect(likes.likedAmong).toHaveBeenCalledWith(
         'communityPost',

@@ -1,6 +1,11 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { type Paginated, paginate } from 'src/common/dto/paginated.util';
-import type { PaginationQueryDto } from 'src/common/dto/pagination-query.dto';
+import type { CursorPaginated } from 'src/common/dto/paginated.util';
+import type { CursorPaginationQueryDto } from 'src/common/dto/pagination-query.dto';
+import type { CursorPosition } from 'src/common/pagination/cursor-codec.service';
+import {
+  type CursorPageRequest,
+  CursorPagesService,
+} from 'src/common/pagination/cursor-pages.service';
 import { errorTrace } from 'src/common/errors/describe-error.util';
 import { DomainEvents } from 'src/common/events/domain-events';
 import type { WritePrecondition } from 'src/common/http/if-match.decorator';
@@ -28,6 +33,7 @@ export class CommunityPostsService {
     private readonly users: UsersService,
     private readonly likes: LikesService,
     private readonly events: DomainEvents,
+    private readonly pages: CursorPagesService,
   ) {}
 
   /** `POST /communitypost`. */
@@ -39,49 +45,67 @@ export class CommunityPostsService {
     return toPostResponse(created, owner, NO_LIKES);
   }
 
-  /** The feed, newest first: page and total, owners, the viewer's likes, in 3 round trips. */
-  async feed(query: PaginationQueryDto, viewerId: string | null): Promise<Paginated<PostResponse>> {
-    const { page, limit } = query;
-    const { records, total } = await this.posts.findPage(null, (page - 1) * limit, limit);
-    if (records.length === 0) return paginate([], total, page, limit);
-    const ids = records.map((post) => post._id.toHexString());
-    const [owners, liked] = await Promise.all([
-      this.users.findOwnerLites(records.map((post) => post.owner.toHexString())),
-      this.likes.likedAmong('communityPost', ids, viewerId),
-    ]);
-    const docs = records.flatMap((post) => {
-      const owner = owners.get(post.owner.toHexString());
-      if (!owner) {
-        // Only verified users post and accounts never become pending again; a post without a
-        // visible owner is invisible and stays out of the page.
-        this.logger.warn(
-          `Post ${post._id.toHexString()} has no visible owner; left out of the feed`,
-        );
-        return [];
-      }
-      return [toPostResponse(post, owner, figuresOf(post, liked))];
+  /**
+   * The feed, newest first: page (and total on numbered pages), owners, the viewer's likes, in 3
+   * round trips.
+   */
+  async feed(
+    query: CursorPaginationQueryDto,
+    viewerId: string | null,
+  ): Promise<CursorPaginated<PostResponse>> {
+    const request = this.pages.open('posts:feed', query, 'date');
+    const page = await this.readPage(null, request);
+    return this.pages.close(request, page.records, page.total, positionOf, async (records) => {
+      if (records.length === 0) return [];
+      const ids = records.map((post) => post._id.toHexString());
+      const [owners, liked] = await Promise.all([
+        this.users.findOwnerLites(records.map((post) => post.owner.toHexString())),
+        this.likes.likedAmong('communityPost', ids, viewerId),
+      ]);
+      return records.flatMap((post) => {
+        const owner = owners.get(post.owner.toHexString());
+        if (!owner) {
+          // Only verified users post and accounts never become pending again; a post without a
+          // visible owner is invisible and stays out of the page.
+          this.logger.warn(
+            `Post ${post._id.toHexString()} has no visible owner; left out of the feed`,
+          );
+          return [];
+        }
+        return [toPostResponse(post, owner, figuresOf(post, liked))];
+      });
     });
-    return paginate(docs, total, page, limit);
   }
 
   /** A visible user's posts. The user lookup doubles as the owner of every post. */
   async listByUser(
     userId: string,
-    query: PaginationQueryDto,
+    query: CursorPaginationQueryDto,
     viewerId: string | null,
-  ): Promise<Paginated<PostResponse>> {
-    const { page, limit } = query;
+  ): Promise<CursorPaginated<PostResponse>> {
     const owner = await this.users.findVisibleUserById(userId);
     if (!owner) throw CommunityPostsErrors.userNotFound();
-    const { records, total } = await this.posts.findPage(userId, (page - 1) * limit, limit);
-    if (records.length === 0) return paginate([], total, page, limit);
-    const liked = await this.likes.likedAmong(
-      'communityPost',
-      records.map((post) => post._id.toHexString()),
-      viewerId,
-    );
-    const docs = records.map((post) => toPostResponse(post, owner, figuresOf(post, liked)));
-    return paginate(docs, total, page, limit);
+    const request = this.pages.open(`posts:user:${userId}`, query, 'date');
+    const page = await this.readPage(userId, request);
+    return this.pages.close(request, page.records, page.total, positionOf, async (records) => {
+      if (records.length === 0) return [];
+      const liked = await this.likes.likedAmong(
+        'communityPost',
+        records.map((post) => post._id.toHexString()),
+        viewerId,
+      );
+      return records.map((post) => toPostResponse(post, owner, figuresOf(post, liked)));
+    });
+  }
+
+  /** A numbered page with its total in one round trip, or a cursor page by keyset (no total). */
+  private async readPage(
+    ownerId: string | null,
+    request: CursorPageRequest<Date>,
+  ): Promise<{ records: PostRecord[]; total: number | null }> {
+    const { after, skip, take } = request.window;
+    if (after === null) return this.posts.findPage(ownerId, skip, take);
+    return { records: await this.posts.findPageAfter(ownerId, after, take), total: null };
   }
 
   /**
@@ -185,4 +209,9 @@ export class CommunityPostsService {
 /** A post's maintained `likesCount` and whether the viewer is among its likers. */
 function figuresOf(post: PostRecord, liked: Set<string>): LikeFigures {
   return { likesCount: post.likesCount ?? 0, isLiked: liked.has(post._id.toHexString()) };
+}
+
+/** A post's place in its list: `createdAt`, then `_id`. */
+function positionOf(post: PostRecord): CursorPosition<Date> {
+  return { key: post.createdAt, id: post._id.toHexString() };
 }

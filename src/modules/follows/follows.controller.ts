@@ -5,7 +5,8 @@ import { OptionalAuth, RequiredAuth } from 'src/common/decorators/auth-mode.deco
 import { CurrentUser, CurrentViewer } from 'src/common/decorators/current-user.decorator';
 import { Endpoint } from 'src/common/decorators/endpoint.decorator';
 import type { ApiResult } from 'src/common/decorators/response-message.decorator';
-import type { Paginated } from 'src/common/dto/paginated.util';
+import type { CursorPaginated } from 'src/common/dto/paginated.util';
+import { PaginationErrors } from 'src/common/pagination/pagination.errors';
 import { FollowItemResponse } from 'src/modules/follows/dto/follow-item.response';
 import { FollowStateResponse } from 'src/modules/follows/dto/follow-state.response';
 import { FollowToggleResponse } from 'src/modules/follows/dto/follow-toggle.response';
@@ -70,13 +71,14 @@ export class FollowsController {
     message: FollowsMessages.followersListed,
     data: FollowItemResponse,
     paginated: true,
-    errors: [FollowsErrors.userNotFound],
+    cursor: true,
+    errors: [PaginationErrors.invalidCursor, FollowsErrors.userNotFound],
   })
   followers(
     @Param('userId') userId: string,
     @Query() query: ListFollowsQueryDto,
     @CurrentViewer() viewer: AuthPrincipal | null,
-  ): Promise<Paginated<FollowItemResponse>> {
+  ): Promise<CursorPaginated<FollowItemResponse>> {
     return this.follows.listFollowers(userId, query, viewer?.userId ?? null);
   }
 
@@ -86,13 +88,14 @@ export class FollowsController {
     message: FollowsMessages.followingListed,
     data: FollowItemResponse,
     paginated: true,
-    errors: [FollowsErrors.userNotFound],
+    cursor: true,
+    errors: [PaginationErrors.invalidCursor, FollowsErrors.userNotFound],
   })
   following(
     @Param('userId') userId: string,
     @Query() query: ListFollowsQueryDto,
     @CurrentViewer() viewer: AuthPrincipal | null,
-  ): Promise<Paginated<FollowItemResponse>> {
+  ): Promise<CursorPaginated<FollowItemResponse>> {
     return this.follows.listFollowing(userId, query, viewer?.userId ?? null);
   }
 }

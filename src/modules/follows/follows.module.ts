@@ -1,3 +1,5 @@
+import { CursorCodecService } from 'src/common/pagination/cursor-codec.service';
+import { CursorPagesService } from 'src/common/pagination/cursor-pages.service';
 import { Module } from '@nestjs/common';
 import { MongooseModule } from '@nestjs/mongoose';
 import { FollowCountsService } from 'src/modules/follows/follow-counts.service';
@@ -17,7 +19,14 @@ import { UsersModule } from 'src/modules/users/users.module';
 @Module({
   imports: [MongooseModule.forFeature([{ name: Follow.name, schema: FollowSchema }]), UsersModule],
   controllers: [FollowsController],
-  providers: [FollowsRepository, FollowsService, FollowStateService, FollowCountsService],
+  providers: [
+    CursorCodecService,
+    CursorPagesService,
+    FollowsRepository,
+    FollowsService,
+    FollowStateService,
+    FollowCountsService,
+  ],
   exports: [FollowStateService, FollowCountsService],
 })
 export class FollowsModule {}

@@ -1,7 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { type Model, type QueryFilter, Types } from 'mongoose';
+import { keysetAfter } from 'src/common/database/keyset.util';
 import { type IdSelection, selectionCondition } from 'src/common/database/stored-counters.util';
+import type { PageWindow } from 'src/common/pagination/cursor-pages.service';
 import { isDuplicateKey } from 'src/common/errors/error-mapping.util';
 import type {
   FollowDirection,
@@ -54,16 +56,20 @@ export class FollowsRepository {
     direction: FollowDirection,
     userId: string,
     sortOrder: SortOrder,
-    skip: number,
-    limit: number,
+    window: PageWindow,
   ): Promise<FollowRecord[]> {
     const sign = sortOrder === 'asc' ? 1 : -1;
+    const filter = directionFilter(direction, userId);
     return this.follows
-      .find(directionFilter(direction, userId))
+      .find(
+        window.after === null
+          ? filter
+          : { ...filter, ...keysetAfter('createdAt', sign, window.after) },
+      )
       .select(RECORD_PROJECTION)
       .sort({ createdAt: sign, _id: sign })
-      .skip(skip)
-      .limit(limit)
+      .skip(window.skip)
+      .limit(window.take)
       .lean<FollowRecord[]>()
       .exec();
   }

@@ -1,3 +1,6 @@
+import { CursorCodecService } from 'src/common/pagination/cursor-codec.service';
+import { CursorPagesService } from 'src/common/pagination/cursor-pages.service';
+import type { AppConfig } from 'src/config/app-config';
 import { Logger } from '@nestjs/common';
 import { Types } from 'mongoose';
 import { ApiResult } from 'src/common/decorators/response-message.decorator';
@@ -76,6 +79,9 @@ describe('FollowsService', () => {
       users as unknown as UsersService,
       counters as unknown as ChannelCountersService,
       events as unknown as DomainEvents,
+      new CursorPagesService(
+        new CursorCodecService({ auth: { accessSecret: 'k'.repeat(40) } } as AppConfig),
+      ),
     );
   });
 
@@ -236,7 +242,11 @@ describe('FollowsService', () => {
 
       const page = await sut.listFollowers(TARGET, QUERY, CALLER);
 
-      expect(repo.findPage).toHaveBeenCalledWith('followers', TARGET, 'asc', 5, 5);
+      expect(repo.findPage).toHaveBeenCalledWith('followers', TARGET, 'asc', {
+        after: null,
+        skip: 5,
+        take: 6,
+      });
       expect(users.findOwnerLites).toHaveBeenCalledWith([TARGET, a, b]);
       expect(repo.followedAmong).toHaveBeenCalledWith(CALLER, [a, b]);
       expect(page).toMatchObject({ totalDocs: 7, page: 2, limit: 5 });
@@ -270,7 +280,11 @@ describe('FollowsService', () => {
 
       const page = await sut.listFollowing(TARGET, QUERY, null);
 
-      expect(repo.findPage).toHaveBeenCalledWith('following', TARGET, 'asc', 5, 5);
+      expect(repo.findPage).toHaveBeenCalledWith('following', TARGET, 'asc', {
+        after: null,
+        skip: 5,
+        take: 6,
+      });
       expect(page.docs.map((item) => [item.userId, item.isFollowed])).toEqual([[a, false]]);
       expect(repo.followedAmong).not.toHaveBeenCalled();
     });

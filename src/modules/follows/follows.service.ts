@@ -1,13 +1,18 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { applyRelation, countBeside, type RelationIntent } from 'src/common/database/relation-state.util';
+import {
+  applyRelation,
+  countBeside,
+  type RelationIntent,
+} from 'src/common/database/relation-state.util';
 import { ApiResult } from 'src/common/decorators/response-message.decorator';
 import { DomainEvents } from 'src/common/events/domain-events';
-import { type Paginated, paginate } from 'src/common/dto/paginated.util';
+import type { CursorPaginated } from 'src/common/dto/paginated.util';
+import { CursorPagesService } from 'src/common/pagination/cursor-pages.service';
 import type { FollowItemResponse } from 'src/modules/follows/dto/follow-item.response';
 import type { FollowStateResponse } from 'src/modules/follows/dto/follow-state.response';
 import type { FollowToggleResponse } from 'src/modules/follows/dto/follow-toggle.response';
 import type { ListFollowsQueryDto } from 'src/modules/follows/dto/list-follows-query.dto';
-import type { FollowDirection } from 'src/modules/follows/follow-records.type';
+import type { FollowDirection, FollowRecord } from 'src/modules/follows/follow-records.type';
 import { FollowsErrors } from 'src/modules/follows/follows.errors';
 import { toFollowItem, toFollowState, toFollowToggle } from 'src/modules/follows/follows.mapper';
 import { FollowsMessages } from 'src/modules/follows/follows.messages';
@@ -29,6 +34,7 @@ export class FollowsService {
     private readonly users: UsersService,
     private readonly counters: ChannelCountersService,
     private readonly events: DomainEvents,
+    private readonly pages: CursorPagesService,
   ) {}
 
   /** `POST /follower/toggle/:userId`: one of the three entry points of `change`. */
@@ -110,7 +116,7 @@ export class FollowsService {
     userId: string,
     query: ListFollowsQueryDto,
     viewerId: string | null,
-  ): Promise<Paginated<FollowItemResponse>> {
+  ): Promise<CursorPaginated<FollowItemResponse>> {
     return this.list('followers', userId, query, viewerId);
   }
 
@@ -119,52 +125,61 @@ export class FollowsService {
     userId: string,
     query: ListFollowsQueryDto,
     viewerId: string | null,
-  ): Promise<Paginated<FollowItemResponse>> {
+  ): Promise<CursorPaginated<FollowItemResponse>> {
     return this.list('following', userId, query, viewerId);
   }
 
   /**
-   * A constant number of queries whatever the page size: the page and its total (the listed
-   * user's maintained counter), then one users query that both proves the listed user visible
-   * (404 otherwise) and carries the listed people, and one query for the caller's follows among
-   * them. Reading before the 404 has no side effect.
+   * A constant number of queries whatever the page size: the page and, on numbered pages, its
+   * total (the listed user's maintained counter), then one users query that both proves the
+   * listed user visible (404 otherwise) and carries the listed people, and one query for the
+   * caller's follows among them. Reading before the 404 has no side effect. Cursors are bound to
+   * the listed user, the direction and the order.
    */
   private async list(
     direction: FollowDirection,
     userId: string,
     query: ListFollowsQueryDto,
     viewerId: string | null,
-  ): Promise<Paginated<FollowItemResponse>> {
-    const { page, limit, sortOrder } = query;
-    const [relations, figures] = await Promise.all([
-      this.follows.findPage(direction, userId, sortOrder, (page - 1) * limit, limit),
-      this.counters.figures(userId),
+  ): Promise<CursorPaginated<FollowItemResponse>> {
+    const { sortOrder } = query;
+    const request = this.pages.open(`follows:${direction}:${userId}:${sortOrder}`, query, 'date');
+    const [relations, total] = await Promise.all([
+      this.follows.findPage(direction, userId, sortOrder, request.window),
+      request.needsTotal ? this.counters.figures(userId) : null,
     ]);
-    const total = direction === 'followers' ? figures.followers : figures.following;
-    const personOf = (relation: (typeof relations)[number]): string =>
+    const personOf = (relation: FollowRecord): string =>
       (direction === 'followers' ? relation.follower : relation.following).toHexString();
-    const personIds = relations.map(personOf);
-    const [people, followed] = await Promise.all([
-      this.users.findOwnerLites([userId, ...personIds]),
-      // Caller-dependent flags are false for anonymous callers (docs/api.md#auth-modes).
-      viewerId === null
-        ? Promise.resolve(new Set<string>())
-        : this.follows.followedAmong(viewerId, personIds),
-    ]);
-    if (!people.has(userId)) throw FollowsErrors.userNotFound();
-
-    const items = relations.flatMap((relation) => {
-      const personId = personOf(relation);
-      const person = people.get(personId);
-      if (!person) {
-        // Only verified users can follow or be followed and accounts never become pending
-        // again, so this cannot happen; if it did, the invisible person stays hidden.
-        this.logger.warn(`Follow ${relation._id.toHexString()} lists invisible user ${personId}`);
-        return [];
-      }
-      return [toFollowItem(relation, person, followed.has(personId))];
-    });
-    return paginate(items, total, page, limit);
+    return this.pages.close(
+      request,
+      relations,
+      total === null ? null : direction === 'followers' ? total.followers : total.following,
+      (relation) => ({ key: relation.createdAt, id: relation._id.toHexString() }),
+      async (page) => {
+        const personIds = page.map(personOf);
+        const [people, followed] = await Promise.all([
+          this.users.findOwnerLites([userId, ...personIds]),
+          // Caller-dependent flags are false for anonymous callers (docs/api.md#auth-modes).
+          viewerId === null
+            ? Promise.resolve(new Set<string>())
+            : this.follows.followedAmong(viewerId, personIds),
+        ]);
+        if (!people.has(userId)) throw FollowsErrors.userNotFound();
+        return page.flatMap((relation) => {
+          const personId = personOf(relation);
+          const person = people.get(personId);
+          if (!person) {
+            // Only verified users can follow or be followed and accounts never become pending
+            // again, so this cannot happen; if it did, the invisible person stays hidden.
+            this.logger.warn(
+              `Follow ${relation._id.toHexString()} lists invisible user ${personId}`,
+            );
+            return [];
+          }
+          return [toFollowItem(relation, person, followed.has(personId))];
+        });
+      },
+    );
   }
 
   private async requireVisibleUser(userId: string): Promise<void> {

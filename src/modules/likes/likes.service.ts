@@ -8,6 +8,8 @@ import type { LikeTargetType } from 'src/modules/likes/schemas/like.schema';
 
 /** One of the user's likes: what was liked and when. */
 export interface LikedTarget {
+  /** The like's own id: with `likedAt`, its place in the caller's likes (a keyset position). */
+  likeId: string;
   targetId: string;
   likedAt: Date;
 }
@@ -101,7 +103,11 @@ export class LikesService {
     limit: number,
   ): Promise<LikedTarget[]> {
     const likes = await this.likes.findLikedTargets(userId, targetType, limit);
-    return likes.map((like) => ({ targetId: like.target.toHexString(), likedAt: like.createdAt }));
+    return likes.map((like) => ({
+      likeId: like._id.toHexString(),
+      targetId: like.target.toHexString(),
+      likedAt: like.createdAt,
+    }));
   }
 
   /** Cascades: every like on these targets (their counters go with the deleted targets). Idempotent. */

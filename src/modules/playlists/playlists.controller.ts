@@ -5,8 +5,9 @@ import { OptionalAuth, RequiredAuth } from 'src/common/decorators/auth-mode.deco
 import { CurrentUser, CurrentViewer } from 'src/common/decorators/current-user.decorator';
 import { Endpoint } from 'src/common/decorators/endpoint.decorator';
 import type { ApiResult } from 'src/common/decorators/response-message.decorator';
-import type { Paginated } from 'src/common/dto/paginated.util';
-import { PaginationQueryDto, PlainListQueryDto } from 'src/common/dto/pagination-query.dto';
+import type { CursorList, CursorPaginated } from 'src/common/dto/paginated.util';
+import { PaginationErrors } from 'src/common/pagination/pagination.errors';
+import { CursorListQueryDto, CursorPaginationQueryDto } from 'src/common/dto/pagination-query.dto';
 import { IfMatch, type WritePrecondition } from 'src/common/http/if-match.decorator';
 import { getBody } from 'src/common/http/representation.util';
 import { Idempotent } from 'src/common/idempotency/idempotent.decorator';
@@ -33,11 +34,16 @@ export class PlaylistsController {
 
   @OptionalAuth()
   @Get('search')
-  @Endpoint({ message: PlaylistsMessages.listed, data: [PlaylistCardResponse] })
+  @Endpoint({
+    message: PlaylistsMessages.listed,
+    data: [PlaylistCardResponse],
+    cursor: true,
+    errors: [PaginationErrors.invalidCursor],
+  })
   search(
     @Query() query: SearchPlaylistsQueryDto,
     @CurrentViewer() viewer: AuthPrincipal | null,
-  ): Promise<PlaylistCardResponse[]> {
+  ): Promise<CursorList<PlaylistCardResponse>> {
     return this.playlists.search(query, viewer?.userId ?? null);
   }
 
@@ -54,11 +60,17 @@ export class PlaylistsController {
 
   @RequiredAuth()
   @Get('me')
-  @Endpoint({ message: PlaylistsMessages.listed, data: PlaylistSummaryResponse, paginated: true })
+  @Endpoint({
+    message: PlaylistsMessages.listed,
+    data: PlaylistSummaryResponse,
+    paginated: true,
+    cursor: true,
+    errors: [PaginationErrors.invalidCursor],
+  })
   listMine(
-    @Query() query: PaginationQueryDto,
+    @Query() query: CursorPaginationQueryDto,
     @CurrentUser() user: AuthPrincipal,
-  ): Promise<Paginated<PlaylistSummaryResponse>> {
+  ): Promise<CursorPaginated<PlaylistSummaryResponse>> {
     return this.playlists.listMine(user.userId, query);
   }
 
@@ -67,13 +79,14 @@ export class PlaylistsController {
   @Endpoint({
     message: PlaylistsMessages.userPlaylistsListed,
     data: [PlaylistCardResponse],
-    errors: [PlaylistsErrors.userNotFound],
+    cursor: true,
+    errors: [PaginationErrors.invalidCursor, PlaylistsErrors.userNotFound],
   })
   listOfUser(
     @Param('userId') userId: string,
-    @Query() query: PlainListQueryDto,
+    @Query() query: CursorListQueryDto,
     @CurrentViewer() viewer: AuthPrincipal | null,
-  ): Promise<PlaylistCardResponse[]> {
+  ): Promise<CursorList<PlaylistCardResponse>> {
     return this.playlists.listOfUser(userId, query, viewer?.userId ?? null);
   }
 

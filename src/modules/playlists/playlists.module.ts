@@ -1,3 +1,5 @@
+import { CursorCodecService } from 'src/common/pagination/cursor-codec.service';
+import { CursorPagesService } from 'src/common/pagination/cursor-pages.service';
 import { Module } from '@nestjs/common';
 import { MongooseModule } from '@nestjs/mongoose';
 import { PlaylistsController } from 'src/modules/playlists/playlists.controller';
@@ -16,6 +18,12 @@ import { VideosModule } from 'src/modules/videos/videos.module';
     VideosModule,
   ],
   controllers: [PlaylistsController],
-  providers: [PlaylistsRepository, PlaylistsService, PlaylistsVideoDeletedListener],
+  providers: [
+    CursorCodecService,
+    CursorPagesService,
+    PlaylistsRepository,
+    PlaylistsService,
+    PlaylistsVideoDeletedListener,
+  ],
 })
 export class PlaylistsModule {}

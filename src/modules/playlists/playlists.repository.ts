@@ -1,3 +1,5 @@
+import { keysetAfter } from 'src/common/database/keyset.util';
+import type { PageWindow } from 'src/common/pagination/cursor-pages.service';
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { type Model, type QueryFilter, Types } from 'mongoose';
@@ -43,13 +45,16 @@ export class PlaylistsRepository {
   }
 
   /** `GET /playlist/me`: all of the owner's playlists, newest first. */
-  findOwnedPage(ownerId: string, skip: number, limit: number): Promise<PlaylistRecord[]> {
+  findOwnedPage(ownerId: string, window: PageWindow): Promise<PlaylistRecord[]> {
+    const owner = { owner: oid(ownerId) };
     return this.playlists
-      .find({ owner: oid(ownerId) })
+      .find(
+        window.after === null ? owner : { ...owner, ...keysetAfter('createdAt', -1, window.after) },
+      )
       .select(RECORD_PROJECTION)
       .sort(NEWEST_FIRST)
-      .skip(skip)
-      .limit(limit)
+      .skip(window.skip)
+      .limit(window.take)
       .lean<PlaylistRecord[]>()
       .exec();
   }
@@ -59,13 +64,18 @@ export class PlaylistsRepository {
   }
 
   /** `GET /playlist/user/:userId`: the owner's public playlists, newest first. */
-  findPublicOfOwnerPage(ownerId: string, skip: number, limit: number): Promise<PlaylistRecord[]> {
+  findPublicOfOwnerPage(ownerId: string, window: PageWindow): Promise<PlaylistRecord[]> {
+    const filter = { owner: oid(ownerId), isPublished: true };
     return this.playlists
-      .find({ owner: oid(ownerId), isPublished: true })
+      .find(
+        window.after === null
+          ? filter
+          : { ...filter, ...keysetAfter('createdAt', -1, window.after) },
+      )
       .select(RECORD_PROJECTION)
       .sort(NEWEST_FIRST)
-      .skip(skip)
-      .limit(limit)
+      .skip(window.skip)
+      .limit(window.take)
       .lean<PlaylistRecord[]>()
       .exec();
   }
@@ -74,13 +84,18 @@ export class PlaylistsRepository {
    * `GET /playlist/search`: public playlists whose name contains `text` literally, most recently
    * changed first.
    */
-  searchPublic(text: string, skip: number, limit: number): Promise<PlaylistRecord[]> {
+  searchPublic(text: string, window: PageWindow): Promise<PlaylistRecord[]> {
+    const filter = { isPublished: true, name: containsLiteral(text) };
     return this.playlists
-      .find({ isPublished: true, name: containsLiteral(text) })
+      .find(
+        window.after === null
+          ? filter
+          : { ...filter, ...keysetAfter('updatedAt', -1, window.after) },
+      )
       .select(RECORD_PROJECTION)
       .sort({ updatedAt: -1, _id: -1 })
-      .skip(skip)
-      .limit(limit)
+      .skip(window.skip)
+      .limit(window.take)
       .lean<PlaylistRecord[]>()
       .exec();
   }

@@ -1,3 +1,5 @@
+import { CursorCodecService } from 'src/common/pagination/cursor-codec.service';
+import { CursorPagesService } from 'src/common/pagination/cursor-pages.service';
 import { Types } from 'mongoose';
 import { ApiResult } from 'src/common/decorators/response-message.decorator';
 import type { AppConfig } from 'src/config/app-config';
@@ -83,6 +85,9 @@ describe('PlaylistsService', () => {
       videos as unknown as VideoCatalogueService,
       users as unknown as UsersService,
       { playlistMaxVideos: MAX } as AppConfig,
+      new CursorPagesService(
+        new CursorCodecService({ auth: { accessSecret: 'k'.repeat(40) } } as AppConfig),
+      ),
     );
   });
 
@@ -246,7 +251,7 @@ describe('PlaylistsService', () => {
   describe('reads', () => {
     it('search answers [] for an empty text without a query', async () => {
       const query = { query: '', page: 1, limit: 20 } as SearchPlaylistsQueryDto;
-      expect(await sut.search(query, null)).toEqual([]);
+      expect(await sut.search(query, null)).toEqual({ items: [], nextCursor: null });
       expect(repo.searchPublic).not.toHaveBeenCalled();
     });
 
@@ -256,8 +261,9 @@ describe('PlaylistsService', () => {
       users.findOwnerLites.mockResolvedValue(new Map([[OWNER, OWNER_LITE]]));
       videos.visibleThumbnails.mockResolvedValue(new Map([[c, 'https://thumb.test/c']]));
       const query: SearchPlaylistsQueryDto = { query: 'warm', page: 2, limit: 2 };
-      const cards = await sut.search(query, null);
-      expect(repo.searchPublic).toHaveBeenCalledWith('warm', 2, 2);
+      const { items: cards, nextCursor } = await sut.search(query, null);
+      expect(repo.searchPublic).toHaveBeenCalledWith('warm', { after: null, skip: 2, take: 3 });
+      expect(nextCursor).toBeNull();
       expect(videos.visibleThumbnails).toHaveBeenCalledTimes(1);
       expect(videos.visibleThumbnails).toHaveBeenCalledWith([a, b, c], null);
       expect(cards.map((card) => [card.totalVideos, card.playlistThumbnail])).toEqual([

@@ -1,7 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { ApiResult } from 'src/common/decorators/response-message.decorator';
-import { type Paginated, paginate } from 'src/common/dto/paginated.util';
-import type { PaginationQueryDto, PlainListQueryDto } from 'src/common/dto/pagination-query.dto';
+import type { CursorList, CursorPaginated } from 'src/common/dto/paginated.util';
+import type {
+  CursorListQueryDto,
+  CursorPaginationQueryDto,
+} from 'src/common/dto/pagination-query.dto';
+import { CursorPagesService, searchKey } from 'src/common/pagination/cursor-pages.service';
 import { AppException } from 'src/common/errors/app.exception';
 import { ErrorCode } from 'src/common/errors/error-code.constant';
 import type { WritePrecondition } from 'src/common/http/if-match.decorator';
@@ -51,28 +55,34 @@ export class PlaylistsService {
     private readonly videos: VideoCatalogueService,
     private readonly users: UsersService,
     @InjectConfig() private readonly config: AppConfig,
+    private readonly pages: CursorPagesService,
   ) {}
 
   /**
-   * `GET /playlist/search`: public playlists whose name contains the text literally; an empty text
-   * lists nothing.
+   * `GET /playlist/search`: public playlists whose name contains the text literally, most
+   * recently changed first; an empty text lists nothing. Cursors are bound to the text; a
+   * playlist changed during a walk moves above the position (served at most once).
    */
   async search(
     query: SearchPlaylistsQueryDto,
     viewerId: string | null,
-  ): Promise<PlaylistCardResponse[]> {
+  ): Promise<CursorList<PlaylistCardResponse>> {
     const text = query.query ?? '';
-    if (text === '') return [];
-    const records = await this.playlists.searchPublic(
-      text,
-      (query.page - 1) * query.limit,
-      query.limit,
+    const request = this.pages.open(`playlist-search:${searchKey(text)}`, query, 'date');
+    const records = text === '' ? [] : await this.playlists.searchPublic(text, request.window);
+    return this.pages.closeList(
+      request,
+      records,
+      (playlist) => ({ key: playlist.updatedAt, id: playlist._id.toHexString() }),
+      async (page) => {
+        if (page.length === 0) return [];
+        const [owners, thumbnails] = await Promise.all([
+          this.users.findOwnerLites(page.map(ownerOf)),
+          this.pageThumbnails(page, viewerId),
+        ]);
+        return shapePage(page, owners, thumbnails, toPlaylistCard);
+      },
     );
-    const [owners, thumbnails] = await Promise.all([
-      this.users.findOwnerLites(records.map(ownerOf)),
-      this.pageThumbnails(records, viewerId),
-    ]);
-    return shapePage(records, owners, thumbnails, toPlaylistCard);
   }
 
   /** `POST /playlist`. */
@@ -86,37 +96,51 @@ export class PlaylistsService {
     });
     return toPlaylistSummary(created, owner, { videoIds: [], thumbnail: null });
   }
-
-  /** `GET /playlist/me`: all of the caller's playlists, public and private, newest first. */
+  /**
+   * `GET /playlist/me`: all of the caller's playlists, public and private, newest first; cursors
+   * bound to the caller.
+   */
   async listMine(
     ownerId: string,
-    query: PaginationQueryDto,
-  ): Promise<Paginated<PlaylistSummaryResponse>> {
-    const { page, limit } = query;
+    query: CursorPaginationQueryDto,
+  ): Promise<CursorPaginated<PlaylistSummaryResponse>> {
+    const request = this.pages.open(`playlists-mine:${ownerId}`, query, 'date');
     const [records, total, owners] = await Promise.all([
-      this.playlists.findOwnedPage(ownerId, (page - 1) * limit, limit),
-      this.playlists.countOwned(ownerId),
+      this.playlists.findOwnedPage(ownerId, request.window),
+      request.needsTotal ? this.playlists.countOwned(ownerId) : null,
       this.users.findOwnerLites([ownerId]),
     ]);
-    const thumbnails = await this.pageThumbnails(records, ownerId);
-    return paginate(shapePage(records, owners, thumbnails, toPlaylistSummary), total, page, limit);
+    return this.pages.close(
+      request,
+      records,
+      total,
+      (playlist) => ({ key: playlist.createdAt, id: playlist._id.toHexString() }),
+      async (page) => {
+        const thumbnails = await this.pageThumbnails(page, ownerId);
+        return shapePage(page, owners, thumbnails, toPlaylistSummary);
+      },
+    );
   }
 
   /** `GET /playlist/user/:userId`: a visible user's public playlists, for the owner too. */
   async listOfUser(
     userId: string,
-    query: PlainListQueryDto,
+    query: CursorListQueryDto,
     viewerId: string | null,
-  ): Promise<PlaylistCardResponse[]> {
+  ): Promise<CursorList<PlaylistCardResponse>> {
     const owner = await this.users.findVisibleUserById(userId);
     if (!owner) throw PlaylistsErrors.userNotFound();
-    const records = await this.playlists.findPublicOfOwnerPage(
-      userId,
-      (query.page - 1) * query.limit,
-      query.limit,
+    const request = this.pages.open(`playlists-of:${userId}`, query, 'date');
+    const records = await this.playlists.findPublicOfOwnerPage(userId, request.window);
+    return this.pages.closeList(
+      request,
+      records,
+      (playlist) => ({ key: playlist.createdAt, id: playlist._id.toHexString() }),
+      async (page) => {
+        const thumbnails = await this.pageThumbnails(page, viewerId);
+        return shapePage(page, new Map([[userId, owner]]), thumbnails, toPlaylistCard);
+      },
     );
-    const thumbnails = await this.pageThumbnails(records, viewerId);
-    return shapePage(records, new Map([[userId, owner]]), thumbnails, toPlaylistCard);
   }
 
   /** `GET /playlist/:playlistId`: the playlist and its visible videos as cards, in its order. */

@@ -1,3 +1,5 @@
+import type { CursorList } from 'src/common/dto/paginated.util';
+import { PaginationErrors } from 'src/common/pagination/pagination.errors';
 import { Body, Controller, Get, Patch, Post, Query } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import type { AuthPrincipal } from 'src/common/auth/auth-principal.type';
@@ -42,8 +44,13 @@ export class UsersController {
 
   @OptionalAuth()
   @Get('search')
-  @Endpoint({ message: UsersMessages.searched, data: [UserCardResponse] })
-  search(@Query() query: SearchUsersQueryDto): Promise<UserCardResponse[]> {
+  @Endpoint({
+    message: UsersMessages.searched,
+    data: [UserCardResponse],
+    cursor: true,
+    errors: [PaginationErrors.invalidCursor],
+  })
+  search(@Query() query: SearchUsersQueryDto): Promise<CursorList<UserCardResponse>> {
     return this.users.search(query);
   }
 

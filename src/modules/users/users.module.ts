@@ -1,3 +1,5 @@
+import { CursorCodecService } from 'src/common/pagination/cursor-codec.service';
+import { CursorPagesService } from 'src/common/pagination/cursor-pages.service';
 import { Module } from '@nestjs/common';
 import { MongooseModule } from '@nestjs/mongoose';
 import { MailModule } from 'src/infrastructure/mail/mail.module';
@@ -30,6 +32,8 @@ import { UsersService } from 'src/modules/users/users.service';
   ],
   controllers: [UsersController],
   providers: [
+    CursorCodecService,
+    CursorPagesService,
     UsersRepository,
     UsersService,
     ChannelCountersService,

@@ -1,7 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { type Model, Types } from 'mongoose';
+import { keysetAfter } from 'src/common/database/keyset.util';
 import { containsLiteral } from 'src/common/database/literal-match.util';
+import type { PageWindow } from 'src/common/pagination/cursor-pages.service';
 import type {
   ChannelCounterField,
   ChannelDelta,
@@ -380,14 +382,19 @@ export class UsersRepository {
    * `GET /user/search`: verified users whose username or name contains the text literally, in
    * username then `_id` order.
    */
-  search(text: string, skip: number, limit: number): Promise<CardRecord[]> {
+  search(text: string, window: PageWindow): Promise<CardRecord[]> {
     const pattern = containsLiteral(text);
+    const filter = { isVerified: true, $or: [{ username: pattern }, { name: pattern }] };
     return this.users
-      .find({ isVerified: true, $or: [{ username: pattern }, { name: pattern }] })
+      .find(
+        window.after === null
+          ? filter
+          : { $and: [filter, keysetAfter('username', 1, window.after)] },
+      )
       .select(CARD_PROJECTION)
       .sort({ username: 1, _id: 1 })
-      .skip(skip)
-      .limit(limit)
+      .skip(window.skip)
+      .limit(window.take)
       .lean<CardRecord[]>()
       .exec();
   }

@@ -1,3 +1,6 @@
+import type { AppConfig } from 'src/config/app-config';
+import { CursorCodecService } from 'src/common/pagination/cursor-codec.service';
+import { CursorPagesService } from 'src/common/pagination/cursor-pages.service';
 import { Logger } from '@nestjs/common';
 import { Types } from 'mongoose';
 import { AppException } from 'src/common/errors/app.exception';
@@ -63,7 +66,13 @@ describe('UsersService', () => {
   let sut: UsersService;
 
   const build = (): UsersService =>
-    new UsersService(repository as unknown as UsersRepository, storage as unknown as MediaStorage);
+    new UsersService(
+      repository as unknown as UsersRepository,
+      storage as unknown as MediaStorage,
+      new CursorPagesService(
+        new CursorCodecService({ auth: { accessSecret: 'k'.repeat(40) } } as AppConfig),
+      ),
+    );
 
   beforeEach(() => {
     repository = {
@@ -224,7 +233,10 @@ describe('UsersService', () => {
   });
 
   it('search answers an empty query without a query', async () => {
-    expect(await sut.search({ query: '', page: 1, limit: 20 })).toEqual([]);
+    expect(await sut.search({ query: '', page: 1, limit: 20 })).toEqual({
+      items: [],
+      nextCursor: null,
+    });
     expect(repository.search).not.toHaveBeenCalled();
   });
 });

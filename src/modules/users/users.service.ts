@@ -1,3 +1,5 @@
+import type { CursorList } from 'src/common/dto/paginated.util';
+import { CursorPagesService, searchKey } from 'src/common/pagination/cursor-pages.service';
 import { Injectable, Logger } from '@nestjs/common';
 import { describeError } from 'src/common/errors/describe-error.util';
 import { isObjectIdString } from 'src/common/validation/rules.util';
@@ -35,6 +37,7 @@ export class UsersService {
   constructor(
     private readonly users: UsersRepository,
     private readonly storage: MediaStorage,
+    private readonly pages: CursorPagesService,
   ) {}
 
   isVerified(userId: string): Promise<boolean> {
@@ -49,11 +52,17 @@ export class UsersService {
    * `GET /user/search`: an empty query lists nobody; otherwise literal, case-insensitive, verified
    * users only.
    */
-  async search(query: SearchUsersQueryDto): Promise<UserCardResponse[]> {
+  async search(query: SearchUsersQueryDto): Promise<CursorList<UserCardResponse>> {
     const text = query.query ?? '';
-    if (text === '') return [];
-    const users = await this.users.search(text, (query.page - 1) * query.limit, query.limit);
-    return users.map(toUserCard);
+    // Bound to the search text (docs/api.md#cursor-pages).
+    const request = this.pages.open(`user-search:${searchKey(text)}`, query, 'string');
+    const users = text === '' ? [] : await this.users.search(text, request.window);
+    return this.pages.closeList(
+      request,
+      users,
+      (user) => ({ key: user.username, id: user._id.toHexString() }),
+      (page) => Promise.resolve(page.map(toUserCard)),
+    );
   }
 
   /**

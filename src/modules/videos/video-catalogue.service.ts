@@ -1,12 +1,18 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { type Paginated, paginate } from 'src/common/dto/paginated.util';
-import type { PaginationQueryDto } from 'src/common/dto/pagination-query.dto';
+import type { CursorPaginated } from 'src/common/dto/paginated.util';
+import type { CursorPaginationQueryDto } from 'src/common/dto/pagination-query.dto';
+import type { CursorPosition } from 'src/common/pagination/cursor-codec.service';
+import { CursorPagesService, searchKey } from 'src/common/pagination/cursor-pages.service';
 import { LikesService } from 'src/modules/likes/likes.service';
 import type { OwnerLiteResponse } from 'src/modules/users/dto/owner-lite.response';
 import { UsersService } from 'src/modules/users/users.service';
 import type { ListVideosQueryDto } from 'src/modules/videos/dto/list-videos-query.dto';
 import type { VideoCardResponse } from 'src/modules/videos/dto/video.response';
-import type { VideoRecord, VideoRefRecord } from 'src/modules/videos/video-records.type';
+import type {
+  VideoRecord,
+  VideoRefRecord,
+  VideoSortField,
+} from 'src/modules/videos/video-records.type';
 import { toVideoCard } from 'src/modules/videos/videos.mapper';
 import { VideosRepository } from 'src/modules/videos/videos.repository';
 
@@ -53,43 +59,49 @@ export class VideoCatalogueService {
     private readonly videos: VideosRepository,
     private readonly users: UsersService,
     private readonly likes: LikesService,
+    private readonly pages: CursorPagesService,
   ) {}
 
-  /** `GET /video`: published videos only, the caller's too (all of theirs: `GET /video/me`). */
+  /**
+   * `GET /video`: published videos only, the caller's too (all of theirs: `GET /video/me`).
+   * Numbered or cursor pages (docs/api.md#cursor-pages); a cursor is bound to the sort, the
+   * order, the owner filter and the search text it was issued for.
+   */
   async listPublished(
     query: ListVideosQueryDto,
     viewerId: string | null,
-  ): Promise<Paginated<VideoCardResponse>> {
-    const { page, limit } = query;
+  ): Promise<CursorPaginated<VideoCardResponse>> {
+    const { sortBy, sortOrder } = query;
+    const text = query.query ?? '';
+    const list = `videos:${sortBy}:${sortOrder}:${query.userId ?? '-'}:${searchKey(text)}`;
+    const request = this.pages.open(list, query, SORT_KEY_KINDS[sortBy]);
     // An unknown or pending owner has no visible catalogue (docs/api.md#visibility).
     if (query.userId !== undefined && !(await this.users.isVerified(query.userId))) {
-      return paginate([], 0, page, limit);
+      return this.pages.close(request, [], 0, positionBy(sortBy), () => Promise.resolve([]));
     }
     const filter = { ownerId: query.userId, text: query.query };
     const [records, total] = await Promise.all([
-      this.videos.findPublishedPage(
-        filter,
-        query.sortBy,
-        query.sortOrder,
-        (page - 1) * limit,
-        limit,
-      ),
-      this.videos.countPublished(filter),
+      this.videos.findPublishedPage(filter, sortBy, sortOrder, request.window),
+      request.needsTotal ? this.videos.countPublished(filter) : null,
     ]);
-    return paginate(await this.cards(records, viewerId), total, page, limit);
+    return this.pages.close(request, records, total, positionBy(sortBy), (page) =>
+      this.cards(page, viewerId),
+    );
   }
 
-  /** `GET /video/me`: all of the caller's videos, newest first. */
+  /** `GET /video/me`: all of the caller's videos, newest first; cursors bound to the caller. */
   async listOwned(
     userId: string,
-    query: PaginationQueryDto,
-  ): Promise<Paginated<VideoCardResponse>> {
-    const { page, limit } = query;
+    query: CursorPaginationQueryDto,
+  ): Promise<CursorPaginated<VideoCardResponse>> {
+    const request = this.pages.open(`videos-mine:${userId}`, query, 'date');
     const [records, total] = await Promise.all([
-      this.videos.findOwnedPage(userId, (page - 1) * limit, limit),
-      this.videos.countOwned(userId),
+      this.videos.findOwnedPage(userId, request.window),
+      request.needsTotal ? this.videos.countOwned(userId) : null,
     ]);
-    return paginate(await this.cards(records, userId), total, page, limit);
+    return this.pages.close(request, records, total, positionBy('createdAt'), (page) =>
+      this.cards(page, userId),
+    );
   }
 
   /** The visible videos among `orderedIds`, in that order, as cards (one page of them if asked). */
@@ -205,4 +217,17 @@ function toRef(record: VideoRefRecord): PublishedVideoRef {
     ownerId: record.owner.toHexString(),
     createdAt: record.createdAt,
   };
+}
+
+/** The type of each sort key, which a cursor of that sort must carry. */
+const SORT_KEY_KINDS = {
+  createdAt: 'date',
+  views: 'number',
+  duration: 'number',
+  title: 'string',
+} as const satisfies Record<VideoSortField, 'date' | 'number' | 'string'>;
+
+/** A video's place in a list sorted by `sortBy`: its key, then its `_id`. */
+function positionBy(sortBy: VideoSortField): (record: VideoRecord) => CursorPosition {
+  return (record) => ({ key: record[sortBy], id: record._id.toHexString() });
 }

@@ -6,8 +6,9 @@ import { Client, type ClientContext } from 'src/common/decorators/client-context
 import { CurrentUser, CurrentViewer } from 'src/common/decorators/current-user.decorator';
 import { Endpoint } from 'src/common/decorators/endpoint.decorator';
 import type { ApiResult } from 'src/common/decorators/response-message.decorator';
-import type { Paginated } from 'src/common/dto/paginated.util';
-import { PaginationQueryDto } from 'src/common/dto/pagination-query.dto';
+import type { CursorPaginated } from 'src/common/dto/paginated.util';
+import { CursorPaginationQueryDto } from 'src/common/dto/pagination-query.dto';
+import { PaginationErrors } from 'src/common/pagination/pagination.errors';
 import { CommonErrors } from 'src/common/errors/common.errors';
 import { IfMatch, type WritePrecondition } from 'src/common/http/if-match.decorator';
 import { getBody } from 'src/common/http/representation.util';
@@ -52,11 +53,17 @@ export class VideosController {
 
   @OptionalAuth()
   @Get()
-  @Endpoint({ message: VideosMessages.listed, data: VideoCardResponse, paginated: true })
+  @Endpoint({
+    message: VideosMessages.listed,
+    data: VideoCardResponse,
+    paginated: true,
+    cursor: true,
+    errors: [PaginationErrors.invalidCursor],
+  })
   list(
     @Query() query: ListVideosQueryDto,
     @CurrentViewer() viewer: AuthPrincipal | null,
-  ): Promise<Paginated<VideoCardResponse>> {
+  ): Promise<CursorPaginated<VideoCardResponse>> {
     return this.catalogue.listPublished(query, viewer?.userId ?? null);
   }
 
@@ -80,11 +87,17 @@ export class VideosController {
 
   @RequiredAuth()
   @Get('me')
-  @Endpoint({ message: VideosMessages.listedMine, data: VideoCardResponse, paginated: true })
+  @Endpoint({
+    message: VideosMessages.listedMine,
+    data: VideoCardResponse,
+    paginated: true,
+    cursor: true,
+    errors: [PaginationErrors.invalidCursor],
+  })
   listMine(
-    @Query() query: PaginationQueryDto,
+    @Query() query: CursorPaginationQueryDto,
     @CurrentUser() user: AuthPrincipal,
-  ): Promise<Paginated<VideoCardResponse>> {
+  ): Promise<CursorPaginated<VideoCardResponse>> {
     return this.catalogue.listOwned(user.userId, query);
   }
 

@@ -1,3 +1,5 @@
+import { CursorCodecService } from 'src/common/pagination/cursor-codec.service';
+import { CursorPagesService } from 'src/common/pagination/cursor-pages.service';
 import { Module } from '@nestjs/common';
 import { MongooseModule } from '@nestjs/mongoose';
 import type { AppConfig } from 'src/config/app-config';
@@ -45,6 +47,8 @@ import { WatchHistoryModule } from 'src/modules/watch-history/watch-history.modu
   ],
   controllers: [VideosController],
   providers: [
+    CursorCodecService,
+    CursorPagesService,
     VideosRepository,
     VideoViewsRepository,
     VideoMediaService,

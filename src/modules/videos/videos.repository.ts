@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { type Model, type QueryFilter, Types } from 'mongoose';
+import { keysetAfter } from 'src/common/database/keyset.util';
 import { containsLiteral } from 'src/common/database/literal-match.util';
 import { CounterDocuments } from 'src/common/database/counter-documents';
 import { nextVersion } from 'src/common/database/version.util';
@@ -10,6 +11,7 @@ import {
   type IdSelection,
   selectionCondition,
 } from 'src/common/database/stored-counters.util';
+import type { PageWindow } from 'src/common/pagination/cursor-pages.service';
 import {
   type StoredAsset,
   Video,
@@ -72,21 +74,26 @@ export class VideosRepository {
     return found && isVisibleTo(found, viewerId) ? found : null;
   }
 
-  /** `GET /video`: one page of published videos, `_id` breaking ties in the sort's direction. */
+  /**
+   * `GET /video`: one window of published videos, `_id` breaking ties in the sort's direction:
+   * after a keyset position (cursor pages; the `{isPublished, <sort>, _id}` indexes, with
+   * `owner` first for `userId`, start the scan there) or after a skip (numbered pages).
+   */
   findPublishedPage(
     filter: PublishedVideoFilter,
     sortBy: VideoSortField,
     sortOrder: SortOrder,
-    skip: number,
-    limit: number,
+    window: PageWindow,
   ): Promise<VideoRecord[]> {
     const direction = sortOrder === 'asc' ? 1 : -1;
+    const query = publishedFilter(filter);
+    const keyset = window.after === null ? null : keysetAfter(sortBy, direction, window.after);
     return this.videos
-      .find(publishedFilter(filter))
+      .find(keyset === null ? query : { $and: [query, keyset] })
       .select(RECORD_PROJECTION)
       .sort({ [sortBy]: direction, _id: direction })
-      .skip(skip)
-      .limit(limit)
+      .skip(window.skip)
+      .limit(window.take)
       .lean<VideoRecord[]>()
       .exec();
   }
@@ -95,14 +102,17 @@ export class VideosRepository {
     return this.videos.countDocuments(publishedFilter(filter)).exec();
   }
 
-  /** `GET /video/me`: the owner's videos, published or not, newest first. */
-  findOwnedPage(ownerId: string, skip: number, limit: number): Promise<VideoRecord[]> {
+  /** `GET /video/me`: a window of the owner's videos, published or not, newest first. */
+  findOwnedPage(ownerId: string, window: PageWindow): Promise<VideoRecord[]> {
+    const owner = { owner: new Types.ObjectId(ownerId) };
     return this.videos
-      .find({ owner: new Types.ObjectId(ownerId) })
+      .find(
+        window.after === null ? owner : { ...owner, ...keysetAfter('createdAt', -1, window.after) },
+      )
       .select(RECORD_PROJECTION)
       .sort({ createdAt: -1, _id: -1 })
-      .skip(skip)
-      .limit(limit)
+      .skip(window.skip)
+      .limit(window.take)
       .lean<VideoRecord[]>()
       .exec();
   }

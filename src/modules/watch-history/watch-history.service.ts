@@ -5,6 +5,8 @@ import { WatchHistoryRepository } from 'src/modules/watch-history/watch-history.
 
 /** One entry of a user's history: which video, and when it was last watched. */
 export interface WatchedVideo {
+  /** The entry's own id: with `watchedAt`, its place in the history (a keyset position). */
+  entryId: string;
   videoId: string;
   watchedAt: Date;
 }
@@ -31,6 +33,7 @@ export class WatchHistoryService {
   async newestFirst(userId: string): Promise<WatchedVideo[]> {
     const entries = await this.entries.findNewest(userId, this.config.historyMaxEntries);
     return entries.map((entry) => ({
+      entryId: entry._id.toHexString(),
       videoId: entry.video.toHexString(),
       watchedAt: entry.watchedAt,
     }));

@@ -1,7 +1,7 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional } from 'class-validator';
 import { SearchText } from 'src/common/validation/search-text.decorator';
-import { PaginationQueryDto } from 'src/common/dto/pagination-query.dto';
+import { CursorPaginationQueryDto } from 'src/common/dto/pagination-query.dto';
 import { IsObjectId, OBJECT_ID_PATTERN } from 'src/common/validation/rules.util';
 import type { SortOrder, VideoSortField } from 'src/modules/videos/video-records.type';
 
@@ -14,7 +14,7 @@ export const VIDEO_SORT_FIELDS: readonly VideoSortField[] = [
 export const SORT_ORDERS: readonly SortOrder[] = ['asc', 'desc'];
 
 /** `GET /video`. Defaults live here, so an omitted `sortBy` really is newest first. */
-export class ListVideosQueryDto extends PaginationQueryDto {
+export class ListVideosQueryDto extends CursorPaginationQueryDto {
   @SearchText(
     'Literal, case-insensitive substring of the title or description; empty means no text filter',
   )
