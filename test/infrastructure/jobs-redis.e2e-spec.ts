@@ -6,6 +6,7 @@ import request from 'supertest';
 import { currentRequestId, requestContext } from 'src/common/http/request-context';
 import type { JobContext, JobQueue } from 'src/infrastructure/jobs/job-queue';
 import { JobQueues } from 'src/infrastructure/jobs/job-queues.service';
+import { KeyOrder } from 'src/infrastructure/jobs/key-order';
 import { parseMetrics, sampleValue } from 'test/utils/prometheus';
 import { startRedis, type TestRedis } from 'test/utils/redis-server';
 import { createTestApp, type TestApp } from 'test/utils/test-app';
@@ -228,5 +229,57 @@ describe('job queues on Redis (BullMQ)', () => {
     expect(sampleValue(samples, 'dancely_jobs_total', { queue: 'probe', outcome: 'dropped' })).toBe(
       1,
     );
+  });
+});
+
+/** The per-key chains of the Redis queues (src/infrastructure/jobs/key-order.ts), on their own. */
+describe('KeyOrder', () => {
+  let redis: TestRedis;
+  let client: Redis;
+  let sut: KeyOrder;
+
+  beforeAll(async () => {
+    redis = await startRedis();
+    client = new Redis(redis.url);
+    sut = new KeyOrder(client, 'order-test', 'q');
+  });
+  afterAll(async () => {
+    await client?.quit();
+    await redis?.stop();
+  });
+
+  it('lets a job run once the job linked before it under the same key has finished', async () => {
+    expect(await sut.link('k', 'j1')).toBe('');
+    expect(await sut.link('k', 'j2')).toBe('j1');
+    expect(await sut.link('k', 'j3')).toBe('j2');
+    expect(await sut.link('other', 'x1')).toBe('');
+    expect(await sut.check('j1')).toEqual({ turn: 'go' });
+    expect(await sut.check('x1')).toEqual({ turn: 'go' });
+    expect(await sut.check('j2')).toMatchObject({ turn: 'wait', predecessor: 'j1' });
+    expect(await sut.check('j3')).toMatchObject({ turn: 'wait', predecessor: 'j2' });
+
+    // Finishing names the successor to wake; the chain moves on by one.
+    expect(await sut.finish('k', 'j1')).toBe('j2');
+    expect(await sut.check('j2')).toEqual({ turn: 'go' });
+    expect(await sut.check('j3')).toMatchObject({ turn: 'wait', predecessor: 'j2' });
+    expect(await sut.finish('k', 'j2')).toBe('j3');
+    expect(await sut.finish('k', 'j3')).toBe('');
+    expect(await sut.finish('other', 'x1')).toBe('');
+
+    // A finished job run again (a stall after its finish) is not held; nothing is left behind.
+    expect(await sut.check('j2')).toEqual({ turn: 'go' });
+    expect(await client.keys('order-test:*')).toEqual([]);
+  });
+
+  it('starts a new chain when the previous one has finished, and tells a job linked behind a finished one to go', async () => {
+    await sut.link('k2', 'a');
+    await sut.finish('k2', 'a');
+    expect(await sut.link('k2', 'b')).toBe('');
+    await sut.link('k2', 'c');
+    // c's predecessor b finishes before c is checked: c goes without waiting.
+    expect(await sut.finish('k2', 'b')).toBe('c');
+    expect(await sut.check('c')).toEqual({ turn: 'go' });
+    await sut.finish('k2', 'c');
+    expect(await client.keys('order-test:*')).toEqual([]);
   });
 });

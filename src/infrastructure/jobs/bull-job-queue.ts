@@ -92,6 +92,7 @@ export class BullJobQueue<T> implements JobQueue<T> {
   private readonly counted = new WeakSet<object>();
   private running = 0;
   private closed = false;
+  private stopping = false;
   private gaugeTimer: NodeJS.Timeout | undefined;
 
   constructor(
@@ -117,6 +118,9 @@ export class BullJobQueue<T> implements JobQueue<T> {
     this.worker = new Worker<BullJobData<T>>(name, (job, token) => this.process(job, token), {
       ...connection,
       concurrency: options.concurrency,
+      // Started by `start()`, once the database is ready: jobs left in Redis by an earlier run
+      // would otherwise spend their attempts on a database still connecting.
+      autorun: false,
     });
     this.worker.on('error', (error) =>
       this.reporter.warn(`Queue ${name} worker: ${error.message}`),
@@ -131,6 +135,16 @@ export class BullJobQueue<T> implements JobQueue<T> {
       );
     });
     this.order = new KeyOrder(deps.redis, deps.prefix, name);
+  }
+
+  /** Starts taking jobs (once; a no-op after `stopWorker`). */
+  start(): void {
+    if (this.stopping || this.worker.isRunning()) return;
+    this.worker
+      .run()
+      .catch((error: unknown) =>
+        this.reporter.warn(`Queue ${this.name} worker stopped: ${describeError(error)}`),
+      );
   }
 
   enqueue(payload: T, options: EnqueueOptions = {}): string {
@@ -189,6 +203,7 @@ export class BullJobQueue<T> implements JobQueue<T> {
    * another worker runs it again (handlers are idempotent).
    */
   async stopWorker(graceMs: number): Promise<void> {
+    this.stopping = true;
     await this.worker.pause(true);
     const deadline = Date.now() + graceMs;
     while (this.running > 0 && Date.now() < deadline)

@@ -5,6 +5,7 @@ import {
   type JobOutcome,
   type JobQueueReporter,
 } from 'src/infrastructure/jobs/job-queue';
+import type { DatabaseSupervisorService } from 'src/infrastructure/database/database-supervisor.service';
 import { jsonPayloadProblem } from 'src/infrastructure/jobs/job-payload';
 import { JobQueues } from 'src/infrastructure/jobs/job-queues.service';
 import { MetricsService } from 'src/infrastructure/metrics/metrics.service';
@@ -177,7 +178,7 @@ describe('JobQueues', () => {
       jobs: { prefix: 'unused' },
     } as AppConfig;
     const metrics = new MetricsService(config);
-    const sut = new JobQueues(metrics, config);
+    const sut = new JobQueues(metrics, config, {} as DatabaseSupervisorService);
     expect(sut.backend).toBe('memory');
     const queue = sut.create<boolean>(
       'probe',

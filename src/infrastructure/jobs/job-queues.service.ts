@@ -2,11 +2,13 @@ import {
   type BeforeApplicationShutdown,
   Injectable,
   Logger,
+  type OnApplicationBootstrap,
   type OnApplicationShutdown,
 } from '@nestjs/common';
 import { Redis } from 'ioredis';
 import type { AppConfig } from 'src/config/app-config';
 import { InjectConfig } from 'src/config/app-config.provider';
+import { DatabaseSupervisorService } from 'src/infrastructure/database/database-supervisor.service';
 import { BullJobQueue, PendingAdds } from 'src/infrastructure/jobs/bull-job-queue';
 import {
   InProcessJobQueue,
@@ -39,17 +41,22 @@ const SHUTDOWN_GRACE_MS = 5000;
  *   dropped, logged and counted.
  */
 @Injectable()
-export class JobQueues implements BeforeApplicationShutdown, OnApplicationShutdown {
+export class JobQueues
+  implements OnApplicationBootstrap, BeforeApplicationShutdown, OnApplicationShutdown
+{
   private readonly logger = new Logger('Jobs');
   private readonly memory = new Map<string, InProcessJobQueue<never>>();
   private readonly bull = new Map<string, BullJobQueue<never>>();
   private readonly reporter: JobQueueReporter;
   private readonly redis: Redis | null;
   private readonly adds = new PendingAdds();
+  /** Workers take jobs once the database is ready (jobs from an earlier run may be waiting). */
+  private started = false;
 
   constructor(
     metrics: MetricsService,
     @InjectConfig() private readonly config: AppConfig,
+    private readonly database: DatabaseSupervisorService,
   ) {
     this.reporter = {
       outcome: (queue, outcome) => metrics.recordJob(queue, outcome),
@@ -82,6 +89,7 @@ export class JobQueues implements BeforeApplicationShutdown, OnApplicationShutdo
         adds: this.adds,
       });
       this.bull.set(name, queue as unknown as BullJobQueue<never>);
+      if (this.started) queue.start();
       return queue;
     }
     const queue = new InProcessJobQueue<T>(name, handler, settings, this.reporter);
@@ -105,6 +113,14 @@ export class JobQueues implements BeforeApplicationShutdown, OnApplicationShutdo
       });
       if (!busy) return;
     }
+  }
+
+  onApplicationBootstrap(): void {
+    if (!this.redis) return;
+    void this.database.whenReady().then(() => {
+      this.started = true;
+      for (const queue of this.bull.values()) queue.start();
+    });
   }
 
   async beforeApplicationShutdown(): Promise<void> {
