@@ -32,7 +32,10 @@ export const KEEP_FAILED = { count: 10_000, age: 7 * 24 * 3600 };
  * unless the predecessor wakes it first when it finishes (the usual case).
  */
 const KEY_WAIT_MS = 250;
-/** A predecessor linked this long ago that BullMQ does not know was never added: skipped. */
+/**
+ * A predecessor linked this long ago is looked up in BullMQ: one it does not know (its enqueue
+ * died half-way) or knows as finished without having released its key is skipped.
+ */
 const LOST_PREDECESSOR_MS = 60_000;
 
 /**
@@ -133,6 +136,8 @@ export class BullJobQueue<T> implements JobQueue<T> {
         `Job ${job?.id ?? '?'} on queue ${name} failed: ${error.message}`,
         errorTrace(error),
       );
+      if (job?.id !== undefined && job.data.key !== undefined)
+        void this.release(job.data.key, job.id).catch(() => undefined);
     });
     this.order = new KeyOrder(deps.redis, deps.prefix, name);
   }
@@ -284,7 +289,7 @@ export class BullJobQueue<T> implements JobQueue<T> {
     if (turn.turn === 'go') return true;
     if (await this.lost(turn)) {
       this.reporter.warn(
-        `Job ${turn.predecessor} on queue ${this.name} never reached Redis: job ${id} no longer waits for it`,
+        `Job ${turn.predecessor} on queue ${this.name} never reached Redis or finished without releasing its key: job ${id} no longer waits for it`,
       );
       await this.release(key, turn.predecessor);
       return (await this.order.check(id)).turn === 'go';
@@ -295,10 +300,14 @@ export class BullJobQueue<T> implements JobQueue<T> {
     return false;
   }
 
-  /** A predecessor linked long ago that BullMQ does not know: its enqueue died half-way. */
+  /**
+   * A predecessor linked long ago that BullMQ does not know (its enqueue died half-way) or has
+   * finished without releasing its key (a Redis error at that moment).
+   */
   private async lost(turn: Extract<TurnCheck, { turn: 'wait' }>): Promise<boolean> {
     if (Date.now() - turn.predecessorLinkedAt < LOST_PREDECESSOR_MS) return false;
-    return (await this.queue.getJobState(turn.predecessor)) === 'unknown';
+    const state = await this.queue.getJobState(turn.predecessor);
+    return state === 'unknown' || state === 'completed' || state === 'failed';
   }
 
   /** Marks the job finished for its key and wakes its successor, if it sleeps. */

@@ -6,6 +6,7 @@ import {
   type JobQueueReporter,
 } from 'src/infrastructure/jobs/job-queue';
 import type { DatabaseSupervisorService } from 'src/infrastructure/database/database-supervisor.service';
+import { PendingAdds } from 'src/infrastructure/jobs/bull-job-queue';
 import { jsonPayloadProblem } from 'src/infrastructure/jobs/job-payload';
 import { JobQueues } from 'src/infrastructure/jobs/job-queues.service';
 import { MetricsService } from 'src/infrastructure/metrics/metrics.service';
@@ -242,5 +243,25 @@ describe('job payloads', () => {
     expect(errors).toEqual([
       `Job ${id} on queue test dropped: the payload is not plain JSON ($.at: a Date)`,
     ]);
+  });
+});
+
+describe('PendingAdds (enqueues on their way to Redis)', () => {
+  it('counts them, tells when none is left, and moves `settled` on with each that lands or fails', async () => {
+    const sut = new PendingAdds();
+    await expect(sut.drained()).resolves.toBeUndefined();
+    let land: () => void = () => undefined;
+    let fail: (error: Error) => void = () => undefined;
+    sut.track(new Promise<void>((resolve) => (land = resolve)));
+    sut.track(new Promise<void>((_resolve, reject) => (fail = reject)).catch(() => undefined));
+    expect(sut.count).toBe(2);
+    let drained = false;
+    void sut.drained().then(() => (drained = true));
+    land();
+    await tick();
+    expect([sut.count, sut.settled, drained]).toEqual([1, 1, false]);
+    fail(new Error('Redis is gone'));
+    await tick();
+    expect([sut.count, sut.settled, drained]).toEqual([0, 2, true]);
   });
 });
