@@ -49,7 +49,7 @@ import { WatchHistoryModule } from 'src/modules/watch-history/watch-history.modu
     LoggingModule,
     DatabaseModule,
     MetricsModule,
-    // In-process job queues for work off the request path, reporting to the metrics.
+    // Job queues for work off the request path (BullMQ with Redis, else in-process), reporting to the metrics.
     JobsModule,
     CounterStoreModule,
     // Pub/sub between instances (Redis with THROTTLE_REDIS_URL): the notification streams.

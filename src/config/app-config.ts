@@ -78,6 +78,11 @@ export interface AppConfig {
     emailSend: RateLimitRule;
   };
   throttleRedisUrl: string | undefined;
+  /**
+   * Background jobs (docs/architecture.md, "Background jobs"): with THROTTLE_REDIS_URL they are
+   * BullMQ queues in that Redis under this key prefix; without it, in-process queues.
+   */
+  jobs: { prefix: string };
   media: {
     storage: 'local' | 'cloudinary';
     localDir: string;
@@ -371,6 +376,7 @@ export function loadAppConfig(env: Env, cwd: string = process.cwd()): AppConfig 
       emailSend: rule('EMAIL_SEND', 5, 900),
     },
     throttleRedisUrl: raw('THROTTLE_REDIS_URL'),
+    jobs: { prefix: raw('JOBS_PREFIX') ?? 'dancely:jobs' },
     media: {
       storage,
       localDir: path('MEDIA_LOCAL_DIR', 'var/media'),
@@ -416,6 +422,9 @@ export function loadAppConfig(env: Env, cwd: string = process.cwd()): AppConfig 
 
   if (config.throttleRedisUrl !== undefined && !/^rediss?:\/\//.test(config.throttleRedisUrl)) {
     problems.push('THROTTLE_REDIS_URL must be a redis:// or rediss:// URL');
+  }
+  if (!/^[A-Za-z0-9:_.-]{1,64}$/.test(config.jobs.prefix)) {
+    problems.push('JOBS_PREFIX must be 1 to 64 letters, digits or : _ . -');
   }
   if (problems.length > 0) throw new ConfigValidationError(problems);
   return config;

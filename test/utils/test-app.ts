@@ -44,9 +44,17 @@ export async function createTestApp(
   const base = process.env.TEST_MONGODB_URI;
   if (!base) throw new Error('TEST_MONGODB_URI is not set: the e2e global setup did not run');
   const dir = mkdtempSync(join(tmpdir(), 'dancely-test-'));
+  const name = `t_${randomBytes(6).toString('hex')}`;
   const config = loadAppConfig({
     NODE_ENV: 'test',
-    MONGODB_URI: `${base}/t_${randomBytes(6).toString('hex')}`,
+    MONGODB_URI: `${base}/${name}`,
+    // Job queues of their own when several apps share one Redis (a test sharing them sets its own).
+    JOBS_PREFIX: `dancely-test:${name}`,
+    // `TEST_THROTTLE_REDIS_URL=redis://… npm run test:e2e -- feed`: the suites on Redis-backed
+    // counters and job queues (docs/architecture.md, "Background jobs").
+    ...(process.env.TEST_THROTTLE_REDIS_URL
+      ? { THROTTLE_REDIS_URL: process.env.TEST_THROTTLE_REDIS_URL }
+      : {}),
     LOG_LEVEL: 'error',
     LOG_FILES: 'false',
     BCRYPT_ROUNDS: '4',

@@ -85,8 +85,33 @@ describe('FeedJobsService', () => {
     expect(follows.followersBatch).toHaveBeenCalledWith(VIDEO.ownerId, null, 2);
     expect(timelines.addToTimelines).toHaveBeenCalledWith(VIDEO, followers);
     expect(enqueued).toHaveLength(2);
-    expect(enqueued[1].job).toMatchObject({ kind: 'fan-out', after: next, written: 2 });
+    expect(enqueued[1].job).toMatchObject({
+      kind: 'fan-out',
+      after: { createdAt: next.createdAt.toISOString(), id: next.id },
+      written: 2,
+    });
     expect(enqueued[1].options.key).toBe(`video:${VIDEO.videoId}`);
+
+    // The next batch resumes where this one stopped, its position a Date again.
+    follows.followersBatch.mockResolvedValue({ followerIds: [id()], next: null });
+    await handler(enqueued[1].job, CONTEXT);
+    expect(follows.followersBatch).toHaveBeenLastCalledWith(VIDEO.ownerId, next, 2);
+  });
+
+  it('enqueues plain JSON only (a Redis-backed queue stores it): no Date, no ObjectId', () => {
+    const [user, owner] = [id(), id()];
+    sut.videoPublished({ ...VIDEO, extra: new Types.ObjectId() } as typeof VIDEO);
+    sut.videoWithdrawn(VIDEO.videoId);
+    sut.followed(user, owner);
+    sut.unfollowed(user, owner);
+    for (const { job } of enqueued) expect(JSON.parse(JSON.stringify(job))).toEqual(job);
+    expect(enqueued[0].job).toMatchObject({
+      video: {
+        videoId: VIDEO.videoId,
+        ownerId: VIDEO.ownerId,
+        createdAt: '2026-02-03T04:05:06.007Z',
+      },
+    });
   });
 
   it('ends the walk after the last batch', async () => {

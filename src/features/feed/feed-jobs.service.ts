@@ -13,13 +13,24 @@ import { VideoCatalogueService } from 'src/modules/videos/video-catalogue.servic
 /** Videos a new follow brings into the follower's timeline at once. */
 export const BACKFILL_VIDEOS = 50;
 
-/** The feed's jobs; every one is idempotent, so a retry or a repeat does no harm. */
+/** A published video as a job carries it: plain JSON (a Redis-backed queue stores it so). */
+export interface FeedJobVideo {
+  videoId: string;
+  ownerId: string;
+  /** ISO 8601. */
+  createdAt: string;
+}
+
+/**
+ * The feed's jobs; every one is idempotent, so a retry or a repeat does no harm. Plain JSON:
+ * ids as strings, dates as ISO strings.
+ */
 export type FeedJob =
   | {
       kind: 'fan-out';
-      video: TimelineVideo;
+      video: FeedJobVideo;
       /** Where this batch starts in the owner's followers (null: the first batch). */
-      after: FollowersPosition | null;
+      after: { createdAt: string; id: string } | null;
       /** When the publish was announced (ms), and entries written so far: for the last batch's log line. */
       announcedAt: number;
       written: number;
@@ -59,7 +70,11 @@ export class FeedJobsService {
   videoPublished(video: TimelineVideo): string {
     return this.enqueue({
       kind: 'fan-out',
-      video,
+      video: {
+        videoId: video.videoId,
+        ownerId: video.ownerId,
+        createdAt: video.createdAt.toISOString(),
+      },
       after: null,
       announcedAt: Date.now(),
       written: 0,
@@ -109,12 +124,17 @@ export class FeedJobsService {
     job: Extract<FeedJob, { kind: 'fan-out' }>,
     context: JobContext,
   ): Promise<void> {
-    const { video } = job;
+    const video: TimelineVideo = { ...job.video, createdAt: new Date(job.video.createdAt) };
     if ((await this.catalogue.publishedRef(video.videoId)) === null) return;
-    const batch = await this.follows.followersBatch(video.ownerId, job.after, this.batchSize);
+    const after: FollowersPosition | null = job.after && {
+      createdAt: new Date(job.after.createdAt),
+      id: job.after.id,
+    };
+    const batch = await this.follows.followersBatch(video.ownerId, after, this.batchSize);
     const written = job.written + (await this.timelines.addToTimelines(video, batch.followerIds));
     if (batch.next !== null) {
-      this.enqueue({ ...job, after: batch.next, written });
+      const next = { createdAt: batch.next.createdAt.toISOString(), id: batch.next.id };
+      this.enqueue({ ...job, after: next, written });
       return;
     }
     this.logger.log(

@@ -1,10 +1,13 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { AppConfig } from 'src/config/app-config';
 import {
-  JobQueue,
+  InProcessJobQueue,
   type JobOutcome,
   type JobQueueReporter,
 } from 'src/infrastructure/jobs/job-queue';
+import type { DatabaseSupervisorService } from 'src/infrastructure/database/database-supervisor.service';
+import { PendingAdds } from 'src/infrastructure/jobs/bull-job-queue';
+import { jsonPayloadProblem } from 'src/infrastructure/jobs/job-payload';
 import { JobQueues } from 'src/infrastructure/jobs/job-queues.service';
 import { MetricsService } from 'src/infrastructure/metrics/metrics.service';
 
@@ -25,13 +28,13 @@ function recordingReporter() {
 
 const tick = (ms = 0) => new Promise((resolve) => setTimeout(resolve, ms));
 
-describe('JobQueue', () => {
+describe('InProcessJobQueue', () => {
   it('returns at once and runs the jobs later, in order, never more than `concurrency` at a time', async () => {
     const { reporter, outcomes } = recordingReporter();
     const started: number[] = [];
     let running = 0;
     let most = 0;
-    const sut = new JobQueue<number>(
+    const sut = new InProcessJobQueue<number>(
       'test',
       async (n) => {
         started.push(n);
@@ -54,7 +57,7 @@ describe('JobQueue', () => {
   it('retries a job that throws, with a growing backoff, and counts each outcome', async () => {
     const { reporter, outcomes, warnings } = recordingReporter();
     const runs: { attempt: number; at: number }[] = [];
-    const sut = new JobQueue<string>(
+    const sut = new InProcessJobQueue<string>(
       'test',
       (_payload, job) => {
         runs.push({ attempt: job.attempt, at: Date.now() });
@@ -75,7 +78,7 @@ describe('JobQueue', () => {
   it('gives up after the last attempt: counted as failed, logged with the job id and payload', async () => {
     const { reporter, outcomes, errors } = recordingReporter();
     let runs = 0;
-    const sut = new JobQueue<{ videoId: string }>(
+    const sut = new InProcessJobQueue<{ videoId: string }>(
       'test',
       () => {
         runs += 1;
@@ -97,7 +100,7 @@ describe('JobQueue', () => {
     const { reporter } = recordingReporter();
     const log: string[] = [];
     let failedOnce = false;
-    const sut = new JobQueue<{ key: string; step: string }>(
+    const sut = new InProcessJobQueue<{ key: string; step: string }>(
       'test',
       async ({ key, step }) => {
         log.push(`start ${key}${step}`);
@@ -126,7 +129,7 @@ describe('JobQueue', () => {
     const { reporter } = recordingReporter();
     const storage = new AsyncLocalStorage<string>();
     const seen: (string | undefined)[] = [];
-    const sut = new JobQueue<null>(
+    const sut = new InProcessJobQueue<null>(
       'test',
       () => {
         seen.push(storage.getStore());
@@ -147,7 +150,7 @@ describe('JobQueue', () => {
     let finished = 0;
     let started: () => void = () => undefined;
     const running = new Promise<void>((resolve) => (started = resolve));
-    const sut = new JobQueue<number>(
+    const sut = new InProcessJobQueue<number>(
       'test',
       async () => {
         started();
@@ -170,8 +173,14 @@ describe('JobQueue', () => {
 
 describe('JobQueues', () => {
   it('counts every outcome in /metrics as dancely_jobs_total{queue,outcome}', async () => {
-    const metrics = new MetricsService({ metrics: { enabled: false, port: null } } as AppConfig);
-    const sut = new JobQueues(metrics);
+    const config = {
+      metrics: { enabled: false, port: null },
+      throttleRedisUrl: undefined,
+      jobs: { prefix: 'unused' },
+    } as AppConfig;
+    const metrics = new MetricsService(config);
+    const sut = new JobQueues(metrics, config, {} as DatabaseSupervisorService);
+    expect(sut.backend).toBe('memory');
     const queue = sut.create<boolean>(
       'probe',
       (fails) => (fails ? Promise.reject(new Error('boom')) : Promise.resolve()),
@@ -195,5 +204,64 @@ describe('JobQueues', () => {
     const closed = await metrics.render();
     expect(closed).toContain('dancely_jobs_total{queue="probe",outcome="completed"} 2');
     expect(closed).toContain('dancely_jobs_total{queue="probe",outcome="dropped"} 1');
+  });
+});
+
+describe('job payloads', () => {
+  it('are plain JSON: a Date, an ObjectId-like instance, a function or NaN is named by its path', () => {
+    class ObjectId {
+      constructor(readonly id: string) {}
+    }
+    expect(jsonPayloadProblem({ a: [1, 'x', null, true], b: { c: 'd' }, gone: undefined })).toBe(
+      null,
+    );
+    expect(jsonPayloadProblem({ video: { createdAt: new Date(0) } })).toBe(
+      '$.video.createdAt: a Date',
+    );
+    expect(jsonPayloadProblem({ ids: ['a', new ObjectId('b')] })).toBe('$.ids[1]: a ObjectId');
+    expect(jsonPayloadProblem({ run: () => undefined })).toBe('$.run: a function');
+    expect(jsonPayloadProblem({ n: Number.NaN })).toBe('$.n: NaN is not a JSON number');
+    expect(jsonPayloadProblem(undefined)).toBe('$: a undefined');
+  });
+
+  it('that are not plain JSON are refused by the in-process queue too: logged and dropped', async () => {
+    const { reporter, outcomes, errors } = recordingReporter();
+    let runs = 0;
+    const sut = new InProcessJobQueue<{ at: Date }>(
+      'test',
+      () => {
+        runs += 1;
+        return Promise.resolve();
+      },
+      FAST,
+      reporter,
+    );
+    const id = sut.enqueue({ at: new Date(0) });
+    await sut.idle();
+    expect(runs).toBe(0);
+    expect(outcomes).toEqual(['dropped']);
+    expect(errors).toEqual([
+      `Job ${id} on queue test dropped: the payload is not plain JSON ($.at: a Date)`,
+    ]);
+  });
+});
+
+describe('PendingAdds (enqueues on their way to Redis)', () => {
+  it('counts them, tells when none is left, and moves `settled` on with each that lands or fails', async () => {
+    const sut = new PendingAdds();
+    await expect(sut.drained()).resolves.toBeUndefined();
+    let land: () => void = () => undefined;
+    let fail: (error: Error) => void = () => undefined;
+    sut.track(new Promise<void>((resolve) => (land = resolve)));
+    sut.track(new Promise<void>((_resolve, reject) => (fail = reject)).catch(() => undefined));
+    expect(sut.count).toBe(2);
+    let drained = false;
+    void sut.drained().then(() => (drained = true));
+    land();
+    await tick();
+    expect([sut.count, sut.settled, drained]).toEqual([1, 1, false]);
+    fail(new Error('Redis is gone'));
+    await tick();
+    expect([sut.count, sut.settled, drained]).toEqual([0, 2, true]);
   });
 });

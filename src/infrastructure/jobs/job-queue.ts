@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { describeError, errorTrace } from 'src/common/errors/describe-error.util';
+import { jsonPayloadProblem } from 'src/infrastructure/jobs/job-payload';
 
 /** What a handler learns about the job it runs (for its log lines). */
 export interface JobContext {
@@ -44,6 +45,24 @@ export interface JobQueueReporter {
   error(message: string, trace: string): void;
 }
 
+/**
+ * A named queue, as its callers see it, whichever backend runs it: in this process
+ * (`InProcessJobQueue`) or in Redis (`BullJobQueue`, when THROTTLE_REDIS_URL is set).
+ */
+export interface JobQueue<T> {
+  readonly name: string;
+  /**
+   * Queues a job and returns its id at once; the job runs after the caller has moved on. The
+   * payload must be plain JSON (strings, numbers, booleans, null, arrays, plain objects: ids as
+   * strings, dates as ISO strings), as a Redis-backed queue stores it; a payload that is not is
+   * refused (logged, counted as `dropped`) by either backend, so that the zero-config queue
+   * catches what the durable one would mangle.
+   */
+  enqueue(payload: T, options?: EnqueueOptions): string;
+  /** Resolves when none of this queue's jobs is waiting, delayed or running. */
+  idle(): Promise<void>;
+}
+
 interface Job<T> {
   id: string;
   payload: T;
@@ -60,7 +79,7 @@ interface Job<T> {
  * "Background jobs"). `idle()` lets tests and shutdown wait until nothing is waiting, delayed
  * or running.
  */
-export class JobQueue<T> {
+export class InProcessJobQueue<T> implements JobQueue<T> {
   private readonly ready: Job<T>[] = [];
   private readonly delayed = new Map<NodeJS.Timeout, Job<T>>();
   /** Keys of the jobs running or waiting for a retry: their later jobs wait. */
@@ -86,6 +105,15 @@ export class JobQueue<T> {
       this.reporter.outcome(this.name, 'dropped');
       this.reporter.warn(
         `Job ${id} on queue ${this.name} dropped: the queue is closed (${describePayload(payload)})`,
+      );
+      return id;
+    }
+    const problem = jsonPayloadProblem(payload);
+    if (problem !== null) {
+      this.reporter.outcome(this.name, 'dropped');
+      this.reporter.error(
+        `Job ${id} on queue ${this.name} dropped: the payload is not plain JSON (${problem})`,
+        '',
       );
       return id;
     }
@@ -218,7 +246,7 @@ export class JobQueue<T> {
 }
 
 /** Payloads are ids and dates, never secrets: they go into the log line of a failed job. */
-function describePayload(payload: unknown): string {
+export function describePayload(payload: unknown): string {
   try {
     return JSON.stringify(payload) ?? String(payload);
   } catch {
