@@ -74,7 +74,7 @@ describe('FeedJobsService', () => {
   });
 
   it('writes one batch of followers and queues the next one after it', async () => {
-    const next = { createdAt: new Date(), id: id() };
+    const next = { createdAt: new Date().toISOString(), id: id() };
     const followers = [id(), id()];
     follows.followersBatch.mockResolvedValue({ followerIds: followers, next });
     sut.videoPublished(VIDEO);
@@ -87,12 +87,12 @@ describe('FeedJobsService', () => {
     expect(enqueued).toHaveLength(2);
     expect(enqueued[1].job).toMatchObject({
       kind: 'fan-out',
-      after: { createdAt: next.createdAt.toISOString(), id: next.id },
+      after: next,
       written: 2,
     });
     expect(enqueued[1].options.key).toBe(`video:${VIDEO.videoId}`);
 
-    // The next batch resumes where this one stopped, its position a Date again.
+    // The next batch resumes where this one stopped.
     follows.followersBatch.mockResolvedValue({ followerIds: [id()], next: null });
     await handler(enqueued[1].job, CONTEXT);
     expect(follows.followersBatch).toHaveBeenLastCalledWith(VIDEO.ownerId, next, 2);

@@ -30,7 +30,7 @@ export type FeedJob =
       kind: 'fan-out';
       video: FeedJobVideo;
       /** Where this batch starts in the owner's followers (null: the first batch). */
-      after: { createdAt: string; id: string } | null;
+      after: FollowersPosition | null;
       /** When the publish was announced (ms), and entries written so far: for the last batch's log line. */
       announcedAt: number;
       written: number;
@@ -126,15 +126,10 @@ export class FeedJobsService {
   ): Promise<void> {
     const video: TimelineVideo = { ...job.video, createdAt: new Date(job.video.createdAt) };
     if ((await this.catalogue.publishedRef(video.videoId)) === null) return;
-    const after: FollowersPosition | null = job.after && {
-      createdAt: new Date(job.after.createdAt),
-      id: job.after.id,
-    };
-    const batch = await this.follows.followersBatch(video.ownerId, after, this.batchSize);
+    const batch = await this.follows.followersBatch(video.ownerId, job.after, this.batchSize);
     const written = job.written + (await this.timelines.addToTimelines(video, batch.followerIds));
     if (batch.next !== null) {
-      const next = { createdAt: batch.next.createdAt.toISOString(), id: batch.next.id };
-      this.enqueue({ ...job, after: next, written });
+      this.enqueue({ ...job, after: batch.next, written });
       return;
     }
     this.logger.log(

@@ -1,9 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { FollowsRepository } from 'src/modules/follows/follows.repository';
 
-/** Where a walk over a user's followers continues: the last relation's time and id. */
+/**
+ * Where a walk over a user's followers continues: the last relation's time (ISO 8601) and id.
+ * Plain JSON, so a job can carry it to the next batch through any queue backend.
+ */
 export interface FollowersPosition {
-  createdAt: Date;
+  createdAt: string;
   id: string;
 }
 
@@ -43,13 +46,17 @@ export class FollowStateService {
     after: FollowersPosition | null,
     limit: number,
   ): Promise<FollowersBatch> {
-    const relations = await this.follows.findFollowersAfter(userId, after, limit);
+    const relations = await this.follows.findFollowersAfter(
+      userId,
+      after && { createdAt: new Date(after.createdAt), id: after.id },
+      limit,
+    );
     const last = relations.at(-1);
     return {
       followerIds: relations.map((relation) => relation.follower.toHexString()),
       next:
         relations.length === limit && last
-          ? { createdAt: last.createdAt, id: last._id.toHexString() }
+          ? { createdAt: last.createdAt.toISOString(), id: last._id.toHexString() }
           : null,
     };
   }
