@@ -9,7 +9,8 @@ import { createTestApp, type TestApp } from 'test/utils/test-app';
 
 /**
  * Two applications on one database and one Redis (`THROTTLE_REDIS_URL`): a like handled by one
- * reaches a notification stream held by the other, over Redis pub/sub.
+ * reaches a notification stream held by the other, over Redis pub/sub, and so does the end of
+ * the session that opened it.
  */
 describe('GET /notifications/stream across instances (Redis pub/sub)', () => {
   let redis: TestRedis;
@@ -55,6 +56,18 @@ describe('GET /notifications/stream across instances (Redis pub/sub)', () => {
       expect(await stream.next((e) => e.type === 'unread-count', from)).toMatchObject({
         data: { count: 1 },
       });
+    } finally {
+      stream.close();
+    }
+  });
+
+  it('ends a stream held on one instance when its session is logged out on the other', async () => {
+    const [user] = await createVerifiedUsers(a, 1);
+    const stream = await openStream(await listeningPort(b), user);
+    try {
+      await stream.next((e) => e.type === 'unread-count');
+      await api(a).post('/api/v1/auth/logout').set('Authorization', user.authHeader).expect(200);
+      await stream.end();
     } finally {
       stream.close();
     }

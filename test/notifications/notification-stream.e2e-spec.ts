@@ -1,6 +1,6 @@
 import { NotificationStreamService } from 'src/features/notifications/notification-stream.service';
 import { JobQueues } from 'src/infrastructure/jobs/job-queues.service';
-import { createVerifiedUsers, type TestUser } from 'test/factories/users.factory';
+import { createVerifiedUsers, signIn, type TestUser } from 'test/factories/users.factory';
 import { uploadVideo } from 'test/factories/videos.factory';
 import { api, expectError } from 'test/utils/contract';
 import { type OpenStream, openStream } from 'test/notifications/notification-stream.util';
@@ -22,8 +22,10 @@ describe('GET /notifications/stream', () => {
     await t.close();
   });
 
-  const open = (user: TestUser, headers: Record<string, string> = {}): Promise<OpenStream> =>
-    openStream(port, user, headers);
+  const open = (
+    user: Pick<TestUser, 'authHeader'>,
+    headers: Record<string, string> = {},
+  ): Promise<OpenStream> => openStream(port, user, headers);
 
   const settle = (): Promise<void> => t.app.get(JobQueues).idle();
 
@@ -171,25 +173,107 @@ describe('GET /notifications/stream', () => {
     }
   });
 
-  it('holds at most 5 streams per user: the 6th is 429 until one closes', async () => {
+  it('holds at most 5 streams per user: a 6th opens and the oldest ends', async () => {
     const [user] = await createVerifiedUsers(t, 1);
-    const streams = await Promise.all([1, 2, 3, 4, 5].map(() => open(user)));
+    const streams: OpenStream[] = [];
     try {
-      for (const stream of streams) await stream.next((e) => e.type === 'unread-count');
-      const refused = await api(t).get(PATH).set('Authorization', user.authHeader);
-      expectError(
-        refused,
-        429,
-        'RATE_LIMITED',
-        'At most 5 notification streams can be open at once',
-      );
-      streams[0].close();
-      await new Promise((resolve) => setTimeout(resolve, 100));
+      for (let i = 0; i < 5; i += 1) {
+        streams.push(await open(user));
+        await streams[i].next((e) => e.type === 'unread-count');
+      }
       const sixth = await open(user);
+      streams.push(sixth);
       expect(sixth.status).toBe(200);
-      sixth.close();
+      await sixth.next((e) => e.type === 'unread-count');
+      await streams[0].end();
+      expect(streams.slice(1).map((stream) => stream.ended)).toEqual([
+        false,
+        false,
+        false,
+        false,
+        false,
+      ]);
     } finally {
       for (const stream of streams) stream.close();
     }
+  });
+
+  describe('a stream lives as long as the session that opened it', () => {
+    it('logout ends the stream of that session, not those of the others', async () => {
+      const [user] = await createVerifiedUsers(t, 1);
+      const phone = await signIn(t, user);
+      const onLaptop = await open(user);
+      const onPhone = await open(phone);
+      try {
+        await onLaptop.next((e) => e.type === 'unread-count');
+        await onPhone.next((e) => e.type === 'unread-count');
+        await api(t).post('/api/v1/auth/logout').set('Authorization', user.authHeader).expect(200);
+        await onLaptop.end();
+        expect(onPhone.ended).toBe(false);
+        // the phone's stream still works
+        const [fan] = await createVerifiedUsers(t, 1);
+        const from = onPhone.events.length;
+        await api(t)
+          .put(`/api/v1/follower/${user.id}`)
+          .set('Authorization', fan.authHeader)
+          .expect(200);
+        await settle();
+        await onPhone.next((e) => e.type === 'notification', from);
+        // and the ended session cannot open a new one
+        expectError(
+          await api(t).get(PATH).set('Authorization', user.authHeader),
+          401,
+          'UNAUTHORIZED',
+          'UNAUTHORIZED',
+        );
+      } finally {
+        onLaptop.close();
+        onPhone.close();
+      }
+    });
+
+    it('revoking a session from the session list ends its stream; "sign out others" ends the rest', async () => {
+      const [user] = await createVerifiedUsers(t, 1);
+      const [phone, tablet] = [await signIn(t, user), await signIn(t, user)];
+      const onPhone = await open(phone);
+      const onTablet = await open(tablet);
+      const own = await open(user);
+      try {
+        for (const stream of [onPhone, onTablet, own])
+          await stream.next((e) => e.type === 'unread-count');
+        await api(t)
+          .delete(`/api/v1/auth/sessions/${phone.sessionId}`)
+          .set('Authorization', user.authHeader)
+          .expect(200);
+        await onPhone.end();
+        expect([onTablet.ended, own.ended]).toEqual([false, false]);
+
+        await api(t)
+          .delete('/api/v1/auth/sessions')
+          .set('Authorization', user.authHeader)
+          .expect(200);
+        await onTablet.end();
+        expect(own.ended).toBe(false);
+      } finally {
+        for (const stream of [onPhone, onTablet, own]) stream.close();
+      }
+    });
+
+    it('a session that ended without an announcement (expired) ends its stream at the next heartbeat', async () => {
+      const [user] = await createVerifiedUsers(t, 1);
+      const streams = t.app.get(NotificationStreamService);
+      streams.heartbeatMs = 200;
+      const stream = await open(user);
+      try {
+        await stream.next((e) => e.type === 'unread-count');
+        await t.connection
+          .collection<{ _id: string }>('sessions')
+          .updateOne({ _id: user.sessionId }, { $set: { expiresAt: new Date(0) } });
+        await stream.end();
+      } finally {
+        streams.heartbeatMs = 25_000;
+        stream.close();
+      }
+    });
   });
 });

@@ -18,6 +18,10 @@ export interface OpenStream {
   events: StreamEvent[];
   /** Resolves with the first event from `from` on that matches. */
   next(match: (event: StreamEvent) => boolean, from?: number): Promise<StreamEvent>;
+  /** Whether the server has ended the response. */
+  readonly ended: boolean;
+  /** Resolves when the server ends the response; rejects if it has not within 5 s. */
+  end(): Promise<void>;
   close(): void;
 }
 
@@ -39,6 +43,12 @@ export function openStream(
         const events: StreamEvent[] = [];
         const waiters: (() => void)[] = [];
         let buffer = '';
+        let ended = false;
+        const endWaiters: (() => void)[] = [];
+        res.on('end', () => {
+          ended = true;
+          for (const wake of endWaiters.splice(0)) wake();
+        });
         res.setEncoding('utf8');
         res.on('data', (chunk: string) => {
           buffer += chunk;
@@ -69,6 +79,18 @@ export function openStream(
                 } else waiters.push(check);
               };
               check();
+            }),
+          get ended() {
+            return ended;
+          },
+          end: () =>
+            new Promise((done, fail) => {
+              if (ended) return done();
+              const timer = setTimeout(() => fail(new Error('the stream did not end')), 5000);
+              endWaiters.push(() => {
+                clearTimeout(timer);
+                done();
+              });
             }),
           close: () => req.destroy(),
         };

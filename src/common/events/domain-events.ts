@@ -60,6 +60,12 @@ export interface DomainEventMap {
     parent: { kind: 'video' | 'communityPost'; id: string };
     threadId: string | null;
   };
+  /**
+   * One or more sessions of a user ended (logout, revocation from the session list, a password
+   * change or reset, refresh-token reuse, the per-user limit): whatever holds a connection open
+   * for one of them checks that its own is still live.
+   */
+  'sessions.revoked': { userId: string };
 }
 
 export type DomainEventName = keyof DomainEventMap;

@@ -6,6 +6,7 @@ import {
 } from '@nestjs/common';
 import { Observable } from 'rxjs';
 import { errorTrace } from 'src/common/errors/describe-error.util';
+import { type DomainEvent, OnDomainEvent } from 'src/common/events/domain-events';
 import type { NotificationResponse } from 'src/features/notifications/dto/notification.response';
 import { PubSub } from 'src/infrastructure/pubsub/pubsub.port';
 import { NotificationResponsesService } from 'src/features/notifications/notification-responses.service';
@@ -14,17 +15,21 @@ import {
   NOTIFICATION_REPLAY_LIMIT,
   NOTIFICATION_STREAMS_PER_USER,
 } from 'src/features/notifications/notification-stream.constant';
-import { NotificationsErrors } from 'src/features/notifications/notifications.errors';
+import type { AuthPrincipal } from 'src/common/auth/auth-principal.type';
+import { SessionsService } from 'src/modules/auth/sessions.service';
 import {
   type ChangedGroup,
   NotificationsService,
 } from 'src/modules/notifications/notifications.service';
 
-/** What travels on a user's channel: which item changed (nothing else: it is read anew). */
-interface Signal {
-  notificationId: string | null;
-  removed: boolean;
-}
+/**
+ * What travels on a user's channel: which item changed (nothing else: it is read anew), that
+ * only the unread count did, or that some of the user's sessions ended.
+ */
+type Signal =
+  | { kind: 'item'; notificationId: string; removed: boolean }
+  | { kind: 'count' }
+  | { kind: 'sessions' };
 
 /**
  * `GET /notifications/stream` (docs/api.md#notification-stream). Changes are announced on the
@@ -33,13 +38,17 @@ interface Signal {
  * them, in the order the signals came. An item event's id is its last action's time (ms): a
  * reconnect with `Last-Event-ID` gets the items changed since, from the database, whichever
  * instance it reaches.
+ *
+ * A stream lives no longer than the session that opened it: when sessions of its user end
+ * (`sessions.revoked`, announced on the same channel) and at every heartbeat (which also covers
+ * expiry), it checks its own session and ends if that is no longer live. A user holds at most
+ * NOTIFICATION_STREAMS_PER_USER streams per instance: a new one ends the oldest.
  */
 @Injectable()
 export class NotificationStreamService implements BeforeApplicationShutdown {
   private readonly logger = new Logger(NotificationStreamService.name);
-  private readonly open = new Map<string, number>();
-  /** Every open stream, ended at shutdown so that clients reconnect to another instance at once. */
-  private readonly ends = new Set<() => void>();
+  /** Each user's open streams here, oldest first, by the function that ends one. */
+  private readonly open = new Map<string, (() => void)[]>();
   /** The heartbeat period; tests shorten it. */
   heartbeatMs = NOTIFICATION_HEARTBEAT_MS;
 
@@ -47,29 +56,36 @@ export class NotificationStreamService implements BeforeApplicationShutdown {
     private readonly pubsub: PubSub,
     private readonly notifications: NotificationsService,
     private readonly responses: NotificationResponsesService,
+    private readonly sessions: SessionsService,
   ) {}
 
   /** Tells the streams of each group's recipient; a failure is logged (the list stays right). */
   async announce(groups: ChangedGroup[]): Promise<void> {
     await Promise.all(
       groups.map(async (group) => {
-        const signal: Signal = { notificationId: group.notificationId, removed: group.removed };
-        await this.publish(group.recipientId, signal);
+        const { notificationId, removed } = group;
+        await this.publish(group.recipientId, { kind: 'item', notificationId, removed });
       }),
     );
   }
 
   /** An unread-count change without an item (mark read, read-all). */
   countChanged(userId: string): Promise<void> {
-    return this.publish(userId, { notificationId: null, removed: false });
+    return this.publish(userId, { kind: 'count' });
   }
 
-  /** The user's stream; 429 when they hold NOTIFICATION_STREAMS_PER_USER open here already. */
-  connect(userId: string, lastEventId: string | undefined): Observable<MessageEvent> {
-    if ((this.open.get(userId) ?? 0) >= NOTIFICATION_STREAMS_PER_USER)
-      throw NotificationsErrors.tooManyStreams();
+  /** Sessions of the user ended: each of their streams, on any instance, checks its own. */
+  @OnDomainEvent('sessions.revoked')
+  onSessionsRevoked({ payload }: DomainEvent<'sessions.revoked'>): Promise<void> {
+    return this.publish(payload.userId, { kind: 'sessions' });
+  }
+
+  /** The caller's stream, bound to the session that opens it. */
+  connect(principal: AuthPrincipal, lastEventId: string | undefined): Observable<MessageEvent> {
+    const { userId, sessionId } = principal;
     return new Observable<MessageEvent>((subscriber) => {
-      this.open.set(userId, (this.open.get(userId) ?? 0) + 1);
+      const end = (): void => subscriber.complete();
+      this.track(userId, end);
       let queue = Promise.resolve();
       const send = (work: () => Promise<void>): void => {
         queue = queue.then(work).catch((error: unknown) => {
@@ -92,6 +108,9 @@ export class NotificationStreamService implements BeforeApplicationShutdown {
       const emitCount = async (): Promise<void> => {
         emit({ type: 'unread-count', data: await this.responses.unreadCount(userId) });
       };
+      const checkSession = async (): Promise<void> => {
+        if (!(await this.sessions.isLive(sessionId, userId))) end();
+      };
       if (since !== null)
         send(async () =>
           emitItems(
@@ -104,34 +123,48 @@ export class NotificationStreamService implements BeforeApplicationShutdown {
       const unsubscribe = this.pubsub.subscribe(channelOf(userId), (message) => {
         const signal = JSON.parse(message) as Signal;
         send(async () => {
-          if (signal.notificationId !== null && signal.removed)
+          if (signal.kind === 'sessions') return checkSession();
+          if (signal.kind === 'item' && signal.removed)
             emit({ type: 'notification-removed', data: { _id: signal.notificationId } });
-          else if (signal.notificationId !== null) {
+          else if (signal.kind === 'item') {
             const view = await this.notifications.item(userId, signal.notificationId);
             if (view) emitItems(await this.responses.items([view]));
           }
           await emitCount();
         });
       });
-      const end = (): void => subscriber.complete();
-      this.ends.add(end);
-      const heartbeat = setInterval(
-        () => subscriber.next({ comment: 'heartbeat' }),
-        this.heartbeatMs,
-      );
+      const heartbeat = setInterval(() => {
+        subscriber.next({ comment: 'heartbeat' });
+        send(checkSession);
+      }, this.heartbeatMs);
       return () => {
-        this.ends.delete(end);
         clearInterval(heartbeat);
         unsubscribe();
-        const left = (this.open.get(userId) ?? 1) - 1;
-        if (left > 0) this.open.set(userId, left);
-        else this.open.delete(userId);
+        this.untrack(userId, end);
       };
     });
   }
 
+  /** Every open stream here, oldest first (ended at shutdown so clients reconnect elsewhere). */
+  private get ends(): (() => void)[] {
+    return [...this.open.values()].flat();
+  }
+
+  /** Counts a new stream of the user, ending the oldest beyond the limit. */
+  private track(userId: string, end: () => void): void {
+    const streams = [...(this.open.get(userId) ?? []), end];
+    this.open.set(userId, streams);
+    for (const oldest of streams.slice(0, -NOTIFICATION_STREAMS_PER_USER)) oldest();
+  }
+
+  private untrack(userId: string, end: () => void): void {
+    const streams = (this.open.get(userId) ?? []).filter((other) => other !== end);
+    if (streams.length > 0) this.open.set(userId, streams);
+    else this.open.delete(userId);
+  }
+
   beforeApplicationShutdown(): void {
-    for (const end of [...this.ends]) end();
+    for (const end of this.ends) end();
   }
 
   private async publish(userId: string, signal: Signal): Promise<void> {

@@ -64,7 +64,7 @@ export class NotificationsController {
     @CurrentUser() user: AuthPrincipal,
     @Headers('last-event-id') lastEventId?: string,
   ): Observable<MessageEvent> {
-    return this.streams.connect(user.userId, lastEventId);
+    return this.streams.connect(user, lastEventId);
   }
 
   @RequiredAuth()

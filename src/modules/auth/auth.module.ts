@@ -30,6 +30,6 @@ import { UsersModule } from 'src/modules/users/users.module';
     JwtStrategy,
     JwtCookieStrategy,
   ],
-  exports: [TokenService],
+  exports: [TokenService, SessionsService],
 })
 export class AuthModule {}

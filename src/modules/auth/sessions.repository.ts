@@ -212,14 +212,17 @@ export class SessionsRepository {
     return result.modifiedCount === 1;
   }
 
-  async revoke(sessionId: string, reason: SessionRevokedReason, now: Date): Promise<boolean> {
-    const result = await this.sessions
-      .updateOne(
+  /** Revokes one session by id; its owner's id, or null when it was unknown or revoked already. */
+  async revoke(sessionId: string, reason: SessionRevokedReason, now: Date): Promise<string | null> {
+    const revoked = await this.sessions
+      .findOneAndUpdate(
         { _id: sessionId, revokedAt: null },
         { $set: { revokedAt: now, revokedReason: reason } },
+        { projection: { user: 1 } },
       )
+      .lean<Pick<SessionRecord, 'user'>>()
       .exec();
-    return result.modifiedCount === 1;
+    return revoked ? revoked.user.toHexString() : null;
   }
 
   /**

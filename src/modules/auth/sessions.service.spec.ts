@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { JwtService } from '@nestjs/jwt';
 import { Types } from 'mongoose';
 import { AppException } from 'src/common/errors/app.exception';
+import type { DomainEvents } from 'src/common/events/domain-events';
 import { loadAppConfig } from 'src/config/app-config';
 import type {
   LiveSession,
@@ -70,6 +71,7 @@ describe('SessionsService', () => {
     >
   >;
   let users: jest.Mocked<Pick<UsersService, 'isVerified'>>;
+  let events: jest.Mocked<Pick<DomainEvents, 'publish'>>;
   let tokens: TokenService;
   let sut: SessionsService;
 
@@ -87,12 +89,14 @@ describe('SessionsService', () => {
       revokeOwn: jest.fn(),
     };
     users = { isVerified: jest.fn().mockResolvedValue(true) };
+    events = { publish: jest.fn().mockResolvedValue('event-id') };
     tokens = new TokenService(new JwtService(), config);
     sut = new SessionsService(
       repository as unknown as SessionsRepository,
       tokens,
       users as unknown as UsersService,
       config,
+      events as unknown as DomainEvents,
     );
   });
 
@@ -210,6 +214,7 @@ describe('SessionsService', () => {
     });
 
     it('the previous token after the grace window, or an older one it issued → reuse: revoked', async () => {
+      repository.revoke.mockResolvedValueOnce(userId.toHexString()).mockResolvedValueOnce(null);
       repository.findRefreshable.mockResolvedValue(
         session({ rotatedAt: new Date(Date.now() - 10_500) }),
       );
@@ -219,6 +224,10 @@ describe('SessionsService', () => {
       expect(repository.revoke.mock.calls).toEqual([
         [sessionId, 'reuse', expect.any(Date)],
         [sessionId, 'reuse', expect.any(Date)],
+      ]);
+      // the first revocation ended the session and says so; the second found it ended already
+      expect(events.publish.mock.calls).toEqual([
+        ['sessions.revoked', { userId: userId.toHexString() }],
       ]);
     });
 
@@ -235,6 +244,7 @@ describe('SessionsService', () => {
       );
       expect(repository.revoke).not.toHaveBeenCalled();
       expect(repository.rotate).not.toHaveBeenCalled();
+      expect(events.publish).not.toHaveBeenCalled();
     });
   });
 
@@ -379,7 +389,7 @@ describe('SessionsService', () => {
 
   describe('logout', () => {
     it("prefers the session of an authenticating access token (the guard's principal)", async () => {
-      repository.revoke.mockResolvedValue(true);
+      repository.revoke.mockResolvedValue(userId.toHexString());
       await sut.logout({
         principal: { userId: userId.toHexString(), sessionId },
         access: { bearer: 'a', cookie: undefined },
@@ -387,6 +397,9 @@ describe('SessionsService', () => {
       });
       expect(repository.revoke).toHaveBeenCalledWith(sessionId, 'logout', expect.any(Date));
       expect(repository.findRefreshable).not.toHaveBeenCalled();
+      expect(events.publish).toHaveBeenCalledWith('sessions.revoked', {
+        userId: userId.toHexString(),
+      });
     });
 
     it('accepts an access token whose only defect is expiry', async () => {
@@ -399,7 +412,7 @@ describe('SessionsService', () => {
         { secret: config.auth.accessSecret, algorithm: 'HS256' },
       );
       repository.findLive.mockResolvedValue(live());
-      repository.revoke.mockResolvedValue(true);
+      repository.revoke.mockResolvedValue(userId.toHexString());
       await sut.logout({
         principal: null,
         access: { bearer: undefined, cookie: expired },
@@ -436,7 +449,7 @@ describe('SessionsService', () => {
 
     it('falls back to a known refresh token; an unknown secret names nothing', async () => {
       repository.findRefreshable.mockResolvedValue(session());
-      repository.revoke.mockResolvedValue(true);
+      repository.revoke.mockResolvedValue(userId.toHexString());
       await sut.logout({
         principal: null,
         access: { bearer: undefined, cookie: undefined },

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { AuthPrincipal, RequestCredentials } from 'src/common/auth/auth-principal.type';
 import type { ClientContext } from 'src/common/decorators/client-context.decorator';
+import { DomainEvents } from 'src/common/events/domain-events';
 import { coarseIpHint } from 'src/common/http/client-ip.util';
 import type { AppConfig } from 'src/config/app-config';
 import { InjectConfig } from 'src/config/app-config.provider';
@@ -59,6 +60,7 @@ export class SessionsService {
     private readonly tokens: TokenService,
     private readonly users: UsersService,
     @InjectConfig() private readonly config: AppConfig,
+    private readonly events: DomainEvents,
   ) {}
 
   /**
@@ -80,6 +82,11 @@ export class SessionsService {
     return { userId: claims.sub, sessionId: claims.sid };
   }
 
+  /** Whether a session is still live (for connections held open past the request that opened them). */
+  async isLive(sessionId: string, userId: string): Promise<boolean> {
+    return (await this.sessions.findLive(sessionId, userId, new Date())) !== null;
+  }
+
   /** `GET /auth/sessions`: the caller's live sessions, most recently used first, the current one flagged. */
   async list(principal: AuthPrincipal): Promise<SessionResponse[]> {
     const sessions = await this.sessions.listLive(principal.userId, new Date());
@@ -99,6 +106,7 @@ export class SessionsService {
       new Date(),
     );
     if (!revoked) throw AuthErrors.sessionNotFound();
+    await this.ended(principal.userId, 1);
     return { current: sessionId === principal.sessionId };
   }
 
@@ -110,6 +118,7 @@ export class SessionsService {
       new Date(),
       principal.sessionId,
     );
+    await this.ended(principal.userId, revoked);
     return { revoked };
   }
 
@@ -126,7 +135,10 @@ export class SessionsService {
       lastUsedAt: now,
       ...sessionClient(client),
     });
-    await this.sessions.revokeBeyondLimit(userId, this.config.auth.maxSessionsPerUser, now);
+    await this.ended(
+      userId,
+      await this.sessions.revokeBeyondLimit(userId, this.config.auth.maxSessionsPerUser, now),
+    );
     return {
       accessToken: await this.tokens.signAccessToken(userId, sessionId),
       refreshToken: this.tokens.composeRefreshToken(sessionId, secret),
@@ -189,13 +201,17 @@ export class SessionsService {
       credentials.principal?.sessionId ??
       (await this.sessionOfExpiredAccessToken(credentials.access, now)) ??
       (await this.sessionOfRefreshToken(credentials.refreshToken, now));
-    if (!sessionId || !(await this.sessions.revoke(sessionId, 'logout', now)))
-      throw AuthErrors.unauthorized();
+    const owner = sessionId ? await this.sessions.revoke(sessionId, 'logout', now) : null;
+    if (owner === null) throw AuthErrors.unauthorized();
+    await this.ended(owner, 1);
   }
 
   /** Change-password: every session of the user but the current one. */
   async revokeOthers(userId: string, currentSessionId: string): Promise<void> {
-    await this.sessions.revokeAllOfUser(userId, 'password_change', new Date(), currentSessionId);
+    await this.ended(
+      userId,
+      await this.sessions.revokeAllOfUser(userId, 'password_change', new Date(), currentSessionId),
+    );
   }
 
   /** Password reset: every session of the user. */
@@ -203,7 +219,12 @@ export class SessionsService {
     userId: string,
     reason: Extract<SessionRevokedReason, 'password_reset'>,
   ): Promise<void> {
-    await this.sessions.revokeAllOfUser(userId, reason, new Date());
+    await this.ended(userId, await this.sessions.revokeAllOfUser(userId, reason, new Date()));
+  }
+
+  /** Announces that `count` sessions of the user ended (nothing when none did). */
+  private async ended(userId: string, count: number): Promise<void> {
+    if (count > 0) await this.events.publish('sessions.revoked', { userId });
   }
 
   /**
@@ -229,7 +250,8 @@ export class SessionsService {
     const issuedBefore =
       isPrevious ||
       (session.pastTokenHashes ?? []).some((hash) => this.tokens.hashesEqual(presented, hash));
-    if (issuedBefore) await this.sessions.revoke(session._id, 'reuse', now);
+    if (issuedBefore && (await this.sessions.revoke(session._id, 'reuse', now)) !== null)
+      await this.ended(session.user.toHexString(), 1);
     throw AuthErrors.invalidRefreshToken();
   }
 
