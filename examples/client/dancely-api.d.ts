@@ -1444,6 +1444,7 @@ export interface components {
       nextCursor: string | null;
     };
     UnreadCountResponse: {
+      /** @description Unread items, exact up to 1000 (more count as 1000) */
       count: number;
     };
     ReadAllResponse: {

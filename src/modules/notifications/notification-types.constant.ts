@@ -31,3 +31,9 @@ export const NOTIFICATION_RETENTION_DAYS = 90;
 
 /** Characters of a comment's or post's text kept as the subject's excerpt. */
 export const NOTIFICATION_EXCERPT_LENGTH = 100;
+
+/**
+ * The unread count counts this many at most (a client shows "999+"): its cost, an index range
+ * count, stays bounded whatever a user has piled up.
+ */
+export const NOTIFICATION_UNREAD_COUNT_CAP = 1000;

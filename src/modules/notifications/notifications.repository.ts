@@ -341,8 +341,11 @@ export class NotificationsRepository {
       .exec();
   }
 
-  countUnread(recipientId: string): Promise<number> {
-    return this.notifications.countDocuments({ recipient: oid(recipientId), read: false }).exec();
+  /** Exact up to `cap`; `cap` for any more (the index range read stops there). */
+  countUnread(recipientId: string, cap: number): Promise<number> {
+    return this.notifications
+      .countDocuments({ recipient: oid(recipientId), read: false }, { limit: cap })
+      .exec();
   }
 
   /** Marks one of the recipient's items read; false when it is not theirs or does not exist. */

@@ -5,6 +5,7 @@ import {
   NOTIFICATION_EXCERPT_LENGTH,
   NOTIFICATION_GROUP_WINDOW_MS,
   NOTIFICATION_TYPES,
+  NOTIFICATION_UNREAD_COUNT_CAP,
   type NotificationType,
   type SubjectKind,
 } from 'src/modules/notifications/notification-types.constant';
@@ -180,7 +181,7 @@ export class NotificationsService {
   }
 
   unreadCount(recipientId: string): Promise<number> {
-    return this.store.countUnread(recipientId);
+    return this.store.countUnread(recipientId, NOTIFICATION_UNREAD_COUNT_CAP);
   }
 
   /** False when the notification is not the recipient's (or does not exist): the same answer. */

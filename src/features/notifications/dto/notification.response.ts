@@ -2,6 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import {
   NOTIFICATION_ACTORS_SHOWN,
   NOTIFICATION_TYPES,
+  NOTIFICATION_UNREAD_COUNT_CAP,
   type NotificationType,
   SUBJECT_KINDS,
   type SubjectKind,
@@ -85,7 +86,12 @@ export class NotificationPageResponse {
 }
 
 export class UnreadCountResponse {
-  @ApiProperty({ type: 'integer', minimum: 0 })
+  @ApiProperty({
+    type: 'integer',
+    minimum: 0,
+    maximum: NOTIFICATION_UNREAD_COUNT_CAP,
+    description: `Unread items, exact up to ${NOTIFICATION_UNREAD_COUNT_CAP} (more count as ${NOTIFICATION_UNREAD_COUNT_CAP})`,
+  })
   count: number;
 }
 
