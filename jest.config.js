@@ -26,6 +26,11 @@ const shared = {
 
 module.exports = {
   rootDir: __dirname,
+  // The suites run one file at a time (`--maxWorkers=1`) in a worker process, never in Jest's own
+  // process: every test file's module registry (a VM context) outlives the file in the process
+  // that ran it, so one process running the whole suite grows past V8's heap limit. A worker
+  // found above this when idle is replaced before the next file.
+  workerIdleMemoryLimit: '1536MB',
   reporters: ['default', '<rootDir>/test/setup/summary-reporter.js'],
   testSequencer: '<rootDir>/test/setup/audit-last.sequencer.js',
   projects: [
