@@ -68,9 +68,9 @@ import { AppModule } from 'src/app.module';
 import { APP_OPTIONS, configureApp } from 'src/app.setup';
 import { DatabaseSupervisorService } from 'src/infrastructure/database/database-supervisor.service';
 import { startEmbeddedMongo } from 'src/infrastructure/database/embedded-mongo';
-import { cannon, type CannonResult, type Target } from './bench/cannon';
-import { CommandCounter, GuardBoundaryInterceptor, type DbCommands } from './bench/db-commands';
-import { ENDPOINT_KEYS, endpointsFor, type Endpoint } from './bench/endpoints';
+import { cannon, type CannonResult, type Target } from 'scripts/bench/cannon';
+import { CommandCounter, GuardBoundaryInterceptor, type DbCommands } from 'scripts/bench/db-commands';
+import { ENDPOINT_KEYS, endpointsFor, type Endpoint } from 'scripts/bench/endpoints';
 import {
   cpuMs,
   freePort,
@@ -84,7 +84,7 @@ import {
   spawnNode,
   stopChild,
   waitFor,
-} from './bench/processes';
+} from 'scripts/bench/processes';
 import {
   formatDbCommands,
   formatRun,
@@ -93,9 +93,9 @@ import {
   type BenchReport,
   type EndpointResult,
   type RunResult,
-} from './bench/report';
-import { reconcileCounters, seed } from './bench/seed';
-import { readSettings, scaled, type Settings } from './bench/settings';
+} from 'scripts/bench/report';
+import { reconcileCounters, seed } from 'scripts/bench/seed';
+import { readSettings, scaled, type Settings } from 'scripts/bench/settings';
 
 const PASSWORD = 'Bench-mark-2026';
 const VIEWER = { email: 'bench.user@example.test', username: 'bench_user' };

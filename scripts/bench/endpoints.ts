@@ -1,5 +1,5 @@
 /** The measured endpoints, each with a short key for `--endpoints` and the JSON. */
-import type { Seeded } from './seed';
+import type { Seeded } from 'scripts/bench/seed';
 
 /** Whose access token a request carries: the signed-up bench user, or dancer 0 (a creator). */
 export type AuthAs = 'viewer' | 'creator';

@@ -1,7 +1,7 @@
 /** The JSON written to var/bench/latest.json and the markdown tables printed. */
-import type { DbCommands } from './db-commands';
-import type { Reconciled } from './seed';
-import type { DataSize } from './settings';
+import type { DbCommands } from 'scripts/bench/db-commands';
+import type { Reconciled } from 'scripts/bench/seed';
+import type { DataSize } from 'scripts/bench/settings';
 
 export interface EndpointResult {
   key: string;

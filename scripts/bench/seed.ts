@@ -14,8 +14,8 @@ import { Like } from 'src/modules/likes/schemas/like.schema';
 import { PasswordHasherService } from 'src/modules/users/password-hasher.service';
 import { User } from 'src/modules/users/schemas/user.schema';
 import { Video } from 'src/modules/videos/schemas/video.schema';
-import { log, root } from './processes';
-import type { DataSize } from './settings';
+import { log, root } from 'scripts/bench/processes';
+import type { DataSize } from 'scripts/bench/settings';
 
 /** At 1×: likes and comments on the hot video (the watch page and the comments page). */
 const HOT_LIKES = 150;
