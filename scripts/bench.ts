@@ -1,5 +1,5 @@
 /*
- * Benchmark suite (issues 7 and 13): `npm run bench`, `npm run bench -- --scales 1,5`.
+ * Benchmark suite (issues 7, 13, 14 and 15): `npm run bench`, `npm run bench -- --scales 1,5`.
  *
  * For each data scale, in a fresh embedded engine (so a fresh database):
  * 1. Starts the embedded engine (in memory) and, against one database on it:
@@ -18,11 +18,23 @@
  *    too slow for thousands of videos and every API sign-up costs a bcrypt hash). Dancer 0, a
  *    seeded creator (every 20th video, followed by every user), is the channel profile, signs in
  *    for the dashboard, and is the one the bench user follows and unfollows.
+ *    Issues 14 and 15 (each seeded only when a row reading it is selected, after the bench user
+ *    exists): the bench user follows 100 × scale creators (never dancer 0) and its timeline gets
+ *    what their follows' backfill writes, through TimelinesService (feed); dancer 0 gets
+ *    200 × scale notification groups with their actor rows, likes and comments grouped
+ *    (notifications, unread-count); the bench user logs in until it holds 8 sessions (sessions);
+ *    idempotent-replay posts one comment with a fixed Idempotency-Key, and every measured
+ *    request must be a replay (`Idempotent-Replayed: true` checked before the run, one comment
+ *    in the database after it).
  * 3. Load comes from autocannon run as a separate process (`--json`), never from a process that
  *    serves requests. Before each measured run the service and the engine are left to go idle;
  *    CPU ms per request is the /proc utime+stime of `node dist/main.js` and of the engine's java
  *    process from the start of the run until both are idle again, over the requests they served
  *    (responses + client timeouts + one in flight per connection when the run ended).
+ *    With feed, after the rows: a new creator with 1,000 × scale followers (new users, so no row
+ *    above reads them) publishes a video through PATCH /video/publish-status on A; the bench
+ *    times, from the answer, until every follower's timeline holds it and every follower has its
+ *    new_video notification (counts polled through B's models), and reads A's dancely_jobs_total.
  * 4. Writes var/bench/latest.json ({ runs: [{ scale, endpoints: [...] }], machine, startedAt,
  *    baseline, ... }) and prints one markdown table per scale, with the engine CPU per request
  *    relative to the smallest scale run (1× when run), plus a summary across scales.
@@ -34,8 +46,10 @@
  *                (200 users, 2,000 videos, 20,000 likes, 5,000 comments, 2,000 follows) and
  *                the hot video's likes and comments.
  *   --endpoints  keys of scripts/bench/endpoints.ts: health, video-list, watch-anon,
- *                watch-signed-in, comments, profile, dashboard, like-toggle, follow-toggle,
- *                login (the event-loop phase runs only with login).
+ *                watch-signed-in, watch-anon-304, comments, profile, dashboard, feed,
+ *                notifications, unread-count, sessions, like-toggle, follow-toggle,
+ *                idempotent-replay, login (the event-loop phase runs only with login, the
+ *                fan-out measurement only with feed).
  *   --out FILE   the JSON (default var/bench/latest.json).
  *   --print FILE prints the tables of a saved JSON (e.g. docs/bench/*.json) and runs nothing.
  * Env: BENCH_DURATION (s per endpoint, 5), BENCH_LOOP_SECONDS (quiet and burst phases, 10),
@@ -61,16 +75,21 @@ import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { NestFactory } from '@nestjs/core';
-import { getConnectionToken } from '@nestjs/mongoose';
+import { getConnectionToken, getModelToken } from '@nestjs/mongoose';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import type { Connection } from 'mongoose';
+import type { Connection, Model } from 'mongoose';
 import { AppModule } from 'src/app.module';
 import { APP_OPTIONS, configureApp } from 'src/app.setup';
 import { DatabaseSupervisorService } from 'src/infrastructure/database/database-supervisor.service';
 import { startEmbeddedMongo } from 'src/infrastructure/database/embedded-mongo';
-import { cannon, type CannonResult, type Target } from './bench/cannon';
-import { CommandCounter, GuardBoundaryInterceptor, type DbCommands } from './bench/db-commands';
-import { ENDPOINT_KEYS, endpointsFor, type Endpoint } from './bench/endpoints';
+import { cannon, type CannonResult, type Target } from 'scripts/bench/cannon';
+import {
+  CommandCounter,
+  GuardBoundaryInterceptor,
+  type DbCommands,
+} from 'scripts/bench/db-commands';
+import { ENDPOINT_KEYS, endpointsFor, type Endpoint } from 'scripts/bench/endpoints';
+import { measureFanOut } from 'scripts/bench/fanout';
 import {
   cpuMs,
   freePort,
@@ -84,18 +103,25 @@ import {
   spawnNode,
   stopChild,
   waitFor,
-} from './bench/processes';
+} from 'scripts/bench/processes';
 import {
   formatDbCommands,
+  formatFanOut,
+  formatFanOutSummary,
+  formatRowData,
   formatRun,
   formatSummary,
   type BaselineResult,
   type BenchReport,
   type EndpointResult,
+  type RowData,
   type RunResult,
-} from './bench/report';
-import { reconcileCounters, seed } from './bench/seed';
-import { readSettings, scaled, type Settings } from './bench/settings';
+} from 'scripts/bench/report';
+import { reconcileCounters, seed, type Seeded } from 'scripts/bench/seed';
+import { readSettings, scaled, type Settings } from 'scripts/bench/settings';
+import { seedCreatorNotifications, seedFanOutAudience, seedViewerFeed } from 'scripts/bench/social';
+import { Comment } from 'src/modules/comments/schemas/comment.schema';
+import { User } from 'src/modules/users/schemas/user.schema';
 
 const PASSWORD = 'Bench-mark-2026';
 const VIEWER = { email: 'bench.user@example.test', username: 'bench_user' };
@@ -150,12 +176,54 @@ async function signUp(api: string, outboxDir: string): Promise<string> {
   return login(api, VIEWER.username);
 }
 
-async function login(api: string, identifier: string): Promise<string> {
-  const res = await post(`${api}/auth/login`, { identifier, password: PASSWORD });
+async function login(api: string, identifier: string, userAgent?: string): Promise<string> {
+  const res = await fetch(`${api}/auth/login`, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/json',
+      ...(userAgent ? { 'user-agent': userAgent } : {}),
+    },
+    body: JSON.stringify({ identifier, password: PASSWORD }),
+  });
   if (res.status !== 200) throw new Error(`login of ${identifier} answered ${res.status}`);
   const cookie = res.headers.getSetCookie().find((c) => c.startsWith('accessToken='));
   if (!cookie) throw new Error('login set no accessToken cookie');
   return cookie.split(';')[0].slice('accessToken='.length);
+}
+
+// ---------------------------------------------------------------------------------------------
+// data of the issue 14/15 rows, seeded only when a row that reads it is selected
+
+/** Sessions the bench user holds for the sessions row (the sign-up's and B's logins included). */
+const VIEWER_SESSIONS = 8;
+
+async function seedRowData(
+  appB: NestExpressApplication,
+  api: string,
+  seeded: Seeded,
+  scale: number,
+  shared: Shared,
+): Promise<RowData> {
+  const { selected, settings } = shared;
+  const users = appB.get<Model<User>>(getModelToken(User.name));
+  const viewer = await users.findOne({ username: VIEWER.username }).select({ _id: 1 }).lean();
+  if (!viewer) throw new Error('the bench user is not in the database');
+  const viewerFeed = selected.has('feed')
+    ? await seedViewerFeed(appB, viewer._id.toHexString(), seeded, scale, settings.seedBatch)
+    : null;
+  const creatorNotifications =
+    selected.has('notifications') || selected.has('unread-count')
+      ? await seedCreatorNotifications(appB, seeded, scale, settings.seedBatch)
+      : null;
+  let viewerSessions: number | null = null;
+  if (selected.has('sessions')) {
+    // Real logins (one bcrypt hash each), from different clients, as a user's devices are.
+    // With the sign-up's session and B's (for the round trips, made next) that is VIEWER_SESSIONS.
+    for (let i = 0; i < VIEWER_SESSIONS - 2; i += 1)
+      await login(api, VIEWER.username, `DancelyBench/${i} (device ${i})`);
+    viewerSessions = VIEWER_SESSIONS;
+  }
+  return { viewerFeed, creatorNotifications, viewerSessions };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -174,7 +242,30 @@ function headersFor(
   return {
     ...(endpoint.auth ? { authorization: `Bearer ${tokens[endpoint.auth]}` } : {}),
     ...(endpoint.body ? { 'content-type': 'application/json' } : {}),
+    ...(endpoint.idempotencyKey ? { 'idempotency-key': endpoint.idempotencyKey } : {}),
   };
+}
+
+/**
+ * For a row with an Idempotency-Key: sends the request until an answer is a replay (the first
+ * one on a fresh key creates), so every measured request replays; throws if none does.
+ */
+async function primeReplay(
+  base: string,
+  endpoint: Endpoint,
+  headers: Record<string, string>,
+): Promise<void> {
+  for (let attempt = 0; attempt < 3; attempt += 1) {
+    const res = await fetch(`${base}${endpoint.path}`, {
+      method: endpoint.method ?? 'GET',
+      headers,
+      body: endpoint.body,
+    });
+    await res.arrayBuffer();
+    if (res.status >= 300) throw new Error(`${endpoint.label}: answered ${res.status}`);
+    if (res.headers.get('idempotent-replayed') === 'true') return;
+  }
+  throw new Error(`${endpoint.label}: no answer carried Idempotent-Replayed: true`);
 }
 
 /** The headers of `endpoint` on `base`, with `If-None-Match` from a first fetch when it revalidates. */
@@ -184,6 +275,7 @@ async function requestHeaders(
   tokens: { viewer: string; creator: string },
 ): Promise<Record<string, string>> {
   const headers = headersFor(endpoint, tokens);
+  if (endpoint.idempotencyKey) await primeReplay(base, endpoint, headers);
   if (!endpoint.revalidate) return headers;
   const res = await fetch(`${base}${endpoint.path}`, { headers });
   await res.arrayBuffer();
@@ -274,6 +366,13 @@ async function runScale(scale: number, shared: Shared): Promise<RunResult> {
       viewer: await signUp(api, outboxDir),
       creator: await login(api, seeded.creatorUsername),
     };
+
+    const rowData = await seedRowData(appB, api, seeded, scale, shared);
+    if (rowData.viewerFeed)
+      log(
+        `${scale}×: bench user follows ${rowData.viewerFeed.follows} creators, ` +
+          `${rowData.viewerFeed.entries} timeline entries`,
+      );
 
     if (!shared.baseline && shared.selected.has('health')) {
       const liveBody = await (await fetch(`${serviceBase}/health/live`)).text();
@@ -385,9 +484,44 @@ async function runScale(scale: number, shared: Shared): Promise<RunResult> {
         drainMs: drain.waitedMs,
       });
       if (endpoint.key === 'health') health = r;
+      if (endpoint.idempotencyKey) {
+        const created = await appB
+          .get<Model<Comment>>(getModelToken(Comment.name))
+          .countDocuments({
+            content: (JSON.parse(endpoint.body ?? '{}') as { content: string }).content,
+          })
+          .exec();
+        results[results.length - 1].resourcesCreated = created;
+        if (created !== 1) log(`${endpoint.label}: ${created} comments created, not 1`);
+      }
       log(
         `${scale}× ${endpoint.label}: ${r.requests.average} req/s, p99 ${r.latency.p99} ms, ` +
           `${r.non2xx + r.errors} not 2xx, drained in ${drain.waitedMs} ms`,
+      );
+    }
+
+    // Fan-out of one publish (with the feed row): seeded now, so no row above reads its data.
+    let fanOut: RunResult['fanOut'] = null;
+    if (shared.selected.has('feed')) {
+      const audience = await seedFanOutAudience(
+        appB,
+        serviceBase,
+        scale,
+        PASSWORD,
+        settings.seedBatch,
+      );
+      fanOut = await measureFanOut({
+        app: appB,
+        serviceBase,
+        audience,
+        creatorToken: await login(api, audience.creatorUsername),
+        lastFollowerToken: await login(api, audience.lastFollowerUsername),
+        servicePid: service.pid ?? -1,
+        enginePid: engine.pid,
+      });
+      log(
+        `${scale}× fan-out to ${fanOut.followers} followers: timelines ${fanOut.timelinesMs?.toFixed(0) ?? 'timeout'} ms, ` +
+          `notifications ${fanOut.notificationsMs?.toFixed(0) ?? 'timeout'} ms after the publish answer`,
       );
     }
 
@@ -458,6 +592,8 @@ async function runScale(scale: number, shared: Shared): Promise<RunResult> {
         health && shared.baseline ? health.requests.average / shared.baseline.reqPerSec : null,
       loginBurstOnB,
       eventLoop,
+      rowData,
+      fanOut,
       runSeconds: (performance.now() - began) / 1000,
     };
   } finally {
@@ -479,6 +615,7 @@ function describeRun(run: RunResult, baseScale: number, baseline: BaselineResult
   );
   if (run.reconcile?.result !== null && run.reconcile?.result !== undefined)
     lines.push(`reconcile report: ${JSON.stringify(run.reconcile.result).slice(0, 500)}`);
+  lines.push(...formatRowData(run));
   lines.push('');
   lines.push(...formatRun(run, baseScale, baseline));
   lines.push('');
@@ -507,6 +644,7 @@ function describeRun(run: RunResult, baseScale: number, baseline: BaselineResult
       );
     }
   }
+  lines.push(...formatFanOut(run));
   lines.push('');
   lines.push(...formatDbCommands(run));
   lines.push('');
@@ -636,6 +774,8 @@ function formatReport(report: BenchReport): string[] {
     lines.push('');
     lines.push(...formatSummary(runs, baseScale));
     lines.push('');
+    const fanOut = formatFanOutSummary(runs);
+    if (fanOut.length > 0) lines.push(...fanOut, '');
   }
   return lines;
 }

@@ -3,7 +3,7 @@
  * loop with a server it measures.
  */
 import { join } from 'node:path';
-import { root, spawnTracked } from './processes';
+import { root, spawnTracked } from 'scripts/bench/processes';
 
 export interface CannonResult {
   requests: { average: number; total: number };

@@ -1,5 +1,5 @@
 /** The measured endpoints, each with a short key for `--endpoints` and the JSON. */
-import type { Seeded } from './seed';
+import type { Seeded } from 'scripts/bench/seed';
 
 /** Whose access token a request carries: the signed-up bench user, or dancer 0 (a creator). */
 export type AuthAs = 'viewer' | 'creator';
@@ -18,6 +18,11 @@ export interface Endpoint {
    * makes, answered 304 without a body (counted under "other", not 2xx).
    */
   revalidate?: boolean;
+  /**
+   * Sent with this `Idempotency-Key`: the first request creates, every later one (the measured
+   * ones) is a replay, checked by its `Idempotent-Replayed: true` before the run.
+   */
+  idempotencyKey?: string;
   /** A 1 s warm-up before the measured run (not for the login burst). */
   warmUp: boolean;
 }
@@ -31,10 +36,18 @@ export const ENDPOINT_KEYS = [
   'comments',
   'profile',
   'dashboard',
+  'feed',
+  'notifications',
+  'unread-count',
+  'sessions',
   'like-toggle',
   'follow-toggle',
+  'idempotent-replay',
   'login',
 ] as const;
+
+/** A fixed key: the bench user's comment on the replay video is created once per scale. */
+export const REPLAY_KEY = 'bench-replay-0001';
 
 export function endpointsFor(seeded: Seeded, loginBody: string): Endpoint[] {
   const all: Endpoint[] = [
@@ -85,6 +98,37 @@ export function endpointsFor(seeded: Seeded, loginBody: string): Endpoint[] {
       warmUp: true,
     },
     {
+      // The bench user's following feed: its timeline is seeded full (seedViewerFeed), and it
+      // follows FEED_FOLLOWS × scale creators, so the rows across scales show whether the cost
+      // depends on how many creators a user follows.
+      key: 'feed',
+      label: 'GET /api/v1/feed/videos?limit=12',
+      path: '/api/v1/feed/videos?limit=12',
+      auth: 'viewer',
+      warmUp: true,
+    },
+    {
+      key: 'notifications',
+      label: 'GET /api/v1/notifications?limit=20',
+      path: '/api/v1/notifications?limit=20',
+      auth: 'creator',
+      warmUp: true,
+    },
+    {
+      key: 'unread-count',
+      label: 'GET notifications unread-count',
+      path: '/api/v1/notifications/unread-count',
+      auth: 'creator',
+      warmUp: true,
+    },
+    {
+      key: 'sessions',
+      label: 'GET /api/v1/auth/sessions',
+      path: '/api/v1/auth/sessions',
+      auth: 'viewer',
+      warmUp: true,
+    },
+    {
       key: 'like-toggle',
       label: 'POST like toggle (video)',
       path: `/api/v1/like/toggle-video-like/${seeded.toggleVideoId}`,
@@ -100,6 +144,16 @@ export function endpointsFor(seeded: Seeded, loginBody: string): Endpoint[] {
       method: 'POST',
       auth: 'viewer',
       toggle: true,
+      warmUp: true,
+    },
+    {
+      key: 'idempotent-replay',
+      label: 'POST comment (idempotent replay)',
+      path: `/api/v1/comment/video-comments/${seeded.replayVideoId}`,
+      method: 'POST',
+      auth: 'viewer',
+      body: JSON.stringify({ content: 'Posted once, replayed for the benchmark' }),
+      idempotencyKey: REPLAY_KEY,
       warmUp: true,
     },
     {

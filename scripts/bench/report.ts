@@ -1,7 +1,9 @@
 /** The JSON written to var/bench/latest.json and the markdown tables printed. */
-import type { DbCommands } from './db-commands';
-import type { Reconciled } from './seed';
-import type { DataSize } from './settings';
+import type { DbCommands } from 'scripts/bench/db-commands';
+import type { FanOutResult } from 'scripts/bench/fanout';
+import type { Reconciled } from 'scripts/bench/seed';
+import type { DataSize } from 'scripts/bench/settings';
+import type { CreatorNotifications, ViewerFeed } from 'scripts/bench/social';
 
 export interface EndpointResult {
   key: string;
@@ -29,6 +31,15 @@ export interface EndpointResult {
   engineCpuVsBase: number | null;
   /** How long the service and the engine took to go idle after the run (in-flight work). */
   drainMs: number;
+  /** Idempotency-Key rows: resources the key created in the whole scale (1: every other request replayed). */
+  resourcesCreated?: number;
+}
+
+/** The data the issue 14/15 rows read (each null when its rows were not selected). */
+export interface RowData {
+  viewerFeed: ViewerFeed | null;
+  creatorNotifications: CreatorNotifications | null;
+  viewerSessions: number | null;
 }
 
 export interface RunResult {
@@ -45,6 +56,10 @@ export interface RunResult {
     loginBurst: { p99Ms: number; maxMs: number };
     probes: { label: string; rate: number; quietP99Ms: number; duringLoginsP99Ms: number }[];
   } | null;
+  /** The data the issue 14/15 rows read, when they were selected (null: not seeded). */
+  rowData?: RowData;
+  /** One publish to FAN_OUT_FOLLOWERS × scale followers (with the feed row; null otherwise). */
+  fanOut?: FanOutResult | null;
   runSeconds: number;
 }
 
@@ -176,6 +191,77 @@ export function formatDbCommands(run: RunResult): string[] {
     lines.push(`  ${pad(e.name, 34)} ${names(e.dbCommands)}`);
     if (e.dbCommandsAlternate)
       lines.push(`  ${pad('  (toggled back)', 34)} ${names(e.dbCommandsAlternate)}`);
+  }
+  return lines;
+}
+
+/** What the issue 14/15 rows read, one line each (older JSON files have none). */
+export function formatRowData(run: RunResult): string[] {
+  const lines: string[] = [];
+  const data = run.rowData;
+  if (data?.viewerFeed)
+    lines.push(
+      `feed: the bench user follows ${data.viewerFeed.follows} creators; its timeline holds ` +
+        `${data.viewerFeed.entries} entries (${data.viewerFeed.written} backfilled, trimmed to the bound)`,
+    );
+  if (data?.creatorNotifications) {
+    const n = data.creatorNotifications;
+    lines.push(
+      `notifications: dancer 0 has ${n.groups} groups (${n.actorRows} actor rows), ${n.unread} unread`,
+    );
+  }
+  if (data?.viewerSessions) lines.push(`sessions: the bench user holds ${data.viewerSessions}`);
+  for (const e of run.endpoints) {
+    if (e.resourcesCreated === undefined) continue;
+    lines.push(
+      `${e.key}: ${e.responses - e.non2xx} replays answered 2xx; the key created ` +
+        `${e.resourcesCreated} resource(s) in the whole scale${e.resourcesCreated === 1 ? '' : ' (expected 1)'}`,
+    );
+  }
+  return lines;
+}
+
+const ms = (n: number | null): string =>
+  n === null ? 'not within the deadline' : `${n.toFixed(0)} ms`;
+
+/** The fan-out section: one publish to N followers, timed from the publish answer. */
+export function formatFanOut(run: RunResult): string[] {
+  const f = run.fanOut;
+  if (!f) return [];
+  const lines = [
+    `Fan-out of one publish to ${f.followers} followers: ${ms(f.timelinesMs)} ` +
+      `(every timeline holds the video, after the publish answer; the answer took ${f.publishAnswerMs.toFixed(0)} ms)`,
+    `  new_video notifications to all ${f.followers}: ${ms(f.notificationsMs)}; ` +
+      `the last follower's unread count then: ${f.lastFollowerUnread ?? '?'}`,
+    `  written: ${f.timelineEntries} timeline entries, ${f.notifications} notifications; ` +
+      `CPU until idle: node ${f.nodeCpuMs.toFixed(0)} ms, engine ${f.engineCpuMs.toFixed(0)} ms ` +
+      `(${((f.nodeCpuMs + f.engineCpuMs) / Math.max(1, f.followers)).toFixed(2)} ms per follower, the completion polls included)`,
+  ];
+  if (f.jobs)
+    lines.push(
+      `  jobs (dancely_jobs_total on A): ${
+        Object.entries(f.jobs)
+          .map(([k, v]) => `${k} ${v}`)
+          .join(', ') || 'none'
+      }`,
+    );
+  return lines;
+}
+
+/** The fan-out across scales: followers, then the time until every timeline and inbox had it. */
+export function formatFanOutSummary(runs: RunResult[]): string[] {
+  const measured = runs.filter((r) => r.fanOut);
+  if (measured.length === 0) return [];
+  const lines = [
+    '| fan-out of one publish | followers | publish answer ms | timelines ms | notifications ms | node+engine cpu ms/follower |',
+    '|------------------------|-----------|-------------------|--------------|------------------|-----------------------------|',
+  ];
+  for (const run of measured) {
+    const f = run.fanOut as FanOutResult;
+    const cell = (n: number | null): string => (n === null ? 'timeout' : n.toFixed(0));
+    lines.push(
+      `| ${pad(`${run.scale}×`, 22)} | ${lpad(String(f.followers), 9)} | ${lpad(f.publishAnswerMs.toFixed(0), 17)} | ${lpad(cell(f.timelinesMs), 12)} | ${lpad(cell(f.notificationsMs), 16)} | ${lpad(((f.nodeCpuMs + f.engineCpuMs) / Math.max(1, f.followers)).toFixed(2), 27)} |`,
+    );
   }
   return lines;
 }

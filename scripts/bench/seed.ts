@@ -14,8 +14,8 @@ import { Like } from 'src/modules/likes/schemas/like.schema';
 import { PasswordHasherService } from 'src/modules/users/password-hasher.service';
 import { User } from 'src/modules/users/schemas/user.schema';
 import { Video } from 'src/modules/videos/schemas/video.schema';
-import { log, root } from './processes';
-import type { DataSize } from './settings';
+import { log, root } from 'scripts/bench/processes';
+import type { DataSize } from 'scripts/bench/settings';
 
 /** At 1×: likes and comments on the hot video (the watch page and the comments page). */
 const HOT_LIKES = 150;
@@ -26,10 +26,23 @@ export interface Seeded {
   data: DataSize;
   hotVideoId: string;
   toggleVideoId: string;
+  /** The video the idempotent-replay row comments on (no other row reads it). */
+  replayVideoId: string;
   /** Dancer 0: owns every 20th video, followed by everyone; the profile and the dashboard. */
   creatorId: string;
   creatorUsername: string;
+  /** Every seeded user's id, dancer i at index i. */
+  userIds: string[];
+  /** The published videos, oldest first: the feed's timelines are built from them. */
+  published: PublishedVideo[];
   seconds: number;
+}
+
+/** A published video as a timeline entry needs it. */
+export interface PublishedVideo {
+  videoId: string;
+  ownerId: string;
+  createdAt: Date;
 }
 
 function pick<T>(items: T[], i: number): T {
@@ -158,8 +171,17 @@ export async function seed(
     },
     hotVideoId: videoIds[0].toHexString(),
     toggleVideoId: videoIds[1].toHexString(),
+    replayVideoId: videoIds[2].toHexString(),
     creatorId: userIds[0].toHexString(),
     creatorUsername: 'dancer_0',
+    userIds: userIds.map((id) => id.toHexString()),
+    published: videos
+      .filter((video) => video.isPublished)
+      .map((video) => ({
+        videoId: video._id.toHexString(),
+        ownerId: video.owner.toHexString(),
+        createdAt: video.createdAt,
+      })),
     seconds: (performance.now() - started) / 1000,
   };
 }

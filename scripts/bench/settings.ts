@@ -6,7 +6,7 @@
  *   --out FILE        where the JSON goes (default var/bench/latest.json)
  */
 import { join } from 'node:path';
-import { root } from './processes';
+import { root } from 'scripts/bench/processes';
 
 /** The 1× data set; BENCH_USERS etc. override it, and every scale multiplies it. */
 export interface DataSize {
