@@ -4,6 +4,7 @@ import type { Response } from 'supertest';
 import request from 'supertest';
 import { CountersReconcileService } from 'src/features/counters/counters-reconcile.service';
 import { JobQueues } from 'src/infrastructure/jobs/job-queues.service';
+import { ResumableUploadsService } from 'src/modules/resumable-uploads/resumable-uploads.service';
 import { CHANNEL_COUNTER_FIELDS } from 'src/modules/users/schemas/user.schema';
 import { VideosRepository } from 'src/modules/videos/videos.repository';
 import { cookieValue, RELAXED_LIMITS } from 'test/auth/helpers';
@@ -35,6 +36,7 @@ import {
   shapesOf,
   type ShapeRecorder,
 } from 'test/utils/query-shapes';
+import { patchUpload } from 'test/uploads/tus-test.util';
 import { routeTable } from 'test/utils/route-table';
 import { createTestApp, type TestApp } from 'test/utils/test-app';
 
@@ -95,6 +97,8 @@ const TABLE_START =
 const TABLE_END = '<!-- index-audit:end -->';
 
 type Method = 'GET' | 'HEAD' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
+const TUS = { 'Tus-Resumable': '1.0.0' };
 
 /** One step of the walk: the route it drives (as the route table names it) and what it does. */
 interface Step {
@@ -170,6 +174,7 @@ describe('Index audit: every query shape is served by a declared index', () => {
   let postComment: string;
   let publicPlaylist: string;
   let privatePlaylist: string;
+  let tusUpload = '';
 
   const login = async (identifier: string, password: string): Promise<string[]> => {
     const res = await call('POST', '/auth/login', 200, { body: { identifier, password } });
@@ -846,6 +851,35 @@ describe('Index audit: every query shape is served by a declared index', () => {
       route: 'DELETE /user/history',
       run: async () => void (await call('DELETE', '/user/history', 200, { as: fan })),
     },
+
+    // /uploads (tus): create, offset, append (which finishes it), terminate
+    {
+      route: 'POST /uploads',
+      run: async () => {
+        const res = await call('POST', '/uploads', 201, {
+          as: fan,
+          headers: { ...TUS, 'Upload-Length': '4' },
+        });
+        tusUpload = String(res.headers.location).split('/').pop() ?? '';
+      },
+    },
+    {
+      route: 'HEAD /uploads/:uploadId',
+      run: async () =>
+        void (await call('HEAD', `/uploads/${tusUpload}`, 200, { as: fan, headers: TUS })),
+    },
+    {
+      route: 'PATCH /uploads/:uploadId',
+      run: async () => {
+        const res = await patchUpload(t, fan.authHeader, tusUpload, 0, Buffer.from('data'));
+        if (res.status !== 204) throw new Error(`PATCH /uploads: expected 204, got ${res.status}`);
+      },
+    },
+    {
+      route: 'DELETE /uploads/:uploadId',
+      run: async () =>
+        void (await call('DELETE', `/uploads/${tusUpload}`, 204, { as: fan, headers: TUS })),
+    },
   ];
 
   let walkShapes: QueryShape[] = [];
@@ -879,6 +913,18 @@ describe('Index audit: every query shape is served by a declared index', () => {
       const reconcile = t.app.get(CountersReconcileService);
       await reconcile.reconcileAll({ batchSize: 2 });
       await reconcile.reconcile({ videos: [stored[0]], comments, posts, users: [fan.id] });
+    } finally {
+      job.stop();
+    }
+    return [...job.shapes.values()];
+  };
+
+  /** The expired-uploads clean-up runs on its schedule, outside any request, like the reconcile. */
+  const uploadsCleanupShapes = async (): Promise<QueryShape[]> => {
+    await call('POST', '/uploads', 201, { as: creator, headers: { ...TUS, 'Upload-Length': '4' } });
+    const job = recordQueryShapes(t.connection);
+    try {
+      await t.app.get(ResumableUploadsService).removeExpired(new Date(Date.now() + 49 * 3_600_000));
     } finally {
       job.stop();
     }
@@ -928,6 +974,7 @@ describe('Index audit: every query shape is served by a declared index', () => {
     await t.app.get(JobQueues).idle();
     walkShapes = [...recorder.shapes.values()];
     walkShapes.push(...(await reconcileShapes()));
+    walkShapes.push(...(await uploadsCleanupShapes()));
   }, 180_000);
 
   afterAll(async () => {

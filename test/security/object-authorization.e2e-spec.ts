@@ -14,6 +14,7 @@ import { insertVideo } from 'test/factories/videos.factory';
 import { tinyPng } from 'test/fixtures/media.fixture';
 import { API, api, RELAXED_LIMITS } from 'test/follows/social-test.util';
 import { diffSnapshots, snapshotDb } from 'test/security/db-snapshot.util';
+import { createUpload } from 'test/uploads/tus-test.util';
 import { type RouteEntry, routeTable } from 'test/utils/route-table';
 import { createTestApp, type TestApp } from 'test/utils/test-app';
 
@@ -34,7 +35,14 @@ import { createTestApp, type TestApp } from 'test/utils/test-app';
  */
 
 type ParamName =
-  'videoId' | 'commentId' | 'postId' | 'playlistId' | 'userId' | 'username' | 'sessionId';
+  | 'videoId'
+  | 'commentId'
+  | 'postId'
+  | 'playlistId'
+  | 'userId'
+  | 'username'
+  | 'sessionId'
+  | 'uploadId';
 const PARAM_NAMES: readonly ParamName[] = [
   'videoId',
   'commentId',
@@ -43,6 +51,7 @@ const PARAM_NAMES: readonly ParamName[] = [
   'userId',
   'username',
   'sessionId',
+  'uploadId',
 ];
 
 interface Outcome {
@@ -92,6 +101,8 @@ const COMMUNITY_POST_NOT_FOUND = notFound('Community post not found');
 const POST_NOT_FOUND = notFound('Post not found');
 /** Someone else's session is the same answer as an unknown one. */
 const SESSION_NOT_FOUND = notFound('Session not found');
+/** A resumable upload is its creator's alone: live or gone, anyone else gets this. */
+const UPLOAD_NOT_FOUND = notFound('Upload not found');
 
 const VIDEO_OWNER_ONLY = forbidden('You can only update your own videos');
 
@@ -315,6 +326,19 @@ const EXPECTED: Record<string, SweepSpec> = {
     visible: SESSION_NOT_FOUND,
     hidden: [{ param: 'sessionId', expect: SESSION_NOT_FOUND }],
   },
+  // tus: a live upload of A and a terminated one are both out of B's reach
+  'HEAD /uploads/:uploadId': {
+    visible: UPLOAD_NOT_FOUND,
+    hidden: [{ param: 'uploadId', expect: UPLOAD_NOT_FOUND }],
+  },
+  'PATCH /uploads/:uploadId': {
+    visible: UPLOAD_NOT_FOUND,
+    hidden: [{ param: 'uploadId', expect: UPLOAD_NOT_FOUND }],
+  },
+  'DELETE /uploads/:uploadId': {
+    visible: UPLOAD_NOT_FOUND,
+    hidden: [{ param: 'uploadId', expect: UPLOAD_NOT_FOUND }],
+  },
   'DELETE /playlist/:playlistId/videos/:videoId': {
     visible: forbidden('You are not authorized to remove videos from this playlist'),
     hidden: [
@@ -370,6 +394,14 @@ describe('Object-level authorization sweep (invisible is 404 everywhere)', () =>
       .collection<{ _id: string }>('sessions')
       .updateOne({ _id: revokedSession }, { $set: { revokedAt: new Date() } });
 
+    const liveUpload = (await createUpload(t, owner.authHeader, 10)).id;
+    const terminatedUpload = (await createUpload(t, owner.authHeader, 10)).id;
+    await api(t)
+      .delete(`${API}/uploads/${terminatedUpload}`)
+      .set('Authorization', owner.authHeader)
+      .set('Tus-Resumable', '1.0.0')
+      .expect(204);
+
     Object.assign(visible, {
       videoId: [publishedVideo],
       commentId: [publishedComment._id, postComment._id],
@@ -378,6 +410,7 @@ describe('Object-level authorization sweep (invisible is 404 everywhere)', () =>
       userId: [owner.id],
       username: [owner.username],
       sessionId: [owner.sessionId],
+      uploadId: [liveUpload],
     });
     Object.assign(hidden, {
       videoId: [unpublishedVideo],
@@ -387,6 +420,7 @@ describe('Object-level authorization sweep (invisible is 404 everywhere)', () =>
       userId: [pending.id],
       username: [pending.username],
       sessionId: [revokedSession],
+      uploadId: [terminatedUpload],
     });
   });
   afterAll(async () => {
@@ -427,6 +461,9 @@ describe('Object-level authorization sweep (invisible is 404 everywhere)', () =>
         break;
       case 'DELETE':
         req = api(t).delete(url);
+        break;
+      case 'HEAD':
+        req = api(t).head(url);
         break;
       default:
         throw new Error(`unexpected method ${method}`);
@@ -511,7 +548,12 @@ describe('Object-level authorization sweep (invisible is 404 everywhere)', () =>
           const before = refused ? await snapshotDb(t) : undefined;
           const res = await send(route.method, path, caller, spec.body);
           calls += 1;
-          const actual = { status: res.status, message: res.body?.message as unknown };
+          // A HEAD answer has no body: its status is what can be compared.
+          const isHead = route.method === 'HEAD';
+          const actual = {
+            status: res.status,
+            message: isHead ? scenario.expect.message : (res.body?.message as unknown),
+          };
           if (
             actual.status !== scenario.expect.status ||
             actual.message !== scenario.expect.message
@@ -519,7 +561,7 @@ describe('Object-level authorization sweep (invisible is 404 everywhere)', () =>
             failures.push(
               `${key} as ${who}, ${scenario.label}: expected ${scenario.expect.status} "${scenario.expect.message}", got ${actual.status} "${String(actual.message)}"`,
             );
-          } else if (refused) {
+          } else if (refused && !isHead) {
             const expectedCode = scenario.expect.status === 404 ? 'NOT_FOUND' : 'FORBIDDEN';
             if (res.body?.code !== expectedCode)
               failures.push(`${key} as ${who}, ${scenario.label}: code ${String(res.body?.code)}`);
