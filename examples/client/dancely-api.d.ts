@@ -5125,7 +5125,7 @@ export interface operations {
            * Format: binary
            * @description MP4 (checked on the bytes), at most 100 MB
            */
-          video: string;
+          video?: string;
           /**
            * Format: binary
            * @description JPEG or PNG (checked on the bytes), at most 5 MB
@@ -5140,6 +5140,8 @@ export interface operations {
            * @enum {string}
            */
           isPublished?: 'true' | 'false';
+          /** @description A finished tus upload of the caller, sent instead of the `video` file */
+          uploadId?: string;
         };
       };
     };
@@ -5155,7 +5157,7 @@ export interface operations {
           'application/json': components['schemas']['VideosController_upload_v1Success'];
         };
       };
-      /** @description VALIDATION_ERROR: Video file is required | VALIDATION_ERROR: Thumbnail file is required | VALIDATION_ERROR: Unexpected file field: <name> | VALIDATION_ERROR: Only one video file is allowed | VALIDATION_ERROR: Only one thumbnail file is allowed | INVALID_IDEMPOTENCY_KEY: Idempotency-Key must be 1 to 128 visible ASCII characters (no spaces) | VALIDATION_ERROR: the field messages | INVALID_ID: Invalid ID | MALFORMED_JSON: Malformed JSON body | VALIDATION_ERROR: <field> is not allowed */
+      /** @description VALIDATION_ERROR: Video file is required | VALIDATION_ERROR: Thumbnail file is required | VALIDATION_ERROR: Send either a video file or uploadId, not both | VALIDATION_ERROR: Unexpected file field: <name> | VALIDATION_ERROR: Only one video file is allowed | VALIDATION_ERROR: Only one thumbnail file is allowed | INVALID_IDEMPOTENCY_KEY: Idempotency-Key must be 1 to 128 visible ASCII characters (no spaces) | VALIDATION_ERROR: the field messages | INVALID_ID: Invalid ID | MALFORMED_JSON: Malformed JSON body | VALIDATION_ERROR: <field> is not allowed */
       400: {
         headers: {
           [name: string]: unknown;
@@ -5173,6 +5175,15 @@ export interface operations {
           'application/json': components['schemas']['ErrorBodyResponse'];
         };
       };
+      /** @description NOT_FOUND: Upload not found */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyResponse'];
+        };
+      };
       /** @description REQUEST_TIMEOUT: No upload data received for 30 seconds */
       408: {
         headers: {
@@ -5182,7 +5193,7 @@ export interface operations {
           'application/json': components['schemas']['ErrorBodyResponse'];
         };
       };
-      /** @description IDEMPOTENCY_KEY_IN_PROGRESS: A request with this Idempotency-Key is still in progress; retry shortly */
+      /** @description CONFLICT: Upload is not finished | IDEMPOTENCY_KEY_IN_PROGRESS: A request with this Idempotency-Key is still in progress; retry shortly */
       409: {
         headers: {
           [name: string]: unknown;

@@ -140,7 +140,12 @@ describe('OpenAPI shapes of the real routes', () => {
     const doc = (await request(t.app.getHttpServer()).get('/api/v1/docs-json')).body;
     const upload = doc.paths['/video'].post;
     const body = upload.requestBody.content['multipart/form-data'];
-    expect(body.schema.required).toEqual(['video', 'thumbnail', 'title']);
+    // `video` or `uploadId` (a finished resumable upload): neither is required on its own.
+    expect(body.schema.required).toEqual(['thumbnail', 'title']);
+    expect(body.schema.properties.uploadId).toMatchObject({ pattern: '^[0-9a-fA-F]{24}$' });
+    expect(upload.responses['400'].description).toContain(
+      'VALIDATION_ERROR: Send either a video file or uploadId, not both',
+    );
     expect(body.schema.properties.video).toEqual({
       type: 'string',
       format: 'binary',

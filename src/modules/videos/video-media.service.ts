@@ -1,5 +1,7 @@
+import { open } from 'node:fs/promises';
 import { Injectable, Logger } from '@nestjs/common';
 import { describeError } from 'src/common/errors/describe-error.util';
+import { detectFileType, SIGNATURE_BYTES } from 'src/common/uploads/file-signature.util';
 import {
   CONTENT_TYPES,
   type DetectedFileType,
@@ -75,6 +77,23 @@ export class VideoMediaService {
       duration,
       stored,
     };
+  }
+
+  /**
+   * A finished resumable upload as the `video` file: the same signature check as a multipart
+   * `video` (415 otherwise); the duration is checked by `storeNewVideo` like any video.
+   */
+  async verifyAssembled(upload: { path: string; size: number }): Promise<VerifiedUpload> {
+    const head = Buffer.alloc(SIGNATURE_BYTES);
+    const file = await open(upload.path, 'r');
+    let read: number;
+    try {
+      ({ bytesRead: read } = await file.read(head, 0, SIGNATURE_BYTES, 0));
+    } finally {
+      await file.close();
+    }
+    if (detectFileType(head.subarray(0, read)) !== 'mp4') throw VideosErrors.wrongUploadType();
+    return { field: 'video', size: upload.size, path: upload.path, detectedType: 'mp4' };
   }
 
   /** Thumbnail replacement: the new thumbnail (resource type `image`). */

@@ -17,6 +17,7 @@ import { MultipartUpload } from 'src/common/uploads/multipart.interceptor';
 import { NoTextFields } from 'src/common/uploads/no-text-fields.decorator';
 import type { VerifiedFiles } from 'src/common/uploads/upload-spec.type';
 import { UploadedMedia } from 'src/common/uploads/uploaded-files.decorator';
+import { ResumableUploadsErrors } from 'src/modules/resumable-uploads/resumable-uploads.errors';
 import { IsHeadRequest } from 'src/modules/videos/decorators/is-head-request.decorator';
 import { ListVideosQueryDto } from 'src/modules/videos/dto/list-videos-query.dto';
 import { PublishStatusDto } from 'src/modules/videos/dto/publish-status.dto';
@@ -35,6 +36,8 @@ import { VideoWatchPageService } from 'src/modules/videos/video-watch-page.servi
 import { VideosService } from 'src/modules/videos/videos.service';
 
 const VIDEO_UPLOAD = { video: VIDEO_FILE, thumbnail: THUMBNAIL_FILE };
+/** `uploadId` (a finished resumable upload) replaces the `video` file. */
+const VIDEO_ALTERNATIVES = { video: 'uploadId' };
 const THUMBNAIL_UPLOAD = { thumbnail: THUMBNAIL_FILE };
 
 /**
@@ -63,17 +66,24 @@ export class VideosController {
   @RequiredAuth()
   @Post()
   @Idempotent()
-  @MultipartUpload(VIDEO_UPLOAD)
+  @MultipartUpload(VIDEO_UPLOAD, VIDEO_ALTERNATIVES)
   @Endpoint({
     status: 201,
     message: VideosMessages.uploaded,
     data: VideoCardResponse,
-    errors: [VideosErrors.unreadableDuration, CommonErrors.storage],
+    errors: [
+      VideosErrors.unreadableDuration,
+      VideosErrors.wrongUploadType,
+      ResumableUploadsErrors.notFound,
+      ResumableUploadsErrors.notFinished,
+      CommonErrors.storage,
+    ],
   })
   upload(
     @CurrentUser() user: AuthPrincipal,
     @Body() body: UploadVideoDto,
-    @UploadedMedia(VIDEO_UPLOAD) files: VerifiedFiles<'video' | 'thumbnail'>,
+    @UploadedMedia(VIDEO_UPLOAD, VIDEO_ALTERNATIVES)
+    files: VerifiedFiles<'thumbnail'> & Partial<VerifiedFiles<'video'>>,
   ): Promise<VideoCardResponse> {
     return this.videos.upload(user.userId, body, files);
   }

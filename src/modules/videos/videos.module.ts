@@ -5,6 +5,7 @@ import { APP_CONFIG } from 'src/config/app-config.provider';
 import { MediaStorageModule } from 'src/infrastructure/media/media-storage.module';
 import { FollowsModule } from 'src/modules/follows/follows.module';
 import { LikesModule } from 'src/modules/likes/likes.module';
+import { ResumableUploadsModule } from 'src/modules/resumable-uploads/resumable-uploads.module';
 import { UsersModule } from 'src/modules/users/users.module';
 import { createVideoViewSchema, VideoView } from 'src/modules/videos/schemas/video-view.schema';
 import { Video, VideoSchema } from 'src/modules/videos/schemas/video.schema';
@@ -42,6 +43,7 @@ import { WatchHistoryModule } from 'src/modules/watch-history/watch-history.modu
     LikesModule,
     FollowsModule,
     WatchHistoryModule,
+    ResumableUploadsModule,
   ],
   controllers: [VideosController],
   providers: [

@@ -6,6 +6,7 @@ import { errorTrace } from 'src/common/errors/describe-error.util';
 import { ErrorCode } from 'src/common/errors/error-code.constant';
 import { isDatabaseUnavailable } from 'src/common/errors/error-mapping.util';
 import type { WritePrecondition } from 'src/common/http/if-match.decorator';
+import { ResumableUploadsService } from 'src/modules/resumable-uploads/resumable-uploads.service';
 import { UsersService } from 'src/modules/users/users.service';
 import type { UpdateVideoDto } from 'src/modules/videos/dto/update-video.dto';
 import type { UploadVideoDto } from 'src/modules/videos/dto/upload-video.dto';
@@ -18,7 +19,11 @@ import type {
 import { VideoCatalogueService } from 'src/modules/videos/video-catalogue.service';
 import { VideoCountersService } from 'src/modules/videos/video-counters.service';
 import { VideoDependentsService } from 'src/modules/videos/video-dependents.service';
-import { type VerifiedUpload, VideoMediaService } from 'src/modules/videos/video-media.service';
+import {
+  type NewVideoMedia,
+  type VerifiedUpload,
+  VideoMediaService,
+} from 'src/modules/videos/video-media.service';
 import type { VideoCountsRecord, VideoRecord } from 'src/modules/videos/video-records.type';
 import { VideosErrors } from 'src/modules/videos/videos.errors';
 import { VideosMessages } from 'src/modules/videos/videos.messages';
@@ -49,6 +54,7 @@ export class VideosService {
     private readonly users: UsersService,
     private readonly watchPage: VideoWatchPageService,
     private readonly events: DomainEvents,
+    private readonly resumable: ResumableUploadsService,
   ) {}
 
   /**
@@ -58,13 +64,25 @@ export class VideosService {
   async upload(
     ownerId: string,
     body: UploadVideoDto,
-    files: { video: VerifiedUpload; thumbnail: VerifiedUpload },
+    files: { video?: VerifiedUpload; thumbnail: VerifiedUpload },
   ): Promise<VideoCardResponse> {
     const owner = (await this.users.findOwnerLites([ownerId])).get(ownerId);
     // The guard saw a verified account a moment ago; it has vanished since.
     if (!owner) throw new AppException(ErrorCode.UNAUTHORIZED);
 
-    const media = await this.media.storeNewVideo(files.video, files.thumbnail);
+    // `uploadId` instead of the `video` file: the caller's finished resumable upload, taken for
+    // this request (another request cannot take it too), given back if the request fails.
+    const claimed =
+      body.uploadId === undefined ? null : await this.resumable.claim(ownerId, body.uploadId);
+    let media: NewVideoMedia;
+    try {
+      const video = files.video ?? (claimed && (await this.media.verifyAssembled(claimed)));
+      if (!video) throw new Error('POST /video without a video file or an upload');
+      media = await this.media.storeNewVideo(video, files.thumbnail);
+    } catch (error) {
+      if (claimed) await this.resumable.release(claimed);
+      throw error;
+    }
     let created: VideoRecord;
     try {
       created = await this.videos.create({
@@ -78,8 +96,11 @@ export class VideosService {
       });
     } catch (error) {
       await this.media.rollback(media.stored);
+      if (claimed) await this.resumable.release(claimed);
       throw error;
     }
+    // Stored in media storage now: the upload's own files go.
+    if (claimed) await this.resumable.consume(claimed);
     await this.counters.created(created);
     if (created.isPublished) {
       await this.events.publish('video.published', {
