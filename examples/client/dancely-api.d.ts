@@ -489,6 +489,22 @@ export interface paths {
     patch: operations['VideosController_update_v1'];
     trace?: never;
   };
+  '/video/{videoId}/processing/retry': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post: operations['VideosController_retryProcessing_v1'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/communitypost': {
     parameters: {
       query?: never;
@@ -1048,12 +1064,29 @@ export interface components {
       profileImage: string;
       isFollowed: boolean;
     };
+    /** @enum {string} */
+    ProcessingState: 'queued' | 'processing' | 'ready' | 'failed';
+    VideoProcessingResponse: {
+      state: components['schemas']['ProcessingState'];
+      progress: number;
+      /** @description Why processing failed; null unless `state` is `failed` */
+      error: string | null;
+    };
     OwnerLiteResponse: {
       /** @example 665f1c2e8b3f4a0012ab34cd */
       _id: string;
       username: string;
       name: string;
       profileImage: string;
+    };
+    VideoFileResponse: {
+      /** @example https://res.cloudinary.com/dancely/video/upload/v1/videos/abc.mp4 */
+      url: string;
+      /**
+       * @description HLS master playlist (`application/vnd.apple.mpegurl`) once processing is ready; null before, and when the server has no transcoder
+       * @example null
+       */
+      hlsUrl: string | null;
     };
     MediaUrlResponse: {
       /** @example https://res.cloudinary.com/dancely/video/upload/v1/videos/abc.mp4 */
@@ -1068,13 +1101,15 @@ export interface components {
       createdAt: string;
       /** Format: date-time */
       updatedAt: string;
+      /** @description The owner's view of processing; null for everyone else */
+      processing: components['schemas']['VideoProcessingResponse'] | null;
       owner: components['schemas']['OwnerLiteResponse'];
       title: string;
       description: string;
       duration: number;
       isLiked: boolean;
       isPublished: boolean;
-      videoFile: components['schemas']['MediaUrlResponse'];
+      videoFile: components['schemas']['VideoFileResponse'];
       thumbnail: components['schemas']['MediaUrlResponse'];
     };
     PublishStatusResponse: {
@@ -1103,13 +1138,15 @@ export interface components {
       createdAt: string;
       /** Format: date-time */
       updatedAt: string;
+      /** @description The owner's view of processing; null for everyone else */
+      processing: components['schemas']['VideoProcessingResponse'] | null;
       owner: components['schemas']['VideoOwnerResponse'];
       title: string;
       description: string;
       duration: number;
       isLiked: boolean;
       isPublished: boolean;
-      videoFile: components['schemas']['MediaUrlResponse'];
+      videoFile: components['schemas']['VideoFileResponse'];
       thumbnail: components['schemas']['MediaUrlResponse'];
     };
     UpdateVideoDto: {
@@ -1293,6 +1330,8 @@ export interface components {
       createdAt: string;
       /** Format: date-time */
       updatedAt: string;
+      /** @description The owner's view of processing; null for everyone else */
+      processing: components['schemas']['VideoProcessingResponse'] | null;
       owner: components['schemas']['OwnerLiteResponse'];
       /** Format: date-time */
       likedAt: string;
@@ -1301,7 +1340,7 @@ export interface components {
       duration: number;
       isLiked: boolean;
       isPublished: boolean;
-      videoFile: components['schemas']['MediaUrlResponse'];
+      videoFile: components['schemas']['VideoFileResponse'];
       thumbnail: components['schemas']['MediaUrlResponse'];
     };
     HistoryItemResponse: {
@@ -1313,6 +1352,8 @@ export interface components {
       createdAt: string;
       /** Format: date-time */
       updatedAt: string;
+      /** @description The owner's view of processing; null for everyone else */
+      processing: components['schemas']['VideoProcessingResponse'] | null;
       owner: components['schemas']['OwnerLiteResponse'];
       /** Format: date-time */
       watchedAt: string;
@@ -1321,7 +1362,7 @@ export interface components {
       duration: number;
       isLiked: boolean;
       isPublished: boolean;
-      videoFile: components['schemas']['MediaUrlResponse'];
+      videoFile: components['schemas']['VideoFileResponse'];
       thumbnail: components['schemas']['MediaUrlResponse'];
     };
     FeedPageResponse: {
@@ -1766,6 +1807,15 @@ export interface components {
       statusCode: 200;
       /** @enum {string} */
       message: 'Video updated successfully';
+      data: components['schemas']['VideoCardResponse'];
+      /** @enum {boolean} */
+      success: true;
+    };
+    VideosController_retryProcessing_v1Success: {
+      /** @enum {integer} */
+      statusCode: 200;
+      /** @enum {string} */
+      message: 'Video processing restarted';
       data: components['schemas']['VideoCardResponse'];
       /** @enum {boolean} */
       success: true;
@@ -5905,6 +5955,124 @@ export interface operations {
       };
       /** @description PRECONDITION_FAILED: If-Match does not match the current ETag | PRECONDITION_FAILED: If-Match must be * or a list of quoted entity tags */
       412: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyResponse'];
+        };
+      };
+      /** @description PAYLOAD_TOO_LARGE: Request body too large */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyResponse'];
+        };
+      };
+      /** @description UNSUPPORTED_MEDIA_TYPE: Unsupported content type */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyResponse'];
+        };
+      };
+      /** @description RATE_LIMITED: Too many requests, please try again later. */
+      429: {
+        headers: {
+          /** @description Seconds to wait before retrying; takes precedence over `RateLimit`. */
+          'Retry-After': number;
+          /** @description draft-ietf-httpapi-ratelimit-headers-11: per bucket counted, `"<name>";r=<left>;t=<seconds to the window end>`; the refusing bucket has `r=0`. */
+          RateLimit: string;
+          /** @description Per bucket counted, `"<name>";q=<requests per window>;w=<window in seconds>`. */
+          'RateLimit-Policy': string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyResponse'];
+        };
+      };
+      /** @description INTERNAL_ERROR: Internal server error */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyResponse'];
+        };
+      };
+      /** @description SERVICE_UNAVAILABLE: Service temporarily unavailable */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyResponse'];
+        };
+      };
+    };
+  };
+  VideosController_retryProcessing_v1: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        videoId: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Video processing restarted */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['VideosController_retryProcessing_v1Success'];
+        };
+      };
+      /** @description VALIDATION_ERROR: the field messages | INVALID_ID: Invalid ID | MALFORMED_JSON: Malformed JSON body | VALIDATION_ERROR: <field> is not allowed */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyResponse'];
+        };
+      };
+      /** @description UNAUTHORIZED: UNAUTHORIZED | ACCESS_TOKEN_EXPIRED: ACCESS_TOKEN_EXPIRED */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyResponse'];
+        };
+      };
+      /** @description FORBIDDEN: You can only update your own videos */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyResponse'];
+        };
+      };
+      /** @description NOT_FOUND: Video not found */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyResponse'];
+        };
+      };
+      /** @description CONFLICT: Only failed processing can be retried */
+      409: {
         headers: {
           [name: string]: unknown;
         };

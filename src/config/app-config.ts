@@ -100,6 +100,18 @@ export interface AppConfig {
       /** Minutes between two scheduled clean-ups of expired uploads; 0 = none. */
       cleanupIntervalMinutes: number;
     };
+    /** Processing after upload: HLS renditions by the system ffmpeg (docs/architecture.md). */
+    processing: {
+      /** `auto`: transcode when ffmpeg/ffprobe answer at boot; `off`: MP4 only. */
+      transcoding: 'auto' | 'off';
+      /** The binaries, by name on PATH or by absolute path. */
+      ffmpegPath: string;
+      ffprobePath: string;
+      /** Transcodes run at the same time in this process. */
+      concurrency: number;
+      /** `nice` value ffmpeg runs at (0 = same priority as the API). */
+      niceness: number;
+    };
     cloudinary: {
       cloudName: string;
       apiKey: string;
@@ -421,6 +433,18 @@ export function loadAppConfig(env: Env, cwd: string = process.cwd()): AppConfig 
           0,
           24 * 60,
         ),
+      },
+      processing: {
+        // Tests that transcode turn it on: every other suite keeps its uploads off ffmpeg.
+        transcoding: oneOf(
+          'VIDEO_TRANSCODING',
+          ['auto', 'off'] as const,
+          nodeEnv === 'test' ? 'off' : 'auto',
+        ),
+        ffmpegPath: raw('FFMPEG_PATH') ?? 'ffmpeg',
+        ffprobePath: raw('FFPROBE_PATH') ?? 'ffprobe',
+        concurrency: int('VIDEO_PROCESSING_CONCURRENCY', 1, 1, 16),
+        niceness: int('VIDEO_PROCESSING_NICE', 10, 0, 19),
       },
       cloudinary,
     },

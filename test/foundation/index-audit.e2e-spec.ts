@@ -1,11 +1,13 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Response } from 'supertest';
+import { Types } from 'mongoose';
 import request from 'supertest';
 import { CountersReconcileService } from 'src/features/counters/counters-reconcile.service';
 import { JobQueues } from 'src/infrastructure/jobs/job-queues.service';
 import { ResumableUploadsService } from 'src/modules/resumable-uploads/resumable-uploads.service';
 import { CHANNEL_COUNTER_FIELDS } from 'src/modules/users/schemas/user.schema';
+import { VideoProcessingService } from 'src/modules/videos/video-processing.service';
 import { VideosRepository } from 'src/modules/videos/videos.repository';
 import { cookieValue, RELAXED_LIMITS } from 'test/auth/helpers';
 import { insertComment } from 'test/factories/comments.factory';
@@ -450,6 +452,19 @@ describe('Index audit: every query shape is served by a declared index', () => {
           as: creator,
           attach: ['thumbnail', tinyPng([10, 20, 30]), 'new.png'],
         })),
+    },
+    {
+      route: 'POST /video/:videoId/processing/retry',
+      run: async () => {
+        // A failed run (set here: the audit's app has no transcoder), retried: ready, MP4 only.
+        await t.connection
+          .collection('videos')
+          .updateOne(
+            { _id: new Types.ObjectId(uploaded._id) },
+            { $set: { 'processing.state': 'failed', 'processing.error': 'Processing failed' } },
+          );
+        await call('POST', `/video/${uploaded._id}/processing/retry`, 200, { as: creator });
+      },
     },
     {
       route: 'PATCH /video/publish-status/:videoId',
@@ -931,6 +946,30 @@ describe('Index audit: every query shape is served by a declared index', () => {
     return [...job.shapes.values()];
   };
 
+  /**
+   * Processing outside any request: the boot pick-up (a video left queued), and a run's writes,
+   * called directly (the audit's app has no transcoder to run them).
+   */
+  const processingShapes = async (): Promise<QueryShape[]> => {
+    const videoId = stored[1];
+    const videos = t.app.get(VideosRepository, { strict: false });
+    await t.connection
+      .collection('videos')
+      .updateOne({ _id: new Types.ObjectId(videoId) }, { $set: { 'processing.state': 'queued' } });
+    const job = recordQueryShapes(t.connection);
+    try {
+      await t.app.get(VideoProcessingService).resumeUnfinished();
+      await videos.claimProcessing(videoId, 'audit');
+      await videos.setProcessingProgress(videoId, 'audit', 50);
+      await videos.failProcessing(videoId, 'audit', 'Processing failed');
+      await videos.claimProcessing(videoId, 'audit');
+      await videos.finishProcessing(videoId, 'audit', null);
+    } finally {
+      job.stop();
+    }
+    return [...job.shapes.values()];
+  };
+
   beforeAll(async () => {
     mail = await FakeResendServer.start();
     t = await createTestApp({
@@ -975,6 +1014,7 @@ describe('Index audit: every query shape is served by a declared index', () => {
     walkShapes = [...recorder.shapes.values()];
     walkShapes.push(...(await reconcileShapes()));
     walkShapes.push(...(await uploadsCleanupShapes()));
+    walkShapes.push(...(await processingShapes()));
   }, 180_000);
 
   afterAll(async () => {

@@ -108,6 +108,8 @@ const BODIES: Record<string, BodySpec> = {
   'PATCH /video/publish-status/:videoId': json(['isPublished']),
   'PATCH /video/:videoId': json(['title', 'description'], { title: 'Retitled' }),
   'DELETE /video/:videoId': json([]),
+  // Bodyless: a retry of the caller's failed processing
+  'POST /video/:videoId/processing/retry': json([]),
   // Like
   'POST /like/toggle-video-like/:videoId': json([]),
   'POST /like/toggle-comment-like/:commentId': json([]),

@@ -161,6 +161,11 @@ const EXPECTED: Record<string, SweepSpec> = {
     visible: VIDEO_OWNER_ONLY,
     hidden: [{ param: 'videoId', expect: VIDEO_NOT_FOUND }],
   },
+  // Owner only: someone else's visible video is 403 before its processing state is looked at
+  'POST /video/:videoId/processing/retry': {
+    visible: VIDEO_OWNER_ONLY,
+    hidden: [{ param: 'videoId', expect: VIDEO_NOT_FOUND }],
+  },
   // Liking someone else's published video is legitimate → 200, then unliked again
   'POST /like/toggle-video-like/:videoId': {
     visible: ok('Video liked successfully'),

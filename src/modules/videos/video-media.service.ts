@@ -7,6 +7,7 @@ import {
   type DetectedFileType,
   type ReceivedFile,
 } from 'src/common/uploads/upload-spec.type';
+import { LocalMediaStorage } from 'src/infrastructure/media/local-media-storage.adapter';
 import {
   type MediaResourceType,
   MediaStorage,
@@ -127,6 +128,23 @@ export class VideoMediaService {
     } catch (error) {
       this.logger.error(
         `Could not delete ${resourceType} ${key} (${reason}): ${describeError(error)}`,
+      );
+      return false;
+    }
+  }
+
+  /**
+   * Removes a video's HLS rendition folder (local storage only; idempotent). A failure is logged
+   * with the key and reported as false, like `deleteQuietly`.
+   */
+  async deleteRenditionsQuietly(folderKey: string, reason: string): Promise<boolean> {
+    if (!(this.storage instanceof LocalMediaStorage)) return true;
+    try {
+      await this.storage.deleteRenditionFolder(folderKey);
+      return true;
+    } catch (error) {
+      this.logger.error(
+        `Could not delete renditions ${folderKey} (${reason}): ${describeError(error)}`,
       );
       return false;
     }

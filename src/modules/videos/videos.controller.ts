@@ -170,6 +170,20 @@ export class VideosController {
   }
 
   @RequiredAuth()
+  @Post(':videoId/processing/retry')
+  @Endpoint({
+    message: VideosMessages.processingRetried,
+    data: VideoCardResponse,
+    errors: [VideosErrors.notOwnerUpdate, VideosErrors.notFound, VideosErrors.processingNotFailed],
+  })
+  retryProcessing(
+    @Param('videoId') videoId: string,
+    @CurrentUser() user: AuthPrincipal,
+  ): Promise<VideoCardResponse> {
+    return this.videos.retryProcessing(videoId, user.userId);
+  }
+
+  @RequiredAuth()
   @Delete(':videoId')
   @Endpoint({
     message: VideosMessages.deleted,

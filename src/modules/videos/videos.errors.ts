@@ -28,4 +28,6 @@ export const VideosErrors = {
     ErrorCode.CONFLICT,
     'The publish status is changing, please try again',
   ),
+  /** `POST /video/:videoId/processing/retry` on a video whose processing has not failed. */
+  processingNotFailed: defineError(ErrorCode.CONFLICT, 'Only failed processing can be retried'),
 } as const;

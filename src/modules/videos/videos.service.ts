@@ -24,6 +24,7 @@ import {
   type VerifiedUpload,
   VideoMediaService,
 } from 'src/modules/videos/video-media.service';
+import { VideoProcessingService } from 'src/modules/videos/video-processing.service';
 import type { VideoCountsRecord, VideoRecord } from 'src/modules/videos/video-records.type';
 import { VideosErrors } from 'src/modules/videos/videos.errors';
 import { VideosMessages } from 'src/modules/videos/videos.messages';
@@ -55,6 +56,7 @@ export class VideosService {
     private readonly watchPage: VideoWatchPageService,
     private readonly events: DomainEvents,
     private readonly resumable: ResumableUploadsService,
+    private readonly processing: VideoProcessingService,
   ) {}
 
   /**
@@ -93,6 +95,7 @@ export class VideosService {
         isPublished: body.isPublished ?? false,
         videoFile: media.videoFile,
         thumbnail: media.thumbnail,
+        processingState: this.processing.initialState(),
       });
     } catch (error) {
       await this.media.rollback(media.stored);
@@ -102,6 +105,7 @@ export class VideosService {
     // Stored in media storage now: the upload's own files go.
     if (claimed) await this.resumable.consume(claimed);
     await this.counters.created(created);
+    if (created.processing?.state === 'queued') this.processing.enqueue(created._id.toHexString());
     if (created.isPublished) {
       await this.events.publish('video.published', {
         videoId: created._id.toHexString(),
@@ -109,7 +113,7 @@ export class VideosService {
         createdAt: created.createdAt,
       });
     }
-    return toVideoCard(created, { owner, likesCount: 0, isLiked: false });
+    return toVideoCard(created, { owner, likesCount: 0, isLiked: false, viewerId: ownerId });
   }
 
   /**
@@ -168,8 +172,22 @@ export class VideosService {
     if (!deleted) throw VideosErrors.notFound();
 
     await this.counters.deleted(deleted);
+    // ffmpeg is killed and its partial renditions removed before the rest of the clean-up.
+    await this.processing.cancel(id);
     await this.dependents.removeAllOf(video);
     return toDeletedVideo(id);
+  }
+
+  /**
+   * `POST /video/:videoId/processing/retry`: the owner's video (404 / 403 as for every write),
+   * only when its processing failed (409 otherwise, a concurrent retry included).
+   */
+  async retryProcessing(videoId: string, userId: string): Promise<VideoCardResponse> {
+    const video = await this.findOwnedOr403(videoId, userId, VideosErrors.notOwnerUpdate);
+    if (video.processing?.state !== 'failed') throw VideosErrors.processingNotFailed();
+    const retried = await this.processing.retry(video._id.toHexString(), userId);
+    if (!retried) throw VideosErrors.processingNotFailed();
+    return this.toCard(retried, userId);
   }
 
   /**
