@@ -9,6 +9,7 @@ const DOMAIN_ORDER = [
   'likes',
   'follows',
   'watch-history',
+  'resumable-uploads',
   'videos',
   'community-posts',
   'comments',

@@ -33,6 +33,7 @@ import { HealthModule } from 'src/modules/health/health.module';
 import { LikesModule } from 'src/modules/likes/likes.module';
 import { NotificationsModule } from 'src/modules/notifications/notifications.module';
 import { PlaylistsModule } from 'src/modules/playlists/playlists.module';
+import { ResumableUploadsModule } from 'src/modules/resumable-uploads/resumable-uploads.module';
 import { TimelinesModule } from 'src/modules/timelines/timelines.module';
 import { UsersModule } from 'src/modules/users/users.module';
 import { VideosModule } from 'src/modules/videos/videos.module';
@@ -72,6 +73,7 @@ import { WatchHistoryModule } from 'src/modules/watch-history/watch-history.modu
     LikesModule,
     FollowsModule,
     WatchHistoryModule,
+    ResumableUploadsModule,
     VideosModule,
     CommunityPostsModule,
     CommentsModule,

@@ -15,6 +15,7 @@ import { expressErrorMiddleware } from 'src/common/http/express-error.middleware
 import { httpCachingMiddleware } from 'src/common/http/http-caching.middleware';
 import { outsideRoutesMiddleware } from 'src/common/http/outside-routes.middleware';
 import { requestIdMiddleware } from 'src/common/http/request-id.middleware';
+import { TUS_REQUEST_HEADERS, TUS_RESPONSE_HEADERS } from 'src/common/http/tus-headers.constant';
 import {
   IDEMPOTENCY_KEY_HEADER,
   IDEMPOTENT_REPLAYED_HEADER,
@@ -80,6 +81,7 @@ export function configureApp(app: NestExpressApplication): NestExpressApplicatio
       'If-Match',
       'If-None-Match',
       IDEMPOTENCY_KEY_HEADER,
+      ...TUS_REQUEST_HEADERS,
     ],
     exposedHeaders: [
       'X-Request-Id',
@@ -92,6 +94,7 @@ export function configureApp(app: NestExpressApplication): NestExpressApplicatio
       'ETag',
       IDEMPOTENT_REPLAYED_HEADER,
       NEXT_CURSOR_HEADER,
+      ...TUS_RESPONSE_HEADERS,
     ],
     maxAge: 600,
     optionsSuccessStatus: 204,

@@ -373,6 +373,42 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/uploads': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Create a resumable upload (tus creation) */
+    post: operations['ResumableUploadsController_create_v1'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/uploads/{uploadId}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post?: never;
+    /** End a resumable upload and remove its data (tus termination) */
+    delete: operations['ResumableUploadsController_terminate_v1'];
+    options?: never;
+    /** Offset of a resumable upload (tus core) */
+    head: operations['ResumableUploadsController_offset_v1'];
+    /** Append to a resumable upload (tus core) */
+    patch: operations['ResumableUploadsController_append_v1'];
+    trace?: never;
+  };
   '/video': {
     parameters: {
       query?: never;
@@ -451,6 +487,22 @@ export interface paths {
     options?: never;
     head?: never;
     patch: operations['VideosController_update_v1'];
+    trace?: never;
+  };
+  '/video/{videoId}/processing/retry': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post: operations['VideosController_retryProcessing_v1'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
     trace?: never;
   };
   '/communitypost': {
@@ -1108,12 +1160,29 @@ export interface components {
       profileImage: string;
       isFollowed: boolean;
     };
+    /** @enum {string} */
+    ProcessingState: 'queued' | 'processing' | 'ready' | 'failed';
+    VideoProcessingResponse: {
+      state: components['schemas']['ProcessingState'];
+      progress: number;
+      /** @description Why processing failed; null unless `state` is `failed` */
+      error: string | null;
+    };
     OwnerLiteResponse: {
       /** @example 665f1c2e8b3f4a0012ab34cd */
       _id: string;
       username: string;
       name: string;
       profileImage: string;
+    };
+    VideoFileResponse: {
+      /** @example https://res.cloudinary.com/dancely/video/upload/v1/videos/abc.mp4 */
+      url: string;
+      /**
+       * @description HLS master playlist (`application/vnd.apple.mpegurl`) once processing is ready; null before, and when the server has no transcoder
+       * @example null
+       */
+      hlsUrl: string | null;
     };
     MediaUrlResponse: {
       /** @example https://res.cloudinary.com/dancely/video/upload/v1/videos/abc.mp4 */
@@ -1128,13 +1197,15 @@ export interface components {
       createdAt: string;
       /** Format: date-time */
       updatedAt: string;
+      /** @description The owner's view of processing; null for everyone else */
+      processing: components['schemas']['VideoProcessingResponse'] | null;
       owner: components['schemas']['OwnerLiteResponse'];
       title: string;
       description: string;
       duration: number;
       isLiked: boolean;
       isPublished: boolean;
-      videoFile: components['schemas']['MediaUrlResponse'];
+      videoFile: components['schemas']['VideoFileResponse'];
       thumbnail: components['schemas']['MediaUrlResponse'];
     };
     PublishStatusResponse: {
@@ -1163,13 +1234,15 @@ export interface components {
       createdAt: string;
       /** Format: date-time */
       updatedAt: string;
+      /** @description The owner's view of processing; null for everyone else */
+      processing: components['schemas']['VideoProcessingResponse'] | null;
       owner: components['schemas']['VideoOwnerResponse'];
       title: string;
       description: string;
       duration: number;
       isLiked: boolean;
       isPublished: boolean;
-      videoFile: components['schemas']['MediaUrlResponse'];
+      videoFile: components['schemas']['VideoFileResponse'];
       thumbnail: components['schemas']['MediaUrlResponse'];
     };
     UpdateVideoDto: {
@@ -1353,6 +1426,8 @@ export interface components {
       createdAt: string;
       /** Format: date-time */
       updatedAt: string;
+      /** @description The owner's view of processing; null for everyone else */
+      processing: components['schemas']['VideoProcessingResponse'] | null;
       owner: components['schemas']['OwnerLiteResponse'];
       /** Format: date-time */
       likedAt: string;
@@ -1361,7 +1436,7 @@ export interface components {
       duration: number;
       isLiked: boolean;
       isPublished: boolean;
-      videoFile: components['schemas']['MediaUrlResponse'];
+      videoFile: components['schemas']['VideoFileResponse'];
       thumbnail: components['schemas']['MediaUrlResponse'];
     };
     HistoryItemResponse: {
@@ -1373,6 +1448,8 @@ export interface components {
       createdAt: string;
       /** Format: date-time */
       updatedAt: string;
+      /** @description The owner's view of processing; null for everyone else */
+      processing: components['schemas']['VideoProcessingResponse'] | null;
       owner: components['schemas']['OwnerLiteResponse'];
       /** Format: date-time */
       watchedAt: string;
@@ -1381,7 +1458,7 @@ export interface components {
       duration: number;
       isLiked: boolean;
       isPublished: boolean;
-      videoFile: components['schemas']['MediaUrlResponse'];
+      videoFile: components['schemas']['VideoFileResponse'];
       thumbnail: components['schemas']['MediaUrlResponse'];
     };
     FeedPageResponse: {
@@ -1508,6 +1585,8 @@ export interface components {
       | 'HEADERS_TOO_LARGE'
       | 'RATE_LIMITED'
       | 'TOO_MANY_CONCURRENT_UPLOADS'
+      | 'TOO_MANY_UNFINISHED_UPLOADS'
+      | 'UPLOAD_QUOTA_EXCEEDED'
       | 'INTERNAL_ERROR'
       | 'STORAGE_ERROR'
       | 'EMAIL_DELIVERY_FAILED'
@@ -1916,6 +1995,15 @@ export interface components {
       statusCode: 200;
       /** @enum {string} */
       message: 'Video updated successfully';
+      data: components['schemas']['VideoCardResponse'];
+      /** @enum {boolean} */
+      success: true;
+    };
+    VideosController_retryProcessing_v1Success: {
+      /** @enum {integer} */
+      statusCode: 200;
+      /** @enum {string} */
+      message: 'Video processing restarted';
       data: components['schemas']['VideoCardResponse'];
       /** @enum {boolean} */
       success: true;
@@ -4778,6 +4866,462 @@ export interface operations {
       };
     };
   };
+  ResumableUploadsController_create_v1: {
+    parameters: {
+      query?: never;
+      header: {
+        /** @description tus protocol version */
+        'Tus-Resumable': '1.0.0';
+        /** @description Total size of the upload in bytes, at most 104857600 (the video limit); deferred lengths are not supported */
+        'Upload-Length': string;
+        /** @description Optional, tus format: comma-separated `key base64(value)` pairs, e.g. `filename`, `filetype` */
+        'Upload-Metadata'?: string;
+      };
+      path?: never;
+      cookie?: never;
+    };
+    /** @description Upload data, from `Upload-Offset` on */
+    requestBody?: {
+      content: {
+        'application/offset+octet-stream': string;
+      };
+    };
+    responses: {
+      /** @description Created: `Location` names the upload; nothing else is in the body */
+      201: {
+        headers: {
+          /** @description Always `1.0.0` */
+          'Tus-Resumable'?: '1.0.0';
+          /** @description The upload URL (relative): `/api/v1/uploads/{uploadId}` */
+          Location?: string;
+          /** @description When an unfinished upload is removed (RFC 9110 date) */
+          'Upload-Expires'?: string;
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description BAD_REQUEST: the tus server’s refusal of a malformed header | BAD_REQUEST: Upload-Length must be a non-negative integer (deferred lengths are not supported) | VALIDATION_ERROR: the field messages | INVALID_ID: Invalid ID | MALFORMED_JSON: Malformed JSON body | VALIDATION_ERROR: <field> is not allowed */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyResponse'];
+        };
+      };
+      /** @description UNAUTHORIZED: UNAUTHORIZED | ACCESS_TOKEN_EXPIRED: ACCESS_TOKEN_EXPIRED */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyResponse'];
+        };
+      };
+      /** @description PRECONDITION_FAILED: Tus-Resumable: 1.0.0 is required */
+      412: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyResponse'];
+        };
+      };
+      /** @description PAYLOAD_TOO_LARGE: Video file exceeds 100MB size limit | UPLOAD_QUOTA_EXCEEDED: Daily upload quota of 2048MB exceeded | PAYLOAD_TOO_LARGE: Request body too large */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyResponse'];
+        };
+      };
+      /** @description UNSUPPORTED_MEDIA_TYPE: Upload data must be sent as application/offset+octet-stream | UNSUPPORTED_MEDIA_TYPE: Unsupported content type */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyResponse'];
+        };
+      };
+      /** @description TOO_MANY_UNFINISHED_UPLOADS: Too many unfinished uploads (at most 5); finish or delete one first | RATE_LIMITED: Too many requests, please try again later. */
+      429: {
+        headers: {
+          /** @description Seconds to wait before retrying; takes precedence over `RateLimit`. */
+          'Retry-After': number;
+          /** @description draft-ietf-httpapi-ratelimit-headers-11: per bucket counted, `"<name>";r=<left>;t=<seconds to the window end>`; the refusing bucket has `r=0`. */
+          RateLimit: string;
+          /** @description Per bucket counted, `"<name>";q=<requests per window>;w=<window in seconds>`. */
+          'RateLimit-Policy': string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyResponse'];
+        };
+      };
+      /** @description INTERNAL_ERROR: Internal server error */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyResponse'];
+        };
+      };
+      /** @description SERVICE_UNAVAILABLE: Service temporarily unavailable */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyResponse'];
+        };
+      };
+    };
+  };
+  ResumableUploadsController_terminate_v1: {
+    parameters: {
+      query?: never;
+      header: {
+        /** @description tus protocol version */
+        'Tus-Resumable': '1.0.0';
+      };
+      path: {
+        uploadId: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Removed; no body */
+      204: {
+        headers: {
+          /** @description Always `1.0.0` */
+          'Tus-Resumable'?: '1.0.0';
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description VALIDATION_ERROR: the field messages | INVALID_ID: Invalid ID | MALFORMED_JSON: Malformed JSON body | VALIDATION_ERROR: <field> is not allowed */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyResponse'];
+        };
+      };
+      /** @description UNAUTHORIZED: UNAUTHORIZED | ACCESS_TOKEN_EXPIRED: ACCESS_TOKEN_EXPIRED */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyResponse'];
+        };
+      };
+      /** @description NOT_FOUND: Upload not found */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyResponse'];
+        };
+      };
+      /** @description PRECONDITION_FAILED: Tus-Resumable: 1.0.0 is required */
+      412: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyResponse'];
+        };
+      };
+      /** @description PAYLOAD_TOO_LARGE: Request body too large */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyResponse'];
+        };
+      };
+      /** @description UNSUPPORTED_MEDIA_TYPE: Unsupported content type */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyResponse'];
+        };
+      };
+      /** @description RATE_LIMITED: Too many requests, please try again later. */
+      429: {
+        headers: {
+          /** @description Seconds to wait before retrying; takes precedence over `RateLimit`. */
+          'Retry-After': number;
+          /** @description draft-ietf-httpapi-ratelimit-headers-11: per bucket counted, `"<name>";r=<left>;t=<seconds to the window end>`; the refusing bucket has `r=0`. */
+          RateLimit: string;
+          /** @description Per bucket counted, `"<name>";q=<requests per window>;w=<window in seconds>`. */
+          'RateLimit-Policy': string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyResponse'];
+        };
+      };
+      /** @description INTERNAL_ERROR: Internal server error */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyResponse'];
+        };
+      };
+      /** @description SERVICE_UNAVAILABLE: Service temporarily unavailable */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyResponse'];
+        };
+      };
+    };
+  };
+  ResumableUploadsController_offset_v1: {
+    parameters: {
+      query?: never;
+      header: {
+        /** @description tus protocol version */
+        'Tus-Resumable': '1.0.0';
+      };
+      path: {
+        uploadId: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description `Upload-Offset`: where to resume; no body */
+      200: {
+        headers: {
+          /** @description Always `1.0.0` */
+          'Tus-Resumable'?: '1.0.0';
+          /** @description Bytes received so far */
+          'Upload-Offset'?: number;
+          /** @description The declared total */
+          'Upload-Length'?: number;
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description BAD_REQUEST: the tus server’s refusal of a malformed header | VALIDATION_ERROR: the field messages | INVALID_ID: Invalid ID */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyResponse'];
+        };
+      };
+      /** @description UNAUTHORIZED: UNAUTHORIZED | ACCESS_TOKEN_EXPIRED: ACCESS_TOKEN_EXPIRED */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyResponse'];
+        };
+      };
+      /** @description NOT_FOUND: Upload not found */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyResponse'];
+        };
+      };
+      /** @description PRECONDITION_FAILED: Tus-Resumable: 1.0.0 is required */
+      412: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyResponse'];
+        };
+      };
+      /** @description RATE_LIMITED: Too many requests, please try again later. */
+      429: {
+        headers: {
+          /** @description Seconds to wait before retrying; takes precedence over `RateLimit`. */
+          'Retry-After': number;
+          /** @description draft-ietf-httpapi-ratelimit-headers-11: per bucket counted, `"<name>";r=<left>;t=<seconds to the window end>`; the refusing bucket has `r=0`. */
+          RateLimit: string;
+          /** @description Per bucket counted, `"<name>";q=<requests per window>;w=<window in seconds>`. */
+          'RateLimit-Policy': string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyResponse'];
+        };
+      };
+      /** @description INTERNAL_ERROR: Internal server error */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyResponse'];
+        };
+      };
+      /** @description SERVICE_UNAVAILABLE: Service temporarily unavailable */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyResponse'];
+        };
+      };
+    };
+  };
+  ResumableUploadsController_append_v1: {
+    parameters: {
+      query?: never;
+      header: {
+        /** @description tus protocol version */
+        'Tus-Resumable': '1.0.0';
+        /** @description Where this chunk starts: the `Upload-Offset` the last `HEAD` or `PATCH` answered */
+        'Upload-Offset': string;
+      };
+      path: {
+        uploadId: string;
+      };
+      cookie?: never;
+    };
+    /** @description Upload data, from `Upload-Offset` on */
+    requestBody: {
+      content: {
+        'application/offset+octet-stream': string;
+      };
+    };
+    responses: {
+      /** @description `Upload-Offset`: bytes received so far; no body */
+      204: {
+        headers: {
+          /** @description Always `1.0.0` */
+          'Tus-Resumable'?: '1.0.0';
+          /** @description Bytes received so far */
+          'Upload-Offset'?: number;
+          /** @description When an unfinished upload is removed (RFC 9110 date) */
+          'Upload-Expires'?: string;
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description BAD_REQUEST: the tus server’s refusal of a malformed header | VALIDATION_ERROR: the field messages | INVALID_ID: Invalid ID | MALFORMED_JSON: Malformed JSON body | VALIDATION_ERROR: <field> is not allowed */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyResponse'];
+        };
+      };
+      /** @description UNAUTHORIZED: UNAUTHORIZED | ACCESS_TOKEN_EXPIRED: ACCESS_TOKEN_EXPIRED */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyResponse'];
+        };
+      };
+      /** @description NOT_FOUND: Upload not found */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyResponse'];
+        };
+      };
+      /** @description CONFLICT: Upload-Offset conflict */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyResponse'];
+        };
+      };
+      /** @description PRECONDITION_FAILED: Tus-Resumable: 1.0.0 is required */
+      412: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyResponse'];
+        };
+      };
+      /** @description PAYLOAD_TOO_LARGE: upload’s size exceeded | PAYLOAD_TOO_LARGE: Request body too large */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyResponse'];
+        };
+      };
+      /** @description UNSUPPORTED_MEDIA_TYPE: Upload data must be sent as application/offset+octet-stream | UNSUPPORTED_MEDIA_TYPE: Unsupported content type */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyResponse'];
+        };
+      };
+      /** @description RATE_LIMITED: Too many requests, please try again later. */
+      429: {
+        headers: {
+          /** @description Seconds to wait before retrying; takes precedence over `RateLimit`. */
+          'Retry-After': number;
+          /** @description draft-ietf-httpapi-ratelimit-headers-11: per bucket counted, `"<name>";r=<left>;t=<seconds to the window end>`; the refusing bucket has `r=0`. */
+          RateLimit: string;
+          /** @description Per bucket counted, `"<name>";q=<requests per window>;w=<window in seconds>`. */
+          'RateLimit-Policy': string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyResponse'];
+        };
+      };
+      /** @description INTERNAL_ERROR: Internal server error */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyResponse'];
+        };
+      };
+      /** @description SERVICE_UNAVAILABLE: Service temporarily unavailable */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyResponse'];
+        };
+      };
+    };
+  };
   VideosController_list_v1: {
     parameters: {
       query?: {
@@ -4899,7 +5443,7 @@ export interface operations {
            * Format: binary
            * @description MP4 (checked on the bytes), at most 100 MB
            */
-          video: string;
+          video?: string;
           /**
            * Format: binary
            * @description JPEG or PNG (checked on the bytes), at most 5 MB
@@ -4914,6 +5458,8 @@ export interface operations {
            * @enum {string}
            */
           isPublished?: 'true' | 'false';
+          /** @description A finished tus upload of the caller, sent instead of the `video` file */
+          uploadId?: string;
         };
       };
     };
@@ -4929,7 +5475,7 @@ export interface operations {
           'application/json': components['schemas']['VideosController_upload_v1Success'];
         };
       };
-      /** @description VALIDATION_ERROR: Video file is required | VALIDATION_ERROR: Thumbnail file is required | VALIDATION_ERROR: Unexpected file field: <name> | VALIDATION_ERROR: Only one video file is allowed | VALIDATION_ERROR: Only one thumbnail file is allowed | INVALID_IDEMPOTENCY_KEY: Idempotency-Key must be 1 to 128 visible ASCII characters (no spaces) | VALIDATION_ERROR: the field messages | INVALID_ID: Invalid ID | MALFORMED_JSON: Malformed JSON body | VALIDATION_ERROR: <field> is not allowed */
+      /** @description VALIDATION_ERROR: Video file is required | VALIDATION_ERROR: Thumbnail file is required | VALIDATION_ERROR: Send either a video file or uploadId, not both | VALIDATION_ERROR: Unexpected file field: <name> | VALIDATION_ERROR: Only one video file is allowed | VALIDATION_ERROR: Only one thumbnail file is allowed | INVALID_IDEMPOTENCY_KEY: Idempotency-Key must be 1 to 128 visible ASCII characters (no spaces) | VALIDATION_ERROR: the field messages | INVALID_ID: Invalid ID | MALFORMED_JSON: Malformed JSON body | VALIDATION_ERROR: <field> is not allowed */
       400: {
         headers: {
           [name: string]: unknown;
@@ -4947,6 +5493,15 @@ export interface operations {
           'application/json': components['schemas']['ErrorBodyResponse'];
         };
       };
+      /** @description NOT_FOUND: Upload not found */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyResponse'];
+        };
+      };
       /** @description REQUEST_TIMEOUT: No upload data received for 30 seconds */
       408: {
         headers: {
@@ -4956,7 +5511,7 @@ export interface operations {
           'application/json': components['schemas']['ErrorBodyResponse'];
         };
       };
-      /** @description IDEMPOTENCY_KEY_IN_PROGRESS: A request with this Idempotency-Key is still in progress; retry shortly */
+      /** @description CONFLICT: Upload is not finished | IDEMPOTENCY_KEY_IN_PROGRESS: A request with this Idempotency-Key is still in progress; retry shortly */
       409: {
         headers: {
           [name: string]: unknown;
@@ -5670,6 +6225,124 @@ export interface operations {
       };
       /** @description PRECONDITION_FAILED: If-Match does not match the current ETag | PRECONDITION_FAILED: If-Match must be * or a list of quoted entity tags */
       412: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyResponse'];
+        };
+      };
+      /** @description PAYLOAD_TOO_LARGE: Request body too large */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyResponse'];
+        };
+      };
+      /** @description UNSUPPORTED_MEDIA_TYPE: Unsupported content type */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyResponse'];
+        };
+      };
+      /** @description RATE_LIMITED: Too many requests, please try again later. */
+      429: {
+        headers: {
+          /** @description Seconds to wait before retrying; takes precedence over `RateLimit`. */
+          'Retry-After': number;
+          /** @description draft-ietf-httpapi-ratelimit-headers-11: per bucket counted, `"<name>";r=<left>;t=<seconds to the window end>`; the refusing bucket has `r=0`. */
+          RateLimit: string;
+          /** @description Per bucket counted, `"<name>";q=<requests per window>;w=<window in seconds>`. */
+          'RateLimit-Policy': string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyResponse'];
+        };
+      };
+      /** @description INTERNAL_ERROR: Internal server error */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyResponse'];
+        };
+      };
+      /** @description SERVICE_UNAVAILABLE: Service temporarily unavailable */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyResponse'];
+        };
+      };
+    };
+  };
+  VideosController_retryProcessing_v1: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        videoId: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Video processing restarted */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['VideosController_retryProcessing_v1Success'];
+        };
+      };
+      /** @description VALIDATION_ERROR: the field messages | INVALID_ID: Invalid ID | MALFORMED_JSON: Malformed JSON body | VALIDATION_ERROR: <field> is not allowed */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyResponse'];
+        };
+      };
+      /** @description UNAUTHORIZED: UNAUTHORIZED | ACCESS_TOKEN_EXPIRED: ACCESS_TOKEN_EXPIRED */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyResponse'];
+        };
+      };
+      /** @description FORBIDDEN: You can only update your own videos */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyResponse'];
+        };
+      };
+      /** @description NOT_FOUND: Video not found */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyResponse'];
+        };
+      };
+      /** @description CONFLICT: Only failed processing can be retried */
+      409: {
         headers: {
           [name: string]: unknown;
         };

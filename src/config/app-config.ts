@@ -92,6 +92,31 @@ export interface AppConfig {
     uploadMaxConcurrentPerUser: number;
     /** An upload body that sends nothing for this long is cut with 408. */
     uploadIdleTimeoutSeconds: number;
+    /** tus resumable uploads, `/api/v1/uploads` (docs/api.md#resumable-uploads). */
+    resumable: {
+      /** Where the parts are kept (survives restarts; N instances need it on a shared volume). */
+      dir: string;
+      /** An upload not consumed by `POST /video` within this many hours is removed. */
+      expiryHours: number;
+      /** Unfinished uploads one user may hold at once (429 beyond). */
+      maxUnfinishedPerUser: number;
+      /** Bytes one user may declare in uploads created over the last 24 hours (413 beyond). */
+      dailyBytesPerUser: number;
+      /** Minutes between two scheduled clean-ups of expired uploads; 0 = none. */
+      cleanupIntervalMinutes: number;
+    };
+    /** Processing after upload: HLS renditions by the system ffmpeg (docs/architecture.md). */
+    processing: {
+      /** `auto`: transcode when ffmpeg/ffprobe answer at boot; `off`: MP4 only. */
+      transcoding: 'auto' | 'off';
+      /** The binaries, by name on PATH or by absolute path. */
+      ffmpegPath: string;
+      ffprobePath: string;
+      /** Transcodes run at the same time in this process. */
+      concurrency: number;
+      /** `nice` value ffmpeg runs at (0 = same priority as the API). */
+      niceness: number;
+    };
     cloudinary: {
       cloudName: string;
       apiKey: string;
@@ -130,6 +155,8 @@ export interface AppConfig {
  */
 export const PLAYLIST_MAX_VIDEOS_DEFAULT = 500;
 export const UPLOAD_IDLE_TIMEOUT_SECONDS_DEFAULT = 30;
+export const RESUMABLE_UPLOAD_MAX_UNFINISHED_DEFAULT = 5;
+export const RESUMABLE_UPLOAD_DAILY_BYTES_DEFAULT = 2 * 1024 ** 3;
 
 export class ConfigValidationError extends Error {
   constructor(readonly problems: string[]) {
@@ -389,6 +416,37 @@ export function loadAppConfig(env: Env, cwd: string = process.cwd()): AppConfig 
         1,
         3600,
       ),
+      resumable: {
+        dir: path(
+          'RESUMABLE_UPLOAD_DIR',
+          resolve(path('MEDIA_LOCAL_DIR', 'var/media'), '..', 'resumable-uploads'),
+        ),
+        expiryHours: int('RESUMABLE_UPLOAD_EXPIRY_HOURS', 24, 1, 24 * 30),
+        maxUnfinishedPerUser: int(
+          'RESUMABLE_UPLOAD_MAX_UNFINISHED_PER_USER',
+          RESUMABLE_UPLOAD_MAX_UNFINISHED_DEFAULT,
+          1,
+          100,
+        ),
+        dailyBytesPerUser: int(
+          'RESUMABLE_UPLOAD_DAILY_BYTES_PER_USER',
+          RESUMABLE_UPLOAD_DAILY_BYTES_DEFAULT,
+          1,
+        ),
+        cleanupIntervalMinutes: int(
+          'RESUMABLE_UPLOAD_CLEANUP_INTERVAL_MINUTES',
+          nodeEnv === 'test' ? 0 : 60,
+          0,
+          24 * 60,
+        ),
+      },
+      processing: {
+        transcoding: oneOf('VIDEO_TRANSCODING', ['auto', 'off'] as const, 'auto'),
+        ffmpegPath: raw('FFMPEG_PATH') ?? 'ffmpeg',
+        ffprobePath: raw('FFPROBE_PATH') ?? 'ffprobe',
+        concurrency: int('VIDEO_PROCESSING_CONCURRENCY', 1, 1, 16),
+        niceness: int('VIDEO_PROCESSING_NICE', 10, 0, 19),
+      },
       cloudinary,
     },
     mail: {

@@ -307,7 +307,9 @@ describe('Conventions (docs/api.md)', () => {
       expect(res.headers['access-control-allow-origin']).toBe('http://other.test');
       expect(res.headers['access-control-allow-credentials']).toBe('true');
       expect(res.headers['access-control-expose-headers']).toBe(
-        'X-Request-Id,Retry-After,X-RateLimit-Limit,X-RateLimit-Remaining,X-RateLimit-Reset,RateLimit,RateLimit-Policy,ETag,Idempotent-Replayed,X-Next-Cursor',
+        'X-Request-Id,Retry-After,X-RateLimit-Limit,X-RateLimit-Remaining,X-RateLimit-Reset,RateLimit,RateLimit-Policy,ETag,Idempotent-Replayed,X-Next-Cursor,' +
+          // tus (docs/api.md#resumable-uploads)
+          'Location,Tus-Resumable,Tus-Version,Tus-Extension,Tus-Max-Size,Upload-Offset,Upload-Length,Upload-Expires,Upload-Metadata',
       );
     });
 
@@ -330,7 +332,8 @@ describe('Conventions (docs/api.md)', () => {
         .set('Access-Control-Request-Headers', 'content-type,x-request-id,idempotency-key');
       expect(res.status).toBe(204);
       expect(res.headers['access-control-allow-headers']).toBe(
-        'Content-Type,Authorization,X-Requested-With,X-Request-Id,Accept,If-Match,If-None-Match,Idempotency-Key',
+        'Content-Type,Authorization,X-Requested-With,X-Request-Id,Accept,If-Match,If-None-Match,Idempotency-Key,' +
+          'Tus-Resumable,Upload-Length,Upload-Offset,Upload-Metadata',
       );
       expect(res.headers['access-control-max-age']).toBe('600');
       expect(res.headers['access-control-allow-methods']).toBe(

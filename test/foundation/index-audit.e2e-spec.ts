@@ -2,10 +2,13 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
 import { join } from 'node:path';
 import type { Response } from 'supertest';
+import { Types } from 'mongoose';
 import request from 'supertest';
 import { CountersReconcileService } from 'src/features/counters/counters-reconcile.service';
 import { JobQueues } from 'src/infrastructure/jobs/job-queues.service';
+import { ResumableUploadsService } from 'src/modules/resumable-uploads/resumable-uploads.service';
 import { CHANNEL_COUNTER_FIELDS } from 'src/modules/users/schemas/user.schema';
+import { VideoProcessingService } from 'src/modules/videos/video-processing.service';
 import { VideosRepository } from 'src/modules/videos/videos.repository';
 import { cookieValue, RELAXED_LIMITS } from 'test/auth/helpers';
 import { insertComment } from 'test/factories/comments.factory';
@@ -39,6 +42,7 @@ import {
   type ShapeRecorder,
 } from 'test/utils/query-shapes';
 import { listeningPort } from 'test/utils/raw-http';
+import { patchUpload } from 'test/uploads/tus-test.util';
 import { routeTable } from 'test/utils/route-table';
 import { createTestApp, type TestApp } from 'test/utils/test-app';
 
@@ -99,6 +103,8 @@ const TABLE_START =
 const TABLE_END = '<!-- index-audit:end -->';
 
 type Method = 'GET' | 'HEAD' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
+const TUS = { 'Tus-Resumable': '1.0.0' };
 
 /** One step of the walk: the route it drives (as the route table names it) and what it does. */
 interface Step {
@@ -198,6 +204,7 @@ describe('Index audit: every query shape is served by a declared index', () => {
   let postComment: string;
   let publicPlaylist: string;
   let privatePlaylist: string;
+  let tusUpload = '';
 
   const login = async (identifier: string, password: string): Promise<string[]> => {
     const res = await call('POST', '/auth/login', 200, { body: { identifier, password } });
@@ -492,6 +499,19 @@ describe('Index audit: every query shape is served by a declared index', () => {
           as: creator,
           attach: ['thumbnail', tinyPng([10, 20, 30]), 'new.png'],
         })),
+    },
+    {
+      route: 'POST /video/:videoId/processing/retry',
+      run: async () => {
+        // A failed run (set here: the audit's app has no transcoder), retried: ready, MP4 only.
+        await t.connection
+          .collection('videos')
+          .updateOne(
+            { _id: new Types.ObjectId(uploaded._id) },
+            { $set: { 'processing.state': 'failed', 'processing.error': 'Processing failed' } },
+          );
+        await call('POST', `/video/${uploaded._id}/processing/retry`, 200, { as: creator });
+      },
     },
     {
       route: 'PATCH /video/publish-status/:videoId',
@@ -1012,6 +1032,35 @@ describe('Index audit: every query shape is served by a declared index', () => {
       route: 'DELETE /user/history',
       run: async () => void (await call('DELETE', '/user/history', 200, { as: fan })),
     },
+
+    // /uploads (tus): create, offset, append (which finishes it), terminate
+    {
+      route: 'POST /uploads',
+      run: async () => {
+        const res = await call('POST', '/uploads', 201, {
+          as: fan,
+          headers: { ...TUS, 'Upload-Length': '4' },
+        });
+        tusUpload = String(res.headers.location).split('/').pop() ?? '';
+      },
+    },
+    {
+      route: 'HEAD /uploads/:uploadId',
+      run: async () =>
+        void (await call('HEAD', `/uploads/${tusUpload}`, 200, { as: fan, headers: TUS })),
+    },
+    {
+      route: 'PATCH /uploads/:uploadId',
+      run: async () => {
+        const res = await patchUpload(t, fan.authHeader, tusUpload, 0, Buffer.from('data'));
+        if (res.status !== 204) throw new Error(`PATCH /uploads: expected 204, got ${res.status}`);
+      },
+    },
+    {
+      route: 'DELETE /uploads/:uploadId',
+      run: async () =>
+        void (await call('DELETE', `/uploads/${tusUpload}`, 204, { as: fan, headers: TUS })),
+    },
   ];
 
   let walkShapes: QueryShape[] = [];
@@ -1045,6 +1094,42 @@ describe('Index audit: every query shape is served by a declared index', () => {
       const reconcile = t.app.get(CountersReconcileService);
       await reconcile.reconcileAll({ batchSize: 2 });
       await reconcile.reconcile({ videos: [stored[0]], comments, posts, users: [fan.id] });
+    } finally {
+      job.stop();
+    }
+    return [...job.shapes.values()];
+  };
+
+  /** The expired-uploads clean-up runs on its schedule, outside any request, like the reconcile. */
+  const uploadsCleanupShapes = async (): Promise<QueryShape[]> => {
+    await call('POST', '/uploads', 201, { as: creator, headers: { ...TUS, 'Upload-Length': '4' } });
+    const job = recordQueryShapes(t.connection);
+    try {
+      await t.app.get(ResumableUploadsService).removeExpired(new Date(Date.now() + 49 * 3_600_000));
+    } finally {
+      job.stop();
+    }
+    return [...job.shapes.values()];
+  };
+
+  /**
+   * Processing outside any request: the boot pick-up (a video left queued), and a run's writes,
+   * called directly (the audit's app has no transcoder to run them).
+   */
+  const processingShapes = async (): Promise<QueryShape[]> => {
+    const videoId = stored[1];
+    const videos = t.app.get(VideosRepository, { strict: false });
+    await t.connection
+      .collection('videos')
+      .updateOne({ _id: new Types.ObjectId(videoId) }, { $set: { 'processing.state': 'queued' } });
+    const job = recordQueryShapes(t.connection);
+    try {
+      await t.app.get(VideoProcessingService).resumeUnfinished();
+      await videos.claimProcessing(videoId, 'audit');
+      await videos.setProcessingProgress(videoId, 'audit', 50);
+      await videos.failProcessing(videoId, 'audit', 'Processing failed');
+      await videos.claimProcessing(videoId, 'audit');
+      await videos.finishProcessing(videoId, 'audit', null);
     } finally {
       job.stop();
     }
@@ -1094,6 +1179,8 @@ describe('Index audit: every query shape is served by a declared index', () => {
     await t.app.get(JobQueues).idle();
     walkShapes = [...recorder.shapes.values()];
     walkShapes.push(...(await reconcileShapes()));
+    walkShapes.push(...(await uploadsCleanupShapes()));
+    walkShapes.push(...(await processingShapes()));
   }, 180_000);
 
   afterAll(async () => {

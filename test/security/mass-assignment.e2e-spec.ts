@@ -5,6 +5,7 @@ import { AUTH_MODE_KEY, AuthMode } from 'src/common/decorators/auth-mode.decorat
 import { addComment } from 'test/factories/comments.factory';
 import { insertPlaylist } from 'test/factories/playlists.factory';
 import { createPost } from 'test/factories/posts.factory';
+import { createUpload, OFFSET_STREAM, TUS } from 'test/uploads/tus-test.util';
 import {
   createVerifiedUser,
   DEFAULT_TEST_PASSWORD,
@@ -51,6 +52,12 @@ interface BodySpec {
   body: Record<string, BodyValue>;
   /** Multipart routes: the files that make the request otherwise valid. */
   files?: FileField[];
+  /**
+   * tus routes (docs/api.md#resumable-uploads) take upload data, never a JSON body: any JSON body
+   * is refused whole (415), so a smuggled property cannot get in either. Their minimal request is
+   * the protocol's own: a creation of 10 bytes, or those 10 bytes at offset 0.
+   */
+  tus?: 'create' | 'patch';
 }
 
 const json = (fields: string[], body: Record<string, BodyValue> = {}): BodySpec => ({
@@ -112,6 +119,8 @@ const BODIES: Record<string, BodySpec> = {
   'PATCH /video/publish-status/:videoId': json(['isPublished']),
   'PATCH /video/:videoId': json(['title', 'description'], { title: 'Retitled' }),
   'DELETE /video/:videoId': json([]),
+  // Bodyless: a retry of the caller's failed processing
+  'POST /video/:videoId/processing/retry': json([]),
   // Like
   'POST /like/toggle-video-like/:videoId': json([]),
   'POST /like/toggle-comment-like/:commentId': json([]),
@@ -161,6 +170,10 @@ const BODIES: Record<string, BodySpec> = {
   'DELETE /playlist/:playlistId': json([]),
   'POST /playlist/:playlistId/videos/:videoId': json([]),
   'DELETE /playlist/:playlistId/videos/:videoId': json([]),
+  // tus: the :uploadId is a live upload of the user; its DELETE is bodyless like the others
+  'POST /uploads': { fields: [], body: {}, tus: 'create' },
+  'PATCH /uploads/:uploadId': { fields: [], body: {}, tus: 'patch' },
+  'DELETE /uploads/:uploadId': json([]),
 };
 
 const FILES: Record<FileField, () => [Buffer, string]> = {
@@ -198,6 +211,7 @@ describe('Mass assignment: write routes refuse unknown and privileged properties
       playlistId: await insertPlaylist(t, user.id, { videos: [videoId] }),
       userId: other.id,
       sessionId: (await signIn(t, user)).sessionId,
+      uploadId: (await createUpload(t, user.authHeader, 10)).id,
       notificationId: (
         await t.connection.collection('notifications').insertOne({
           recipient: new Types.ObjectId(user.id),
@@ -258,6 +272,15 @@ describe('Mass assignment: write routes refuse unknown and privileged properties
       req = req.set('Cookie', `refreshToken=${session.refreshToken}`);
     else if (mode !== AuthMode.Guest && mode !== AuthMode.Public)
       req = req.set('Authorization', session.authHeader);
+    if (spec.tus) {
+      req = req.set(TUS);
+      if (spec.tus === 'create') req = req.set('Upload-Length', '10');
+      else req = req.set('Upload-Offset', '0');
+      if (Object.keys(extra).length > 0) return req.send(extra);
+      return spec.tus === 'create'
+        ? req
+        : req.set('Content-Type', OFFSET_STREAM).send(Buffer.alloc(10));
+    }
     if (spec.files) {
       for (const [name, value] of Object.entries({ ...spec.body, ...extra }))
         req = req.field(name, String(value));
@@ -312,12 +335,19 @@ describe('Mass assignment: write routes refuse unknown and privileged properties
         const before = await snapshotDb(t);
         const res = await send(route, spec, extra);
         cases += 1;
-        const expected = {
-          status: 400,
-          code: 'VALIDATION_ERROR',
-          message: `${field} is not allowed`,
-          errors: [{ field, location: 'body', message: `${field} is not allowed` }],
-        };
+        const expected = spec.tus
+          ? {
+              status: 415,
+              code: 'UNSUPPORTED_MEDIA_TYPE',
+              message: 'Upload data must be sent as application/offset+octet-stream',
+              errors: undefined,
+            }
+          : {
+              status: 400,
+              code: 'VALIDATION_ERROR',
+              message: `${field} is not allowed`,
+              errors: [{ field, location: 'body', message: `${field} is not allowed` }],
+            };
         const actual = {
           status: res.status,
           code: res.body?.code as unknown,

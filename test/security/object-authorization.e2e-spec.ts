@@ -16,6 +16,7 @@ import { insertVideo } from 'test/factories/videos.factory';
 import { tinyPng } from 'test/fixtures/media.fixture';
 import { API, api, RELAXED_LIMITS } from 'test/follows/social-test.util';
 import { diffSnapshots, snapshotDb } from 'test/security/db-snapshot.util';
+import { createUpload } from 'test/uploads/tus-test.util';
 import { type RouteEntry, routeTable } from 'test/utils/route-table';
 import { createTestApp, type TestApp } from 'test/utils/test-app';
 
@@ -43,7 +44,8 @@ type ParamName =
   | 'userId'
   | 'username'
   | 'sessionId'
-  | 'notificationId';
+  | 'notificationId'
+  | 'uploadId';
 const PARAM_NAMES: readonly ParamName[] = [
   'videoId',
   'commentId',
@@ -53,6 +55,7 @@ const PARAM_NAMES: readonly ParamName[] = [
   'username',
   'sessionId',
   'notificationId',
+  'uploadId',
 ];
 
 interface Outcome {
@@ -104,6 +107,8 @@ const POST_NOT_FOUND = notFound('Post not found');
 const SESSION_NOT_FOUND = notFound('Session not found');
 /** Someone else's notification is the same answer as an unknown one. */
 const NOTIFICATION_NOT_FOUND = notFound('Notification not found');
+/** A resumable upload is its creator's alone: live or gone, anyone else gets this. */
+const UPLOAD_NOT_FOUND = notFound('Upload not found');
 
 const VIDEO_OWNER_ONLY = forbidden('You can only update your own videos');
 
@@ -159,6 +164,11 @@ const EXPECTED: Record<string, SweepSpec> = {
     hidden: [{ param: 'videoId', expect: VIDEO_NOT_FOUND }],
   },
   'PATCH /video/publish-status/:videoId': {
+    visible: VIDEO_OWNER_ONLY,
+    hidden: [{ param: 'videoId', expect: VIDEO_NOT_FOUND }],
+  },
+  // Owner only: someone else's visible video is 403 before its processing state is looked at
+  'POST /video/:videoId/processing/retry': {
     visible: VIDEO_OWNER_ONLY,
     hidden: [{ param: 'videoId', expect: VIDEO_NOT_FOUND }],
   },
@@ -332,6 +342,19 @@ const EXPECTED: Record<string, SweepSpec> = {
     visible: NOTIFICATION_NOT_FOUND,
     hidden: [{ param: 'notificationId', expect: NOTIFICATION_NOT_FOUND }],
   },
+  // tus: a live upload of A and a terminated one are both out of B's reach
+  'HEAD /uploads/:uploadId': {
+    visible: UPLOAD_NOT_FOUND,
+    hidden: [{ param: 'uploadId', expect: UPLOAD_NOT_FOUND }],
+  },
+  'PATCH /uploads/:uploadId': {
+    visible: UPLOAD_NOT_FOUND,
+    hidden: [{ param: 'uploadId', expect: UPLOAD_NOT_FOUND }],
+  },
+  'DELETE /uploads/:uploadId': {
+    visible: UPLOAD_NOT_FOUND,
+    hidden: [{ param: 'uploadId', expect: UPLOAD_NOT_FOUND }],
+  },
   'DELETE /playlist/:playlistId/videos/:videoId': {
     visible: forbidden('You are not authorized to remove videos from this playlist'),
     hidden: [
@@ -409,6 +432,13 @@ describe('Object-level authorization sweep (invisible is 404 everywhere)', () =>
         .then((result) => result.insertedId.toHexString());
     const ownerNotification = await notification(owner.id);
     const otherNotification = await notification(pending.id);
+    const liveUpload = (await createUpload(t, owner.authHeader, 10)).id;
+    const terminatedUpload = (await createUpload(t, owner.authHeader, 10)).id;
+    await api(t)
+      .delete(`${API}/uploads/${terminatedUpload}`)
+      .set('Authorization', owner.authHeader)
+      .set('Tus-Resumable', '1.0.0')
+      .expect(204);
 
     Object.assign(visible, {
       videoId: [publishedVideo],
@@ -419,6 +449,7 @@ describe('Object-level authorization sweep (invisible is 404 everywhere)', () =>
       username: [owner.username],
       sessionId: [owner.sessionId],
       notificationId: [ownerNotification],
+      uploadId: [liveUpload],
     });
     Object.assign(hidden, {
       videoId: [unpublishedVideo],
@@ -429,6 +460,7 @@ describe('Object-level authorization sweep (invisible is 404 everywhere)', () =>
       username: [pending.username],
       sessionId: [revokedSession],
       notificationId: [otherNotification],
+      uploadId: [terminatedUpload],
     });
   });
   afterAll(async () => {
@@ -469,6 +501,9 @@ describe('Object-level authorization sweep (invisible is 404 everywhere)', () =>
         break;
       case 'DELETE':
         req = api(t).delete(url);
+        break;
+      case 'HEAD':
+        req = api(t).head(url);
         break;
       default:
         throw new Error(`unexpected method ${method}`);
@@ -556,7 +591,12 @@ describe('Object-level authorization sweep (invisible is 404 everywhere)', () =>
           const before = refused ? await snapshotDb(t) : undefined;
           const res = await send(route.method, path, caller, spec.body);
           calls += 1;
-          const actual = { status: res.status, message: res.body?.message as unknown };
+          // A HEAD answer has no body: its status is what can be compared.
+          const isHead = route.method === 'HEAD';
+          const actual = {
+            status: res.status,
+            message: isHead ? scenario.expect.message : (res.body?.message as unknown),
+          };
           if (
             actual.status !== scenario.expect.status ||
             actual.message !== scenario.expect.message
@@ -564,7 +604,7 @@ describe('Object-level authorization sweep (invisible is 404 everywhere)', () =>
             failures.push(
               `${key} as ${who}, ${scenario.label}: expected ${scenario.expect.status} "${scenario.expect.message}", got ${actual.status} "${String(actual.message)}"`,
             );
-          } else if (refused) {
+          } else if (refused && !isHead) {
             const expectedCode = scenario.expect.status === 404 ? 'NOT_FOUND' : 'FORBIDDEN';
             if (res.body?.code !== expectedCode)
               failures.push(`${key} as ${who}, ${scenario.label}: code ${String(res.body?.code)}`);

@@ -39,6 +39,8 @@ export const VIDEO_CARD_KEYS = [
   'thumbnail',
   'createdAt',
   'updatedAt',
+  // The owner's view of processing (docs/api.md#processing); null for everyone else.
+  'processing',
 ];
 
 export function api(t: TestApp): ReturnType<typeof request> {

@@ -62,6 +62,8 @@ export async function createTestApp(
     MAIL_OUTBOX_DIR: join(dir, 'outbox'),
     UPLOAD_TMP_DIR: join(dir, 'uploads'),
     DB_OPERATION_TIMEOUT_MS: '2000',
+    // Uploads stay off ffmpeg unless a test transcodes (test/uploads/video-processing).
+    VIDEO_TRANSCODING: 'off',
     // Monitoring on for the index audit, except where a test turns metrics off and checks that
     // monitoring follows them (the production default).
     ...(env.METRICS_ENABLED === 'false' ? {} : { DB_MONITOR_COMMANDS: 'true' }),

@@ -47,10 +47,12 @@ export function expectVideoCard(card: Record<string, unknown>, extraKeys: string
   expect(Number.isInteger(card.likesCount)).toBe(true);
   expect(typeof card.isLiked).toBe('boolean');
   expect(typeof card.isPublished).toBe('boolean');
-  expect(Object.keys(card.videoFile as object)).toEqual(['url']);
+  expect(Object.keys(card.videoFile as object)).toEqual(['url', 'hlsUrl']);
   expect(Object.keys(card.thumbnail as object)).toEqual(['url']);
   expect(card.createdAt).toMatch(ISO_DATE);
   expect(card.updatedAt).toMatch(ISO_DATE);
+  if (card.processing !== null)
+    expect(Object.keys(card.processing as object)).toEqual(['state', 'progress', 'error']);
 }
 
 /** No storage key, public_id or `__v` anywhere in a payload. */

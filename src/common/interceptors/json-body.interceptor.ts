@@ -40,7 +40,7 @@ export class JsonBodyInterceptor implements NestInterceptor {
     if (BODYLESS_METHODS.has(req.method)) return next.handle();
     if (hasBody(req)) refuseContentEncoding(req);
     const kind = bodyKindOf(context.getClass(), context.getHandler());
-    if (kind === 'multipart') return next.handle();
+    if (kind === 'multipart' || kind === 'stream') return next.handle();
     return from(this.readBody(req, http.getResponse<Response>(), kind)).pipe(
       switchMap(() => next.handle()),
     );

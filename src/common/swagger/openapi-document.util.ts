@@ -153,7 +153,10 @@ function documentMultipartBody(
       [MULTIPART]: {
         schema: {
           type: 'object',
-          required: [...Object.keys(upload.files), ...(text.required ?? [])],
+          required: [
+            ...Object.keys(upload.files).filter((name) => !upload.replaceable?.includes(name)),
+            ...(text.required ?? []),
+          ],
           properties: { ...upload.files, ...text.properties },
         },
         encoding: upload.encoding,

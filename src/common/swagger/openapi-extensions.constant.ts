@@ -26,6 +26,8 @@ export interface MultipartDescription {
   /** The content types each file field accepts. */
   encoding: EncodingObject;
   errors: ErrorDefinition[];
+  /** File fields a text field may replace (`video` ↔ `uploadId`): not required. */
+  replaceable?: string[];
 }
 
 /** A copy without the factory, so the extension holds data only. */

@@ -366,12 +366,16 @@ function receive(
 
 /**
  * Marks a route as a multipart upload with the given file fields, and documents its body and
- * failures from the same spec. Text fields are the route's `@Body()` DTO.
+ * failures from the same spec. Text fields are the route's `@Body()` DTO; `alternatives` names
+ * the file fields a text field may replace (as `@UploadedMedia` enforces).
  */
-export function MultipartUpload(spec: UploadSpec): MethodDecorator {
+export function MultipartUpload(
+  spec: UploadSpec,
+  alternatives: Record<string, string> = {},
+): MethodDecorator {
   return applyDecorators(
     MultipartBody(),
     UseInterceptors(createMultipartInterceptor(spec)),
-    documentUpload(spec),
+    documentUpload(spec, alternatives),
   );
 }

@@ -36,7 +36,10 @@ function fileSchema(field: UploadFieldSpec): SchemaObject {
  * binary property per file field with its types and size, and every failure the pipeline gives
  * for these fields, in the order the checks run. The text fields come from the route's body DTO.
  */
-export function describeUpload(spec: UploadSpec): MultipartDescription {
+export function describeUpload(
+  spec: UploadSpec,
+  alternatives: Record<string, string> = {},
+): MultipartDescription {
   const fields = Object.entries(spec);
   const each = (code: ErrorCode, message: (name: string, field: UploadFieldSpec) => string) =>
     fields.map(([name, field]) => errorDefinition(code, message(name, field)));
@@ -49,8 +52,12 @@ export function describeUpload(spec: UploadSpec): MultipartDescription {
         { contentType: field.accepts.map((type) => CONTENT_TYPES[type]).join(', ') },
       ]),
     ),
+    ...(Object.keys(alternatives).length > 0 ? { replaceable: Object.keys(alternatives) } : {}),
     errors: [
       ...each(ErrorCode.VALIDATION_ERROR, (_, field) => field.messages.missing),
+      ...Object.entries(alternatives).map(([field, text]) =>
+        errorDefinition(ErrorCode.VALIDATION_ERROR, UploadFieldMessages.eitherOr(field, text)),
+      ),
       errorDefinition(ErrorCode.VALIDATION_ERROR, UploadFieldMessages.unexpected('<name>')),
       ...each(ErrorCode.VALIDATION_ERROR, (name) => UploadFieldMessages.duplicate(name)),
       ...each(ErrorCode.PAYLOAD_TOO_LARGE, (_, field) => field.messages.tooLarge),
@@ -63,9 +70,12 @@ export function describeUpload(spec: UploadSpec): MultipartDescription {
 }
 
 /** The OpenAPI side of `@MultipartUpload(spec)`. */
-export function documentUpload(spec: UploadSpec): MethodDecorator {
+export function documentUpload(
+  spec: UploadSpec,
+  alternatives: Record<string, string> = {},
+): MethodDecorator {
   return applyDecorators(
     ApiConsumes('multipart/form-data'),
-    ApiExtension(MULTIPART_EXTENSION, describeUpload(spec)),
+    ApiExtension(MULTIPART_EXTENSION, describeUpload(spec, alternatives)),
   );
 }

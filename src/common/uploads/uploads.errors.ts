@@ -34,4 +34,6 @@ export const UploadsErrors = {
 export const UploadFieldMessages = {
   unexpected: (field: string): string => `Unexpected file field: ${field}`,
   duplicate: (field: string): string => `Only one ${field} file is allowed`,
+  eitherOr: (field: string, alternative: string): string =>
+    `Send either a ${field} file or ${alternative}, not both`,
 } as const;

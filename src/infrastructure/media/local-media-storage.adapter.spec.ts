@@ -39,6 +39,32 @@ describe('LocalMediaStorage', () => {
     return path;
   }
 
+  describe('rendition folders', () => {
+    it('creates a random hls folder whose playlists and segments are served with their types', async () => {
+      const folder = await sut.createRenditionFolder();
+      expect(folder.key).toMatch(/^hls\/[0-9a-f-]{36}$/);
+      await writeFile(join(folder.dir, 'master.m3u8'), '#EXTM3U\n');
+      await writeFile(join(folder.dir, '360p_000.ts'), Buffer.alloc(188));
+      expect(sut.renditionUrl(folder.key, 'master.m3u8')).toBe(
+        `http://localhost:8000/media/${folder.key}/master.m3u8`,
+      );
+      expect((await sut.open(`${folder.key}/master.m3u8`))?.contentType).toBe(
+        'application/vnd.apple.mpegurl',
+      );
+      expect((await sut.open(`${folder.key}/360p_000.ts`))?.contentType).toBe('video/mp2t');
+      // Only ffmpeg's flat names: no other extension, no nesting, no traversal.
+      await writeFile(join(folder.dir, 'notes.txt'), 'x');
+      expect(await sut.open(`${folder.key}/notes.txt`)).toBeNull();
+      expect(await sut.open(`${folder.key}/../${folder.key.slice(4)}/master.m3u8`)).toBeNull();
+
+      await sut.deleteRenditionFolder(folder.key);
+      expect(await readdir(join(mediaDir, 'hls'))).toEqual([]);
+      await sut.deleteRenditionFolder(folder.key);
+      await expect(sut.deleteRenditionFolder('hls/..')).rejects.toBeInstanceOf(MediaStorageError);
+      await expect(sut.deleteRenditionFolder('videos')).rejects.toBeInstanceOf(MediaStorageError);
+    });
+  });
+
   describe('upload', () => {
     it('copies a temp file under a random key derived from the detected type, leaving the temp file alone', async () => {
       const source = await tempFile(MP4);

@@ -25,6 +25,14 @@ import {
 const KEY_PATTERN =
   /^[a-z0-9][a-z0-9_-]{0,63}\/[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}\.[a-z0-9]{1,8}$/;
 const FOLDER_PATTERN = /^[a-z0-9][a-z0-9_-]{0,63}$/;
+const UUID = '[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}';
+/** HLS renditions of one transcode: a folder `hls/<uuid v4>` created by this adapter. */
+export const RENDITIONS_FOLDER = 'hls';
+const RENDITION_FOLDER_PATTERN = new RegExp(`^${RENDITIONS_FOLDER}/${UUID}$`);
+/** The files ffmpeg writes in it: playlists and MPEG-TS segments, flat, lower-case names. */
+const RENDITION_FILE_PATTERN = new RegExp(
+  `^${RENDITIONS_FOLDER}/${UUID}/[a-z0-9][a-z0-9_]{0,31}\\.(m3u8|ts)$`,
+);
 
 /** Development and test storage: files on local disk, served by `GET /media/*`. */
 export class LocalMediaStorage extends MediaStorage {
@@ -84,6 +92,37 @@ export class LocalMediaStorage extends MediaStorage {
     }
   }
 
+  /**
+   * A new, empty folder for one transcode's renditions: its key (`hls/<uuid>`) and where it is on
+   * disk (for ffmpeg). Its files are served under `GET /media/<key>/<file>`.
+   */
+  async createRenditionFolder(): Promise<{ key: string; dir: string }> {
+    const key = `${RENDITIONS_FOLDER}/${randomUUID()}`;
+    const dir = resolve(this.root, key);
+    await mkdir(dir, { recursive: true });
+    return { key, dir };
+  }
+
+  /** The delivery URL of a file in a rendition folder. */
+  renditionUrl(folderKey: string, file: string): string {
+    return `${this.publicBaseUrl}/media/${folderKey}/${file}`;
+  }
+
+  /** Removes a rendition folder and everything in it; idempotent. */
+  async deleteRenditionFolder(folderKey: string): Promise<void> {
+    if (!RENDITION_FOLDER_PATTERN.test(folderKey))
+      throw new MediaStorageError(
+        `Refusing to delete a folder this adapter never writes: ${folderKey}`,
+      );
+    try {
+      await rm(resolve(this.root, folderKey), { recursive: true, force: true });
+    } catch (error) {
+      throw new MediaStorageError(
+        `Local media delete failed for ${folderKey}: ${describeError(error)}`,
+      );
+    }
+  }
+
   /** The stored file for a key, or null when the key is malformed or nothing is stored under it. */
   async open(key: string): Promise<LocalMediaFile | null> {
     const path = this.pathOf(key);
@@ -107,7 +146,7 @@ export class LocalMediaStorage extends MediaStorage {
   }
 
   private pathOf(key: string): string | null {
-    if (!KEY_PATTERN.test(key)) return null;
+    if (!KEY_PATTERN.test(key) && !RENDITION_FILE_PATTERN.test(key)) return null;
     const path = resolve(this.root, key);
     // Redundant with the pattern, kept as a second fence: never outside the media dir, never in the temp dir.
     if (!isInside(this.root, path) || isInside(this.uploadTmpDir, path)) return null;

@@ -21,7 +21,17 @@ export function extensionForContentType(contentType: string): string {
   return extension;
 }
 
+/** HLS renditions (written by ffmpeg, not uploaded): playlists and MPEG-TS segments. */
+const RENDITION_CONTENT_TYPES: Readonly<Record<string, string>> = {
+  m3u8: 'application/vnd.apple.mpegurl',
+  ts: 'video/mp2t',
+};
+
 /** Served type of a stored file; the extension was itself derived from the detected type at upload. */
 export function contentTypeForExtension(extension: string): string {
-  return CONTENT_TYPE_BY_EXTENSION[extension] ?? 'application/octet-stream';
+  return (
+    CONTENT_TYPE_BY_EXTENSION[extension] ??
+    RENDITION_CONTENT_TYPES[extension] ??
+    'application/octet-stream'
+  );
 }

@@ -1,10 +1,16 @@
 import { Controller, Get, Res, ServiceUnavailableException, VERSION_NEUTRAL } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
-import { HealthCheck, HealthCheckService, type HealthCheckResult } from '@nestjs/terminus';
+import {
+  HealthCheck,
+  HealthCheckService,
+  type HealthCheckResult,
+  type HealthIndicatorResult,
+} from '@nestjs/terminus';
 import type { Response } from 'express';
 import { Public } from 'src/common/decorators/auth-mode.decorator';
 import { RawResponse } from 'src/common/decorators/response-message.decorator';
 import { NoRateLimit } from 'src/common/rate-limit/no-rate-limit.decorator';
+import { Transcoder } from 'src/infrastructure/transcoder/transcoder.service';
 import { DatabaseHealthIndicator } from 'src/modules/health/database.health';
 
 /**
@@ -21,12 +27,23 @@ export class HealthController {
   constructor(
     private readonly health: HealthCheckService,
     private readonly database: DatabaseHealthIndicator,
+    private readonly transcoder: Transcoder,
   ) {}
 
+  /**
+   * The database decides the status; the details also say whether videos get HLS renditions
+   * (`transcoder`: `up`, `absent` or `disabled`), which never makes the check fail: without a
+   * transcoder, videos are served as MP4 only.
+   */
   @Get()
   @HealthCheck()
-  check(@Res({ passthrough: true }) res: Response): Promise<HealthCheckResult> {
-    return this.databaseCheck(res);
+  async check(@Res({ passthrough: true }) res: Response): Promise<HealthCheckResult> {
+    const result = await this.databaseCheck(res);
+    // Not a terminus indicator: its statuses are up/down/degraded, and `absent` is none of them.
+    const transcoder = {
+      status: this.transcoder.status,
+    } as unknown as HealthIndicatorResult[string];
+    return { ...result, details: { ...result.details, transcoder } };
   }
 
   @Get('ready')

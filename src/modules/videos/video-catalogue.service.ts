@@ -204,7 +204,12 @@ export class VideoCatalogueService {
         return [];
       }
       return [
-        toVideoCard(record, { owner, likesCount: record.likesCount ?? 0, isLiked: liked.has(id) }),
+        toVideoCard(record, {
+          owner,
+          likesCount: record.likesCount ?? 0,
+          isLiked: liked.has(id),
+          viewerId,
+        }),
       ];
     });
     return { cards, owners };

@@ -44,6 +44,13 @@ export class VideoDependentsService {
     await step('watch history', () => this.history.removeVideo(id));
     await step('video file', () => this.deleteAsset(video.videoFile.key, 'video', id));
     await step('thumbnail', () => this.deleteAsset(video.thumbnail.key, 'image', id));
+    const renditions = video.hls?.key;
+    if (renditions) {
+      await step('renditions', async () => {
+        if (!(await this.media.deleteRenditionsQuietly(renditions, `deleted video ${id}`)))
+          throw new Error(`renditions ${renditions} are still stored`);
+      });
+    }
     await this.events.publish('video.deleted', { videoId: id, ownerId, deletedAt: new Date() });
   }
 

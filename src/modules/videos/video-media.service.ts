@@ -1,10 +1,13 @@
+import { open } from 'node:fs/promises';
 import { Injectable, Logger } from '@nestjs/common';
 import { describeError } from 'src/common/errors/describe-error.util';
+import { detectFileType, SIGNATURE_BYTES } from 'src/common/uploads/file-signature.util';
 import {
   CONTENT_TYPES,
   type DetectedFileType,
   type ReceivedFile,
 } from 'src/common/uploads/upload-spec.type';
+import { LocalMediaStorage } from 'src/infrastructure/media/local-media-storage.adapter';
 import {
   type MediaResourceType,
   MediaStorage,
@@ -77,6 +80,23 @@ export class VideoMediaService {
     };
   }
 
+  /**
+   * A finished resumable upload as the `video` file: the same signature check as a multipart
+   * `video` (415 otherwise); the duration is checked by `storeNewVideo` like any video.
+   */
+  async verifyAssembled(upload: { path: string; size: number }): Promise<VerifiedUpload> {
+    const head = Buffer.alloc(SIGNATURE_BYTES);
+    const file = await open(upload.path, 'r');
+    let read: number;
+    try {
+      ({ bytesRead: read } = await file.read(head, 0, SIGNATURE_BYTES, 0));
+    } finally {
+      await file.close();
+    }
+    if (detectFileType(head.subarray(0, read)) !== 'mp4') throw VideosErrors.wrongUploadType();
+    return { field: 'video', size: upload.size, path: upload.path, detectedType: 'mp4' };
+  }
+
   /** Thumbnail replacement: the new thumbnail (resource type `image`). */
   async storeThumbnail(thumbnail: VerifiedUpload): Promise<StoredMedia> {
     try {
@@ -108,6 +128,23 @@ export class VideoMediaService {
     } catch (error) {
       this.logger.error(
         `Could not delete ${resourceType} ${key} (${reason}): ${describeError(error)}`,
+      );
+      return false;
+    }
+  }
+
+  /**
+   * Removes a video's HLS rendition folder (local storage only; idempotent). A failure is logged
+   * with the key and reported as false, like `deleteQuietly`.
+   */
+  async deleteRenditionsQuietly(folderKey: string, reason: string): Promise<boolean> {
+    if (!(this.storage instanceof LocalMediaStorage)) return true;
+    try {
+      await this.storage.deleteRenditionFolder(folderKey);
+      return true;
+    } catch (error) {
+      this.logger.error(
+        `Could not delete renditions ${folderKey} (${reason}): ${describeError(error)}`,
       );
       return false;
     }

@@ -1,5 +1,9 @@
 import type { Types } from 'mongoose';
-import type { StoredAsset } from 'src/modules/videos/schemas/video.schema';
+import type {
+  ProcessingState,
+  StoredAsset,
+  VideoProcessing,
+} from 'src/modules/videos/schemas/video.schema';
 
 /** A video as read from the database (lean). Storage keys are in it; mappers leave them out. */
 export interface VideoRecord {
@@ -15,9 +19,15 @@ export interface VideoRecord {
   commentsCount?: number;
   videoFile: StoredAsset;
   thumbnail: StoredAsset;
+  /** Absent on videos from before processing existed (read as ready). */
+  processing?: VideoProcessing;
+  hls?: StoredAsset | null;
   createdAt: Date;
   updatedAt: Date;
 }
+
+/** What a processing run needs of the video it claimed. */
+export type ProcessingSourceRecord = Pick<VideoRecord, '_id' | 'videoFile' | 'duration'>;
 
 /** What a video adds to its owner's channel counters, read atomically with a change to the video. */
 export interface VideoCountsRecord {
@@ -44,6 +54,8 @@ export interface NewVideo {
   isPublished: boolean;
   videoFile: StoredAsset;
   thumbnail: StoredAsset;
+  /** `queued` when a transcode follows, `ready` when the MP4 is all there will be. */
+  processingState: Extract<ProcessingState, 'queued' | 'ready'>;
 }
 
 export type VideoSortField = 'createdAt' | 'views' | 'duration' | 'title';

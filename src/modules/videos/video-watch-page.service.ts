@@ -81,6 +81,7 @@ export class VideoWatchPageService {
       owner: { ...channel.owner, followersCount: channel.followersCount, isFollowed },
       likesCount: video.likesCount ?? 0,
       isLiked,
+      viewerId,
     };
     return {
       record: video,

@@ -18,6 +18,7 @@ import { MultipartUpload } from 'src/common/uploads/multipart.interceptor';
 import { NoTextFields } from 'src/common/uploads/no-text-fields.decorator';
 import type { VerifiedFiles } from 'src/common/uploads/upload-spec.type';
 import { UploadedMedia } from 'src/common/uploads/uploaded-files.decorator';
+import { ResumableUploadsErrors } from 'src/modules/resumable-uploads/resumable-uploads.errors';
 import { IsHeadRequest } from 'src/modules/videos/decorators/is-head-request.decorator';
 import { ListVideosQueryDto } from 'src/modules/videos/dto/list-videos-query.dto';
 import { PublishStatusDto } from 'src/modules/videos/dto/publish-status.dto';
@@ -36,6 +37,8 @@ import { VideoWatchPageService } from 'src/modules/videos/video-watch-page.servi
 import { VideosService } from 'src/modules/videos/videos.service';
 
 const VIDEO_UPLOAD = { video: VIDEO_FILE, thumbnail: THUMBNAIL_FILE };
+/** `uploadId` (a finished resumable upload) replaces the `video` file. */
+const VIDEO_ALTERNATIVES = { video: 'uploadId' };
 const THUMBNAIL_UPLOAD = { thumbnail: THUMBNAIL_FILE };
 
 /**
@@ -70,17 +73,24 @@ export class VideosController {
   @RequiredAuth()
   @Post()
   @Idempotent()
-  @MultipartUpload(VIDEO_UPLOAD)
+  @MultipartUpload(VIDEO_UPLOAD, VIDEO_ALTERNATIVES)
   @Endpoint({
     status: 201,
     message: VideosMessages.uploaded,
     data: VideoCardResponse,
-    errors: [VideosErrors.unreadableDuration, CommonErrors.storage],
+    errors: [
+      VideosErrors.unreadableDuration,
+      VideosErrors.wrongUploadType,
+      ResumableUploadsErrors.notFound,
+      ResumableUploadsErrors.notFinished,
+      CommonErrors.storage,
+    ],
   })
   upload(
     @CurrentUser() user: AuthPrincipal,
     @Body() body: UploadVideoDto,
-    @UploadedMedia(VIDEO_UPLOAD) files: VerifiedFiles<'video' | 'thumbnail'>,
+    @UploadedMedia(VIDEO_UPLOAD, VIDEO_ALTERNATIVES)
+    files: VerifiedFiles<'thumbnail'> & Partial<VerifiedFiles<'video'>>,
   ): Promise<VideoCardResponse> {
     return this.videos.upload(user.userId, body, files);
   }
@@ -170,6 +180,20 @@ export class VideosController {
     precondition: WritePrecondition<VideoDetailResponse> | null,
   ): Promise<VideoCardResponse> {
     return this.videos.update(videoId, user.userId, body, precondition);
+  }
+
+  @RequiredAuth()
+  @Post(':videoId/processing/retry')
+  @Endpoint({
+    message: VideosMessages.processingRetried,
+    data: VideoCardResponse,
+    errors: [VideosErrors.notOwnerUpdate, VideosErrors.notFound, VideosErrors.processingNotFailed],
+  })
+  retryProcessing(
+    @Param('videoId') videoId: string,
+    @CurrentUser() user: AuthPrincipal,
+  ): Promise<VideoCardResponse> {
+    return this.videos.retryProcessing(videoId, user.userId);
   }
 
   @RequiredAuth()

@@ -1,6 +1,6 @@
 import { defineError } from 'src/common/errors/define-error.util';
 import { ErrorCode } from 'src/common/errors/error-code.constant';
-import { THUMBNAIL_FILE } from 'src/common/uploads/media-fields.constant';
+import { THUMBNAIL_FILE, VIDEO_FILE } from 'src/common/uploads/media-fields.constant';
 
 /** The video endpoints' own failures, with the exact messages clients see. */
 export const VideosErrors = {
@@ -14,6 +14,8 @@ export const VideosErrors = {
     ErrorCode.UNSUPPORTED_MEDIA_TYPE,
     'Invalid video file. Could not read its duration',
   ),
+  /** A resumable upload whose assembled bytes are not an MP4 (the `video` file's check). */
+  wrongUploadType: defineError(ErrorCode.UNSUPPORTED_MEDIA_TYPE, VIDEO_FILE.messages.wrongType),
   /** Cloudinary refused the thumbnail's bytes although the signature looked right. */
   unreadableThumbnail: defineError(
     ErrorCode.UNSUPPORTED_MEDIA_TYPE,
@@ -26,4 +28,6 @@ export const VideosErrors = {
     ErrorCode.CONFLICT,
     'The publish status is changing, please try again',
   ),
+  /** `POST /video/:videoId/processing/retry` on a video whose processing has not failed. */
+  processingNotFailed: defineError(ErrorCode.CONFLICT, 'Only failed processing can be retried'),
 } as const;

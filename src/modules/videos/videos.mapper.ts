@@ -5,6 +5,7 @@ import type {
   VideoCardResponse,
   VideoDetailResponse,
   VideoOwnerResponse,
+  VideoProcessingResponse,
 } from 'src/modules/videos/dto/video.response';
 import type { VideoRecord } from 'src/modules/videos/video-records.type';
 
@@ -13,6 +14,8 @@ export interface CardExtras<Owner extends OwnerLiteResponse = OwnerLiteResponse>
   owner: Owner;
   likesCount: number;
   isLiked: boolean;
+  /** Who asks: the video's owner sees its processing, everyone else null. */
+  viewerId: string | null;
 }
 
 /**
@@ -35,10 +38,24 @@ export function toVideoCard(video: VideoRecord, extras: CardExtras): VideoCardRe
     likesCount: extras.likesCount,
     isLiked: extras.isLiked,
     isPublished: video.isPublished,
-    videoFile: { url: video.videoFile.url },
+    videoFile: { url: video.videoFile.url, hlsUrl: video.hls?.url ?? null },
     thumbnail: { url: video.thumbnail.url },
     createdAt: video.createdAt.toISOString(),
     updatedAt: video.updatedAt.toISOString(),
+    processing:
+      extras.viewerId !== null && extras.viewerId === video.owner.toHexString()
+        ? toProcessing(video.processing)
+        : null,
+  };
+}
+
+/** A video from before processing existed is `ready` (its MP4 is all it has). */
+export function toProcessing(processing: VideoRecord['processing']): VideoProcessingResponse {
+  if (!processing) return { state: 'ready', progress: 100, error: null };
+  return {
+    state: processing.state,
+    progress: processing.progress ?? 0,
+    error: processing.state === 'failed' ? (processing.error ?? null) : null,
   };
 }
 

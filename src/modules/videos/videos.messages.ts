@@ -10,4 +10,5 @@ export const VideosMessages = {
   fetched: 'Video fetched successfully',
   updated: 'Video updated successfully',
   deleted: 'Video deleted successfully',
+  processingRetried: 'Video processing restarted',
 } as const;

@@ -4,9 +4,12 @@ import { Module } from '@nestjs/common';
 import { MongooseModule } from '@nestjs/mongoose';
 import type { AppConfig } from 'src/config/app-config';
 import { APP_CONFIG } from 'src/config/app-config.provider';
+import { DatabaseModule } from 'src/infrastructure/database/database.module';
 import { MediaStorageModule } from 'src/infrastructure/media/media-storage.module';
+import { TranscoderModule } from 'src/infrastructure/transcoder/transcoder.module';
 import { FollowsModule } from 'src/modules/follows/follows.module';
 import { LikesModule } from 'src/modules/likes/likes.module';
+import { ResumableUploadsModule } from 'src/modules/resumable-uploads/resumable-uploads.module';
 import { UsersModule } from 'src/modules/users/users.module';
 import { createVideoViewSchema, VideoView } from 'src/modules/videos/schemas/video-view.schema';
 import { Video, VideoSchema } from 'src/modules/videos/schemas/video.schema';
@@ -15,6 +18,7 @@ import { VideoCountersService } from 'src/modules/videos/video-counters.service'
 import { VideoCounterRepairService } from 'src/modules/videos/video-counter-repair.service';
 import { VideoDependentsService } from 'src/modules/videos/video-dependents.service';
 import { VideoMediaService } from 'src/modules/videos/video-media.service';
+import { VideoProcessingService } from 'src/modules/videos/video-processing.service';
 import { VideoViewsRepository } from 'src/modules/videos/video-views.repository';
 import { VideoViewsService } from 'src/modules/videos/video-views.service';
 import { VideosController } from 'src/modules/videos/videos.controller';
@@ -39,11 +43,15 @@ import { WatchHistoryModule } from 'src/modules/watch-history/watch-history.modu
         useFactory: (config: AppConfig) => createVideoViewSchema(config.views.dedupWindowHours),
       },
     ]),
+    // The supervisor's `whenReady`: the boot pick-up of unfinished processing waits for it.
+    DatabaseModule,
     MediaStorageModule,
+    TranscoderModule,
     UsersModule,
     LikesModule,
     FollowsModule,
     WatchHistoryModule,
+    ResumableUploadsModule,
   ],
   controllers: [VideosController],
   providers: [
@@ -52,6 +60,7 @@ import { WatchHistoryModule } from 'src/modules/watch-history/watch-history.modu
     VideosRepository,
     VideoViewsRepository,
     VideoMediaService,
+    VideoProcessingService,
     VideoCatalogueService,
     VideoCountersService,
     VideoViewsService,

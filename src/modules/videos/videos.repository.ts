@@ -13,7 +13,9 @@ import {
 } from 'src/common/database/stored-counters.util';
 import type { PageWindow } from 'src/common/pagination/cursor-pages.service';
 import {
+  type ProcessingState,
   type StoredAsset,
+  UNFINISHED_PROCESSING_STATES,
   Video,
   VIDEO_COUNTER_FIELDS,
   type VideoCounterField,
@@ -21,6 +23,7 @@ import {
 import type {
   NewVideo,
   OwnerTotalsRecord,
+  ProcessingSourceRecord,
   PublishedVideoFilter,
   SortOrder,
   VideoCountsRecord,
@@ -49,9 +52,16 @@ export class VideosRepository {
     this.counters = new CounterDocuments(videos, COUNTERS_PROJECTION, VIDEO_COUNTER_FIELDS);
   }
 
-  async create(video: NewVideo): Promise<VideoRecord> {
+  async create({ processingState, ...video }: NewVideo): Promise<VideoRecord> {
     const created = await this.videos.create({
       ...video,
+      processing: {
+        state: processingState,
+        progress: processingState === 'ready' ? 100 : 0,
+        error: null,
+        runId: null,
+      },
+      hls: null,
       owner: new Types.ObjectId(video.owner),
       views: 0,
       likesCount: 0,
@@ -343,6 +353,152 @@ export class VideosRepository {
       .exec();
   }
 
+  /**
+   * A processing run takes the video: only while it waits (`queued`) or was left running by a
+   * process that is gone (`processing`, picked up at boot). The new `runId` makes every write of
+   * an older run miss. Null when the video is gone or no longer waiting.
+   */
+  claimProcessing(videoId: string, runId: string): Promise<ProcessingSourceRecord | null> {
+    return this.videos
+      .findOneAndUpdate(
+        {
+          _id: new Types.ObjectId(videoId),
+          'processing.state': { $in: [...UNFINISHED_PROCESSING_STATES] },
+        },
+        {
+          $set: {
+            'processing.state': 'processing',
+            'processing.progress': 0,
+            'processing.error': null,
+            'processing.runId': runId,
+          },
+        },
+        { ...QUIET, returnDocument: 'after', projection: { videoFile: 1, duration: 1 } },
+      )
+      .lean<ProcessingSourceRecord>()
+      .exec();
+  }
+
+  /** The run's progress (0–99); ignored once the run no longer holds the video. */
+  async setProcessingProgress(videoId: string, runId: string, progress: number): Promise<void> {
+    await this.videos
+      .updateOne(runFilter(videoId, runId), { $set: { 'processing.progress': progress } }, QUIET)
+      .exec();
+  }
+
+  /** The run succeeded: `ready` with its renditions. False when the run lost the video (deleted). */
+  async finishProcessing(
+    videoId: string,
+    runId: string,
+    hls: StoredAsset | null,
+  ): Promise<boolean> {
+    const result = await this.videos
+      .updateOne(
+        runFilter(videoId, runId),
+        {
+          $set: {
+            'processing.state': 'ready',
+            'processing.progress': 100,
+            'processing.error': null,
+            'processing.runId': null,
+            hls,
+          },
+        },
+        QUIET,
+      )
+      .exec();
+    return result.matchedCount === 1;
+  }
+
+  /** The run failed: `failed` with the owner's message. */
+  async failProcessing(videoId: string, runId: string, error: string): Promise<void> {
+    await this.videos
+      .updateOne(
+        runFilter(videoId, runId),
+        {
+          $set: {
+            'processing.state': 'failed',
+            'processing.error': error,
+            'processing.runId': null,
+          },
+        },
+        QUIET,
+      )
+      .exec();
+  }
+
+  /**
+   * The owner's retry: a `failed` video goes to `next` (`queued`, or `ready` when nothing can
+   * transcode it any more), in one compare-and-set. The video as it is after, or null when it is
+   * gone, not the owner's, or not failed (a concurrent retry won).
+   */
+  retryFailedProcessing(
+    videoId: string,
+    ownerId: string,
+    next: Extract<ProcessingState, 'queued' | 'ready'>,
+  ): Promise<VideoRecord | null> {
+    return this.videos
+      .findOneAndUpdate(
+        {
+          _id: new Types.ObjectId(videoId),
+          owner: new Types.ObjectId(ownerId),
+          'processing.state': 'failed',
+        },
+        {
+          $set: {
+            'processing.state': next,
+            'processing.progress': next === 'ready' ? 100 : 0,
+            'processing.error': null,
+          },
+        },
+        { ...QUIET, returnDocument: 'after', projection: RECORD_PROJECTION },
+      )
+      .lean<VideoRecord>()
+      .exec();
+  }
+
+  /**
+   * Boot: the next `limit` videos in `state` (by `_id`, after `afterId`): one state per query, so
+   * the state is an equality and the index serves the sort.
+   */
+  async findInProcessingState(
+    state: (typeof UNFINISHED_PROCESSING_STATES)[number],
+    afterId: string | null,
+    limit: number,
+  ): Promise<string[]> {
+    const query: QueryFilter<Video> = { 'processing.state': state };
+    if (afterId !== null) query._id = { $gt: new Types.ObjectId(afterId) };
+    const found = await this.videos
+      .find(query)
+      .select({ _id: 1 })
+      .sort({ _id: 1 })
+      .limit(limit)
+      .lean<Pick<VideoRecord, '_id'>[]>()
+      .exec();
+    return found.map((video) => video._id.toHexString());
+  }
+
+  /** Boot without a transcoder: what was waiting becomes `ready` with its MP4 alone. */
+  async settleUnfinishedProcessing(videoIds: string[]): Promise<void> {
+    await this.videos
+      .updateMany(
+        {
+          _id: { $in: videoIds.map((id) => new Types.ObjectId(id)) },
+          'processing.state': { $in: [...UNFINISHED_PROCESSING_STATES] },
+        },
+        {
+          $set: {
+            'processing.state': 'ready',
+            'processing.progress': 100,
+            'processing.error': null,
+            'processing.runId': null,
+          },
+        },
+        QUIET,
+      )
+      .exec();
+  }
+
   /** Reconcile: the next `limit` videos after `afterId` in `_id` order, with their stored counters. */
   findCountersAfter(afterId: string | null, limit: number): Promise<VideoCountersRecord[]> {
     return this.counters.findAfter(afterId, limit);
@@ -389,6 +545,15 @@ export class VideosRepository {
       ])
       .exec();
   }
+}
+
+/** Processing writes are not edits of the video: `updatedAt` stays, like the counters. */
+function runFilter(videoId: string, runId: string): QueryFilter<Video> {
+  return {
+    _id: new Types.ObjectId(videoId),
+    'processing.state': 'processing',
+    'processing.runId': runId,
+  };
 }
 
 function publishedFilter(filter: PublishedVideoFilter): QueryFilter<Video> {

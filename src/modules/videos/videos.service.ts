@@ -6,6 +6,7 @@ import { errorTrace } from 'src/common/errors/describe-error.util';
 import { ErrorCode } from 'src/common/errors/error-code.constant';
 import { isDatabaseUnavailable } from 'src/common/errors/error-mapping.util';
 import type { WritePrecondition } from 'src/common/http/if-match.decorator';
+import { ResumableUploadsService } from 'src/modules/resumable-uploads/resumable-uploads.service';
 import { UsersService } from 'src/modules/users/users.service';
 import type { UpdateVideoDto } from 'src/modules/videos/dto/update-video.dto';
 import type { UploadVideoDto } from 'src/modules/videos/dto/upload-video.dto';
@@ -18,7 +19,12 @@ import type {
 import { VideoCatalogueService } from 'src/modules/videos/video-catalogue.service';
 import { VideoCountersService } from 'src/modules/videos/video-counters.service';
 import { VideoDependentsService } from 'src/modules/videos/video-dependents.service';
-import { type VerifiedUpload, VideoMediaService } from 'src/modules/videos/video-media.service';
+import {
+  type NewVideoMedia,
+  type VerifiedUpload,
+  VideoMediaService,
+} from 'src/modules/videos/video-media.service';
+import { VideoProcessingService } from 'src/modules/videos/video-processing.service';
 import type { VideoCountsRecord, VideoRecord } from 'src/modules/videos/video-records.type';
 import { VideosErrors } from 'src/modules/videos/videos.errors';
 import { VideosMessages } from 'src/modules/videos/videos.messages';
@@ -49,6 +55,8 @@ export class VideosService {
     private readonly users: UsersService,
     private readonly watchPage: VideoWatchPageService,
     private readonly events: DomainEvents,
+    private readonly resumable: ResumableUploadsService,
+    private readonly processing: VideoProcessingService,
   ) {}
 
   /**
@@ -58,13 +66,25 @@ export class VideosService {
   async upload(
     ownerId: string,
     body: UploadVideoDto,
-    files: { video: VerifiedUpload; thumbnail: VerifiedUpload },
+    files: { video?: VerifiedUpload; thumbnail: VerifiedUpload },
   ): Promise<VideoCardResponse> {
     const owner = (await this.users.findOwnerLites([ownerId])).get(ownerId);
     // The guard saw a verified account a moment ago; it has vanished since.
     if (!owner) throw new AppException(ErrorCode.UNAUTHORIZED);
 
-    const media = await this.media.storeNewVideo(files.video, files.thumbnail);
+    // `uploadId` instead of the `video` file: the caller's finished resumable upload, taken for
+    // this request (another request cannot take it too), given back if the request fails.
+    const claimed =
+      body.uploadId === undefined ? null : await this.resumable.claim(ownerId, body.uploadId);
+    let media: NewVideoMedia;
+    try {
+      const video = files.video ?? (claimed && (await this.media.verifyAssembled(claimed)));
+      if (!video) throw new Error('POST /video without a video file or an upload');
+      media = await this.media.storeNewVideo(video, files.thumbnail);
+    } catch (error) {
+      if (claimed) await this.resumable.release(claimed);
+      throw error;
+    }
     let created: VideoRecord;
     try {
       created = await this.videos.create({
@@ -75,12 +95,17 @@ export class VideosService {
         isPublished: body.isPublished ?? false,
         videoFile: media.videoFile,
         thumbnail: media.thumbnail,
+        processingState: this.processing.initialState(),
       });
     } catch (error) {
       await this.media.rollback(media.stored);
+      if (claimed) await this.resumable.release(claimed);
       throw error;
     }
+    // Stored in media storage now: the upload's own files go.
+    if (claimed) await this.resumable.consume(claimed);
     await this.counters.created(created);
+    if (created.processing?.state === 'queued') this.processing.enqueue(created._id.toHexString());
     if (created.isPublished) {
       await this.events.publish('video.published', {
         videoId: created._id.toHexString(),
@@ -88,7 +113,7 @@ export class VideosService {
         createdAt: created.createdAt,
       });
     }
-    return toVideoCard(created, { owner, likesCount: 0, isLiked: false });
+    return toVideoCard(created, { owner, likesCount: 0, isLiked: false, viewerId: ownerId });
   }
 
   /**
@@ -147,8 +172,22 @@ export class VideosService {
     if (!deleted) throw VideosErrors.notFound();
 
     await this.counters.deleted(deleted);
+    // ffmpeg is killed and its partial renditions removed before the rest of the clean-up.
+    await this.processing.cancel(id);
     await this.dependents.removeAllOf(video);
     return toDeletedVideo(id);
+  }
+
+  /**
+   * `POST /video/:videoId/processing/retry`: the owner's video (404 / 403 as for every write),
+   * only when its processing failed (409 otherwise, a concurrent retry included).
+   */
+  async retryProcessing(videoId: string, userId: string): Promise<VideoCardResponse> {
+    const video = await this.findOwnedOr403(videoId, userId, VideosErrors.notOwnerUpdate);
+    if (video.processing?.state !== 'failed') throw VideosErrors.processingNotFailed();
+    const retried = await this.processing.retry(video._id.toHexString(), userId);
+    if (!retried) throw VideosErrors.processingNotFailed();
+    return this.toCard(retried, userId);
   }
 
   /**

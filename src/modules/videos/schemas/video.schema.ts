@@ -13,6 +13,37 @@ export class StoredAsset {
 }
 const StoredAssetSchema = SchemaFactory.createForClass(StoredAsset);
 
+/** Processing after upload (docs/api.md#processing); `ready` is final until a retry. */
+export const PROCESSING_STATES = ['queued', 'processing', 'ready', 'failed'] as const;
+export type ProcessingState = (typeof PROCESSING_STATES)[number];
+/** The states a boot picks up again: the process that ran them is gone. */
+export const UNFINISHED_PROCESSING_STATES = [
+  'queued',
+  'processing',
+] as const satisfies readonly ProcessingState[];
+
+@Schema({ _id: false })
+export class VideoProcessing {
+  @Prop({ type: String, required: true, enum: PROCESSING_STATES })
+  state: ProcessingState;
+
+  /** 0–100, of the transcode; 100 once ready. */
+  @Prop({ default: 0, min: 0, max: 100 })
+  progress: number;
+
+  /** Why it failed, for the owner; null otherwise. */
+  @Prop({ type: String, default: null })
+  error: string | null;
+
+  /**
+   * The run that holds the video while it is processed (internal): a write from any other run
+   * (one cancelled, one from before a restart) matches nothing.
+   */
+  @Prop({ type: String, default: null })
+  runId: string | null;
+}
+const VideoProcessingSchema = SchemaFactory.createForClass(VideoProcessing);
+
 @Schema({ timestamps: true, collection: 'videos' })
 export class Video {
   @Prop({ type: Types.ObjectId, required: true })
@@ -51,6 +82,14 @@ export class Video {
   @Prop({ type: StoredAssetSchema, required: true })
   thumbnail: StoredAsset;
 
+  /** Absent on videos from before processing existed: those read as `ready`. */
+  @Prop({ type: VideoProcessingSchema })
+  processing?: VideoProcessing;
+
+  /** HLS master playlist once processing is ready; `key` is the rendition folder. */
+  @Prop({ type: StoredAssetSchema, default: null })
+  hls?: StoredAsset | null;
+
   createdAt: Date;
   updatedAt: Date;
 }
@@ -83,3 +122,5 @@ VideoSchema.index({ owner: 1, isPublished: 1, duration: -1, _id: -1 });
 VideoSchema.index({ owner: 1, isPublished: 1, title: 1, _id: 1 });
 // GET /video/me (the caller's videos), dashboard totals
 VideoSchema.index({ owner: 1, createdAt: -1, _id: -1 });
+// Boot: the videos whose processing was queued or running when the last process stopped
+VideoSchema.index({ 'processing.state': 1, _id: 1 });

@@ -1,0 +1,224 @@
+import { randomUUID } from 'node:crypto';
+import {
+  type BeforeApplicationShutdown,
+  Injectable,
+  Logger,
+  type OnApplicationBootstrap,
+} from '@nestjs/common';
+import { describeError, errorTrace } from 'src/common/errors/describe-error.util';
+import type { AppConfig } from 'src/config/app-config';
+import { InjectConfig } from 'src/config/app-config.provider';
+import { DatabaseSupervisorService } from 'src/infrastructure/database/database-supervisor.service';
+import type { JobQueue } from 'src/infrastructure/jobs/job-queue';
+import { JobQueues } from 'src/infrastructure/jobs/job-queues.service';
+import { LocalMediaStorage } from 'src/infrastructure/media/local-media-storage.adapter';
+import { MediaStorage } from 'src/infrastructure/media/media-storage.port';
+import { isAbortError } from 'src/infrastructure/transcoder/child-process.util';
+import { progressPercent } from 'src/infrastructure/transcoder/hls-ladder.util';
+import { TranscodeError, Transcoder } from 'src/infrastructure/transcoder/transcoder.service';
+import { UNFINISHED_PROCESSING_STATES } from 'src/modules/videos/schemas/video.schema';
+import type { ProcessingSourceRecord, VideoRecord } from 'src/modules/videos/video-records.type';
+import { VideoMediaService } from 'src/modules/videos/video-media.service';
+import { VideosRepository } from 'src/modules/videos/videos.repository';
+
+/** Progress is written at most this often per run (ffmpeg reports several times a second). */
+const PROGRESS_WRITE_INTERVAL_MS = 2000;
+/** Videos read per query when a boot picks up unfinished processing. */
+const RESUME_BATCH = 100;
+/** What the owner reads when a run failed for a reason that is not the file's. */
+const GENERIC_FAILURE = 'Processing failed';
+
+interface ProcessingJob {
+  videoId: string;
+}
+
+interface RunningTranscode {
+  abort: AbortController;
+  /** Settles when the run has stopped and removed what it wrote. */
+  done: Promise<void>;
+}
+
+/**
+ * Processing after upload (docs/architecture.md, "Processing pipeline"): with local storage and
+ * a transcoder, each new video is queued on the `video-processing` job queue (bounded by
+ * `VIDEO_PROCESSING_CONCURRENCY`, ffmpeg under `nice`), and a run turns its MP4 into HLS
+ * renditions in a folder of its own. Every state write is a compare-and-set on the run's id, so
+ * a run that lost its video (deleted, or taken over after a restart) changes nothing and removes
+ * its folder. Without a transcoder (or with Cloudinary) a video is `ready` at once with its MP4.
+ */
+@Injectable()
+export class VideoProcessingService implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly logger = new Logger(VideoProcessingService.name);
+  private readonly queue: JobQueue<ProcessingJob>;
+  private readonly running = new Map<string, RunningTranscode>();
+  private stopping = false;
+
+  constructor(
+    private readonly videos: VideosRepository,
+    private readonly storage: MediaStorage,
+    private readonly transcoder: Transcoder,
+    private readonly media: VideoMediaService,
+    private readonly database: DatabaseSupervisorService,
+    jobs: JobQueues,
+    @InjectConfig() config: AppConfig,
+  ) {
+    this.queue = jobs.create<ProcessingJob>(
+      'video-processing',
+      ({ videoId }) => this.run(videoId),
+      // A transcode that failed fails again the same way: the owner retries, not the queue.
+      { concurrency: config.media.processing.concurrency, attempts: 1 },
+    );
+  }
+
+  /** The state a new video starts in. */
+  initialState(): 'queued' | 'ready' {
+    return this.transcodes() ? 'queued' : 'ready';
+  }
+
+  /** Queues a run for a `queued` video (one run per video at a time). */
+  enqueue(videoId: string): void {
+    this.queue.enqueue({ videoId }, { key: videoId });
+  }
+
+  /**
+   * The owner's retry of a failed run: queued again, or `ready` with the MP4 alone when this
+   * server cannot transcode any more. Null when the video is not (or no longer) failed.
+   */
+  async retry(videoId: string, ownerId: string): Promise<VideoRecord | null> {
+    const next = this.initialState();
+    const record = await this.videos.retryFailedProcessing(videoId, ownerId, next);
+    if (record && next === 'queued') this.enqueue(videoId);
+    return record;
+  }
+
+  /**
+   * The video is deleted: its running transcode (if any) is killed; resolves once ffmpeg has
+   * exited and the run's folder is removed. A run still waiting finds the video gone and stops.
+   */
+  async cancel(videoId: string): Promise<void> {
+    const running = this.running.get(videoId);
+    if (!running) return;
+    running.abort.abort();
+    await running.done;
+  }
+
+  /**
+   * Boot: once the database is up (the app starts without it), processing a stopped process left
+   * `queued` or `processing` is picked up again. Not awaited: boot never waits for the database.
+   */
+  onApplicationBootstrap(): void {
+    void this.database
+      .whenReady()
+      .then(() => (this.stopping ? undefined : this.resumeUnfinished()))
+      .catch((error: unknown) =>
+        this.logger.error('Picking up unfinished processing failed', errorTrace(error)),
+      );
+  }
+
+  /** Every video whose processing never finished, in bounded batches: queued again, or ready. */
+  async resumeUnfinished(): Promise<void> {
+    const transcodes = this.transcodes();
+    for (const state of UNFINISHED_PROCESSING_STATES) {
+      let after: string | null = null;
+      for (;;) {
+        const ids = await this.videos.findInProcessingState(state, after, RESUME_BATCH);
+        if (ids.length === 0) break;
+        if (transcodes) for (const id of ids) this.enqueue(id);
+        else await this.videos.settleUnfinishedProcessing(ids);
+        this.logger.log(
+          `${ids.length} video(s) left ${state} ${transcodes ? 'queued again' : 'set ready (MP4 only)'}`,
+        );
+        if (ids.length < RESUME_BATCH) break;
+        after = ids[ids.length - 1];
+      }
+    }
+  }
+
+  /**
+   * Shutdown kills the running transcodes: their videos stay `processing` in the database and
+   * the next boot runs them again from the start.
+   */
+  async beforeApplicationShutdown(): Promise<void> {
+    this.stopping = true;
+    const runs = [...this.running.values()];
+    for (const run of runs) run.abort.abort();
+    await Promise.all(runs.map((run) => run.done));
+  }
+
+  private transcodes(): boolean {
+    return this.storage instanceof LocalMediaStorage && this.transcoder.available;
+  }
+
+  private async run(videoId: string): Promise<void> {
+    const storage = this.storage;
+    // Shutting down: the video stays queued in the database for the next boot.
+    if (!(storage instanceof LocalMediaStorage) || this.stopping) return;
+    const runId = randomUUID();
+    const source = await this.videos.claimProcessing(videoId, runId);
+    // Deleted meanwhile, or already finished by another run.
+    if (!source) return;
+    const abort = new AbortController();
+    let settle = (): void => undefined;
+    const done = new Promise<void>((resolve) => (settle = resolve));
+    this.running.set(videoId, { abort, done });
+    try {
+      await this.transcode(storage, source, runId, abort.signal);
+    } finally {
+      this.running.delete(videoId);
+      settle();
+    }
+  }
+
+  private async transcode(
+    storage: LocalMediaStorage,
+    source: ProcessingSourceRecord,
+    runId: string,
+    signal: AbortSignal,
+  ): Promise<void> {
+    const videoId = source._id.toHexString();
+    const file = await storage.open(source.videoFile.key);
+    if (!file) {
+      await this.videos.failProcessing(videoId, runId, 'The video file is missing');
+      return;
+    }
+    const folder = await storage.createRenditionFolder();
+    let lastWrite = Date.now();
+    let writes: Promise<void> = Promise.resolve();
+    try {
+      const result = await this.transcoder.toHls({
+        input: file.path,
+        outputDir: folder.dir,
+        signal,
+        onProgress: (seconds, info) => {
+          const now = Date.now();
+          if (now - lastWrite < PROGRESS_WRITE_INTERVAL_MS) return;
+          lastWrite = now;
+          const progress = progressPercent(seconds, source.duration || (info.durationSeconds ?? 0));
+          writes = writes
+            .then(() => this.videos.setProcessingProgress(videoId, runId, progress))
+            .catch((error: unknown) =>
+              this.logger.warn(`Progress of video ${videoId} not saved: ${describeError(error)}`),
+            );
+        },
+      });
+      await writes;
+      const hls = { url: storage.renditionUrl(folder.key, result.masterPlaylist), key: folder.key };
+      if (await this.videos.finishProcessing(videoId, runId, hls)) return;
+      // The video was deleted (or taken over) while it was transcoded: its renditions go.
+      await this.media.deleteRenditionsQuietly(folder.key, `processing of video ${videoId}`);
+    } catch (error) {
+      await writes;
+      await this.media.deleteRenditionsQuietly(folder.key, `processing of video ${videoId}`);
+      if (isAbortError(error)) return;
+      if (error instanceof TranscodeError) {
+        this.logger.warn(
+          `Processing of video ${videoId} failed: ${error.message}: ${error.detail}`,
+        );
+        await this.videos.failProcessing(videoId, runId, error.message);
+        return;
+      }
+      this.logger.error(`Processing of video ${videoId} failed`, errorTrace(error));
+      await this.videos.failProcessing(videoId, runId, GENERIC_FAILURE);
+    }
+  }
+}
