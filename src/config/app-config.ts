@@ -116,6 +116,11 @@ export interface AppConfig {
       concurrency: number;
       /** `nice` value ffmpeg runs at (0 = same priority as the API). */
       niceness: number;
+      /**
+       * Whether this process picks up, once the database is up, the processing a stopped process
+       * left unfinished. Serving instances do; one-off commands (`npm run reconcile`) do not.
+       */
+      resumeAtBoot: boolean;
     };
     cloudinary: {
       cloudName: string;
@@ -446,6 +451,7 @@ export function loadAppConfig(env: Env, cwd: string = process.cwd()): AppConfig 
         ffprobePath: raw('FFPROBE_PATH') ?? 'ffprobe',
         concurrency: int('VIDEO_PROCESSING_CONCURRENCY', 1, 1, 16),
         niceness: int('VIDEO_PROCESSING_NICE', 10, 0, 19),
+        resumeAtBoot: true,
       },
       cloudinary,
     },

@@ -338,6 +338,11 @@ describe('counters reconcile', () => {
   it('runs as `npm run reconcile`: the report as JSON on stdout, exit 0', async () => {
     await collection('videos').updateOne({ _id: oid(uploaded) }, { $set: { likesCount: 11 } });
     await collection('users').updateOne({ _id: oid(other.id) }, { $unset: { channel: '' } });
+    // A transcode a serving instance is running: the command must leave it to that instance.
+    await collection('videos').updateOne(
+      { _id: oid(stored) },
+      { $set: { processing: { state: 'processing', progress: 40, error: null, runId: 'run-1' } } },
+    );
 
     const { code, stdout, stderr } = await runCommand({ MONGODB_URI: t.config.database.uri ?? '' });
 
@@ -352,6 +357,9 @@ describe('counters reconcile', () => {
       'users.channel.views': 1,
     });
     expect(stderr).toContain('Counters reconciled in');
+    expect(await collection('videos').findOne({ _id: oid(stored) })).toMatchObject({
+      processing: { state: 'processing', progress: 40, runId: 'run-1' },
+    });
     await expectCountersTrue(t);
   }, 120_000);
 

@@ -7,6 +7,7 @@ import { APP_CONFIG } from 'src/config/app-config.provider';
 import { CountersModule } from 'src/features/counters/counters.module';
 import { CounterStoreModule } from 'src/infrastructure/counters/counter-store.module';
 import { DatabaseModule } from 'src/infrastructure/database/database.module';
+import { JobsModule } from 'src/infrastructure/jobs/jobs.module';
 import { loggerOptions } from 'src/infrastructure/logging/logger.factory';
 import { MetricsModule } from 'src/infrastructure/metrics/metrics.module';
 
@@ -47,6 +48,8 @@ export class ReconcileCommandModule {
         // The domains' controllers come along with their modules; their `@Idempotent()` routes
         // need the key store to resolve, though the command never serves them.
         IdempotencyModule,
+        // Likewise the queues the domains create (video processing), which the command never fills.
+        JobsModule,
         CountersModule,
       ],
     };

@@ -12,7 +12,8 @@ const DATABASE_READY_TIMEOUT_MS = 60_000;
 /**
  * The service's configuration for a one-off run next to the serving instances: no metrics (nobody
  * scrapes this process, and `METRICS_PORT` is the service's), no schedule, rate-limit counters
- * in memory (the command counts none).
+ * and job queues in memory (the command counts and enqueues nothing), and no video processing
+ * (the serving instances own it: the command neither transcodes nor touches unfinished runs).
  */
 export function commandConfig(config: AppConfig): AppConfig {
   return {
@@ -21,6 +22,10 @@ export function commandConfig(config: AppConfig): AppConfig {
     metrics: { enabled: false, port: null },
     throttleRedisUrl: undefined,
     counters: { ...config.counters, reconcileIntervalMinutes: 0 },
+    media: {
+      ...config.media,
+      processing: { ...config.media.processing, transcoding: 'off', resumeAtBoot: false },
+    },
   };
 }
 

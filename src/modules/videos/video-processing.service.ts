@@ -52,6 +52,7 @@ export class VideoProcessingService implements OnApplicationBootstrap, BeforeApp
   private readonly queue: JobQueue<ProcessingJob>;
   private readonly running = new Map<string, RunningTranscode>();
   private stopping = false;
+  private readonly resumeAtBoot: boolean;
 
   constructor(
     private readonly videos: VideosRepository,
@@ -62,6 +63,7 @@ export class VideoProcessingService implements OnApplicationBootstrap, BeforeApp
     jobs: JobQueues,
     @InjectConfig() config: AppConfig,
   ) {
+    this.resumeAtBoot = config.media.processing.resumeAtBoot;
     this.queue = jobs.create<ProcessingJob>(
       'video-processing',
       ({ videoId }) => this.run(videoId),
@@ -107,6 +109,7 @@ export class VideoProcessingService implements OnApplicationBootstrap, BeforeApp
    * `queued` or `processing` is picked up again. Not awaited: boot never waits for the database.
    */
   onApplicationBootstrap(): void {
+    if (!this.resumeAtBoot) return;
     void this.database
       .whenReady()
       .then(() => (this.stopping ? undefined : this.resumeUnfinished()))
