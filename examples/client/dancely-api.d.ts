@@ -1498,10 +1498,12 @@ export interface components {
         | 'video_comment'
         | 'post_comment'
         | 'comment_reply'
-        | 'new_video';
-      /** @description The newest actors first; `actorCount` counts all of them */
+        | 'new_video'
+        | 'video_ready'
+        | 'video_processing_failed';
+      /** @description The newest actors first; `actorCount` counts all of them. Empty for the types the system causes (`video_ready`, `video_processing_failed`) */
       actors: components['schemas']['NotificationActorResponse'][];
-      /** @description Distinct users in the group */
+      /** @description Distinct users in the group; 0 for the types the system causes */
       actorCount: number;
       /** Format: date-time */
       createdAt: string;
@@ -1539,6 +1541,8 @@ export interface components {
       post_comment: components['schemas']['ChannelPreferenceResponse'];
       comment_reply: components['schemas']['ChannelPreferenceResponse'];
       new_video: components['schemas']['ChannelPreferenceResponse'];
+      video_ready: components['schemas']['ChannelPreferenceResponse'];
+      video_processing_failed: components['schemas']['ChannelPreferenceResponse'];
     };
     ChannelPreferenceDto: {
       inApp: boolean;
@@ -1552,6 +1556,8 @@ export interface components {
       post_comment?: components['schemas']['ChannelPreferenceDto'];
       comment_reply?: components['schemas']['ChannelPreferenceDto'];
       new_video?: components['schemas']['ChannelPreferenceDto'];
+      video_ready?: components['schemas']['ChannelPreferenceDto'];
+      video_processing_failed?: components['schemas']['ChannelPreferenceDto'];
     };
     /** @enum {string} */
     ErrorCode:

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type { Response } from 'supertest';
 import { Types } from 'mongoose';
 import request from 'supertest';
+import { DomainEvents } from 'src/common/events/domain-events';
 import { CountersReconcileService } from 'src/features/counters/counters-reconcile.service';
 import { JobQueues } from 'src/infrastructure/jobs/job-queues.service';
 import { ResumableUploadsService } from 'src/modules/resumable-uploads/resumable-uploads.service';
@@ -1114,7 +1115,8 @@ describe('Index audit: every query shape is served by a declared index', () => {
 
   /**
    * Processing outside any request: the boot pick-up (a video left queued), and a run's writes,
-   * called directly (the audit's app has no transcoder to run them).
+   * called directly (the audit's app has no transcoder to run them), then the owner's processing
+   * notifications that a run's end announces (failed, then ready: the replacement).
    */
   const processingShapes = async (): Promise<QueryShape[]> => {
     const videoId = stored[1];
@@ -1130,6 +1132,14 @@ describe('Index audit: every query shape is served by a declared index', () => {
       await videos.failProcessing(videoId, 'audit', 'Processing failed');
       await videos.claimProcessing(videoId, 'audit');
       await videos.finishProcessing(videoId, 'audit', null);
+      for (const state of ['failed', 'ready'] as const) {
+        await t.app.get(DomainEvents).publish('video.processed', {
+          videoId,
+          ownerId: creator.id,
+          state,
+        });
+        await t.app.get(JobQueues).idle();
+      }
     } finally {
       job.stop();
     }

@@ -265,6 +265,8 @@ describe('Notifications', () => {
       post_comment: { inApp: true },
       comment_reply: { inApp: true },
       new_video: { inApp: true },
+      video_ready: { inApp: true },
+      video_processing_failed: { inApp: true },
     });
 
     res = await as(creator)

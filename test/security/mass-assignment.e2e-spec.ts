@@ -155,6 +155,8 @@ const BODIES: Record<string, BodySpec> = {
       'post_comment',
       'comment_reply',
       'new_video',
+      'video_ready',
+      'video_processing_failed',
     ],
     { follow: { inApp: false } },
   ),

@@ -31,6 +31,13 @@ export interface DomainEventMap {
   /** A published video's flag flipped back: only its owner sees it now. */
   'video.unpublished': { videoId: string; ownerId: string; createdAt: Date };
   'video.deleted': { videoId: string; ownerId: string; deletedAt: Date };
+  /**
+   * A processing run (a transcode on the `video-processing` queue) ended and set the video's
+   * state: announced only by the run that still held the video (its `runId`), so a run that lost
+   * it to a deletion or a takeover announces nothing. A video that goes `ready` without a run
+   * (no transcoder, Cloudinary) announces nothing either: its MP4 was playable all along.
+   */
+  'video.processed': { videoId: string; ownerId: string; state: 'ready' | 'failed' };
   /** A follow relation was created (announced only by the request that stored it). */
   'follow.added': { followerId: string; followingId: string };
   /** A follow relation was removed (announced only by the request that removed it). */

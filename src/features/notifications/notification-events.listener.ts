@@ -71,6 +71,13 @@ export class NotificationEventsListener {
     return Promise.resolve();
   }
 
+  /** A processing run ended: its owner is told (a system notification, no actor). */
+  @OnDomainEvent('video.processed')
+  onVideoProcessed({ payload }: DomainEvent<'video.processed'>): Promise<void> {
+    this.jobs.enqueue({ kind: 'video-processed', ...payload, at: Date.now() });
+    return Promise.resolve();
+  }
+
   @OnDomainEvent('video.deleted')
   onVideoDeleted({ payload }: DomainEvent<'video.deleted'>): Promise<void> {
     this.jobs.enqueue({

@@ -9,7 +9,10 @@ import {
   type FollowersPosition,
   FollowStateService,
 } from 'src/modules/follows/follow-state.service';
-import type { NotificationType } from 'src/modules/notifications/notification-types.constant';
+import type {
+  ActorNotificationType,
+  SystemNotificationType,
+} from 'src/modules/notifications/notification-types.constant';
 import {
   type NotificationAction,
   NotificationsService,
@@ -40,13 +43,27 @@ export type NotificationJob =
       after: FollowersPosition | null;
     }
   | { kind: 'video-hidden'; videoId: string; ownerId: string }
+  | {
+      kind: 'video-processed';
+      videoId: string;
+      ownerId: string;
+      state: DomainEventMap['video.processed']['state'];
+      at: number;
+    }
   | { kind: 'removed'; id: string; queueKey: string };
 
-const LIKE_TYPES: Record<LikeTarget, NotificationType> = {
+const LIKE_TYPES: Record<LikeTarget, ActorNotificationType> = {
   video: 'video_like',
   comment: 'comment_like',
   communityPost: 'post_like',
 };
+
+/** A processing run's outcome as the owner is told of it; each supersedes the other. */
+const PROCESSED_TYPES: Record<DomainEventMap['video.processed']['state'], SystemNotificationType> =
+  {
+    ready: 'video_ready',
+    failed: 'video_processing_failed',
+  };
 
 /**
  * The notifications' writes, off the request path on the `notifications` job queue. Jobs about
@@ -111,6 +128,8 @@ export class NotificationJobsService {
       case 'video-hidden':
         await this.notifications.removeReferencingExceptFor(job.videoId, job.ownerId);
         return;
+      case 'video-processed':
+        return this.videoProcessed(job);
       case 'removed':
         await this.notifications.removeReferencing([job.id]);
         return;
@@ -244,6 +263,30 @@ export class NotificationJobsService {
   }
 
   /**
+   * A processing run of a video ended: its owner's one item of that outcome on the video
+   * (refreshed, never repeated, by a retry that ends the same way), replacing the item of the
+   * other outcome. A video deleted meanwhile gets none (its removal job runs after, under the
+   * same key); one whose owner changed is not the event's owner's any more.
+   */
+  private async videoProcessed(
+    job: Extract<NotificationJob, { kind: 'video-processed' }>,
+  ): Promise<void> {
+    const video = await this.videos.findVisibleSummary(job.videoId, job.ownerId);
+    if (!video || video.ownerId !== job.ownerId) return;
+    const type = PROCESSED_TYPES[job.state];
+    await this.stream.announce(
+      await this.notifications.recordSystem({
+        recipientId: job.ownerId,
+        type,
+        subject: { kind: 'video', id: job.videoId, text: video.title },
+        refs: [],
+        supersedes: Object.values(PROCESSED_TYPES),
+        at: new Date(job.at),
+      }),
+    );
+  }
+
+  /**
    * One batch of the creator's followers: the video is checked first (an unpublished or deleted
    * video stops the walk; its removal job, under the same key, takes back earlier batches),
    * then one group per follower, in one bulk insert, and the next batch is queued.
@@ -285,6 +328,7 @@ function keyOf(job: NotificationJob): string {
         : `${job.comment.parent.kind === 'video' ? 'video' : 'post'}:${job.comment.parent.id}`;
     case 'new-video':
     case 'video-hidden':
+    case 'video-processed':
       return `video:${job.videoId}`;
     case 'removed':
       return job.queueKey;

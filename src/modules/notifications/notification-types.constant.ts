@@ -1,5 +1,8 @@
-/** The kinds of notification (docs/api.md#notifications), in the order the preferences list them. */
-export const NOTIFICATION_TYPES = [
+/**
+ * Kinds a user's action causes (someone liked, followed, commented, published): grouped by
+ * actor, never about one's own action.
+ */
+export const ACTOR_NOTIFICATION_TYPES = [
   'follow',
   'video_like',
   'comment_like',
@@ -10,7 +13,27 @@ export const NOTIFICATION_TYPES = [
   'new_video',
 ] as const;
 
+/**
+ * Kinds the system causes about the recipient's own content (a processing run of their video
+ * ended): no actor, one item per (recipient, type, subject), refreshed rather than repeated.
+ */
+export const SYSTEM_NOTIFICATION_TYPES = ['video_ready', 'video_processing_failed'] as const;
+
+/** The kinds of notification (docs/api.md#notifications), in the order the preferences list them. */
+export const NOTIFICATION_TYPES = [
+  ...ACTOR_NOTIFICATION_TYPES,
+  ...SYSTEM_NOTIFICATION_TYPES,
+] as const;
+
 export type NotificationType = (typeof NOTIFICATION_TYPES)[number];
+export type ActorNotificationType = (typeof ACTOR_NOTIFICATION_TYPES)[number];
+export type SystemNotificationType = (typeof SYSTEM_NOTIFICATION_TYPES)[number];
+
+/**
+ * The window start of every system notification: one item per (recipient, type, subject) for
+ * good (the unique group index), so a repeat refreshes it instead of adding another.
+ */
+export const SYSTEM_NOTIFICATION_WINDOW_START = new Date(0);
 
 /** What a notification is about, as clients name it. */
 export const SUBJECT_KINDS = ['video', 'comment', 'communitypost', 'user'] as const;

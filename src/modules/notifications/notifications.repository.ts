@@ -10,6 +10,8 @@ import type {
 import {
   NOTIFICATION_ACTOR_SAMPLE,
   type NotificationType,
+  SYSTEM_NOTIFICATION_WINDOW_START,
+  type SystemNotificationType,
   type SubjectKind,
 } from 'src/modules/notifications/notification-types.constant';
 import { NotificationActor } from 'src/modules/notifications/schemas/notification-actor.schema';
@@ -279,6 +281,65 @@ export class NotificationsRepository {
         ? []
         : [{ recipientId: group.recipientId, notificationId: ids[index].toHexString() }],
     );
+  }
+
+  /**
+   * A system notification (no actor): the one item of (recipient, type, subject), created or
+   * refreshed in one upsert on the unique group index: to the top, unread, with the current
+   * excerpt and refs. Returns its id.
+   */
+  async upsertSystemGroup(
+    key: GroupKey & { type: SystemNotificationType },
+    at: Date,
+  ): Promise<string | null> {
+    const group = await this.notifications
+      .findOneAndUpdate(
+        {
+          recipient: oid(key.recipientId),
+          type: key.type,
+          subject: oid(key.subjectId),
+          windowStart: SYSTEM_NOTIFICATION_WINDOW_START,
+        },
+        {
+          $set: {
+            subjectKind: key.subjectKind,
+            excerpt: key.excerpt,
+            refs: key.refs.map(oid),
+            read: false,
+            activityAt: at,
+          },
+          $setOnInsert: { actors: [], actorCount: 0 },
+        },
+        { upsert: true, returnDocument: 'after', projection: { _id: 1 } },
+      )
+      .lean<{ _id: Types.ObjectId }>()
+      .exec();
+    return group ? group._id.toHexString() : null;
+  }
+
+  /** The recipient's system notifications of `types` on a subject, removed; their ids. */
+  async deleteSystemGroups(
+    recipientId: string,
+    types: readonly SystemNotificationType[],
+    subjectId: string,
+  ): Promise<string[]> {
+    if (types.length === 0) return [];
+    const filter = {
+      recipient: oid(recipientId),
+      type: { $in: [...types] },
+      subject: oid(subjectId),
+      windowStart: SYSTEM_NOTIFICATION_WINDOW_START,
+    };
+    const found = await this.notifications
+      .find(filter)
+      .select({ _id: 1 })
+      .limit(types.length)
+      .lean<{ _id: Types.ObjectId }[]>()
+      .exec();
+    if (found.length === 0) return [];
+    const ids = found.map((group) => group._id);
+    await this.notifications.deleteMany({ _id: { $in: ids }, ...filter }).exec();
+    return ids.map((id) => id.toHexString());
   }
 
   /** Cascades: the groups and rows that point at any of `ids`, except those of `keepRecipientId`. */

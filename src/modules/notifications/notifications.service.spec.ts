@@ -6,6 +6,7 @@ import type {
 import {
   type NotificationAction,
   NotificationsService,
+  type SystemNotice,
 } from 'src/modules/notifications/notifications.service';
 
 const id = (): string => new Types.ObjectId().toHexString();
@@ -26,6 +27,8 @@ describe('NotificationsService', () => {
       | 'deleteEmptyGroup'
       | 'refillSample'
       | 'insertWholeGroups'
+      | 'upsertSystemGroup'
+      | 'deleteSystemGroups'
     >
   >;
   let sut: NotificationsService;
@@ -48,6 +51,8 @@ describe('NotificationsService', () => {
           groups.map((group) => ({ recipientId: group.recipientId, notificationId: id() })),
         ),
       ),
+      upsertSystemGroup: jest.fn(),
+      deleteSystemGroups: jest.fn().mockResolvedValue([]),
     };
     sut = new NotificationsService(repo as unknown as NotificationsRepository);
     action = {
@@ -159,5 +164,63 @@ describe('NotificationsService', () => {
     expect(repo.findOptedOut).toHaveBeenCalledWith('new_video', [a, b, off]);
     const groups = repo.insertWholeGroups.mock.calls[0][0];
     expect(groups.map((group) => group.recipientId)).toEqual([a, b]);
+  });
+  describe('recordSystem', () => {
+    let notice: SystemNotice;
+    beforeEach(() => {
+      notice = {
+        recipientId: id(),
+        type: 'video_processing_failed',
+        subject: { kind: 'video', id: id(), text: '  Bachata\n basics  ' },
+        refs: [],
+        supersedes: ['video_ready', 'video_processing_failed'],
+        at: AT,
+      };
+    });
+
+    it('upserts the one item of (recipient, type, subject) with no actor, after removing what it supersedes', async () => {
+      const group = id();
+      const stale = id();
+      repo.deleteSystemGroups.mockResolvedValue([stale]);
+      repo.upsertSystemGroup.mockResolvedValue(group);
+      await expect(sut.recordSystem(notice)).resolves.toEqual([
+        { recipientId: notice.recipientId, notificationId: stale, removed: true },
+        { recipientId: notice.recipientId, notificationId: group, removed: false },
+      ]);
+      // its own type is never superseded: a repeat refreshes the same item
+      expect(repo.deleteSystemGroups).toHaveBeenCalledWith(
+        notice.recipientId,
+        ['video_ready'],
+        notice.subject.id,
+      );
+      expect(repo.upsertSystemGroup).toHaveBeenCalledWith(
+        {
+          recipientId: notice.recipientId,
+          type: 'video_processing_failed',
+          subjectKind: 'video',
+          subjectId: notice.subject.id,
+          excerpt: 'Bachata basics',
+          refs: [notice.subject.id],
+        },
+        AT,
+      );
+      // no actor: neither the actor rows nor the actor groups are touched
+      expect(repo.insertActor).not.toHaveBeenCalled();
+      expect(repo.findOpenGroupId).not.toHaveBeenCalled();
+      expect(repo.openGroup).not.toHaveBeenCalled();
+    });
+
+    it('stores nothing for a type turned off, but still removes the superseded items', async () => {
+      const stale = id();
+      repo.deleteSystemGroups.mockResolvedValue([stale]);
+      repo.findOptedOut.mockResolvedValue(new Set([notice.recipientId]));
+      await expect(sut.recordSystem(notice)).resolves.toEqual([
+        { recipientId: notice.recipientId, notificationId: stale, removed: true },
+      ]);
+      expect(repo.findOptedOut).toHaveBeenCalledWith('video_processing_failed', [
+        notice.recipientId,
+      ]);
+      expect(repo.upsertSystemGroup).not.toHaveBeenCalled();
+    });
   });
 });

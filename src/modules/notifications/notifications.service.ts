@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { NotificationRecord } from 'src/modules/notifications/notification-records.type';
 import {
+  type ActorNotificationType,
   NOTIFICATION_ACTORS_SHOWN,
   NOTIFICATION_EXCERPT_LENGTH,
   NOTIFICATION_GROUP_WINDOW_MS,
@@ -8,6 +9,7 @@ import {
   NOTIFICATION_UNREAD_COUNT_CAP,
   type NotificationType,
   type SubjectKind,
+  type SystemNotificationType,
 } from 'src/modules/notifications/notification-types.constant';
 import {
   type GroupKey,
@@ -26,10 +28,25 @@ export interface NotificationSubject {
 export interface NotificationAction {
   recipientId: string;
   actorId: string;
-  type: NotificationType;
+  type: ActorNotificationType;
   subject: NotificationSubject;
   /** Ids whose deletion removes the notification (the subject is always one of them). */
   refs: string[];
+  at: Date;
+}
+
+/**
+ * Something the system tells a user about their own content (a processing run of their video
+ * ended): no actor, so no self-notification rule and no grouping by actor.
+ */
+export interface SystemNotice {
+  recipientId: string;
+  type: SystemNotificationType;
+  subject: NotificationSubject;
+  /** Ids whose deletion removes the notification (the subject is always one of them). */
+  refs: string[];
+  /** The recipient's notices of these types on the same subject, now out of date, are removed. */
+  supersedes: SystemNotificationType[];
   at: Date;
 }
 
@@ -114,6 +131,30 @@ export class NotificationsService {
         })),
     );
     return inserted.map((group) => ({ ...group, removed: false }));
+  }
+
+  /**
+   * Records a system notice: the recipient's one item of (type, subject), created or refreshed
+   * (to the top, unread; never a second item), after removing the notices it supersedes. Nothing
+   * is stored when the recipient turned the type off (the superseded ones still go: they are out
+   * of date either way). Returns the groups changed: removals, then the item when stored.
+   */
+  async recordSystem(notice: SystemNotice): Promise<ChangedGroup[]> {
+    const changed: ChangedGroup[] = (
+      await this.store.deleteSystemGroups(
+        notice.recipientId,
+        notice.supersedes.filter((type) => type !== notice.type),
+        notice.subject.id,
+      )
+    ).map((notificationId) => ({ recipientId: notice.recipientId, notificationId, removed: true }));
+    if (!(await this.isEnabled(notice.recipientId, notice.type))) return changed;
+    const notificationId = await this.store.upsertSystemGroup(
+      { ...groupKey(notice), type: notice.type },
+      notice.at,
+    );
+    if (notificationId !== null)
+      changed.push({ recipientId: notice.recipientId, notificationId, removed: false });
+    return changed;
   }
 
   /**
@@ -209,7 +250,9 @@ export class NotificationsService {
   }
 }
 
-function groupKey(action: NotificationAction): GroupKey {
+function groupKey(
+  action: Pick<NotificationAction, 'recipientId' | 'subject' | 'refs'> & { type: NotificationType },
+): GroupKey {
   return {
     recipientId: action.recipientId,
     type: action.type,

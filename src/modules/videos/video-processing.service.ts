@@ -6,6 +6,7 @@ import {
   type OnApplicationBootstrap,
 } from '@nestjs/common';
 import { describeError, errorTrace } from 'src/common/errors/describe-error.util';
+import { DomainEvents } from 'src/common/events/domain-events';
 import type { AppConfig } from 'src/config/app-config';
 import { InjectConfig } from 'src/config/app-config.provider';
 import { DatabaseSupervisorService } from 'src/infrastructure/database/database-supervisor.service';
@@ -45,6 +46,9 @@ interface RunningTranscode {
  * renditions in a folder of its own. Every state write is a compare-and-set on the run's id, so
  * a run that lost its video (deleted, or taken over after a restart) changes nothing and removes
  * its folder. Without a transcoder (or with Cloudinary) a video is `ready` at once with its MP4.
+ *
+ * A run that ends while it still holds its video announces `video.processed` (ready or failed),
+ * which tells the owner; nothing else does (a video `ready` without a run had its MP4 all along).
  */
 @Injectable()
 export class VideoProcessingService implements OnApplicationBootstrap, BeforeApplicationShutdown {
@@ -60,6 +64,7 @@ export class VideoProcessingService implements OnApplicationBootstrap, BeforeApp
     private readonly transcoder: Transcoder,
     private readonly media: VideoMediaService,
     private readonly database: DatabaseSupervisorService,
+    private readonly events: DomainEvents,
     jobs: JobQueues,
     @InjectConfig() config: AppConfig,
   ) {
@@ -181,7 +186,7 @@ export class VideoProcessingService implements OnApplicationBootstrap, BeforeApp
     const videoId = source._id.toHexString();
     const file = await storage.open(source.videoFile.key);
     if (!file) {
-      await this.videos.failProcessing(videoId, runId, 'The video file is missing');
+      await this.fail(source, runId, 'The video file is missing');
       return;
     }
     const folder = await storage.createRenditionFolder();
@@ -206,7 +211,10 @@ export class VideoProcessingService implements OnApplicationBootstrap, BeforeApp
       });
       await writes;
       const hls = { url: storage.renditionUrl(folder.key, result.masterPlaylist), key: folder.key };
-      if (await this.videos.finishProcessing(videoId, runId, hls)) return;
+      if (await this.videos.finishProcessing(videoId, runId, hls)) {
+        await this.announce(source, 'ready');
+        return;
+      }
       // The video was deleted (or taken over) while it was transcoded: its renditions go.
       await this.media.deleteRenditionsQuietly(folder.key, `processing of video ${videoId}`);
     } catch (error) {
@@ -217,11 +225,25 @@ export class VideoProcessingService implements OnApplicationBootstrap, BeforeApp
         this.logger.warn(
           `Processing of video ${videoId} failed: ${error.message}: ${error.detail}`,
         );
-        await this.videos.failProcessing(videoId, runId, error.message);
+        await this.fail(source, runId, error.message);
         return;
       }
       this.logger.error(`Processing of video ${videoId} failed`, errorTrace(error));
-      await this.videos.failProcessing(videoId, runId, GENERIC_FAILURE);
+      await this.fail(source, runId, GENERIC_FAILURE);
     }
+  }
+
+  /** The run failed: `failed` with the owner's message, announced when the run still held the video. */
+  private async fail(source: ProcessingSourceRecord, runId: string, error: string): Promise<void> {
+    if (await this.videos.failProcessing(source._id.toHexString(), runId, error))
+      await this.announce(source, 'failed');
+  }
+
+  private async announce(source: ProcessingSourceRecord, state: 'ready' | 'failed'): Promise<void> {
+    await this.events.publish('video.processed', {
+      videoId: source._id.toHexString(),
+      ownerId: source.owner.toHexString(),
+      state,
+    });
   }
 }

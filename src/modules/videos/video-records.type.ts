@@ -27,7 +27,7 @@ export interface VideoRecord {
 }
 
 /** What a processing run needs of the video it claimed. */
-export type ProcessingSourceRecord = Pick<VideoRecord, '_id' | 'videoFile' | 'duration'>;
+export type ProcessingSourceRecord = Pick<VideoRecord, '_id' | 'owner' | 'videoFile' | 'duration'>;
 
 /** What a video adds to its owner's channel counters, read atomically with a change to the video. */
 export interface VideoCountsRecord {

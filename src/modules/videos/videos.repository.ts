@@ -373,7 +373,7 @@ export class VideosRepository {
             'processing.runId': runId,
           },
         },
-        { ...QUIET, returnDocument: 'after', projection: { videoFile: 1, duration: 1 } },
+        { ...QUIET, returnDocument: 'after', projection: { owner: 1, videoFile: 1, duration: 1 } },
       )
       .lean<ProcessingSourceRecord>()
       .exec();
@@ -410,9 +410,9 @@ export class VideosRepository {
     return result.matchedCount === 1;
   }
 
-  /** The run failed: `failed` with the owner's message. */
-  async failProcessing(videoId: string, runId: string, error: string): Promise<void> {
-    await this.videos
+  /** The run failed: `failed` with the owner's message. False when the run lost the video. */
+  async failProcessing(videoId: string, runId: string, error: string): Promise<boolean> {
+    const result = await this.videos
       .updateOne(
         runFilter(videoId, runId),
         {
@@ -425,6 +425,7 @@ export class VideosRepository {
         QUIET,
       )
       .exec();
+    return result.matchedCount === 1;
   }
 
   /**

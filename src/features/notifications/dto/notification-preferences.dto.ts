@@ -42,6 +42,12 @@ export class NotificationPreferencesResponse {
 
   @ApiProperty({ type: () => ChannelPreferenceResponse })
   new_video: ChannelPreferenceResponse;
+
+  @ApiProperty({ type: () => ChannelPreferenceResponse })
+  video_ready: ChannelPreferenceResponse;
+
+  @ApiProperty({ type: () => ChannelPreferenceResponse })
+  video_processing_failed: ChannelPreferenceResponse;
 }
 
 /** A type in the update: absent leaves it; anything sent (`null` included) must be `{ inApp }`. */
@@ -80,4 +86,10 @@ export class UpdateNotificationPreferencesDto {
 
   @ChannelPreferenceField()
   new_video?: ChannelPreferenceDto;
+
+  @ChannelPreferenceField()
+  video_ready?: ChannelPreferenceDto;
+
+  @ChannelPreferenceField()
+  video_processing_failed?: ChannelPreferenceDto;
 }

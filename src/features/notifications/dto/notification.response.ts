@@ -47,11 +47,16 @@ export class NotificationResponse {
   @ApiProperty({
     type: () => [NotificationActorResponse],
     maxItems: NOTIFICATION_ACTORS_SHOWN,
-    description: 'The newest actors first; `actorCount` counts all of them',
+    description:
+      'The newest actors first; `actorCount` counts all of them. Empty for the types the system causes (`video_ready`, `video_processing_failed`)',
   })
   actors: NotificationActorResponse[];
 
-  @ApiProperty({ type: 'integer', minimum: 1, description: 'Distinct users in the group' })
+  @ApiProperty({
+    type: 'integer',
+    minimum: 0,
+    description: 'Distinct users in the group; 0 for the types the system causes',
+  })
   actorCount: number;
 
   subject: NotificationSubjectResponse;
