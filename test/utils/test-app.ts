@@ -10,6 +10,7 @@ import { AppModule } from 'src/app.module';
 import { APP_OPTIONS, configureApp } from 'src/app.setup';
 import { type AppConfig, loadAppConfig } from 'src/config/app-config';
 import { APP_CONFIG } from 'src/config/app-config.provider';
+import { VideoProcessingService } from 'src/modules/videos/video-processing.service';
 import { DatabaseSupervisorService } from 'src/infrastructure/database/database-supervisor.service';
 import { recordQueryShapes, saveSuiteShapes } from 'test/utils/query-shapes';
 
@@ -78,7 +79,11 @@ export async function createTestApp(
   const app = moduleRef.createNestApplication<NestExpressApplication>(APP_OPTIONS);
   configureApp(app);
   await app.init();
-  if (options.waitForDatabase !== false) await app.get(DatabaseSupervisorService).whenReady();
+  if (options.waitForDatabase !== false) {
+    await app.get(DatabaseSupervisorService).whenReady();
+    // The boot's own queries (unfinished processing picked up) are over before a test counts any.
+    await app.get(VideoProcessingService).whenResumed();
+  }
   const connection = app.get<Connection>(getConnectionToken());
   // An app that does not wait for its database may get its driver client later (outage tests).
   const shapes =

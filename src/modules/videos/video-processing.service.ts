@@ -57,6 +57,7 @@ export class VideoProcessingService implements OnApplicationBootstrap, BeforeApp
   private readonly running = new Map<string, RunningTranscode>();
   private stopping = false;
   private readonly resumeAtBoot: boolean;
+  private resumed: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly videos: VideosRepository,
@@ -115,12 +116,17 @@ export class VideoProcessingService implements OnApplicationBootstrap, BeforeApp
    */
   onApplicationBootstrap(): void {
     if (!this.resumeAtBoot) return;
-    void this.database
+    this.resumed = this.database
       .whenReady()
       .then(() => (this.stopping ? undefined : this.resumeUnfinished()))
       .catch((error: unknown) =>
         this.logger.error('Picking up unfinished processing failed', errorTrace(error)),
       );
+  }
+
+  /** Resolves once the boot's pick-up has run (at once when there is none): for tests. */
+  whenResumed(): Promise<void> {
+    return this.resumed;
   }
 
   /** Every video whose processing never finished, in bounded batches: queued again, or ready. */
