@@ -21,6 +21,10 @@ media_dir = Path(os.environ["FUZZ_MEDIA_DIR"])
 for media_type, file_name in SAMPLES.items():
     schemathesis.openapi.media_type(media_type, st.just((media_dir / file_name).read_bytes()))
 
+# tus upload data (`PATCH /uploads/{uploadId}`, a creation's first bytes): raw bytes, whatever
+# they are; what an upload holds is checked when a video is made of it.
+schemathesis.openapi.media_type("application/offset+octet-stream", st.binary(max_size=256))
+
 
 # Idempotency-Key (docs/api.md#idempotency-key): a client sends a new key with each new request and the same key
 # only when it retries that request; the same key with another request is 422
