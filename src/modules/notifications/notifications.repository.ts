@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { type Model, type QueryFilter, Types } from 'mongoose';
+import { duplicateIndexes } from 'src/common/database/bulk-write.util';
 import { isDuplicateKey } from 'src/common/errors/error-mapping.util';
 import type {
   NotificationActorRecord,
@@ -48,10 +49,6 @@ export interface WholeGroup extends GroupKey {
   actorId: string;
   windowStart: Date;
   at: Date;
-}
-
-interface BulkWriteFailure {
-  writeErrors?: { index: number; code?: number }[] | { index: number; code?: number };
 }
 
 @Injectable()
@@ -473,17 +470,4 @@ export class NotificationsRepository {
 
 function oid(id: string): Types.ObjectId {
   return new Types.ObjectId(id);
-}
-
-/**
- * The indexes of the operations an unordered bulk write refused as duplicates, or null when the
- * error is anything else (or any refusal was for another reason), which the caller rethrows.
- */
-function duplicateIndexes(error: unknown): Set<number> | null {
-  if (typeof error !== 'object' || error === null || !('writeErrors' in error)) return null;
-  const raw = (error as BulkWriteFailure).writeErrors;
-  const writeErrors = Array.isArray(raw) ? raw : raw ? [raw] : [];
-  if (writeErrors.length === 0 || !writeErrors.every((failure) => isDuplicateKey(failure)))
-    return null;
-  return new Set(writeErrors.map((failure) => failure.index));
 }

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { type Model, type QueryFilter, Types } from 'mongoose';
-import { isDuplicateKey } from 'src/common/errors/error-mapping.util';
+import { duplicateIndexes } from 'src/common/database/bulk-write.util';
 import { TimelineEntry } from 'src/modules/timelines/schemas/timeline-entry.schema';
 import { Timeline } from 'src/modules/timelines/schemas/timeline.schema';
 import type {
@@ -13,10 +13,6 @@ import type {
 /** The feed's order: newest video first, the video id breaking ties (as `GET /video` sorts). */
 const NEWEST_FIRST = { videoCreatedAt: -1, video: -1 } as const;
 const PAGE_PROJECTION = { video: 1, owner: 1, videoCreatedAt: 1 } as const;
-
-interface BulkWriteFailure {
-  writeErrors?: { index: number; code?: number }[] | { index: number; code?: number };
-}
 
 @Injectable()
 export class TimelinesRepository {
@@ -158,17 +154,4 @@ export class TimelinesRepository {
 
 function oid(id: string): Types.ObjectId {
   return new Types.ObjectId(id);
-}
-
-/**
- * The indexes of the operations an unordered bulk write refused as duplicates, or null when the
- * error is anything else (or any refusal was for another reason), which the caller rethrows.
- */
-function duplicateIndexes(error: unknown): Set<number> | null {
-  if (typeof error !== 'object' || error === null || !('writeErrors' in error)) return null;
-  const raw = (error as BulkWriteFailure).writeErrors;
-  const writeErrors = Array.isArray(raw) ? raw : raw ? [raw] : [];
-  if (writeErrors.length === 0 || !writeErrors.every((failure) => isDuplicateKey(failure)))
-    return null;
-  return new Set(writeErrors.map((failure) => failure.index));
 }
