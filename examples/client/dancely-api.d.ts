@@ -4880,7 +4880,7 @@ export interface operations {
         'Tus-Resumable': '1.0.0';
         /** @description Total size of the upload in bytes, at most 104857600 (the video limit); deferred lengths are not supported */
         'Upload-Length': string;
-        /** @description Optional, tus format: comma-separated `key base64(value)` pairs, e.g. `filename`, `filetype` */
+        /** @description Optional, tus format: comma-separated `key base64(value)` pairs, e.g. `filename`, `filetype`; a key at most once */
         'Upload-Metadata'?: string;
       };
       path?: never;
@@ -4906,7 +4906,7 @@ export interface operations {
         };
         content?: never;
       };
-      /** @description BAD_REQUEST: the tus server’s refusal of a malformed header | BAD_REQUEST: Upload-Length must be a non-negative integer (deferred lengths are not supported) | VALIDATION_ERROR: the field messages | INVALID_ID: Invalid ID | MALFORMED_JSON: Malformed JSON body | VALIDATION_ERROR: <field> is not allowed */
+      /** @description BAD_REQUEST: the tus server’s refusal of a malformed header | BAD_REQUEST: Upload-Length must be a non-negative integer (deferred lengths are not supported) | BAD_REQUEST: Upload-Metadata must be comma-separated `key base64` pairs, each key once | VALIDATION_ERROR: the field messages | INVALID_ID: Invalid ID | MALFORMED_JSON: Malformed JSON body | VALIDATION_ERROR: <field> is not allowed */
       400: {
         headers: {
           [name: string]: unknown;

@@ -244,4 +244,44 @@ describe('Resumable uploads (tus)', () => {
     expectError(wrongType, 415, 'UNSUPPORTED_MEDIA_TYPE');
     expect(OFFSET_STREAM).toBe('application/offset+octet-stream');
   });
+
+  it('refuses malformed creation headers with 400 and stores nothing', async () => {
+    const owner = await createVerifiedUser(t);
+    const create = (headers: Record<string, string>) =>
+      request(t.app.getHttpServer())
+        .post('/api/v1/uploads')
+        .set('Authorization', owner.authHeader)
+        .set(TUS)
+        .set(headers);
+    const name = Buffer.from('clip.mp4').toString('base64');
+    const before = await t.connection.collection('resumable_uploads').countDocuments();
+    for (const [headers, message] of [
+      [
+        { 'Upload-Length': '' },
+        'Upload-Length must be a non-negative integer (deferred lengths are not supported)',
+      ],
+      [
+        { 'Upload-Length': '-1' },
+        'Upload-Length must be a non-negative integer (deferred lengths are not supported)',
+      ],
+      [{ 'Upload-Length': '10', 'Upload-Metadata': '' }, METADATA_MESSAGE],
+      [{ 'Upload-Length': '10', 'Upload-Metadata': 'filename' + ' not-base64!' }, METADATA_MESSAGE],
+      [
+        { 'Upload-Length': '10', 'Upload-Metadata': `filename ${name},filename ${name}` },
+        METADATA_MESSAGE,
+      ],
+      [{ 'Upload-Length': '10', 'Upload-Metadata': `filename  ${name}` }, METADATA_MESSAGE],
+    ] as const)
+      expectError(await create(headers), 400, 'BAD_REQUEST', message);
+    expect(await t.connection.collection('resumable_uploads').countDocuments()).toBe(before);
+    // the forms tus allows: a key with a value, a key alone, an empty value
+    const fine = await create({
+      'Upload-Length': '10',
+      'Upload-Metadata': `filename ${name},live,note `,
+    });
+    expect(fine.status).toBe(201);
+  });
 });
+
+const METADATA_MESSAGE =
+  'Upload-Metadata must be comma-separated `key base64` pairs, each key once';

@@ -42,6 +42,7 @@ export class ResumableUploadsController {
     errors: [
       ...PROTOCOL_ERRORS,
       ResumableUploadsErrors.lengthRequired,
+      ResumableUploadsErrors.invalidMetadata,
       ResumableUploadsErrors.wrongContentType,
       ResumableUploadsErrors.tooLarge,
       ResumableUploadsErrors.dailyQuota,

@@ -21,6 +21,10 @@ export const ResumableUploadsErrors = {
     ErrorCode.BAD_REQUEST,
     'Upload-Length must be a non-negative integer (deferred lengths are not supported)',
   ),
+  invalidMetadata: defineError(
+    ErrorCode.BAD_REQUEST,
+    'Upload-Metadata must be comma-separated `key base64` pairs, each key once',
+  ),
   wrongContentType: defineError(
     ErrorCode.UNSUPPORTED_MEDIA_TYPE,
     'Upload data must be sent as application/offset+octet-stream',

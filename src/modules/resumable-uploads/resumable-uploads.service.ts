@@ -9,7 +9,10 @@ import { InjectConfig } from 'src/config/app-config.provider';
 import { ResumableUploadsErrors } from 'src/modules/resumable-uploads/resumable-uploads.errors';
 import { ResumableUploadsRepository } from 'src/modules/resumable-uploads/resumable-uploads.repository';
 import { LIVE_UPLOAD_STATES } from 'src/modules/resumable-uploads/schemas/resumable-upload.schema';
-import { TUS_OFFSET_CONTENT_TYPE } from 'src/modules/resumable-uploads/tus-docs.decorator';
+import {
+  TUS_METADATA_PATTERN,
+  TUS_OFFSET_CONTENT_TYPE,
+} from 'src/modules/resumable-uploads/tus-docs.decorator';
 import { TusServerService } from 'src/modules/resumable-uploads/tus-server.service';
 
 const TUS_VERSION = '1.0.0';
@@ -58,6 +61,10 @@ export class ResumableUploadsService {
     // A creation may carry the first bytes (creation-with-upload), as upload data only: tus would
     // ignore any other body, and a body that is silently dropped is a request misread.
     if (hasBody(req) && !isUploadData(req)) throw ResumableUploadsErrors.wrongContentType();
+    // tus skips an empty header and refuses a malformed one itself; both are refused here, alike.
+    const metadata = req.headers['upload-metadata'];
+    if (metadata !== undefined && !isTusMetadata(metadata))
+      throw ResumableUploadsErrors.invalidMetadata();
     const { maxUnfinishedPerUser, dailyBytesPerUser, expiryHours } = this.config.media.resumable;
     const now = new Date();
     const id = randomBytes(12).toString('hex');
@@ -185,6 +192,15 @@ function isUploadData(req: Request): boolean {
     (req.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase() ===
     TUS_OFFSET_CONTENT_TYPE
   );
+}
+
+const TUS_METADATA = new RegExp(TUS_METADATA_PATTERN);
+
+/** A well-formed `Upload-Metadata` value: `key[ base64]` pairs, no key twice. */
+function isTusMetadata(value: string | string[]): boolean {
+  if (typeof value !== 'string' || !TUS_METADATA.test(value)) return false;
+  const keys = value.split(',').map((pair) => pair.split(' ')[0]);
+  return new Set(keys).size === keys.length;
 }
 
 function declaredLength(req: Request): number {

@@ -19,19 +19,32 @@ export const TUS_OFFSET_CONTENT_TYPE = 'application/offset+octet-stream';
 
 type TusRequestHeader = 'Upload-Length' | 'Upload-Offset' | 'Upload-Metadata';
 
-const REQUEST_HEADERS: Record<TusRequestHeader, { description: string; required: boolean }> = {
+/** A byte count as tus writes it: decimal digits (a JavaScript-safe integer). */
+const BYTE_COUNT = { type: 'string', pattern: '^[0-9]{1,15}$' } as const;
+/** tus metadata: `key[ base64]` pairs, comma-separated; a key is printable ASCII without comma. */
+const METADATA_PAIR = '[!-+\\--~]+( ([A-Za-z0-9+/]{4})*([A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?)?';
+/** A whole `Upload-Metadata` header (the service also refuses a key given twice). */
+export const TUS_METADATA_PATTERN = `^${METADATA_PAIR}(,${METADATA_PAIR})*$`;
+
+const REQUEST_HEADERS: Record<
+  TusRequestHeader,
+  { description: string; required: boolean; schema: Record<string, unknown> }
+> = {
   'Upload-Length': {
     description: `Total size of the upload in bytes, at most ${VIDEO_FILE.maxBytes} (the video limit); deferred lengths are not supported`,
     required: true,
+    schema: BYTE_COUNT,
   },
   'Upload-Offset': {
     description: 'Where this chunk starts: the `Upload-Offset` the last `HEAD` or `PATCH` answered',
     required: true,
+    schema: BYTE_COUNT,
   },
   'Upload-Metadata': {
     description:
-      'Optional, tus format: comma-separated `key base64(value)` pairs, e.g. `filename`, `filetype`',
+      'Optional, tus format: comma-separated `key base64(value)` pairs, e.g. `filename`, `filetype`; a key at most once',
     required: false,
+    schema: { type: 'string', pattern: TUS_METADATA_PATTERN },
   },
 };
 
@@ -74,9 +87,7 @@ export function TusRoute(operation: TusOperation): MethodDecorator {
       description: 'tus protocol version',
       schema: { type: 'string', enum: ['1.0.0'] },
     }),
-    ...operation.requestHeaders.map((name) =>
-      ApiHeader({ name, ...REQUEST_HEADERS[name], schema: { type: 'string' } }),
-    ),
+    ...operation.requestHeaders.map((name) => ApiHeader({ name, ...REQUEST_HEADERS[name] })),
     ...(operation.data === 'none'
       ? []
       : [
