@@ -273,6 +273,11 @@ describe('Resumable uploads (tus)', () => {
       [{ 'Upload-Length': '10', 'Upload-Metadata': `filename  ${name}` }, METADATA_MESSAGE],
     ] as const)
       expectError(await create(headers), 400, 'BAD_REQUEST', message);
+    // first bytes beyond the declared length: 413, nothing kept
+    const overflowing = await create({ 'Upload-Length': '8' })
+      .set('Content-Type', OFFSET_STREAM)
+      .send(Buffer.alloc(13, 1));
+    expect(overflowing.status).toBe(413);
     expect(await t.connection.collection('resumable_uploads').countDocuments()).toBe(before);
     // the forms tus allows: a key with a value, a key alone, an empty value
     const fine = await create({
