@@ -37,7 +37,7 @@
  * Ctrl-C stops autocannon, the app (which kills its ffmpeg) and the engine, and nothing else.
  */
 import 'reflect-metadata';
-import { execFile, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import {
   mkdirSync,
   mkdtempSync,
@@ -49,7 +49,6 @@ import {
 } from 'node:fs';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
-import { promisify } from 'node:util';
 import { NestFactory } from '@nestjs/core';
 import { getConnectionToken } from '@nestjs/mongoose';
 import type { NestExpressApplication } from '@nestjs/platform-express';
@@ -71,10 +70,9 @@ import { APP_CONFIG } from 'src/config/app-config.provider';
 import { DatabaseSupervisorService } from 'src/infrastructure/database/database-supervisor.service';
 import { startEmbeddedMongo } from 'src/infrastructure/database/embedded-mongo';
 import { createVerifiedUser, type TestUser } from 'test/factories/users.factory';
+import { makeMp4 } from 'test/fixtures/ffmpeg.fixture';
 import { tinyPng } from 'test/fixtures/media.fixture';
 import type { TestApp } from 'test/utils/test-app';
-
-const run = promisify(execFile);
 
 const CLIP_SECONDS = Number(process.env.TRANSCODE_CLIP_SECONDS ?? 30);
 const LOAD_SECONDS = Number(process.env.TRANSCODE_LOAD_SECONDS ?? 15);
@@ -99,36 +97,14 @@ function log(message: string): void {
 }
 
 /** The test clip: testsrc2 at 1280×720, 30 fps, with a 440 Hz tone, H.264/AAC, +faststart. */
-async function makeClip(path: string, seconds: number): Promise<void> {
-  await run('ffmpeg', [
-    '-hide_banner',
-    '-loglevel',
-    'error',
-    '-y',
-    '-f',
-    'lavfi',
-    '-i',
-    `testsrc2=duration=${seconds}:size=1280x720:rate=30`,
-    '-f',
-    'lavfi',
-    '-i',
-    `sine=frequency=440:duration=${seconds}`,
-    '-c:v',
-    'libx264',
-    '-preset',
-    'veryfast',
-    '-pix_fmt',
-    'yuv420p',
-    '-c:a',
-    'aac',
-    '-b:a',
-    '128k',
-    '-shortest',
-    '-movflags',
-    '+faststart',
-    path,
-  ]);
-}
+const CLIP = {
+  pattern: 'testsrc2',
+  width: 1280,
+  height: 720,
+  fps: 30,
+  preset: 'veryfast',
+  audioBitrate: '128k',
+} as const;
 
 /** The PIDs of this process's live children (every thread's), from /proc. */
 function childPids(): number[] {
@@ -302,7 +278,7 @@ async function main(): Promise<void> {
 
     const clipPath = join(scratch, 'clip-720p.mp4');
     log(`making a ${CLIP_SECONDS} s 720p clip`);
-    await makeClip(clipPath, CLIP_SECONDS);
+    await makeMp4(clipPath, { ...CLIP, seconds: CLIP_SECONDS });
     const clip = readFileSync(clipPath);
 
     const engine = await startEmbeddedMongo();
@@ -423,7 +399,12 @@ async function main(): Promise<void> {
       },
       settings: {
         clipSeconds: CLIP_SECONDS,
-        clip: { width: 1280, height: 720, fps: 30, mb: Number((clip.length / MB).toFixed(2)) },
+        clip: {
+          width: CLIP.width,
+          height: CLIP.height,
+          fps: CLIP.fps,
+          mb: Number((clip.length / MB).toFixed(2)),
+        },
         processingConcurrency: concurrency,
         niceness,
         load: {
@@ -444,7 +425,7 @@ async function main(): Promise<void> {
     mkdirSync(dirname(OUT), { recursive: true });
     writeFileSync(OUT, `${JSON.stringify(result, null, 2)}\n`);
 
-    const clipLine = `${CLIP_SECONDS} s 1280×720 30 fps H.264/AAC, ${result.settings.clip.mb} MB`;
+    const clipLine = `${CLIP_SECONDS} s ${CLIP.width}×${CLIP.height} ${CLIP.fps} fps H.264/AAC, ${result.settings.clip.mb} MB`;
     const ffmpegPeak = Math.max(0, ...watched.processes.map((p) => p.peakRssMb));
     console.log(`\n### Transcode (${clipLine}; nice ${niceness}, concurrency ${concurrency})\n`);
     console.log('| measurement | value |');
