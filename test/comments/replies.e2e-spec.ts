@@ -12,6 +12,7 @@ import {
   expectSuccess,
 } from 'test/likes/engagement-test.util';
 import { MISSING_ID } from 'test/utils/contract';
+import { walkCursor } from 'test/utils/cursor-walk';
 import { createTestApp, type TestApp } from 'test/utils/test-app';
 
 interface CommentData {
@@ -111,24 +112,28 @@ describe('comment replies', () => {
           ._id,
       );
 
-    const seen: string[] = [];
-    let cursor: string | null = null;
-    let pages = 0;
-    do {
-      const query: string = `?limit=10${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`;
-      const res = await replies(top._id, query, fan);
-      expectSuccess(res, 200, 'Replies fetched successfully');
-      const page = res.body.data as ReplyPage;
-      expect(page.docs.length).toBeLessThanOrEqual(10);
-      seen.push(...page.docs.map((item) => item._id));
-      cursor = page.nextCursor;
-      pages++;
-      // A newcomer replies while the reader scrolls: it belongs at the end.
-      if (pages === 1)
-        made.push(((await reply(fan, top._id, 'late').expect(201)).body.data as CommentData)._id);
-    } while (cursor !== null && pages < 10);
+    const { ids: seen, pages } = await walkCursor(
+      (query) => replies(top._id, `?${query}`, fan),
+      'limit=10',
+      (res) => {
+        expectSuccess(res, 200, 'Replies fetched successfully');
+        const page = res.body.data as ReplyPage;
+        expect(page.docs.length).toBeLessThanOrEqual(10);
+        return page;
+      },
+      {
+        // A newcomer replies while the reader scrolls: it belongs at the end.
+        between: async (pageIndex) => {
+          if (pageIndex === 0)
+            made.push(
+              ((await reply(fan, top._id, 'late').expect(201)).body.data as CommentData)._id,
+            );
+        },
+        maxPages: 10,
+      },
+    );
 
-    expect(pages).toBe(3);
+    expect(pages).toHaveLength(3);
     expect(seen).toEqual(made);
     expect(new Set(seen).size).toBe(seen.length);
   });

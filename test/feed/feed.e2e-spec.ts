@@ -21,6 +21,7 @@ import {
   toggleFollow,
 } from 'test/feed/feed-test.util';
 import { api, expectError, expectSuccess, VIDEO_CARD_KEYS } from 'test/utils/contract';
+import { walkCursor } from 'test/utils/cursor-walk';
 import { type CommandLog, recordCommands } from 'test/utils/db-commands';
 import { parseMetrics, sampleValue } from 'test/utils/prometheus';
 import { createTestApp, type TestApp } from 'test/utils/test-app';
@@ -187,25 +188,26 @@ describe('GET /feed/videos', () => {
     await toggleFollow(t, fan, b);
     await settle(t);
 
-    const seen: string[] = [];
     const fresh: string[] = [];
-    let cursor: string | null = null;
-    let pages = 0;
-    do {
-      const query: string = `?limit=10${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`;
-      const res = await feedOf(t, fan, query);
-      expectSuccess(res, 200, MESSAGE);
-      const page = res.body.data as FeedPage;
-      expect(page.limit).toBe(10);
-      seen.push(...page.docs.map((card) => card._id));
-      cursor = page.nextCursor;
-      pages++;
-      // A creator publishes while the reader scrolls: it belongs at the top, not further down.
-      fresh.push((await uploadVideo(t, pages % 2 ? a : b))._id);
+    // A creator publishes while the reader scrolls: it belongs at the top, not further down.
+    const publish = async (pageIndex: number): Promise<void> => {
+      fresh.push((await uploadVideo(t, pageIndex % 2 ? b : a))._id);
       await settle(t);
-    } while (cursor !== null && pages < 10);
+    };
+    const { ids: seen, pages } = await walkCursor(
+      (query) => feedOf(t, fan, `?${query}`),
+      'limit=10',
+      (res) => {
+        expectSuccess(res, 200, MESSAGE);
+        const page = res.body.data as FeedPage;
+        expect(page.limit).toBe(10);
+        return page;
+      },
+      { between: publish, maxPages: 10 },
+    );
+    await publish(pages.length - 1); // and once more after the last page
 
-    expect(pages).toBe(3);
+    expect(pages).toHaveLength(3);
     expect(seen).toEqual(expected);
     expect(new Set(seen).size).toBe(30);
     expect((await feedIds(t, fan, 3)).sort()).toEqual([...fresh].sort());

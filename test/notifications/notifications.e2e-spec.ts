@@ -12,6 +12,7 @@ import {
   MISSING_ID,
   OBJECT_ID,
 } from 'test/utils/contract';
+import { walkCursor } from 'test/utils/cursor-walk';
 import { createTestApp, type TestApp } from 'test/utils/test-app';
 
 const BASE = '/api/v1/notifications';
@@ -350,16 +351,15 @@ describe('Notifications', () => {
     const all = await inbox(creator);
     expect(all).toHaveLength(5);
 
-    const seen: string[] = [];
-    let cursor: string | null = null;
-    do {
-      const query: string = `?limit=2${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`;
-      const res = await as(creator).get(`${BASE}${query}`).expect(200);
-      const page = res.body.data as Page;
-      expect(page.limit).toBe(2);
-      seen.push(...page.docs.map((item) => item._id));
-      cursor = page.nextCursor;
-    } while (cursor !== null);
+    const { ids: seen } = await walkCursor(
+      (query) => as(creator).get(`${BASE}?${query}`).expect(200),
+      'limit=2',
+      (res) => {
+        const page = res.body.data as Page;
+        expect(page.limit).toBe(2);
+        return page;
+      },
+    );
     expect(seen).toEqual(all.map((item) => item._id));
 
     // A cursor belongs to its user and its filter.

@@ -22,6 +22,43 @@ export function withCursor(query: string, cursor: string | null): string {
   return `${query}${query === '' ? '' : '&'}cursor=${encodeURIComponent(cursor)}`;
 }
 
+/** What a walk needs of one page: its items and the cursor of the next (`null` on the last). */
+export interface WalkedPage {
+  docs: { _id: string }[];
+  nextCursor: string | null;
+}
+
+export interface CursorWalkOptions {
+  /** Runs after each page that has a next one, before that one is fetched. */
+  between?: (pageIndex: number) => Promise<void>;
+  /** The walk stops after this many pages (a guard against a cursor that never ends). */
+  maxPages?: number;
+}
+
+/**
+ * Walks a cursor-paged list from its first page to its last: `fetch` gets the query of each page
+ * (`query` with the cursor appended), `read` checks each answer and returns its page, `between`
+ * runs after each page that has a next one.
+ */
+export async function walkCursor<P extends WalkedPage>(
+  fetch: (query: string) => Promise<Response>,
+  query: string,
+  read: (res: Response) => P,
+  { between, maxPages = 500 }: CursorWalkOptions = {},
+): Promise<{ ids: string[]; pages: P[] }> {
+  const ids: string[] = [];
+  const pages: P[] = [];
+  let cursor: string | null = null;
+  do {
+    const page = read(await fetch(withCursor(query, cursor)));
+    pages.push(page);
+    ids.push(...page.docs.map((doc) => doc._id));
+    cursor = page.nextCursor;
+    if (cursor !== null) await between?.(pages.length - 1);
+  } while (cursor !== null && pages.length < maxPages);
+  return { ids, pages };
+}
+
 /**
  * Walks a cursor-paged list from its first page to its last: `fetch` gets the query of each
  * page, `between` runs after each page that has a next one. Every page must answer 200 with the
@@ -32,20 +69,17 @@ export async function walkCursorPages<T extends { _id: string }>(
   query: string,
   between?: (pageIndex: number) => Promise<void>,
 ): Promise<{ ids: string[]; pages: CursorPage<T>[] }> {
-  const ids: string[] = [];
-  const pages: CursorPage<T>[] = [];
-  let cursor: string | null = null;
-  do {
-    const res = await fetch(withCursor(query, cursor));
-    expect(res.status).toBe(200);
-    const page = (res.body as { data: CursorPage<T> }).data;
-    expect(Object.keys(page)).toEqual(CURSOR_PAGINATION_KEYS);
-    pages.push(page);
-    ids.push(...page.docs.map((doc) => doc._id));
-    cursor = page.nextCursor;
-    if (cursor !== null) await between?.(pages.length - 1);
-  } while (cursor !== null && pages.length < 500);
-  return { ids, pages };
+  return walkCursor(
+    fetch,
+    query,
+    (res) => {
+      expect(res.status).toBe(200);
+      const page = (res.body as { data: CursorPage<T> }).data;
+      expect(Object.keys(page)).toEqual(CURSOR_PAGINATION_KEYS);
+      return page;
+    },
+    { between },
+  );
 }
 
 /** A small seeded PRNG (mulberry32): property runs are the same on every machine. */
@@ -87,17 +121,18 @@ export async function walkHeaderPages(
   query: string,
   between?: (pageIndex: number) => Promise<void>,
 ): Promise<{ ids: string[]; pages: number }> {
-  const ids: string[] = [];
-  let cursor: string | null = null;
-  let pages = 0;
-  do {
-    const res = await fetch(withCursor(query, cursor));
-    expect(res.status).toBe(200);
-    expect(Array.isArray(res.body.data)).toBe(true);
-    ids.push(...(res.body.data as { _id: string }[]).map((doc) => doc._id));
-    pages += 1;
-    cursor = res.headers['x-next-cursor'] ?? null;
-    if (cursor !== null) await between?.(pages - 1);
-  } while (cursor !== null && pages < 500);
-  return { ids, pages };
+  const { ids, pages } = await walkCursor(
+    fetch,
+    query,
+    (res) => {
+      expect(res.status).toBe(200);
+      expect(Array.isArray(res.body.data)).toBe(true);
+      return {
+        docs: res.body.data as { _id: string }[],
+        nextCursor: res.headers['x-next-cursor'] ?? null,
+      };
+    },
+    { between },
+  );
+  return { ids, pages: pages.length };
 }
