@@ -12,10 +12,20 @@ import { ResumableUploadsErrors } from 'src/modules/resumable-uploads/resumable-
 import { ResumableUploadsService } from 'src/modules/resumable-uploads/resumable-uploads.service';
 import { TusRoute } from 'src/modules/resumable-uploads/tus-docs.decorator';
 
+/** Every tus answer names the protocol version. */
+const ANSWER_HEADERS = ['Tus-Resumable'] as const;
+/** An answer about one upload's progress (`HEAD`, `PATCH`): the version and the offset. */
+const OFFSET_HEADERS = [...ANSWER_HEADERS, 'Upload-Offset'] as const;
+
+/** A request without `Tus-Resumable: 1.0.0` (every route). */
+const VERSION_ERRORS = [ResumableUploadsErrors.tusResumableRequired];
+/** The version, and a header the tus server refuses as malformed. */
 const PROTOCOL_ERRORS = [
-  ResumableUploadsErrors.tusResumableRequired,
+  ...VERSION_ERRORS,
   errorDefinition(ErrorCode.BAD_REQUEST, 'the tus server’s refusal of a malformed header'),
 ];
+/** A protocol request on one upload (`HEAD`, `PATCH`): the protocol's, and an unknown upload. */
+const UPLOAD_PROTOCOL_ERRORS = [...PROTOCOL_ERRORS, ResumableUploadsErrors.notFound];
 
 /**
  * `/uploads`: tus 1.0 (core, creation, termination, expiration; docs/api.md#resumable-uploads).
@@ -37,7 +47,7 @@ export class ResumableUploadsController {
     status: 201,
     description: 'Created: `Location` names the upload; nothing else is in the body',
     requestHeaders: ['Upload-Length', 'Upload-Metadata'],
-    responseHeaders: ['Tus-Resumable', 'Location', 'Upload-Expires'],
+    responseHeaders: [...ANSWER_HEADERS, 'Location', 'Upload-Expires'],
     data: 'optional',
     errors: [
       ...PROTOCOL_ERRORS,
@@ -63,9 +73,9 @@ export class ResumableUploadsController {
     status: 200,
     description: '`Upload-Offset`: where to resume; no body',
     requestHeaders: [],
-    responseHeaders: ['Tus-Resumable', 'Upload-Offset', 'Upload-Length'],
+    responseHeaders: [...OFFSET_HEADERS, 'Upload-Length'],
     data: 'none',
-    errors: [...PROTOCOL_ERRORS, ResumableUploadsErrors.notFound],
+    errors: UPLOAD_PROTOCOL_ERRORS,
   })
   offset(
     @Param('uploadId') uploadId: string,
@@ -83,11 +93,10 @@ export class ResumableUploadsController {
     status: 204,
     description: '`Upload-Offset`: bytes received so far; no body',
     requestHeaders: ['Upload-Offset'],
-    responseHeaders: ['Tus-Resumable', 'Upload-Offset', 'Upload-Expires'],
+    responseHeaders: [...OFFSET_HEADERS, 'Upload-Expires'],
     data: 'required',
     errors: [
-      ...PROTOCOL_ERRORS,
-      ResumableUploadsErrors.notFound,
+      ...UPLOAD_PROTOCOL_ERRORS,
       errorDefinition(ErrorCode.CONFLICT, 'Upload-Offset conflict'),
       errorDefinition(ErrorCode.PAYLOAD_TOO_LARGE, 'upload’s size exceeded'),
       ResumableUploadsErrors.wrongContentType,
@@ -108,9 +117,9 @@ export class ResumableUploadsController {
     status: 204,
     description: 'Removed; no body',
     requestHeaders: [],
-    responseHeaders: ['Tus-Resumable'],
+    responseHeaders: ANSWER_HEADERS,
     data: 'none',
-    errors: [ResumableUploadsErrors.tusResumableRequired, ResumableUploadsErrors.notFound],
+    errors: [...VERSION_ERRORS, ResumableUploadsErrors.notFound],
   })
   terminate(
     @Param('uploadId') uploadId: string,

@@ -66,8 +66,8 @@ export interface TusOperation {
   summary: string;
   status: 200 | 201 | 204;
   description: string;
-  requestHeaders: TusRequestHeader[];
-  responseHeaders: string[];
+  requestHeaders: readonly TusRequestHeader[];
+  responseHeaders: readonly string[];
   /** The request body is upload data (`PATCH`, and optionally the creation `POST`). */
   data: 'required' | 'optional' | 'none';
   errors: readonly ErrorDefinition[];
