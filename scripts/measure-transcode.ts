@@ -67,6 +67,7 @@ import { AppModule } from 'src/app.module';
 import { configureApp } from 'src/app.setup';
 import type { AppConfig } from 'src/config/app-config';
 import { APP_CONFIG } from 'src/config/app-config.provider';
+import { Transcoder } from 'src/infrastructure/transcoder/transcoder.service';
 import { DatabaseSupervisorService } from 'src/infrastructure/database/database-supervisor.service';
 import { startEmbeddedMongo } from 'src/infrastructure/database/embedded-mongo';
 import { createVerifiedUser, type TestUser } from 'test/factories/users.factory';
@@ -326,6 +327,7 @@ async function main(): Promise<void> {
     };
     const api: Api = { base: `http://127.0.0.1:${port}`, owner: await createVerifiedUser(harness) };
     const { concurrency, niceness } = config.media.processing;
+    const cpuClass = app.get(Transcoder).cpuClass;
 
     // 1. One transcode alone.
     log('transcode 1: upload, then wait for ready');
@@ -407,6 +409,7 @@ async function main(): Promise<void> {
         },
         processingConcurrency: concurrency,
         niceness,
+        cpuClass,
         load: {
           path: LOAD_PATH,
           seconds: LOAD_SECONDS,
@@ -427,7 +430,7 @@ async function main(): Promise<void> {
 
     const clipLine = `${CLIP_SECONDS} s ${CLIP.width}×${CLIP.height} ${CLIP.fps} fps H.264/AAC, ${result.settings.clip.mb} MB`;
     const ffmpegPeak = Math.max(0, ...watched.processes.map((p) => p.peakRssMb));
-    console.log(`\n### Transcode (${clipLine}; nice ${niceness}, concurrency ${concurrency})\n`);
+    console.log(`\n### Transcode (${clipLine}; nice ${niceness}, CPU class ${cpuClass}, concurrency ${concurrency})\n`);
     console.log('| measurement | value |');
     console.log('|---|---|');
     console.log(

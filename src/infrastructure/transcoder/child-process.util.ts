@@ -12,6 +12,11 @@ export interface RunOptions {
   collectStdout?: boolean;
   /** `nice` value to run the binary at (> 0 runs it through `nice -n`). */
   niceness?: number;
+  /**
+   * Run it in the Linux SCHED_IDLE class (through `chrt --idle 0`): it gets only the CPU time
+   * nothing else wants, and any woken request handler preempts it at once.
+   */
+  idleClass?: boolean;
 }
 
 export interface RunResult {
@@ -32,9 +37,7 @@ export function runProcess(
   args: string[],
   options: RunOptions = {},
 ): Promise<RunResult> {
-  const niceness = options.niceness ?? 0;
-  const [command, commandArgs] =
-    niceness > 0 ? ['nice', ['-n', String(niceness), file, ...args]] : [file, args];
+  const [command, ...commandArgs] = prioritised(file, args, options);
   return new Promise((resolve, reject) => {
     if (options.signal?.aborted) {
       reject(abortError());
@@ -69,6 +72,18 @@ export function runProcess(
       else resolve({ code, signal, stdout, stderrTail: stderr.trim() });
     });
   });
+}
+
+/** The command line with its CPU priority wrappers: `[chrt --idle 0] [nice -n N] file args`. */
+export function prioritised(
+  file: string,
+  args: string[],
+  options: Pick<RunOptions, 'niceness' | 'idleClass'>,
+): [string, ...string[]] {
+  const niceness = options.niceness ?? 0;
+  const niced: [string, ...string[]] =
+    niceness > 0 ? ['nice', '-n', String(niceness), file, ...args] : [file, ...args];
+  return options.idleClass ? ['chrt', '--idle', '0', ...niced] : niced;
 }
 
 function abortError(): Error {

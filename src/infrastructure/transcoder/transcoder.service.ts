@@ -57,6 +57,8 @@ export interface HlsResult {
 export class Transcoder implements OnModuleInit {
   private readonly logger = new Logger('Transcoder');
   private state: TranscoderStatus = 'absent';
+  /** ffmpeg runs in the SCHED_IDLE class: asked for (`VIDEO_PROCESSING_CPU_CLASS=idle`) and `chrt` works here. */
+  private idleClass = false;
 
   constructor(@InjectConfig() private readonly config: AppConfig) {}
 
@@ -85,8 +87,18 @@ export class Transcoder implements OnModuleInit {
       }),
     );
     this.state = answers.every(Boolean) ? 'up' : 'absent';
-    if (this.state === 'absent')
+    if (this.state === 'absent') {
       this.logger.warn('ffmpeg/ffprobe not found: videos are served as MP4 only (no HLS)');
+      return;
+    }
+    if (this.config.media.processing.cpuClass === 'idle') this.idleClass = await idleClassWorks();
+    if (this.config.media.processing.cpuClass === 'idle' && !this.idleClass)
+      this.logger.warn('chrt --idle is not available here: ffmpeg runs under nice alone');
+  }
+
+  /** The CPU class ffmpeg runs in (logged by the measure script, asserted by tests). */
+  get cpuClass(): 'idle' | 'normal' {
+    return this.idleClass ? 'idle' : 'normal';
   }
 
   /** The source's video size (rotation applied), audio and duration; throws TranscodeError. */
@@ -122,6 +134,7 @@ export class Transcoder implements OnModuleInit {
       {
         signal: job.signal,
         niceness,
+        idleClass: this.idleClass,
         onStdout: (chunk) => {
           const seconds = lastOutTimeSeconds(chunk);
           if (seconds !== null) job.onProgress(seconds, source);
@@ -134,6 +147,15 @@ export class Transcoder implements OnModuleInit {
         `ffmpeg exited with ${result.code ?? result.signal}: ${result.stderrTail}`,
       );
     return { masterPlaylist: MASTER_PLAYLIST, renditions };
+  }
+}
+
+/** `chrt --idle 0 true` succeeds where the SCHED_IDLE class exists and may be entered. */
+async function idleClassWorks(): Promise<boolean> {
+  try {
+    return (await runProcess('chrt', ['--idle', '0', 'true'])).code === 0;
+  } catch {
+    return false;
   }
 }
 
