@@ -505,6 +505,22 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/webhooks/cloudinary': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post: operations['CloudinaryWebhookController_receive_v1'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/communitypost': {
     parameters: {
       query?: never;
@@ -2011,6 +2027,19 @@ export interface components {
       /** @enum {string} */
       message: 'Video processing restarted';
       data: components['schemas']['VideoCardResponse'];
+      /** @enum {boolean} */
+      success: true;
+    };
+    CloudinaryWebhookController_receive_v1Success: {
+      /** @enum {integer} */
+      statusCode: 200;
+      /** @enum {string} */
+      message: 'Notification received';
+      /**
+       * @description Always null
+       * @enum {object|null}
+       */
+      data: never | null;
       /** @enum {boolean} */
       success: true;
     };
@@ -6349,6 +6378,110 @@ export interface operations {
       };
       /** @description CONFLICT: Only failed processing can be retried */
       409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyResponse'];
+        };
+      };
+      /** @description PAYLOAD_TOO_LARGE: Request body too large */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyResponse'];
+        };
+      };
+      /** @description UNSUPPORTED_MEDIA_TYPE: Unsupported content type */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyResponse'];
+        };
+      };
+      /** @description RATE_LIMITED: Too many requests, please try again later. */
+      429: {
+        headers: {
+          /** @description Seconds to wait before retrying; takes precedence over `RateLimit`. */
+          'Retry-After': number;
+          /** @description draft-ietf-httpapi-ratelimit-headers-11: per bucket counted, `"<name>";r=<left>;t=<seconds to the window end>`; the refusing bucket has `r=0`. */
+          RateLimit: string;
+          /** @description Per bucket counted, `"<name>";q=<requests per window>;w=<window in seconds>`. */
+          'RateLimit-Policy': string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyResponse'];
+        };
+      };
+      /** @description INTERNAL_ERROR: Internal server error */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyResponse'];
+        };
+      };
+      /** @description SERVICE_UNAVAILABLE: Service temporarily unavailable */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyResponse'];
+        };
+      };
+    };
+  };
+  CloudinaryWebhookController_receive_v1: {
+    parameters: {
+      query?: {
+        /** @description The video being processed */
+        video?: string;
+        /** @description The processing run that asked */
+        run?: string;
+      };
+      header: {
+        /** @description Unix seconds; at most two hours away from the server clock */
+        'X-Cld-Timestamp': string;
+        /** @description Hex SHA-1 of the body, the timestamp and the API secret */
+        'X-Cld-Signature': string;
+      };
+      path?: never;
+      cookie?: never;
+    };
+    /** @description A Cloudinary notification (`notification_type: eager` is acted on) */
+    requestBody?: {
+      content: {
+        'application/json': Record<string, never>;
+      };
+    };
+    responses: {
+      /** @description Notification received */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['CloudinaryWebhookController_receive_v1Success'];
+        };
+      };
+      /** @description VALIDATION_ERROR: the field messages | INVALID_ID: Invalid ID | MALFORMED_JSON: Malformed JSON body | VALIDATION_ERROR: <field> is not allowed */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBodyResponse'];
+        };
+      };
+      /** @description UNAUTHORIZED: Invalid notification signature */
+      401: {
         headers: {
           [name: string]: unknown;
         };

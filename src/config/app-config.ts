@@ -117,6 +117,11 @@ export interface AppConfig {
       /** `nice` value ffmpeg runs at (0 = same priority as the API). */
       niceness: number;
       /**
+       * `idle`: ffmpeg also runs in the Linux SCHED_IDLE class (through `chrt`), so it only gets
+       * CPU time the API leaves; `normal`: `nice` alone. Falls back to `normal` without `chrt`.
+       */
+      cpuClass: 'idle' | 'normal';
+      /**
        * Whether this process picks up, once the database is up, the processing a stopped process
        * left unfinished. Serving instances do; one-off commands (`npm run reconcile`) do not.
        */
@@ -128,6 +133,17 @@ export interface AppConfig {
       apiSecret: string;
       /** Test and self-hosted override of the API origin (SDK `upload_prefix`). */
       uploadPrefix: string | undefined;
+      /** Streaming profile of the eager HLS derivative (`hd`: up to 720p). */
+      streamingProfile: string;
+      /**
+       * Public URL of `POST /api/v1/webhooks/cloudinary` on this API, given to Cloudinary as the
+       * eager notification URL; unset: completion is found by polling alone.
+       */
+      notificationUrl: string | undefined;
+      /** Seconds between two polls of a pending HLS derivative; 0 = no polling timer. */
+      hlsPollSeconds: number;
+      /** A derivative not ready this many minutes after the request fails the processing. */
+      hlsTimeoutMinutes: number;
     };
   };
   mail: {
@@ -325,7 +341,16 @@ export function loadAppConfig(env: Env, cwd: string = process.cwd()): AppConfig 
     apiKey: raw('CLOUDINARY_API_KEY') ?? '',
     apiSecret: raw('CLOUDINARY_API_SECRET') ?? '',
     uploadPrefix: raw('CLOUDINARY_UPLOAD_PREFIX'),
+    streamingProfile: raw('CLOUDINARY_STREAMING_PROFILE') ?? 'hd',
+    notificationUrl:
+      raw('CLOUDINARY_NOTIFICATION_URL') === undefined
+        ? undefined
+        : url('CLOUDINARY_NOTIFICATION_URL', ''),
+    hlsPollSeconds: int('CLOUDINARY_HLS_POLL_SECONDS', nodeEnv === 'test' ? 0 : 30, 0, 3600),
+    hlsTimeoutMinutes: int('CLOUDINARY_HLS_TIMEOUT_MINUTES', 120, 1, 24 * 60),
   };
+  if (!/^[a-z0-9_]{1,64}$/.test(cloudinary.streamingProfile))
+    problems.push('CLOUDINARY_STREAMING_PROFILE must be a streaming profile name (a-z, 0-9, _)');
   if (storage === 'cloudinary') {
     for (const [name, value] of [
       ['CLOUDINARY_CLOUD_NAME', cloudinary.cloudName],
@@ -451,6 +476,7 @@ export function loadAppConfig(env: Env, cwd: string = process.cwd()): AppConfig 
         ffprobePath: raw('FFPROBE_PATH') ?? 'ffprobe',
         concurrency: int('VIDEO_PROCESSING_CONCURRENCY', 1, 1, 16),
         niceness: int('VIDEO_PROCESSING_NICE', 10, 0, 19),
+        cpuClass: oneOf('VIDEO_PROCESSING_CPU_CLASS', ['idle', 'normal'] as const, 'idle'),
         resumeAtBoot: true,
       },
       cloudinary,

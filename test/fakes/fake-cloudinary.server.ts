@@ -50,6 +50,26 @@ interface PendingChunkedUpload {
 
 interface StoredAsset {
   bytes: number;
+  version: number;
+}
+
+/** An eager derivative requested through `explicit` (the HLS streaming profile, here). */
+export interface FakeCloudinaryDerivation {
+  resourceType: string;
+  publicId: string;
+  transformation: string;
+  batchId: string;
+  status: 'processing' | 'ready' | 'failed';
+  /** `eager_notification_url` as received, if any. */
+  notificationUrl: string | undefined;
+  secureUrl: string;
+}
+
+/** A notification as Cloudinary would POST it: the exact body and the signature headers. */
+export interface FakeCloudinaryNotification {
+  url: string;
+  body: string;
+  headers: { 'Content-Type': string; 'X-Cld-Timestamp': string; 'X-Cld-Signature': string };
 }
 
 const RESOURCE_TYPES = new Set(['image', 'video', 'raw', 'auto']);
@@ -69,6 +89,10 @@ export class FakeCloudinaryServer {
   readonly uploads: FakeCloudinaryUpload[] = [];
   readonly deletes: FakeCloudinaryDelete[] = [];
   readonly rejections: FakeCloudinaryRejection[] = [];
+  /** Every eager derivative requested with `explicit`, in order. */
+  readonly derivations: FakeCloudinaryDerivation[] = [];
+  /** Admin API reads of a resource (public ids), in order. */
+  readonly resourceReads: string[] = [];
   /** Duration reported for video uploads (real Cloudinary measures it; the fake lets the test choose). */
   videoDuration: number | null = 12.5;
 
@@ -123,7 +147,68 @@ export class FakeCloudinaryServer {
     return this.assets.has(`${resourceType}:${publicId}`);
   }
 
+  /**
+   * Cloudinary finishes (or fails) the pending derivative of an asset. Returns the notification it
+   * would POST to the `eager_notification_url` the request gave, signed with the API secret, or
+   * null when none was given.
+   */
+  completeDerivation(
+    publicId: string,
+    outcome: { fail?: string } = {},
+  ): FakeCloudinaryNotification | null {
+    const derivation = [...this.derivations]
+      .reverse()
+      .find((item) => item.publicId === publicId && item.status === 'processing');
+    if (!derivation) throw new Error(`No pending derivation of ${publicId}`);
+    derivation.status = outcome.fail === undefined ? 'ready' : 'failed';
+    if (derivation.notificationUrl === undefined) return null;
+    const entry =
+      outcome.fail === undefined
+        ? {
+            transformation: derivation.transformation,
+            format: 'm3u8',
+            bytes: 512,
+            url: derivation.secureUrl.replace('https:', 'http:'),
+            secure_url: derivation.secureUrl,
+          }
+        : { transformation: derivation.transformation, status: 'failed', reason: outcome.fail };
+    return this.signedNotification(derivation.notificationUrl, {
+      notification_type: 'eager',
+      eager: [entry],
+      batch_id: derivation.batchId,
+      asset_id: randomUUID().replace(/-/g, ''),
+      public_id: derivation.publicId,
+      resource_type: derivation.resourceType,
+      type: 'upload',
+    });
+  }
+
+  /** Any payload signed as Cloudinary signs notifications (`timestamp` to test the freshness rule). */
+  signedNotification(
+    url: string,
+    payload: object,
+    timestamp = Math.floor(Date.now() / 1000),
+  ): FakeCloudinaryNotification {
+    const body = JSON.stringify(payload);
+    return {
+      url,
+      body,
+      headers: {
+        'Content-Type': 'application/json',
+        'X-Cld-Timestamp': String(timestamp),
+        'X-Cld-Signature': sha1Hex(body + String(timestamp) + this.apiSecret),
+      },
+    };
+  }
+
+  /** The asset disappears at Cloudinary (deleted from its console), without a destroy call. */
+  forget(resourceType: string, publicId: string): void {
+    this.assets.delete(`${resourceType}:${publicId}`);
+  }
+
   reset(): void {
+    this.derivations.length = 0;
+    this.resourceReads.length = 0;
     this.uploads.length = 0;
     this.deletes.length = 0;
     this.rejections.length = 0;
@@ -147,7 +232,12 @@ export class FakeCloudinaryServer {
       const failure = this.failures.shift();
       if (failure) throw new CloudinaryError(failure.status, failure.message);
 
-      const match = /^\/v1_1\/([^/]+)\/([^/]+)\/(upload|destroy)$/.exec(path);
+      const resource = /^\/v1_1\/([^/]+)\/resources\/([^/]+)\/upload\/(.+)$/.exec(path);
+      if (req.method === 'GET' && resource) {
+        send(res, 200, this.readResource(req, resource[1] ?? '', resource[2] ?? '', resource[3] ?? ''));
+        return;
+      }
+      const match = /^\/v1_1\/([^/]+)\/([^/]+)\/(upload|destroy|explicit)$/.exec(path);
       if (req.method !== 'POST' || !match) throw new CloudinaryError(404, 'Resource not found');
       const [, cloudName, resourceType, action] = match as unknown as [
         string,
@@ -165,7 +255,9 @@ export class FakeCloudinaryServer {
       const answer =
         action === 'upload'
           ? this.upload(req, resourceType, params, file)
-          : this.destroy(resourceType, params);
+          : action === 'explicit'
+            ? this.explicit(resourceType, params)
+            : this.destroy(resourceType, params);
       send(res, 200, answer);
     } catch (error) {
       const status = error instanceof CloudinaryError ? error.status : 500;
@@ -228,7 +320,7 @@ export class FakeCloudinaryServer {
     const version = ++this.version;
     const secureUrl = `https://res.cloudinary.com/${this.cloudName}/${actualType}/upload/v${version}/${publicId}.${format}`;
 
-    this.assets.set(`${actualType}:${publicId}`, { bytes: content.length });
+    this.assets.set(`${actualType}:${publicId}`, { bytes: content.length, version });
     this.uploads.push({
       resourceType: actualType,
       publicId,
@@ -288,12 +380,92 @@ export class FakeCloudinaryServer {
     return { content: Buffer.concat(pending.parts), chunks: pending.parts.length };
   }
 
+  /** `explicit` with `eager` + `eager_async`: the derivative is pending until `completeDerivation`. */
+  private explicit(resourceType: string, params: Record<string, string>): object {
+    const publicId = params.public_id;
+    if (!publicId) throw new CloudinaryError(400, 'Missing required parameter - public_id');
+    const asset = this.assets.get(`${resourceType}:${publicId}`);
+    if (!asset) throw new CloudinaryError(404, `Resource not found - ${publicId}`);
+    if (!params.eager) throw new CloudinaryError(400, 'Missing required parameter - eager');
+    if (params.eager_async !== 'true' && params.eager_async !== '1')
+      throw new CloudinaryError(400, 'The fake only derives asynchronously (eager_async)');
+    const eager = params.eager.split('|').map((transformation) => {
+      const [profile, format] = transformation.split('/');
+      const batchId = randomBytes(16).toString('hex');
+      const secureUrl = `https://res.cloudinary.com/${this.cloudName}/${resourceType}/upload/${profile}/v${asset.version}/${publicId}.${format ?? 'm3u8'}`;
+      this.derivations.push({
+        resourceType,
+        publicId,
+        transformation,
+        batchId,
+        status: 'processing',
+        notificationUrl: params.eager_notification_url || undefined,
+        secureUrl,
+      });
+      return { status: 'processing', batch_id: batchId, transformation };
+    });
+    return {
+      public_id: publicId,
+      version: asset.version,
+      resource_type: resourceType,
+      type: params.type || 'upload',
+      bytes: asset.bytes,
+      eager,
+    };
+  }
+
+  /** Admin API `GET resources/:type/upload/:public_id` (Basic auth): the asset and its ready derivatives. */
+  private readResource(
+    req: IncomingMessage,
+    cloudName: string,
+    resourceType: string,
+    encodedId: string,
+  ): object {
+    if (cloudName !== this.cloudName)
+      throw new CloudinaryError(401, `Invalid cloud_name ${cloudName}`);
+    const expected = `Basic ${Buffer.from(`${this.apiKey}:${this.apiSecret}`).toString('base64')}`;
+    if (header(req, 'authorization') !== expected)
+      throw new CloudinaryError(401, 'Invalid credentials');
+    const publicId = decodeURIComponent(encodedId);
+    this.resourceReads.push(publicId);
+    const asset = this.assets.get(`${resourceType}:${publicId}`);
+    if (!asset) throw new CloudinaryError(404, `Resource not found - ${publicId}`);
+    return {
+      public_id: publicId,
+      resource_type: resourceType,
+      type: 'upload',
+      version: asset.version,
+      bytes: asset.bytes,
+      derived: this.derivations
+        .filter(
+          (item) =>
+            item.publicId === publicId &&
+            item.resourceType === resourceType &&
+            item.status === 'ready',
+        )
+        .map((item) => ({
+          transformation: item.transformation,
+          format: 'm3u8',
+          bytes: 512,
+          id: item.batchId,
+          url: item.secureUrl.replace('https:', 'http:'),
+          secure_url: item.secureUrl,
+        })),
+    };
+  }
+
   private destroy(resourceType: string, params: Record<string, string>): object {
     const publicId = params.public_id;
     if (!publicId) throw new CloudinaryError(400, 'Missing required parameter - public_id');
     const key = `${resourceType}:${publicId}`;
     // Like Cloudinary: the wrong resource type finds nothing, and deleting nothing is not an error.
     const result = this.assets.delete(key) ? 'ok' : 'not found';
+    // Like Cloudinary: the derivatives go with the asset.
+    for (let i = this.derivations.length - 1; i >= 0; i--) {
+      const item = this.derivations[i];
+      if (item?.publicId === publicId && item.resourceType === resourceType)
+        this.derivations.splice(i, 1);
+    }
     this.deletes.push({
       resourceType,
       publicId,

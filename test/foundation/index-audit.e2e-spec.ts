@@ -1062,6 +1062,16 @@ describe('Index audit: every query shape is served by a declared index', () => {
       run: async () =>
         void (await call('DELETE', `/uploads/${tusUpload}`, 204, { as: fan, headers: TUS })),
     },
+    {
+      // The audit's app stores locally: refused before any query (the Cloudinary runs' queries
+      // are recorded with the processing shapes below).
+      route: 'POST /webhooks/cloudinary',
+      run: async () =>
+        void (await call('POST', '/webhooks/cloudinary', 401, {
+          body: { notification_type: 'eager' },
+          headers: { 'X-Cld-Timestamp': '1', 'X-Cld-Signature': 'a'.repeat(40) },
+        })),
+    },
   ];
 
   let walkShapes: QueryShape[] = [];
@@ -1127,11 +1137,22 @@ describe('Index audit: every query shape is served by a declared index', () => {
     const job = recordQueryShapes(t.connection);
     try {
       await t.app.get(VideoProcessingService).resumeUnfinished();
-      await videos.claimProcessing(videoId, 'audit');
+      await videos.claimProcessing(videoId, 'audit', null);
       await videos.setProcessingProgress(videoId, 'audit', 50);
       await videos.failProcessing(videoId, 'audit', 'Processing failed');
-      await videos.claimProcessing(videoId, 'audit');
+      await videos.claimProcessing(videoId, 'audit', null);
       await videos.finishProcessing(videoId, 'audit', null);
+      // A Cloudinary run: the poll's due checks, taking one, and the notification's run lookup.
+      const due = new Date();
+      await t.connection.collection('videos').updateOne(
+        { _id: new Types.ObjectId(videoId) },
+        { $set: { 'processing.state': 'queued' } },
+      );
+      await videos.claimProcessing(videoId, 'audit-cloud', due);
+      await videos.findDueDerivativeChecks(new Date(), 50);
+      await videos.takeDerivativeCheck(videoId, 'audit-cloud', due, new Date());
+      await videos.findProcessingRun(videoId, 'audit-cloud');
+      await videos.finishProcessing(videoId, 'audit-cloud', null);
       for (const state of ['failed', 'ready'] as const) {
         await t.app.get(DomainEvents).publish('video.processed', {
           videoId,

@@ -58,6 +58,13 @@ interface BodySpec {
    * the protocol's own: a creation of 10 bytes, or those 10 bytes at offset 0.
    */
   tus?: 'create' | 'patch';
+  /**
+   * A webhook authenticated by a signature over its exact body (`POST /webhooks/cloudinary`,
+   * docs/api.md#processing): the body is the provider's document, read only for the derivative it
+   * names, never assigned. Unsigned, with or without an extra property, it is 401 and changes
+   * nothing; the signed path is test/videos/video-cloudinary-hls.e2e-spec.ts.
+   */
+  signed?: true;
 }
 
 const json = (fields: string[], body: Record<string, BodyValue> = {}): BodySpec => ({
@@ -176,6 +183,7 @@ const BODIES: Record<string, BodySpec> = {
   'POST /uploads': { fields: [], body: {}, tus: 'create' },
   'PATCH /uploads/:uploadId': { fields: [], body: {}, tus: 'patch' },
   'DELETE /uploads/:uploadId': json([]),
+  'POST /webhooks/cloudinary': { fields: [], body: {}, signed: true },
 };
 
 const FILES: Record<FileField, () => [Buffer, string]> = {
@@ -337,7 +345,14 @@ describe('Mass assignment: write routes refuse unknown and privileged properties
         const before = await snapshotDb(t);
         const res = await send(route, spec, extra);
         cases += 1;
-        const expected = spec.tus
+        const expected = spec.signed
+          ? {
+              status: 401,
+              code: 'UNAUTHORIZED',
+              message: 'Invalid notification signature',
+              errors: undefined,
+            }
+          : spec.tus
           ? {
               status: 415,
               code: 'UNSUPPORTED_MEDIA_TYPE',
@@ -377,7 +392,8 @@ describe('Mass assignment: write routes refuse unknown and privileged properties
     const refused: string[] = [];
     for (const route of writeRoutes()) {
       const spec = BODIES[keyOf(route)];
-      if (!spec) continue;
+      // A signed webhook has no session-based control: its signature is the authentication.
+      if (!spec || spec.signed) continue;
       const res = await send(route, spec, {}, await signIn(t, user));
       const code = res.body?.code as string | undefined;
       if (

@@ -1,3 +1,4 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { Agent } from 'node:http';
 import { v2 as cloudinary, type UploadApiOptions, type UploadApiResponse } from 'cloudinary';
@@ -23,6 +24,33 @@ const READ_HIGH_WATER_MARK = 1024 * 1024;
 const UNREADABLE_MEDIA =
   /invalid (image|video) file|unsupported (image |video )?(format|file)|file format .* not allowed/i;
 
+/** A notification older (or further in the future) than this is refused, like the SDK's default window. */
+const NOTIFICATION_MAX_AGE_SECONDS = 2 * 60 * 60;
+
+/** Where the HLS derivative of a video stands at Cloudinary. */
+export type HlsDerivative =
+  | { state: 'ready'; url: string }
+  | { state: 'pending' }
+  | { state: 'failed'; reason: string }
+  /** The asset itself is gone (deleted at Cloudinary). */
+  | { state: 'missing' };
+
+/** What a notification POSTed by Cloudinary says, once its signature is checked. */
+export type CloudinaryNotification =
+  | { kind: 'invalid-signature' }
+  /** Signed, but not about an HLS derivative (other notification types, other transformations). */
+  | { kind: 'other' }
+  | { kind: 'hls'; publicId: string; outcome: Extract<HlsDerivative, { state: 'ready' | 'failed' }> };
+
+/** Up to 720p: the ladder local processing builds too. */
+const DEFAULT_STREAMING_PROFILE = 'hd';
+
+type CloudinaryAdapterConfig = Pick<
+  AppConfig['media']['cloudinary'],
+  'cloudName' | 'apiKey' | 'apiSecret' | 'uploadPrefix'
+> &
+  Partial<Pick<AppConfig['media']['cloudinary'], 'streamingProfile'>>;
+
 interface CallOptions {
   cloud_name: string;
   api_key: string;
@@ -35,10 +63,16 @@ interface CallOptions {
 export class CloudinaryMediaStorage extends MediaStorage {
   readonly kind = 'cloudinary';
   private readonly callOptions: CallOptions;
+  /** The eager transformation of the HLS derivative, as Cloudinary names it (`sp_hd/m3u8`). */
+  private readonly hlsTransformation: string;
+  private readonly apiSecret: string;
 
-  constructor(config: Pick<AppConfig['media'], 'cloudinary'>) {
+  constructor(config: { cloudinary: CloudinaryAdapterConfig }) {
     super();
     const { cloudName, apiKey, apiSecret, uploadPrefix } = config.cloudinary;
+    const streamingProfile = config.cloudinary.streamingProfile ?? DEFAULT_STREAMING_PROFILE;
+    this.hlsTransformation = `sp_${streamingProfile}/m3u8`;
+    this.apiSecret = apiSecret;
     // Credentials travel with each call instead of the SDK's process-wide `cloudinary.config()`,
     // so two instances (tests, key rotation) cannot overwrite each other.
     this.callOptions = { cloud_name: cloudName, api_key: apiKey, api_secret: apiSecret };
@@ -89,6 +123,98 @@ export class CloudinaryMediaStorage extends MediaStorage {
     if (result !== 'ok' && result !== 'not found') {
       throw new MediaStorageError(`Cloudinary destroy of ${key} answered result=${String(result)}`);
     }
+  }
+
+  /**
+   * Asks Cloudinary to derive the HLS rendition set of an uploaded video (an eager streaming
+   * profile, generated asynchronously); `notificationUrl` is POSTed when it is done. Answers
+   * `ready` when the derivative already exists, `pending` otherwise.
+   */
+  async requestHls(key: string, notificationUrl: string | undefined): Promise<HlsDerivative> {
+    const options = {
+      ...this.callOptions,
+      type: 'upload',
+      resource_type: 'video' as const,
+      eager: [{ raw_transformation: this.hlsTransformation }],
+      eager_async: true,
+      ...(notificationUrl === undefined ? {} : { eager_notification_url: notificationUrl }),
+    };
+    let response: unknown;
+    try {
+      response = await cloudinary.uploader.explicit(key, options);
+    } catch (error) {
+      if (httpStatusOf(error) === 404) return { state: 'missing' };
+      throw toStorageError('explicit', error);
+    }
+    return this.derivativeIn(isRecord(response) ? response.eager : undefined) ?? { state: 'pending' };
+  }
+
+  /** Polls the Admin API for the HLS derivative of a video (the backstop when no notification came). */
+  async hlsDerivative(key: string): Promise<HlsDerivative> {
+    let resource: unknown;
+    try {
+      resource = await cloudinary.api.resource(key, {
+        ...this.callOptions,
+        resource_type: 'video',
+        type: 'upload',
+      });
+    } catch (error) {
+      if (httpStatusOf(error) === 404) return { state: 'missing' };
+      throw toStorageError('resource', error);
+    }
+    return this.derivativeIn(isRecord(resource) ? resource.derived : undefined) ?? { state: 'pending' };
+  }
+
+  /**
+   * Checks a notification's `X-Cld-Signature` (hex SHA-1 of body, timestamp and API secret) and
+   * `X-Cld-Timestamp` (within two hours either way), then reads what it says about an HLS
+   * derivative. `rawBody` must be the exact bytes received.
+   */
+  readNotification(
+    rawBody: string,
+    timestamp: string | undefined,
+    signature: string | undefined,
+    nowSeconds = Date.now() / 1000,
+  ): CloudinaryNotification {
+    if (timestamp === undefined || signature === undefined || !/^\d{1,12}$/.test(timestamp))
+      return { kind: 'invalid-signature' };
+    if (Math.abs(nowSeconds - Number(timestamp)) > NOTIFICATION_MAX_AGE_SECONDS)
+      return { kind: 'invalid-signature' };
+    const expected = Buffer.from(
+      createHash('sha1').update(rawBody + timestamp + this.apiSecret).digest('hex'),
+    );
+    const given = Buffer.from(signature.toLowerCase());
+    if (given.length !== expected.length || !timingSafeEqual(given, expected))
+      return { kind: 'invalid-signature' };
+
+    let body: unknown;
+    try {
+      body = JSON.parse(rawBody);
+    } catch {
+      return { kind: 'other' };
+    }
+    if (!isRecord(body) || body.notification_type !== 'eager') return { kind: 'other' };
+    if (typeof body.public_id !== 'string') return { kind: 'other' };
+    const outcome = this.derivativeIn(body.eager);
+    if (!outcome || (outcome.state !== 'ready' && outcome.state !== 'failed')) return { kind: 'other' };
+    return { kind: 'hls', publicId: body.public_id, outcome };
+  }
+
+  /** The HLS entry of an `eager` or `derived` list: ready with its URL, failed, or null when absent or still processing. */
+  private derivativeIn(list: unknown): HlsDerivative | null {
+    if (!Array.isArray(list)) return null;
+    const entry: unknown = list.find(
+      (item: unknown) => isRecord(item) && item.transformation === this.hlsTransformation,
+    );
+    if (!isRecord(entry)) return null;
+    if (entry.status === 'failed') {
+      const reason = typeof entry.reason === 'string' ? entry.reason : 'failed';
+      return { state: 'failed', reason };
+    }
+    if (entry.status === 'processing' || entry.status === 'pending') return null;
+    if (typeof entry.secure_url === 'string' && entry.secure_url.startsWith('https://'))
+      return { state: 'ready', url: entry.secure_url };
+    return null;
   }
 }
 
@@ -141,7 +267,10 @@ function uploadBuffer(buffer: Buffer, options: UploadApiOptions): Promise<Upload
  * errors and plain Errors for local problems. The message stays in logs: the exception filter
  * answers 502 `Media storage error` and never shows it to clients.
  */
-function toStorageError(action: 'upload' | 'destroy', error: unknown): MediaStorageError {
+function toStorageError(
+  action: 'upload' | 'destroy' | 'explicit' | 'resource',
+  error: unknown,
+): MediaStorageError {
   const inner = isRecord(error) && isRecord(error.error) ? error.error : error;
   const message =
     isRecord(inner) && typeof inner.message === 'string' ? inner.message : String(inner);
@@ -152,6 +281,11 @@ function toStorageError(action: 'upload' | 'destroy', error: unknown): MediaStor
     `Cloudinary ${action} failed (${status ?? 'no HTTP status'}): ${message}`,
     unreadable,
   );
+}
+
+function httpStatusOf(error: unknown): number | undefined {
+  const inner = isRecord(error) && isRecord(error.error) ? error.error : error;
+  return isRecord(inner) && typeof inner.http_code === 'number' ? inner.http_code : undefined;
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

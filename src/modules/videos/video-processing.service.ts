@@ -12,13 +12,22 @@ import { InjectConfig } from 'src/config/app-config.provider';
 import { DatabaseSupervisorService } from 'src/infrastructure/database/database-supervisor.service';
 import type { JobQueue } from 'src/infrastructure/jobs/job-queue';
 import { JobQueues } from 'src/infrastructure/jobs/job-queues.service';
+import {
+  CloudinaryMediaStorage,
+  type CloudinaryNotification,
+  type HlsDerivative,
+} from 'src/infrastructure/media/cloudinary-media-storage.adapter';
 import { LocalMediaStorage } from 'src/infrastructure/media/local-media-storage.adapter';
 import { MediaStorage } from 'src/infrastructure/media/media-storage.port';
 import { isAbortError } from 'src/infrastructure/transcoder/child-process.util';
 import { progressPercent } from 'src/infrastructure/transcoder/hls-ladder.util';
 import { TranscodeError, Transcoder } from 'src/infrastructure/transcoder/transcoder.service';
 import { UNFINISHED_PROCESSING_STATES } from 'src/modules/videos/schemas/video.schema';
-import type { ProcessingSourceRecord, VideoRecord } from 'src/modules/videos/video-records.type';
+import type {
+  PendingDerivativeRecord,
+  ProcessingSourceRecord,
+  VideoRecord,
+} from 'src/modules/videos/video-records.type';
 import { VideoMediaService } from 'src/modules/videos/video-media.service';
 import { VideosRepository } from 'src/modules/videos/videos.repository';
 
@@ -28,6 +37,17 @@ const PROGRESS_WRITE_INTERVAL_MS = 2000;
 const RESUME_BATCH = 100;
 /** What the owner reads when a run failed for a reason that is not the file's. */
 const GENERIC_FAILURE = 'Processing failed';
+/** What the owner reads when Cloudinary could not derive the renditions (its reason goes to the log). */
+const DERIVATIVE_FAILURE = 'The video could not be processed';
+const MISSING_SOURCE = 'The video file is missing';
+const TIMED_OUT = 'Processing timed out';
+/** Due Cloudinary checks taken per poll. */
+const POLL_BATCH = 50;
+/** With the polling timer off (tests, `CLOUDINARY_HLS_POLL_SECONDS=0`), a taken check is due again after this. */
+const DEFAULT_POLL_SECONDS = 30;
+
+/** How this server processes new videos. */
+type ProcessingMode = 'local' | 'cloudinary' | 'none';
 
 interface ProcessingJob {
   videoId: string;
@@ -58,6 +78,9 @@ export class VideoProcessingService implements OnApplicationBootstrap, BeforeApp
   private stopping = false;
   private readonly resumeAtBoot: boolean;
   private resumed: Promise<void> = Promise.resolve();
+  private readonly cloudinary: AppConfig['media']['cloudinary'];
+  private pollTimer: NodeJS.Timeout | null = null;
+  private polling: Promise<void> | null = null;
 
   constructor(
     private readonly videos: VideosRepository,
@@ -70,6 +93,7 @@ export class VideoProcessingService implements OnApplicationBootstrap, BeforeApp
     @InjectConfig() config: AppConfig,
   ) {
     this.resumeAtBoot = config.media.processing.resumeAtBoot;
+    this.cloudinary = config.media.cloudinary;
     this.queue = jobs.create<ProcessingJob>(
       'video-processing',
       ({ videoId }) => this.run(videoId),
@@ -80,7 +104,7 @@ export class VideoProcessingService implements OnApplicationBootstrap, BeforeApp
 
   /** The state a new video starts in. */
   initialState(): 'queued' | 'ready' {
-    return this.transcodes() ? 'queued' : 'ready';
+    return this.mode() === 'none' ? 'ready' : 'queued';
   }
 
   /** Queues a run for a `queued` video (one run per video at a time). */
@@ -122,6 +146,11 @@ export class VideoProcessingService implements OnApplicationBootstrap, BeforeApp
       .catch((error: unknown) =>
         this.logger.error('Picking up unfinished processing failed', errorTrace(error)),
       );
+    const seconds = this.cloudinary.hlsPollSeconds;
+    if (this.mode() === 'cloudinary' && seconds > 0) {
+      this.pollTimer = setInterval(() => void this.pollOnce(), seconds * 1000);
+      this.pollTimer.unref();
+    }
   }
 
   /** Resolves once the boot's pick-up has run (at once when there is none): for tests. */
@@ -129,9 +158,12 @@ export class VideoProcessingService implements OnApplicationBootstrap, BeforeApp
     return this.resumed;
   }
 
-  /** Every video whose processing never finished, in bounded batches: queued again, or ready. */
+  /**
+   * Every video whose processing never finished, in bounded batches: queued again, or ready.
+   * (A Cloudinary run waiting for its derivative is not taken again: the poll follows it.)
+   */
   async resumeUnfinished(): Promise<void> {
-    const transcodes = this.transcodes();
+    const transcodes = this.mode() !== 'none';
     for (const state of UNFINISHED_PROCESSING_STATES) {
       let after: string | null = null;
       for (;;) {
@@ -154,21 +186,98 @@ export class VideoProcessingService implements OnApplicationBootstrap, BeforeApp
    */
   async beforeApplicationShutdown(): Promise<void> {
     this.stopping = true;
+    if (this.pollTimer) clearInterval(this.pollTimer);
+    await this.polling;
     const runs = [...this.running.values()];
     for (const run of runs) run.abort.abort();
     await Promise.all(runs.map((run) => run.done));
   }
 
-  private transcodes(): boolean {
-    return this.storage instanceof LocalMediaStorage && this.transcoder.available;
+  /**
+   * Cloudinary's POST to `/webhooks/cloudinary?video=…&run=…` (the eager notification URL a run
+   * gave it): settles that run when the notification is signed, is about the video's own file,
+   * and the run still holds the video. Anything else changes nothing. False when the signature
+   * does not verify (or this server does not store on Cloudinary).
+   */
+  async acceptCloudinaryNotification(
+    target: { videoId?: string; runId?: string },
+    rawBody: string,
+    timestamp: string | undefined,
+    signature: string | undefined,
+  ): Promise<boolean> {
+    const storage = this.storage;
+    if (!(storage instanceof CloudinaryMediaStorage)) return false;
+    const notice: CloudinaryNotification = storage.readNotification(rawBody, timestamp, signature);
+    if (notice.kind === 'invalid-signature') return false;
+    if (notice.kind !== 'hls' || !target.videoId || !target.runId) return true;
+    const source = await this.videos.findProcessingRun(target.videoId, target.runId);
+    if (!source || source.videoFile.key !== notice.publicId) return true;
+    await this.settleDerivative(source, target.runId, notice.outcome);
+    return true;
+  }
+
+  /**
+   * One round of the Cloudinary poll (the backstop when no notification arrives): each due run
+   * is taken by one poller, asked for at the Admin API, and settled, or given up after
+   * `CLOUDINARY_HLS_TIMEOUT_MINUTES`. `now` is for tests.
+   */
+  async pollDerivatives(now = new Date()): Promise<void> {
+    const storage = this.storage;
+    if (!(storage instanceof CloudinaryMediaStorage) || this.mode() !== 'cloudinary') return;
+    const next = new Date(now.getTime() + this.pollIntervalMs());
+    const timeoutMs = this.cloudinary.hlsTimeoutMinutes * 60_000;
+    for (const run of await this.videos.findDueDerivativeChecks(now, POLL_BATCH)) {
+      if (this.stopping) return;
+      const videoId = run._id.toHexString();
+      const { runId, checkAt, startedAt } = run.processing;
+      if (!(await this.videos.takeDerivativeCheck(videoId, runId, checkAt, next))) continue;
+      let derivative: HlsDerivative;
+      try {
+        derivative = await storage.hlsDerivative(run.videoFile.key);
+      } catch (error) {
+        this.logger.warn(`Polling the renditions of video ${videoId} failed: ${describeError(error)}`);
+        continue;
+      }
+      if (derivative.state !== 'pending') await this.settleDerivative(run, runId, derivative);
+      else if (startedAt && now.getTime() - startedAt.getTime() >= timeoutMs)
+        await this.fail(run, runId, TIMED_OUT);
+    }
+  }
+
+  private mode(): ProcessingMode {
+    if (this.transcoder.status === 'disabled') return 'none';
+    if (this.storage instanceof CloudinaryMediaStorage) return 'cloudinary';
+    return this.storage instanceof LocalMediaStorage && this.transcoder.available
+      ? 'local'
+      : 'none';
+  }
+
+  private pollIntervalMs(): number {
+    return (this.cloudinary.hlsPollSeconds || DEFAULT_POLL_SECONDS) * 1000;
+  }
+
+  /** The timer's round: never two at once, never a rejection. */
+  private async pollOnce(): Promise<void> {
+    if (this.polling || this.stopping) return;
+    this.polling = this.database
+      .whenReady()
+      .then(() => this.pollDerivatives())
+      .catch((error: unknown) => this.logger.error('Polling Cloudinary failed', errorTrace(error)))
+      .finally(() => (this.polling = null));
+    await this.polling;
   }
 
   private async run(videoId: string): Promise<void> {
-    const storage = this.storage;
     // Shutting down: the video stays queued in the database for the next boot.
-    if (!(storage instanceof LocalMediaStorage) || this.stopping) return;
+    if (this.stopping) return;
+    const storage = this.storage;
+    if (storage instanceof CloudinaryMediaStorage && this.mode() === 'cloudinary') {
+      await this.requestDerivative(storage, videoId);
+      return;
+    }
+    if (!(storage instanceof LocalMediaStorage)) return;
     const runId = randomUUID();
-    const source = await this.videos.claimProcessing(videoId, runId);
+    const source = await this.videos.claimProcessing(videoId, runId, null);
     // Deleted meanwhile, or already finished by another run.
     if (!source) return;
     const abort = new AbortController();
@@ -192,7 +301,7 @@ export class VideoProcessingService implements OnApplicationBootstrap, BeforeApp
     const videoId = source._id.toHexString();
     const file = await storage.open(source.videoFile.key);
     if (!file) {
-      await this.fail(source, runId, 'The video file is missing');
+      await this.fail(source, runId, MISSING_SOURCE);
       return;
     }
     const folder = await storage.createRenditionFolder();
@@ -236,6 +345,63 @@ export class VideoProcessingService implements OnApplicationBootstrap, BeforeApp
       }
       this.logger.error(`Processing of video ${videoId} failed`, errorTrace(error));
       await this.fail(source, runId, GENERIC_FAILURE);
+    }
+  }
+
+  /**
+   * A Cloudinary run: takes the video (its first check due after one poll interval), then asks
+   * for the eager HLS derivative with a notification URL naming the video and the run.
+   */
+  private async requestDerivative(storage: CloudinaryMediaStorage, videoId: string): Promise<void> {
+    const runId = randomUUID();
+    const source = await this.videos.claimProcessing(
+      videoId,
+      runId,
+      new Date(Date.now() + this.pollIntervalMs()),
+    );
+    if (!source) return;
+    let derivative: HlsDerivative;
+    try {
+      derivative = await storage.requestHls(source.videoFile.key, this.notificationUrl(videoId, runId));
+    } catch (error) {
+      this.logger.warn(`Requesting the renditions of video ${videoId} failed: ${describeError(error)}`);
+      await this.fail(source, runId, GENERIC_FAILURE);
+      return;
+    }
+    if (derivative.state !== 'pending') await this.settleDerivative(source, runId, derivative);
+  }
+
+  /** The eager notification URL of one run, or none when `CLOUDINARY_NOTIFICATION_URL` is unset. */
+  private notificationUrl(videoId: string, runId: string): string | undefined {
+    if (this.cloudinary.notificationUrl === undefined) return undefined;
+    const url = new URL(this.cloudinary.notificationUrl);
+    url.searchParams.set('video', videoId);
+    url.searchParams.set('run', runId);
+    return url.toString();
+  }
+
+  /** A Cloudinary run's outcome: ready with the derivative's playlist, or failed. */
+  private async settleDerivative(
+    source: ProcessingSourceRecord | PendingDerivativeRecord,
+    runId: string,
+    derivative: Exclude<HlsDerivative, { state: 'pending' }>,
+  ): Promise<void> {
+    const videoId = source._id.toHexString();
+    switch (derivative.state) {
+      case 'ready': {
+        // The derivative lives under the video's own public id: deleting the video removes it.
+        const hls = { url: derivative.url, key: source.videoFile.key };
+        if (await this.videos.finishProcessing(videoId, runId, hls))
+          await this.announce(source, 'ready');
+        return;
+      }
+      case 'failed':
+        this.logger.warn(`Cloudinary could not derive video ${videoId}: ${derivative.reason}`);
+        await this.fail(source, runId, DERIVATIVE_FAILURE);
+        return;
+      case 'missing':
+        await this.fail(source, runId, MISSING_SOURCE);
+        return;
     }
   }
 

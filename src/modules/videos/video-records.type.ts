@@ -29,6 +29,11 @@ export interface VideoRecord {
 /** What a processing run needs of the video it claimed. */
 export type ProcessingSourceRecord = Pick<VideoRecord, '_id' | 'owner' | 'videoFile' | 'duration'>;
 
+/** A Cloudinary run waiting for its derivative, as the poll reads it. */
+export interface PendingDerivativeRecord extends ProcessingSourceRecord {
+  processing: { runId: string; startedAt: Date | null; checkAt: Date };
+}
+
 /** What a video adds to its owner's channel counters, read atomically with a change to the video. */
 export interface VideoCountsRecord {
   _id: Types.ObjectId;

@@ -30,4 +30,9 @@ export const VideosErrors = {
   ),
   /** `POST /video/:videoId/processing/retry` on a video whose processing has not failed. */
   processingNotFailed: defineError(ErrorCode.CONFLICT, 'Only failed processing can be retried'),
+  /** `POST /webhooks/cloudinary` without a valid `X-Cld-Signature` / `X-Cld-Timestamp`. */
+  invalidNotificationSignature: defineError(
+    ErrorCode.UNAUTHORIZED,
+    'Invalid notification signature',
+  ),
 } as const;

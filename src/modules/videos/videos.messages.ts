@@ -11,4 +11,5 @@ export const VideosMessages = {
   updated: 'Video updated successfully',
   deleted: 'Video deleted successfully',
   processingRetried: 'Video processing restarted',
+  notificationReceived: 'Notification received',
 } as const;

@@ -25,6 +25,7 @@ import { VideosController } from 'src/modules/videos/videos.controller';
 import { VideosRepository } from 'src/modules/videos/videos.repository';
 import { VideoWatchPageService } from 'src/modules/videos/video-watch-page.service';
 import { VideosService } from 'src/modules/videos/videos.service';
+import { CloudinaryWebhookController } from 'src/modules/videos/webhooks/cloudinary-webhook.controller';
 import { WatchHistoryModule } from 'src/modules/watch-history/watch-history.module';
 
 /**
@@ -53,7 +54,7 @@ import { WatchHistoryModule } from 'src/modules/watch-history/watch-history.modu
     WatchHistoryModule,
     ResumableUploadsModule,
   ],
-  controllers: [VideosController],
+  controllers: [VideosController, CloudinaryWebhookController],
   providers: [
     CursorCodecService,
     CursorPagesService,

@@ -23,6 +23,7 @@ import {
 import type {
   NewVideo,
   OwnerTotalsRecord,
+  PendingDerivativeRecord,
   ProcessingSourceRecord,
   PublishedVideoFilter,
   SortOrder,
@@ -355,15 +356,24 @@ export class VideosRepository {
 
   /**
    * A processing run takes the video: only while it waits (`queued`) or was left running by a
-   * process that is gone (`processing`, picked up at boot). The new `runId` makes every write of
-   * an older run miss. Null when the video is gone or no longer waiting.
+   * process that is gone (`processing` with no derivative awaited at the provider, picked up at
+   * boot). The new `runId` makes every write of an older run miss. `checkAt` is set for a run
+   * whose result the provider will derive (Cloudinary). Null when the video is gone or no longer
+   * waiting.
    */
-  claimProcessing(videoId: string, runId: string): Promise<ProcessingSourceRecord | null> {
+  claimProcessing(
+    videoId: string,
+    runId: string,
+    checkAt: Date | null,
+  ): Promise<ProcessingSourceRecord | null> {
     return this.videos
       .findOneAndUpdate(
         {
           _id: new Types.ObjectId(videoId),
-          'processing.state': { $in: [...UNFINISHED_PROCESSING_STATES] },
+          $or: [
+            { 'processing.state': 'queued' },
+            { 'processing.state': 'processing', 'processing.checkAt': null },
+          ],
         },
         {
           $set: {
@@ -371,12 +381,57 @@ export class VideosRepository {
             'processing.progress': 0,
             'processing.error': null,
             'processing.runId': runId,
+            'processing.startedAt': new Date(),
+            'processing.checkAt': checkAt,
           },
         },
         { ...QUIET, returnDocument: 'after', projection: { owner: 1, videoFile: 1, duration: 1 } },
       )
       .lean<ProcessingSourceRecord>()
       .exec();
+  }
+
+  /** The video while `runId` holds it, with its source file's key: null otherwise. */
+  findProcessingRun(videoId: string, runId: string): Promise<ProcessingSourceRecord | null> {
+    return this.videos
+      .findOne(runFilter(videoId, runId))
+      .select({ owner: 1, videoFile: 1, duration: 1 })
+      .lean<ProcessingSourceRecord>()
+      .exec();
+  }
+
+  /**
+   * Cloudinary runs whose derivative is due to be asked for (`checkAt` passed), oldest due first,
+   * with what the poll needs.
+   */
+  findDueDerivativeChecks(now: Date, limit: number): Promise<PendingDerivativeRecord[]> {
+    return this.videos
+      .find({ 'processing.state': 'processing', 'processing.checkAt': { $lte: now } })
+      .select({ owner: 1, videoFile: 1, duration: 1, processing: 1 })
+      .sort({ 'processing.checkAt': 1 })
+      .limit(limit)
+      .lean<PendingDerivativeRecord[]>()
+      .exec();
+  }
+
+  /**
+   * One poller (of any instance) takes a due check by moving its `checkAt` to `next` in a
+   * compare-and-set on the value it read. False when another poller took it, or the run ended.
+   */
+  async takeDerivativeCheck(
+    videoId: string,
+    runId: string,
+    seenCheckAt: Date,
+    next: Date,
+  ): Promise<boolean> {
+    const result = await this.videos
+      .updateOne(
+        { ...runFilter(videoId, runId), 'processing.checkAt': seenCheckAt },
+        { $set: { 'processing.checkAt': next } },
+        QUIET,
+      )
+      .exec();
+    return result.matchedCount === 1;
   }
 
   /** The run's progress (0–99); ignored once the run no longer holds the video. */
@@ -401,6 +456,7 @@ export class VideosRepository {
             'processing.progress': 100,
             'processing.error': null,
             'processing.runId': null,
+            'processing.checkAt': null,
             hls,
           },
         },
@@ -420,6 +476,7 @@ export class VideosRepository {
             'processing.state': 'failed',
             'processing.error': error,
             'processing.runId': null,
+            'processing.checkAt': null,
           },
         },
         QUIET,

@@ -41,6 +41,17 @@ export class VideoProcessing {
    */
   @Prop({ type: String, default: null })
   runId: string | null;
+
+  /** When the current run took the video (internal): Cloudinary runs time out from it. */
+  @Prop({ type: Date, default: null })
+  startedAt: Date | null;
+
+  /**
+   * When the run's derivative is next asked for at the provider (internal): set while Cloudinary
+   * derives the HLS renditions, null otherwise (a local run holds its video in-process).
+   */
+  @Prop({ type: Date, default: null })
+  checkAt: Date | null;
 }
 const VideoProcessingSchema = SchemaFactory.createForClass(VideoProcessing);
 
@@ -124,3 +135,5 @@ VideoSchema.index({ owner: 1, isPublished: 1, title: 1, _id: 1 });
 VideoSchema.index({ owner: 1, createdAt: -1, _id: -1 });
 // Boot: the videos whose processing was queued or running when the last process stopped
 VideoSchema.index({ 'processing.state': 1, _id: 1 });
+// Cloudinary: the runs whose derivative is due to be polled
+VideoSchema.index({ 'processing.state': 1, 'processing.checkAt': 1 });
