@@ -60,12 +60,15 @@ interface RunningTranscode {
 }
 
 /**
- * Processing after upload (docs/architecture.md, "Processing pipeline"): with local storage and
- * a transcoder, each new video is queued on the `video-processing` job queue (bounded by
- * `VIDEO_PROCESSING_CONCURRENCY`, ffmpeg under `nice`), and a run turns its MP4 into HLS
- * renditions in a folder of its own. Every state write is a compare-and-set on the run's id, so
- * a run that lost its video (deleted, or taken over after a restart) changes nothing and removes
- * its folder. Without a transcoder (or with Cloudinary) a video is `ready` at once with its MP4.
+ * Processing after upload (docs/architecture.md, "Processing pipeline"). Each new video is queued
+ * on the `video-processing` job queue (bounded by `VIDEO_PROCESSING_CONCURRENCY`):
+ * - local storage with a transcoder: a run turns the MP4 into HLS renditions in a folder of its
+ *   own (ffmpeg under `nice`, in the SCHED_IDLE class where it can);
+ * - Cloudinary: a run asks for the eager HLS derivative and ends; the signed notification
+ *   (`acceptCloudinaryNotification`) or the poll (`pollDerivatives`) settles the video later.
+ * Every state write is a compare-and-set on the run's id, so a run that lost its video (deleted,
+ * retried, or taken over after a restart) changes nothing (and removes its folder). With
+ * `VIDEO_TRANSCODING=off`, or local storage without ffmpeg, a video is `ready` at once with its MP4.
  *
  * A run that ends while it still holds its video announces `video.processed` (ready or failed),
  * which tells the owner; nothing else does (a video `ready` without a run had its MP4 all along).

@@ -11,6 +11,6 @@ export class CloudinaryNotificationQueryDto {
 
   @ApiPropertyOptional({ format: 'uuid', description: 'The processing run that asked' })
   @IsOptional()
-  @IsUUID('4', { message: 'run must be a UUID' })
+  @IsUUID('all', { message: 'run must be a UUID' })
   run?: string;
 }
