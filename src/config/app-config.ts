@@ -122,6 +122,11 @@ export interface AppConfig {
        */
       cpuClass: 'idle' | 'normal';
       /**
+       * A running transcode renews its lease this often × 3; a lease not renewed for this many
+       * seconds means its process is gone, and another instance takes the video over.
+       */
+      leaseSeconds: number;
+      /**
        * Whether this process picks up, once the database is up, the processing a stopped process
        * left unfinished. Serving instances do; one-off commands (`npm run reconcile`) do not.
        */
@@ -477,6 +482,7 @@ export function loadAppConfig(env: Env, cwd: string = process.cwd()): AppConfig 
         concurrency: int('VIDEO_PROCESSING_CONCURRENCY', 1, 1, 16),
         niceness: int('VIDEO_PROCESSING_NICE', 10, 0, 19),
         cpuClass: oneOf('VIDEO_PROCESSING_CPU_CLASS', ['idle', 'normal'] as const, 'idle'),
+        leaseSeconds: int('VIDEO_PROCESSING_LEASE_SECONDS', 60, 3, 3600),
         resumeAtBoot: true,
       },
       cloudinary,

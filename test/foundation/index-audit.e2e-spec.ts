@@ -1137,10 +1137,14 @@ describe('Index audit: every query shape is served by a declared index', () => {
     const job = recordQueryShapes(t.connection);
     try {
       await t.app.get(VideoProcessingService).resumeUnfinished();
-      await videos.claimProcessing(videoId, 'audit', null);
+      const lease = { checkAt: new Date(Date.now() + 60_000), takeExpired: true };
+      await videos.claimProcessing(videoId, 'audit', lease);
       await videos.setProcessingProgress(videoId, 'audit', 50);
+      await videos.renewLease(videoId, 'audit', new Date(Date.now() + 60_000));
+      await videos.releaseRun(videoId, 'audit');
+      await videos.claimProcessing(videoId, 'audit', lease);
       await videos.failProcessing(videoId, 'audit', 'Processing failed');
-      await videos.claimProcessing(videoId, 'audit', null);
+      await videos.claimProcessing(videoId, 'audit', lease);
       await videos.finishProcessing(videoId, 'audit', null);
       // A Cloudinary run: the poll's due checks, taking one, and the notification's run lookup.
       const due = new Date();
@@ -1148,8 +1152,8 @@ describe('Index audit: every query shape is served by a declared index', () => {
         { _id: new Types.ObjectId(videoId) },
         { $set: { 'processing.state': 'queued' } },
       );
-      await videos.claimProcessing(videoId, 'audit-cloud', due);
-      await videos.findDueDerivativeChecks(new Date(), 50);
+      await videos.claimProcessing(videoId, 'audit-cloud', { checkAt: due });
+      await videos.findDueChecks(new Date(), 50);
       await videos.takeDerivativeCheck(videoId, 'audit-cloud', due, new Date());
       await videos.findProcessingRun(videoId, 'audit-cloud');
       await videos.finishProcessing(videoId, 'audit-cloud', null);

@@ -96,11 +96,19 @@ export class LocalMediaStorage extends MediaStorage {
    * A new, empty folder for one transcode's renditions: its key (`hls/<uuid>`) and where it is on
    * disk (for ffmpeg). Its files are served under `GET /media/<key>/<file>`.
    */
-  async createRenditionFolder(): Promise<{ key: string; dir: string }> {
-    const key = `${RENDITIONS_FOLDER}/${randomUUID()}`;
+  async createRenditionFolder(
+    key: string = this.newRenditionFolderKey(),
+  ): Promise<{ key: string; dir: string }> {
+    if (!RENDITION_FOLDER_PATTERN.test(key))
+      throw new MediaStorageError(`Not a rendition folder key: ${key}`);
     const dir = resolve(this.root, key);
     await mkdir(dir, { recursive: true });
     return { key, dir };
+  }
+
+  /** A new rendition folder's key, to be recorded before the folder is made (nothing is created). */
+  newRenditionFolderKey(): string {
+    return `${RENDITIONS_FOLDER}/${randomUUID()}`;
   }
 
   /** The delivery URL of a file in a rendition folder. */

@@ -82,8 +82,9 @@ export class VideoProcessingService implements OnApplicationBootstrap, BeforeApp
   private readonly resumeAtBoot: boolean;
   private resumed: Promise<void> = Promise.resolve();
   private readonly cloudinary: AppConfig['media']['cloudinary'];
-  private pollTimer: NodeJS.Timeout | null = null;
-  private polling: Promise<void> | null = null;
+  private readonly leaseMs: number;
+  private checkTimer: NodeJS.Timeout | null = null;
+  private checking: Promise<void> | null = null;
 
   constructor(
     private readonly videos: VideosRepository,
@@ -97,6 +98,7 @@ export class VideoProcessingService implements OnApplicationBootstrap, BeforeApp
   ) {
     this.resumeAtBoot = config.media.processing.resumeAtBoot;
     this.cloudinary = config.media.cloudinary;
+    this.leaseMs = config.media.processing.leaseSeconds * 1000;
     this.queue = jobs.create<ProcessingJob>(
       'video-processing',
       ({ videoId }) => this.run(videoId),
@@ -149,10 +151,13 @@ export class VideoProcessingService implements OnApplicationBootstrap, BeforeApp
       .catch((error: unknown) =>
         this.logger.error('Picking up unfinished processing failed', errorTrace(error)),
       );
-    const seconds = this.cloudinary.hlsPollSeconds;
-    if (this.mode() === 'cloudinary' && seconds > 0) {
-      this.pollTimer = setInterval(() => void this.pollOnce(), seconds * 1000);
-      this.pollTimer.unref();
+    // Due runs are looked at on a timer: expired leases (local) or derivatives to poll (Cloudinary).
+    const mode = this.mode();
+    const every =
+      mode === 'local' ? this.leaseMs : mode === 'cloudinary' ? this.cloudinary.hlsPollSeconds * 1000 : 0;
+    if (every > 0) {
+      this.checkTimer = setInterval(() => void this.checkOnce(), every);
+      this.checkTimer.unref();
     }
   }
 
@@ -189,8 +194,8 @@ export class VideoProcessingService implements OnApplicationBootstrap, BeforeApp
    */
   async beforeApplicationShutdown(): Promise<void> {
     this.stopping = true;
-    if (this.pollTimer) clearInterval(this.pollTimer);
-    await this.polling;
+    if (this.checkTimer) clearInterval(this.checkTimer);
+    await this.checking;
     const runs = [...this.running.values()];
     for (const run of runs) run.abort.abort();
     await Promise.all(runs.map((run) => run.done));
@@ -220,6 +225,21 @@ export class VideoProcessingService implements OnApplicationBootstrap, BeforeApp
   }
 
   /**
+   * Local runs whose lease has passed (their process died without a clean shutdown): queued
+   * again; the claim (one winner across instances) removes the dead run's folder. A run of this
+   * process is never taken from itself. `now` is for tests.
+   */
+  async requeueExpired(now = new Date()): Promise<void> {
+    if (this.mode() !== 'local') return;
+    for (const run of await this.videos.findDueChecks(now, POLL_BATCH)) {
+      const videoId = run._id.toHexString();
+      if (this.running.has(videoId)) continue;
+      this.logger.warn(`The transcode of video ${videoId} lost its process: queued again`);
+      this.enqueue(videoId);
+    }
+  }
+
+  /**
    * One round of the Cloudinary poll (the backstop when no notification arrives): each due run
    * is taken by one poller, asked for at the Admin API, and settled, or given up after
    * `CLOUDINARY_HLS_TIMEOUT_MINUTES`. `now` is for tests.
@@ -229,7 +249,7 @@ export class VideoProcessingService implements OnApplicationBootstrap, BeforeApp
     if (!(storage instanceof CloudinaryMediaStorage) || this.mode() !== 'cloudinary') return;
     const next = new Date(now.getTime() + this.pollIntervalMs());
     const timeoutMs = this.cloudinary.hlsTimeoutMinutes * 60_000;
-    for (const run of await this.videos.findDueDerivativeChecks(now, POLL_BATCH)) {
+    for (const run of await this.videos.findDueChecks(now, POLL_BATCH)) {
       if (this.stopping) return;
       const videoId = run._id.toHexString();
       const { runId, checkAt, startedAt } = run.processing;
@@ -260,14 +280,14 @@ export class VideoProcessingService implements OnApplicationBootstrap, BeforeApp
   }
 
   /** The timer's round: never two at once, never a rejection. */
-  private async pollOnce(): Promise<void> {
-    if (this.polling || this.stopping) return;
-    this.polling = this.database
+  private async checkOnce(): Promise<void> {
+    if (this.checking || this.stopping) return;
+    this.checking = this.database
       .whenReady()
-      .then(() => this.pollDerivatives())
-      .catch((error: unknown) => this.logger.error('Polling Cloudinary failed', errorTrace(error)))
-      .finally(() => (this.polling = null));
-    await this.polling;
+      .then(() => (this.mode() === 'cloudinary' ? this.pollDerivatives() : this.requeueExpired()))
+      .catch((error: unknown) => this.logger.error('Checking due processing failed', errorTrace(error)))
+      .finally(() => (this.checking = null));
+    await this.checking;
   }
 
   private async run(videoId: string): Promise<void> {
@@ -280,15 +300,23 @@ export class VideoProcessingService implements OnApplicationBootstrap, BeforeApp
     }
     if (!(storage instanceof LocalMediaStorage)) return;
     const runId = randomUUID();
-    const source = await this.videos.claimProcessing(videoId, runId, null);
-    // Deleted meanwhile, or already finished by another run.
+    const outputKey = storage.newRenditionFolderKey();
+    const source = await this.videos.claimProcessing(videoId, runId, {
+      checkAt: new Date(Date.now() + this.leaseMs),
+      outputKey,
+      takeExpired: true,
+    });
+    // Deleted meanwhile, finished, or held by a live run (another instance).
     if (!source) return;
+    // Taken over from a run whose process died: its half-written folder goes.
+    if (source.previousOutputKey !== null)
+      await this.media.deleteRenditionsQuietly(source.previousOutputKey, `take-over of video ${videoId}`);
     const abort = new AbortController();
     let settle = (): void => undefined;
     const done = new Promise<void>((resolve) => (settle = resolve));
     this.running.set(videoId, { abort, done });
     try {
-      await this.transcode(storage, source, runId, abort.signal);
+      await this.transcode(storage, source, runId, outputKey, abort.signal);
     } finally {
       this.running.delete(videoId);
       settle();
@@ -299,6 +327,7 @@ export class VideoProcessingService implements OnApplicationBootstrap, BeforeApp
     storage: LocalMediaStorage,
     source: ProcessingSourceRecord,
     runId: string,
+    outputKey: string,
     signal: AbortSignal,
   ): Promise<void> {
     const videoId = source._id.toHexString();
@@ -307,12 +336,36 @@ export class VideoProcessingService implements OnApplicationBootstrap, BeforeApp
       await this.fail(source, runId, MISSING_SOURCE);
       return;
     }
-    const folder = await storage.createRenditionFolder();
+    // The lease: renewed three times per period while ffmpeg runs.
+    const renewal = setInterval(() => {
+      this.videos
+        .renewLease(videoId, runId, new Date(Date.now() + this.leaseMs))
+        .catch((error: unknown) =>
+          this.logger.warn(`Lease of video ${videoId} not renewed: ${describeError(error)}`),
+        );
+    }, this.leaseMs / 3);
+    try {
+      await this.transcodeInto(storage, source, runId, file.path, outputKey, signal);
+    } finally {
+      clearInterval(renewal);
+    }
+  }
+
+  private async transcodeInto(
+    storage: LocalMediaStorage,
+    source: ProcessingSourceRecord,
+    runId: string,
+    input: string,
+    outputKey: string,
+    signal: AbortSignal,
+  ): Promise<void> {
+    const videoId = source._id.toHexString();
+    const folder = await storage.createRenditionFolder(outputKey);
     let lastWrite = Date.now();
     let writes: Promise<void> = Promise.resolve();
     try {
       const result = await this.transcoder.toHls({
-        input: file.path,
+        input,
         outputDir: folder.dir,
         signal,
         onProgress: (seconds, info) => {
@@ -338,7 +391,11 @@ export class VideoProcessingService implements OnApplicationBootstrap, BeforeApp
     } catch (error) {
       await writes;
       await this.media.deleteRenditionsQuietly(folder.key, `processing of video ${videoId}`);
-      if (isAbortError(error)) return;
+      if (isAbortError(error)) {
+        // A clean shutdown lets the run go, for the next boot to take at once.
+        if (this.stopping) await this.videos.releaseRun(videoId, runId);
+        return;
+      }
       if (error instanceof TranscodeError) {
         this.logger.warn(
           `Processing of video ${videoId} failed: ${error.message}: ${error.detail}`,
@@ -357,11 +414,9 @@ export class VideoProcessingService implements OnApplicationBootstrap, BeforeApp
    */
   private async requestDerivative(storage: CloudinaryMediaStorage, videoId: string): Promise<void> {
     const runId = randomUUID();
-    const source = await this.videos.claimProcessing(
-      videoId,
-      runId,
-      new Date(Date.now() + this.pollIntervalMs()),
-    );
+    const source = await this.videos.claimProcessing(videoId, runId, {
+      checkAt: new Date(Date.now() + this.pollIntervalMs()),
+    });
     if (!source) return;
     let derivative: HlsDerivative;
     try {

@@ -355,39 +355,71 @@ export class VideosRepository {
   }
 
   /**
-   * A processing run takes the video: only while it waits (`queued`) or was left running by a
-   * process that is gone (`processing` with no derivative awaited at the provider, picked up at
-   * boot). The new `runId` makes every write of an older run miss. `checkAt` is set for a run
-   * whose result the provider will derive (Cloudinary). Null when the video is gone or no longer
-   * waiting.
+   * A processing run takes the video: while it waits (`queued`), or when the run that held it is
+   * gone — `processing` with no `checkAt` (let go by a clean shutdown, or from before leases), or,
+   * for a local run (`takeExpired`), a lease (`checkAt`) that has passed. The new `runId` makes
+   * every write of an older run miss. `checkAt` is the new run's lease or first poll; `outputKey`
+   * the folder it will write. Answers the video with the folder the previous run was writing
+   * (to remove), or null when the video is gone or held by a live run.
    */
-  claimProcessing(
+  async claimProcessing(
     videoId: string,
     runId: string,
-    checkAt: Date | null,
-  ): Promise<ProcessingSourceRecord | null> {
-    return this.videos
+    run: { checkAt: Date | null; outputKey?: string | null; takeExpired?: boolean },
+  ): Promise<(ProcessingSourceRecord & { previousOutputKey: string | null }) | null> {
+    const now = new Date();
+    const gone: QueryFilter<Video>[] = [
+      { 'processing.state': 'queued' },
+      { 'processing.state': 'processing', 'processing.checkAt': null },
+    ];
+    if (run.takeExpired)
+      gone.push({ 'processing.state': 'processing', 'processing.checkAt': { $lte: now } });
+    const before = await this.videos
       .findOneAndUpdate(
-        {
-          _id: new Types.ObjectId(videoId),
-          $or: [
-            { 'processing.state': 'queued' },
-            { 'processing.state': 'processing', 'processing.checkAt': null },
-          ],
-        },
+        { _id: new Types.ObjectId(videoId), $or: gone },
         {
           $set: {
             'processing.state': 'processing',
             'processing.progress': 0,
             'processing.error': null,
             'processing.runId': runId,
-            'processing.startedAt': new Date(),
-            'processing.checkAt': checkAt,
+            'processing.startedAt': now,
+            'processing.checkAt': run.checkAt,
+            'processing.outputKey': run.outputKey ?? null,
           },
         },
-        { ...QUIET, returnDocument: 'after', projection: { owner: 1, videoFile: 1, duration: 1 } },
+        {
+          ...QUIET,
+          returnDocument: 'before',
+          projection: { owner: 1, videoFile: 1, duration: 1, 'processing.outputKey': 1 },
+        },
       )
-      .lean<ProcessingSourceRecord>()
+      .lean<ProcessingSourceRecord & { processing?: { outputKey?: string | null } }>()
+      .exec();
+    if (!before) return null;
+    const { processing, ...source } = before;
+    return { ...source, previousOutputKey: processing?.outputKey ?? null };
+  }
+
+  /** A local run's lease goes on until `until`; false when the run no longer holds the video. */
+  async renewLease(videoId: string, runId: string, until: Date): Promise<boolean> {
+    const result = await this.videos
+      .updateOne(runFilter(videoId, runId), { $set: { 'processing.checkAt': until } }, QUIET)
+      .exec();
+    return result.matchedCount === 1;
+  }
+
+  /**
+   * A clean shutdown lets its run go (its folder already removed): the video stays `processing`
+   * with no lease, for the next boot of any instance to take at once.
+   */
+  async releaseRun(videoId: string, runId: string): Promise<void> {
+    await this.videos
+      .updateOne(
+        runFilter(videoId, runId),
+        { $set: { 'processing.checkAt': null, 'processing.outputKey': null } },
+        QUIET,
+      )
       .exec();
   }
 
@@ -401,10 +433,10 @@ export class VideosRepository {
   }
 
   /**
-   * Cloudinary runs whose derivative is due to be asked for (`checkAt` passed), oldest due first,
-   * with what the poll needs.
+   * Runs due to be looked at (`checkAt` passed: a local lease expired, or a Cloudinary
+   * derivative to poll), oldest due first, with what the check needs.
    */
-  findDueDerivativeChecks(now: Date, limit: number): Promise<PendingDerivativeRecord[]> {
+  findDueChecks(now: Date, limit: number): Promise<PendingDerivativeRecord[]> {
     return this.videos
       .find({ 'processing.state': 'processing', 'processing.checkAt': { $lte: now } })
       .select({ owner: 1, videoFile: 1, duration: 1, processing: 1 })
@@ -457,6 +489,7 @@ export class VideosRepository {
             'processing.error': null,
             'processing.runId': null,
             'processing.checkAt': null,
+            'processing.outputKey': null,
             hls,
           },
         },
@@ -477,6 +510,7 @@ export class VideosRepository {
             'processing.error': error,
             'processing.runId': null,
             'processing.checkAt': null,
+            'processing.outputKey': null,
           },
         },
         QUIET,

@@ -47,11 +47,20 @@ export class VideoProcessing {
   startedAt: Date | null;
 
   /**
-   * When the run's derivative is next asked for at the provider (internal): set while Cloudinary
-   * derives the HLS renditions, null otherwise (a local run holds its video in-process).
+   * When the run is next looked at (internal). A local run holds a lease: it pushes `checkAt`
+   * forward while ffmpeg runs, and once it has passed the run's process is presumed gone and any
+   * instance may take the video over. A Cloudinary run: when its derivative is next polled. Null
+   * when no run is under way, or a run was let go by a clean shutdown.
    */
   @Prop({ type: Date, default: null })
   checkAt: Date | null;
+
+  /**
+   * The rendition folder the current local run writes (internal), recorded before it is made:
+   * the run that takes over from a dead one removes it.
+   */
+  @Prop({ type: String, default: null })
+  outputKey: string | null;
 }
 const VideoProcessingSchema = SchemaFactory.createForClass(VideoProcessing);
 
@@ -135,5 +144,5 @@ VideoSchema.index({ owner: 1, isPublished: 1, title: 1, _id: 1 });
 VideoSchema.index({ owner: 1, createdAt: -1, _id: -1 });
 // Boot: the videos whose processing was queued or running when the last process stopped
 VideoSchema.index({ 'processing.state': 1, _id: 1 });
-// Cloudinary: the runs whose derivative is due to be polled
+// Runs due to be looked at: local leases that expired, Cloudinary derivatives to poll
 VideoSchema.index({ 'processing.state': 1, 'processing.checkAt': 1 });
