@@ -430,7 +430,9 @@ async function main(): Promise<void> {
 
     const clipLine = `${CLIP_SECONDS} s ${CLIP.width}×${CLIP.height} ${CLIP.fps} fps H.264/AAC, ${result.settings.clip.mb} MB`;
     const ffmpegPeak = Math.max(0, ...watched.processes.map((p) => p.peakRssMb));
-    console.log(`\n### Transcode (${clipLine}; nice ${niceness}, CPU class ${cpuClass}, concurrency ${concurrency})\n`);
+    console.log(
+      `\n### Transcode (${clipLine}; nice ${niceness}, CPU class ${cpuClass}, concurrency ${concurrency})\n`,
+    );
     console.log('| measurement | value |');
     console.log('|---|---|');
     console.log(

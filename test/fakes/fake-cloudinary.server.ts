@@ -234,7 +234,11 @@ export class FakeCloudinaryServer {
 
       const resource = /^\/v1_1\/([^/]+)\/resources\/([^/]+)\/upload\/(.+)$/.exec(path);
       if (req.method === 'GET' && resource) {
-        send(res, 200, this.readResource(req, resource[1] ?? '', resource[2] ?? '', resource[3] ?? ''));
+        send(
+          res,
+          200,
+          this.readResource(req, resource[1] ?? '', resource[2] ?? '', resource[3] ?? ''),
+        );
         return;
       }
       const match = /^\/v1_1\/([^/]+)\/([^/]+)\/(upload|destroy|explicit)$/.exec(path);

@@ -1148,10 +1148,12 @@ describe('Index audit: every query shape is served by a declared index', () => {
       await videos.finishProcessing(videoId, 'audit', null);
       // A Cloudinary run: the poll's due checks, taking one, and the notification's run lookup.
       const due = new Date();
-      await t.connection.collection('videos').updateOne(
-        { _id: new Types.ObjectId(videoId) },
-        { $set: { 'processing.state': 'queued' } },
-      );
+      await t.connection
+        .collection('videos')
+        .updateOne(
+          { _id: new Types.ObjectId(videoId) },
+          { $set: { 'processing.state': 'queued' } },
+        );
       await videos.claimProcessing(videoId, 'audit-cloud', { checkAt: due });
       await videos.findDueChecks(new Date(), 50);
       await videos.takeDerivativeCheck(videoId, 'audit-cloud', due, new Date());

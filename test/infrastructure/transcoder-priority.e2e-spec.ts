@@ -81,7 +81,10 @@ describe('transcoder CPU priority', () => {
   }, 60_000);
 
   it('runs it niced alone with VIDEO_PROCESSING_CPU_CLASS=normal', async () => {
-    const seen = await observe({ VIDEO_PROCESSING_CPU_CLASS: 'normal', VIDEO_PROCESSING_NICE: '7' }, 'normal');
+    const seen = await observe(
+      { VIDEO_PROCESSING_CPU_CLASS: 'normal', VIDEO_PROCESSING_NICE: '7' },
+      'normal',
+    );
     expect({ nice: seen.nice, policy: seen.policy }).toEqual({ nice: 7, policy: SCHED_OTHER });
   }, 60_000);
 });

@@ -353,18 +353,18 @@ describe('Mass assignment: write routes refuse unknown and privileged properties
               errors: undefined,
             }
           : spec.tus
-          ? {
-              status: 415,
-              code: 'UNSUPPORTED_MEDIA_TYPE',
-              message: 'Upload data must be sent as application/offset+octet-stream',
-              errors: undefined,
-            }
-          : {
-              status: 400,
-              code: 'VALIDATION_ERROR',
-              message: `${field} is not allowed`,
-              errors: [{ field, location: 'body', message: `${field} is not allowed` }],
-            };
+            ? {
+                status: 415,
+                code: 'UNSUPPORTED_MEDIA_TYPE',
+                message: 'Upload data must be sent as application/offset+octet-stream',
+                errors: undefined,
+              }
+            : {
+                status: 400,
+                code: 'VALIDATION_ERROR',
+                message: `${field} is not allowed`,
+                errors: [{ field, location: 'body', message: `${field} is not allowed` }],
+              };
         const actual = {
           status: res.status,
           code: res.body?.code as unknown,

@@ -74,7 +74,10 @@ describe('Cloudinary HLS (eager streaming profile)', () => {
 
   beforeAll(async () => {
     fake = await FakeCloudinaryServer.start();
-    t = await createTestApp({ ...cloudinaryEnv(fake), CLOUDINARY_NOTIFICATION_URL: NOTIFICATION_URL });
+    t = await createTestApp({
+      ...cloudinaryEnv(fake),
+      CLOUDINARY_NOTIFICATION_URL: NOTIFICATION_URL,
+    });
     owner = await createVerifiedUser(t);
   });
   afterAll(async () => {
@@ -133,7 +136,9 @@ describe('Cloudinary HLS (eager streaming profile)', () => {
     // Everyone sees the ready video's playlist; the owner is told once.
     expect((await getVideo(t, card._id, null)).videoFile.hlsUrl).toBe(derivation.secureUrl);
     await idle();
-    expect((await notificationsAbout(card._id)).map((item) => String(item.type))).toEqual(['video_ready']);
+    expect((await notificationsAbout(card._id)).map((item) => String(item.type))).toEqual([
+      'video_ready',
+    ]);
   });
 
   it('changes nothing more when the same notification is replayed', async () => {
@@ -158,12 +163,23 @@ describe('Cloudinary HLS (eager streaming profile)', () => {
     it('is refused 401 with a wrong signature, a stale timestamp or none, and changes nothing', async () => {
       const { card, derivation } = await uploadAndRequest();
       const genuine = fake.completeDerivation(derivation.publicId)!;
-      const forged = { ...genuine, headers: { ...genuine.headers, 'X-Cld-Signature': 'a'.repeat(40) } };
+      const forged = {
+        ...genuine,
+        headers: { ...genuine.headers, 'X-Cld-Signature': 'a'.repeat(40) },
+      };
       const tampered = { ...genuine, body: genuine.body.replace('"eager"', '"eager" ') };
       const threeHoursAgo = Math.floor(Date.now() / 1000) - 3 * 3600;
-      const stale = fake.signedNotification(genuine.url, JSON.parse(genuine.body) as object, threeHoursAgo);
+      const stale = fake.signedNotification(
+        genuine.url,
+        JSON.parse(genuine.body) as object,
+        threeHoursAgo,
+      );
       const inAnHourAndAHalf = Math.floor(Date.now() / 1000) + 3 * 3600;
-      const future = fake.signedNotification(genuine.url, JSON.parse(genuine.body) as object, inAnHourAndAHalf);
+      const future = fake.signedNotification(
+        genuine.url,
+        JSON.parse(genuine.body) as object,
+        inAnHourAndAHalf,
+      );
       // Signed with the secret an unconfigured (empty) secret would give.
       const emptySecret = {
         ...genuine,
@@ -177,7 +193,12 @@ describe('Cloudinary HLS (eager streaming profile)', () => {
       };
 
       for (const attempt of [forged, tampered, stale, future, emptySecret]) {
-        expectError(await deliver(t, attempt), 401, 'UNAUTHORIZED', 'Invalid notification signature');
+        expectError(
+          await deliver(t, attempt),
+          401,
+          'UNAUTHORIZED',
+          'Invalid notification signature',
+        );
       }
       const url = new URL(genuine.url);
       expectError(
@@ -204,7 +225,11 @@ describe('Cloudinary HLS (eager streaming profile)', () => {
       // The right video with a run that does not hold it.
       const otherRun = new URL(aboutFirst.url);
       otherRun.searchParams.set('run', '00000000-0000-4000-8000-000000000000');
-      expectSuccess(await deliver(t, { ...aboutFirst, url: otherRun.toString() }), 200, 'Notification received');
+      expectSuccess(
+        await deliver(t, { ...aboutFirst, url: otherRun.toString() }),
+        200,
+        'Notification received',
+      );
       expect((await getVideo(t, first.card._id, owner)).processing?.state).toBe('processing');
     });
 
@@ -225,7 +250,10 @@ describe('Cloudinary HLS (eager streaming profile)', () => {
         .send(genuine.body);
       expectError(asText, 415, 'UNSUPPORTED_MEDIA_TYPE');
 
-      const huge = fake.signedNotification(genuine.url, { notification_type: 'eager', pad: 'x'.repeat(70_000) });
+      const huge = fake.signedNotification(genuine.url, {
+        notification_type: 'eager',
+        pad: 'x'.repeat(70_000),
+      });
       expectError(await deliver(t, huge), 413, 'PAYLOAD_TOO_LARGE');
     });
   });
@@ -259,7 +287,11 @@ describe('Cloudinary HLS (eager streaming profile)', () => {
     // The first run's failure, replayed, no longer counts.
     expectSuccess(await deliver(t, failure), 200, 'Notification received');
     expect((await getVideo(t, card._id, owner)).processing?.state).toBe('processing');
-    expectSuccess(await deliver(t, fake.completeDerivation(again.publicId)!), 200, 'Notification received');
+    expectSuccess(
+      await deliver(t, fake.completeDerivation(again.publicId)!),
+      200,
+      'Notification received',
+    );
     expect((await getVideo(t, card._id, owner)).videoFile.hlsUrl).toBe(again.secureUrl);
   });
 
@@ -326,7 +358,9 @@ describe('Cloudinary HLS (eager streaming profile)', () => {
       const { card, derivation } = await uploadAndRequest();
       fake.forget('video', derivation.publicId);
       await processing().pollDerivatives(new Date(Date.now() + MINUTE));
-      expect((await getVideo(t, card._id, owner)).processing?.error).toBe('The video file is missing');
+      expect((await getVideo(t, card._id, owner)).processing?.error).toBe(
+        'The video file is missing',
+      );
     });
   });
 
@@ -408,7 +442,9 @@ describe('the Cloudinary webhook on a server that stores locally', () => {
       .set({
         'Content-Type': 'application/json',
         'X-Cld-Timestamp': timestamp,
-        'X-Cld-Signature': createHash('sha1').update(body + timestamp).digest('hex'),
+        'X-Cld-Signature': createHash('sha1')
+          .update(body + timestamp)
+          .digest('hex'),
       })
       .send(body);
     expectError(res, 401, 'UNAUTHORIZED', 'Invalid notification signature');

@@ -10,7 +10,8 @@ const parsers = new Map<string, RequestHandler>();
  */
 export async function readRawJsonBody(req: Request, res: Response, limit: string): Promise<string> {
   const contentType = req.headers['content-type'];
-  if (contentType !== undefined && !isJson(contentType)) throw CommonErrors.unsupportedContentType();
+  if (contentType !== undefined && !isJson(contentType))
+    throw CommonErrors.unsupportedContentType();
   let parser = parsers.get(limit);
   if (!parser) {
     parser = express.raw({ limit, type: () => true, inflate: false });

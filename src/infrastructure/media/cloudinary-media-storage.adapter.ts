@@ -40,7 +40,11 @@ export type CloudinaryNotification =
   | { kind: 'invalid-signature' }
   /** Signed, but not about an HLS derivative (other notification types, other transformations). */
   | { kind: 'other' }
-  | { kind: 'hls'; publicId: string; outcome: Extract<HlsDerivative, { state: 'ready' | 'failed' }> };
+  | {
+      kind: 'hls';
+      publicId: string;
+      outcome: Extract<HlsDerivative, { state: 'ready' | 'failed' }>;
+    };
 
 /** Up to 720p: the ladder local processing builds too. */
 const DEFAULT_STREAMING_PROFILE = 'hd';
@@ -146,7 +150,9 @@ export class CloudinaryMediaStorage extends MediaStorage {
       if (httpStatusOf(error) === 404) return { state: 'missing' };
       throw toStorageError('explicit', error);
     }
-    return this.derivativeIn(isRecord(response) ? response.eager : undefined) ?? { state: 'pending' };
+    return (
+      this.derivativeIn(isRecord(response) ? response.eager : undefined) ?? { state: 'pending' }
+    );
   }
 
   /** Polls the Admin API for the HLS derivative of a video (the backstop when no notification came). */
@@ -162,7 +168,9 @@ export class CloudinaryMediaStorage extends MediaStorage {
       if (httpStatusOf(error) === 404) return { state: 'missing' };
       throw toStorageError('resource', error);
     }
-    return this.derivativeIn(isRecord(resource) ? resource.derived : undefined) ?? { state: 'pending' };
+    return (
+      this.derivativeIn(isRecord(resource) ? resource.derived : undefined) ?? { state: 'pending' }
+    );
   }
 
   /**
@@ -181,7 +189,9 @@ export class CloudinaryMediaStorage extends MediaStorage {
     if (Math.abs(nowSeconds - Number(timestamp)) > NOTIFICATION_MAX_AGE_SECONDS)
       return { kind: 'invalid-signature' };
     const expected = Buffer.from(
-      createHash('sha1').update(rawBody + timestamp + this.apiSecret).digest('hex'),
+      createHash('sha1')
+        .update(rawBody + timestamp + this.apiSecret)
+        .digest('hex'),
     );
     const given = Buffer.from(signature.toLowerCase());
     if (given.length !== expected.length || !timingSafeEqual(given, expected))
@@ -196,7 +206,8 @@ export class CloudinaryMediaStorage extends MediaStorage {
     if (!isRecord(body) || body.notification_type !== 'eager') return { kind: 'other' };
     if (typeof body.public_id !== 'string') return { kind: 'other' };
     const outcome = this.derivativeIn(body.eager);
-    if (!outcome || (outcome.state !== 'ready' && outcome.state !== 'failed')) return { kind: 'other' };
+    if (!outcome || (outcome.state !== 'ready' && outcome.state !== 'failed'))
+      return { kind: 'other' };
     return { kind: 'hls', publicId: body.public_id, outcome };
   }
 

@@ -154,7 +154,11 @@ export class VideoProcessingService implements OnApplicationBootstrap, BeforeApp
     // Due runs are looked at on a timer: expired leases (local) or derivatives to poll (Cloudinary).
     const mode = this.mode();
     const every =
-      mode === 'local' ? this.leaseMs : mode === 'cloudinary' ? this.cloudinary.hlsPollSeconds * 1000 : 0;
+      mode === 'local'
+        ? this.leaseMs
+        : mode === 'cloudinary'
+          ? this.cloudinary.hlsPollSeconds * 1000
+          : 0;
     if (every > 0) {
       this.checkTimer = setInterval(() => void this.checkOnce(), every);
       this.checkTimer.unref();
@@ -258,7 +262,9 @@ export class VideoProcessingService implements OnApplicationBootstrap, BeforeApp
       try {
         derivative = await storage.hlsDerivative(run.videoFile.key);
       } catch (error) {
-        this.logger.warn(`Polling the renditions of video ${videoId} failed: ${describeError(error)}`);
+        this.logger.warn(
+          `Polling the renditions of video ${videoId} failed: ${describeError(error)}`,
+        );
         continue;
       }
       if (derivative.state !== 'pending') await this.settleDerivative(run, runId, derivative);
@@ -285,7 +291,9 @@ export class VideoProcessingService implements OnApplicationBootstrap, BeforeApp
     this.checking = this.database
       .whenReady()
       .then(() => (this.mode() === 'cloudinary' ? this.pollDerivatives() : this.requeueExpired()))
-      .catch((error: unknown) => this.logger.error('Checking due processing failed', errorTrace(error)))
+      .catch((error: unknown) =>
+        this.logger.error('Checking due processing failed', errorTrace(error)),
+      )
       .finally(() => (this.checking = null));
     await this.checking;
   }
@@ -310,7 +318,10 @@ export class VideoProcessingService implements OnApplicationBootstrap, BeforeApp
     if (!source) return;
     // Taken over from a run whose process died: its half-written folder goes.
     if (source.previousOutputKey !== null)
-      await this.media.deleteRenditionsQuietly(source.previousOutputKey, `take-over of video ${videoId}`);
+      await this.media.deleteRenditionsQuietly(
+        source.previousOutputKey,
+        `take-over of video ${videoId}`,
+      );
     const abort = new AbortController();
     let settle = (): void => undefined;
     const done = new Promise<void>((resolve) => (settle = resolve));
@@ -420,9 +431,14 @@ export class VideoProcessingService implements OnApplicationBootstrap, BeforeApp
     if (!source) return;
     let derivative: HlsDerivative;
     try {
-      derivative = await storage.requestHls(source.videoFile.key, this.notificationUrl(videoId, runId));
+      derivative = await storage.requestHls(
+        source.videoFile.key,
+        this.notificationUrl(videoId, runId),
+      );
     } catch (error) {
-      this.logger.warn(`Requesting the renditions of video ${videoId} failed: ${describeError(error)}`);
+      this.logger.warn(
+        `Requesting the renditions of video ${videoId} failed: ${describeError(error)}`,
+      );
       await this.fail(source, runId, GENERIC_FAILURE);
       return;
     }
