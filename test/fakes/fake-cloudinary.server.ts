@@ -137,6 +137,17 @@ export class FakeCloudinaryServer {
     };
   }
 
+  /** The environment of an app that stores its media on this fake (`createTestApp(fake.appEnv)`). */
+  get appEnv(): Record<string, string> {
+    return {
+      MEDIA_STORAGE: 'cloudinary',
+      CLOUDINARY_CLOUD_NAME: this.cloudName,
+      CLOUDINARY_API_KEY: this.apiKey,
+      CLOUDINARY_API_SECRET: this.apiSecret,
+      CLOUDINARY_UPLOAD_PREFIX: this.url,
+    };
+  }
+
   /** The next request (upload chunk or destroy) is answered with this status and Cloudinary error body. */
   failNext(status: number, message = 'General error'): void {
     this.failures.push({ status, message });

@@ -8,7 +8,7 @@ import { createVerifiedUser, type TestUser } from 'test/factories/users.factory'
 import { makeMp4, probeStreams } from 'test/fixtures/ffmpeg.fixture';
 import { tinyPng } from 'test/fixtures/media.fixture';
 import { createTestApp, type TestApp } from 'test/utils/test-app';
-import { filesIn } from 'test/videos/video-test.util';
+import { filesIn, textParser } from 'test/videos/video-test.util';
 
 /** Both apps sign the owner's tokens with it (each would draw a random one otherwise). */
 const SECRET = 'video-processing-restart-test-secret-0123456789';
@@ -258,16 +258,4 @@ async function expectPlayable(t: TestApp, hlsUrl: string, mediaDir: string): Pro
     expect(served.status).toBe(200);
     expect(served.headers['content-type']).toBe('video/mp2t');
   }
-}
-
-/** Playlists as text (supertest buffers unknown types as binary). */
-function textParser(
-  res: request.Response,
-  callback: (error: Error | null, body: string) => void,
-): void {
-  const stream = res as unknown as NodeJS.ReadableStream;
-  let body = '';
-  stream.setEncoding('utf8');
-  stream.on('data', (chunk: string) => (body += chunk));
-  stream.on('end', () => callback(null, body));
 }

@@ -12,7 +12,7 @@ import { makeMp4, probeStreams } from 'test/fixtures/ffmpeg.fixture';
 import { tinyMp4, tinyPng } from 'test/fixtures/media.fixture';
 import { createUpload, patchUpload } from 'test/uploads/tus-test.util';
 import { createTestApp, type TestApp } from 'test/utils/test-app';
-import { expectError, expectVideoCard, filesIn } from 'test/videos/video-test.util';
+import { expectError, expectVideoCard, filesIn, textParser } from 'test/videos/video-test.util';
 
 interface Processing {
   state: 'queued' | 'processing' | 'ready' | 'failed';
@@ -357,15 +357,3 @@ describe('video processing without a transcoder', () => {
     expect(await filesIn(join(t.config.media.localDir, 'hls'))).toEqual([]);
   });
 });
-
-/** Playlists as text (supertest buffers unknown types as binary). */
-function textParser(
-  res: request.Response,
-  callback: (error: Error | null, body: string) => void,
-): void {
-  const stream = res as unknown as NodeJS.ReadableStream;
-  let body = '';
-  stream.setEncoding('utf8');
-  stream.on('data', (chunk: string) => (body += chunk));
-  stream.on('end', () => callback(null, body));
-}

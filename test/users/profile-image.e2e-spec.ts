@@ -145,14 +145,7 @@ describe('Users: profile image with Cloudinary', () => {
 
   beforeAll(async () => {
     fake = await FakeCloudinaryServer.start();
-    t = await createTestApp({
-      ...RELAXED_LIMITS,
-      MEDIA_STORAGE: 'cloudinary',
-      CLOUDINARY_CLOUD_NAME: fake.cloudName,
-      CLOUDINARY_API_KEY: fake.apiKey,
-      CLOUDINARY_API_SECRET: fake.apiSecret,
-      CLOUDINARY_UPLOAD_PREFIX: fake.url,
-    });
+    t = await createTestApp({ ...RELAXED_LIMITS, ...fake.appEnv });
     http = t.app.getHttpServer();
   });
   afterAll(async () => {

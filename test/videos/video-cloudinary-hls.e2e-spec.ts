@@ -24,11 +24,7 @@ const MINUTE = 60_000;
 
 const cloudinaryEnv = (fake: FakeCloudinaryServer): Record<string, string> => ({
   ...RELAXED_LIMITS,
-  MEDIA_STORAGE: 'cloudinary',
-  CLOUDINARY_CLOUD_NAME: fake.cloudName,
-  CLOUDINARY_API_KEY: fake.apiKey,
-  CLOUDINARY_API_SECRET: fake.apiSecret,
-  CLOUDINARY_UPLOAD_PREFIX: fake.url,
+  ...fake.appEnv,
   VIDEO_TRANSCODING: 'auto',
 });
 

@@ -29,13 +29,7 @@ describe('videos with Cloudinary storage', () => {
 
   beforeAll(async () => {
     fake = await FakeCloudinaryServer.start();
-    t = await createTestApp({
-      MEDIA_STORAGE: 'cloudinary',
-      CLOUDINARY_CLOUD_NAME: fake.cloudName,
-      CLOUDINARY_API_KEY: fake.apiKey,
-      CLOUDINARY_API_SECRET: fake.apiSecret,
-      CLOUDINARY_UPLOAD_PREFIX: fake.url,
-    });
+    t = await createTestApp(fake.appEnv);
     owner = await createVerifiedUser(t);
   });
   afterAll(async () => {

@@ -95,3 +95,15 @@ export async function expectEmptyEventually(dir: string, timeoutMs = 3000): Prom
   }
   expect(left).toEqual([]);
 }
+
+/** A supertest parser that reads the body as text (supertest buffers unknown types, e.g. playlists, as binary). */
+export function textParser(
+  res: request.Response,
+  callback: (error: Error | null, body: string) => void,
+): void {
+  const stream = res as unknown as NodeJS.ReadableStream;
+  let body = '';
+  stream.setEncoding('utf8');
+  stream.on('data', (chunk: string) => (body += chunk));
+  stream.on('end', () => callback(null, body));
+}
