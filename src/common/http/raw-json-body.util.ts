@@ -1,5 +1,6 @@
 import express, { type Request, type RequestHandler, type Response } from 'express';
 import { CommonErrors } from 'src/common/errors/common.errors';
+import { isJsonType, runBodyParser } from 'src/common/http/body-parser.util';
 
 const parsers = new Map<string, RequestHandler>();
 
@@ -10,7 +11,7 @@ const parsers = new Map<string, RequestHandler>();
  */
 export async function readRawJsonBody(req: Request, res: Response, limit: string): Promise<string> {
   const contentType = req.headers['content-type'];
-  if (contentType !== undefined && !isJson(contentType))
+  if (contentType !== undefined && !isJsonType(contentType))
     throw CommonErrors.unsupportedContentType();
   let parser = parsers.get(limit);
   if (!parser) {
@@ -18,16 +19,8 @@ export async function readRawJsonBody(req: Request, res: Response, limit: string
     parsers.set(limit, parser);
   }
   req.body = undefined;
-  await new Promise<void>((resolve, reject) =>
-    parser(req, res, (error?: unknown) =>
-      error ? reject(error instanceof Error ? error : new Error('Body reader failed')) : resolve(),
-    ),
-  );
+  await runBodyParser(parser, req, res);
   const body: unknown = req.body;
   req.body = undefined;
   return Buffer.isBuffer(body) ? body.toString('utf8') : '';
-}
-
-function isJson(contentType: string): boolean {
-  return contentType.split(';')[0]?.trim().toLowerCase() === 'application/json';
 }

@@ -10,6 +10,7 @@ import { AppException } from 'src/common/errors/app.exception';
 import { CommonErrors } from 'src/common/errors/common.errors';
 import { ErrorCode } from 'src/common/errors/error-code.constant';
 import { bodyKindOf } from 'src/common/http/body-kind.util';
+import { isJsonType, runBodyParser } from 'src/common/http/body-parser.util';
 import { exceedsJsonDepth, JSON_MAX_DEPTH } from 'src/common/http/json-depth.util';
 import { notAllowedMessage } from 'src/common/validation/validation-messages.util';
 
@@ -53,13 +54,7 @@ export class JsonBodyInterceptor implements NestInterceptor {
     if (contentType !== undefined && !isJsonType(contentType)) {
       throw CommonErrors.unsupportedContentType();
     }
-    await new Promise<void>((resolve, reject) => {
-      this.parser(req, res, (error?: unknown) =>
-        error
-          ? reject(error instanceof Error ? error : new Error('Body parser failed'))
-          : resolve(),
-      );
-    });
+    await runBodyParser(this.parser, req, res);
     const body: unknown = req.body;
     if (exceedsJsonDepth(body, JSON_MAX_DEPTH)) {
       throw AppException.validation(
@@ -98,11 +93,6 @@ function hasBody(req: Request): boolean {
   const length = req.headers['content-length'];
   if (length !== undefined) return Number(length) > 0;
   return req.headers['transfer-encoding'] !== undefined;
-}
-
-function isJsonType(contentType: string): boolean {
-  const mediaType = contentType.split(';')[0]?.trim().toLowerCase();
-  return mediaType === 'application/json';
 }
 
 /** Toggles, deletes and the like take no body; an empty JSON object is allowed. */
