@@ -1140,7 +1140,7 @@ describe('Index audit: every query shape is served by a declared index', () => {
       const lease = { checkAt: new Date(Date.now() + 60_000), takeExpired: true };
       await videos.claimProcessing(videoId, 'audit', lease);
       await videos.setProcessingProgress(videoId, 'audit', 50);
-      await videos.renewLease(videoId, 'audit', new Date(Date.now() + 60_000));
+      await videos.moveCheckAt(videoId, 'audit', new Date(Date.now() + 60_000));
       await videos.releaseRun(videoId, 'audit');
       await videos.claimProcessing(videoId, 'audit', lease);
       await videos.failProcessing(videoId, 'audit', 'Processing failed');
@@ -1156,7 +1156,7 @@ describe('Index audit: every query shape is served by a declared index', () => {
         );
       await videos.claimProcessing(videoId, 'audit-cloud', { checkAt: due });
       await videos.findDueChecks(new Date(), 50);
-      await videos.takeDerivativeCheck(videoId, 'audit-cloud', due, new Date());
+      await videos.moveCheckAt(videoId, 'audit-cloud', new Date(), due);
       await videos.findProcessingRun(videoId, 'audit-cloud');
       await videos.finishProcessing(videoId, 'audit-cloud', null);
       for (const state of ['failed', 'ready'] as const) {

@@ -282,11 +282,10 @@ function toStorageError(
   action: 'upload' | 'destroy' | 'explicit' | 'resource',
   error: unknown,
 ): MediaStorageError {
-  const inner = isRecord(error) && isRecord(error.error) ? error.error : error;
+  const inner = sdkFailure(error);
   const message =
     isRecord(inner) && typeof inner.message === 'string' ? inner.message : String(inner);
-  const status =
-    isRecord(inner) && typeof inner.http_code === 'number' ? inner.http_code : undefined;
+  const status = httpStatusOf(error);
   const unreadable = action === 'upload' && status === 400 && UNREADABLE_MEDIA.test(message);
   return new MediaStorageError(
     `Cloudinary ${action} failed (${status ?? 'no HTTP status'}): ${message}`,
@@ -294,8 +293,14 @@ function toStorageError(
   );
 }
 
+/** The failure itself: the SDK wraps socket errors as `{ error }`. */
+function sdkFailure(error: unknown): unknown {
+  return isRecord(error) && isRecord(error.error) ? error.error : error;
+}
+
+/** The HTTP status Cloudinary answered (`http_code`), if the failure came from an answer. */
 function httpStatusOf(error: unknown): number | undefined {
-  const inner = isRecord(error) && isRecord(error.error) ? error.error : error;
+  const inner = sdkFailure(error);
   return isRecord(inner) && typeof inner.http_code === 'number' ? inner.http_code : undefined;
 }
 

@@ -91,8 +91,9 @@ export class Transcoder implements OnModuleInit {
       this.logger.warn('ffmpeg/ffprobe not found: videos are served as MP4 only (no HLS)');
       return;
     }
-    if (this.config.media.processing.cpuClass === 'idle') this.idleClass = await idleClassWorks();
-    if (this.config.media.processing.cpuClass === 'idle' && !this.idleClass)
+    if (this.config.media.processing.cpuClass !== 'idle') return;
+    this.idleClass = await idleClassWorks();
+    if (!this.idleClass)
       this.logger.warn('chrt --idle is not available here: ffmpeg runs under nice alone');
   }
 

@@ -24,7 +24,7 @@ import { progressPercent } from 'src/infrastructure/transcoder/hls-ladder.util';
 import { TranscodeError, Transcoder } from 'src/infrastructure/transcoder/transcoder.service';
 import { UNFINISHED_PROCESSING_STATES } from 'src/modules/videos/schemas/video.schema';
 import type {
-  PendingDerivativeRecord,
+  DueRunRecord,
   ProcessingSourceRecord,
   VideoRecord,
 } from 'src/modules/videos/video-records.type';
@@ -257,7 +257,7 @@ export class VideoProcessingService implements OnApplicationBootstrap, BeforeApp
       if (this.stopping) return;
       const videoId = run._id.toHexString();
       const { runId, checkAt, startedAt } = run.processing;
-      if (!(await this.videos.takeDerivativeCheck(videoId, runId, checkAt, next))) continue;
+      if (!(await this.videos.moveCheckAt(videoId, runId, next, checkAt))) continue;
       let derivative: HlsDerivative;
       try {
         derivative = await storage.hlsDerivative(run.videoFile.key);
@@ -350,7 +350,7 @@ export class VideoProcessingService implements OnApplicationBootstrap, BeforeApp
     // The lease: renewed three times per period while ffmpeg runs.
     const renewal = setInterval(() => {
       this.videos
-        .renewLease(videoId, runId, new Date(Date.now() + this.leaseMs))
+        .moveCheckAt(videoId, runId, new Date(Date.now() + this.leaseMs))
         .catch((error: unknown) =>
           this.logger.warn(`Lease of video ${videoId} not renewed: ${describeError(error)}`),
         );
@@ -456,7 +456,7 @@ export class VideoProcessingService implements OnApplicationBootstrap, BeforeApp
 
   /** A Cloudinary run's outcome: ready with the derivative's playlist, or failed. */
   private async settleDerivative(
-    source: ProcessingSourceRecord | PendingDerivativeRecord,
+    source: ProcessingSourceRecord | DueRunRecord,
     runId: string,
     derivative: Exclude<HlsDerivative, { state: 'pending' }>,
   ): Promise<void> {

@@ -29,8 +29,8 @@ export interface VideoRecord {
 /** What a processing run needs of the video it claimed. */
 export type ProcessingSourceRecord = Pick<VideoRecord, '_id' | 'owner' | 'videoFile' | 'duration'>;
 
-/** A Cloudinary run waiting for its derivative, as the poll reads it. */
-export interface PendingDerivativeRecord extends ProcessingSourceRecord {
+/** A run due to be looked at (a local lease passed, a Cloudinary derivative to poll). */
+export interface DueRunRecord extends ProcessingSourceRecord {
   processing: { runId: string; startedAt: Date | null; checkAt: Date };
 }
 

@@ -23,7 +23,7 @@ import {
 import type {
   NewVideo,
   OwnerTotalsRecord,
-  PendingDerivativeRecord,
+  DueRunRecord,
   ProcessingSourceRecord,
   PublishedVideoFilter,
   SortOrder,
@@ -401,14 +401,6 @@ export class VideosRepository {
     return { ...source, previousOutputKey: processing?.outputKey ?? null };
   }
 
-  /** A local run's lease goes on until `until`; false when the run no longer holds the video. */
-  async renewLease(videoId: string, runId: string, until: Date): Promise<boolean> {
-    const result = await this.videos
-      .updateOne(runFilter(videoId, runId), { $set: { 'processing.checkAt': until } }, QUIET)
-      .exec();
-    return result.matchedCount === 1;
-  }
-
   /**
    * A clean shutdown lets its run go (its folder already removed): the video stays `processing`
    * with no lease, for the next boot of any instance to take at once.
@@ -436,32 +428,26 @@ export class VideosRepository {
    * Runs due to be looked at (`checkAt` passed: a local lease expired, or a Cloudinary
    * derivative to poll), oldest due first, with what the check needs.
    */
-  findDueChecks(now: Date, limit: number): Promise<PendingDerivativeRecord[]> {
+  findDueChecks(now: Date, limit: number): Promise<DueRunRecord[]> {
     return this.videos
       .find({ 'processing.state': 'processing', 'processing.checkAt': { $lte: now } })
       .select({ owner: 1, videoFile: 1, duration: 1, processing: 1 })
       .sort({ 'processing.checkAt': 1 })
       .limit(limit)
-      .lean<PendingDerivativeRecord[]>()
+      .lean<DueRunRecord[]>()
       .exec();
   }
 
   /**
-   * One poller (of any instance) takes a due check by moving its `checkAt` to `next` in a
-   * compare-and-set on the value it read. False when another poller took it, or the run ended.
+   * Moves the run's `checkAt` to `next`: a local run renewing its lease, or, given the `seen`
+   * value it read, one poller (of any instance) taking a due check in a compare-and-set. False
+   * when the run no longer holds the video, or another poller took the check.
    */
-  async takeDerivativeCheck(
-    videoId: string,
-    runId: string,
-    seenCheckAt: Date,
-    next: Date,
-  ): Promise<boolean> {
+  async moveCheckAt(videoId: string, runId: string, next: Date, seen?: Date): Promise<boolean> {
+    const filter = runFilter(videoId, runId);
+    if (seen !== undefined) filter['processing.checkAt'] = seen;
     const result = await this.videos
-      .updateOne(
-        { ...runFilter(videoId, runId), 'processing.checkAt': seenCheckAt },
-        { $set: { 'processing.checkAt': next } },
-        QUIET,
-      )
+      .updateOne(filter, { $set: { 'processing.checkAt': next } }, QUIET)
       .exec();
     return result.matchedCount === 1;
   }
