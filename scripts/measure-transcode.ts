@@ -49,10 +49,6 @@ import {
 } from 'node:fs';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
-import { NestFactory } from '@nestjs/core';
-import { getConnectionToken } from '@nestjs/mongoose';
-import type { NestExpressApplication } from '@nestjs/platform-express';
-import type { Connection } from 'mongoose';
 import { cannon, type CannonResult } from 'scripts/bench/cannon';
 import {
   childrenCpuMs,
@@ -63,17 +59,12 @@ import {
   Scope,
   sleep,
 } from 'scripts/bench/processes';
-import { AppModule } from 'src/app.module';
-import { configureApp } from 'src/app.setup';
-import type { AppConfig } from 'src/config/app-config';
-import { APP_CONFIG } from 'src/config/app-config.provider';
+import { startMeasuredApp } from 'scripts/bench/measured-app';
 import { Transcoder } from 'src/infrastructure/transcoder/transcoder.service';
-import { DatabaseSupervisorService } from 'src/infrastructure/database/database-supervisor.service';
 import { startEmbeddedMongo } from 'src/infrastructure/database/embedded-mongo';
 import { createVerifiedUser, type TestUser } from 'test/factories/users.factory';
 import { makeMp4 } from 'test/fixtures/ffmpeg.fixture';
 import { tinyPng } from 'test/fixtures/media.fixture';
-import type { TestApp } from 'test/utils/test-app';
 
 const CLIP_SECONDS = Number(process.env.TRANSCODE_CLIP_SECONDS ?? 30);
 const LOAD_SECONDS = Number(process.env.TRANSCODE_LOAD_SECONDS ?? 15);
@@ -284,48 +275,26 @@ async function main(): Promise<void> {
 
     const engine = await startEmbeddedMongo();
     scope.defer('engine', () => engine.stop());
-    const mediaDir = join(scratch, 'media');
-    Object.assign(process.env, {
-      NODE_ENV: 'test',
-      MONGODB_URI: `${engine.uri}/measure_transcode`,
-      LOG_LEVEL: 'error',
-      LOG_FILES: 'false',
-      BCRYPT_ROUNDS: '4',
-      MEDIA_STORAGE: 'local',
-      MEDIA_LOCAL_DIR: mediaDir,
-      UPLOAD_TMP_DIR: join(scratch, 'uploads'),
-      RESUMABLE_UPLOAD_DIR: join(scratch, 'resumable-uploads'),
-      MAIL_OUTBOX_DIR: join(scratch, 'outbox'),
-      VIDEO_TRANSCODING: 'auto',
-    });
-    for (const name of [
-      'GLOBAL',
-      'LOGIN',
-      'REGISTER',
-      'CODE_CHECK',
-      'EMAIL_SEND',
-      'LOGIN_FAILURES',
-      'LOGIN_FAILURES_ACCOUNT',
-    ])
-      process.env[`RATE_LIMIT_${name}`] = '100000000';
-    const app = await NestFactory.create<NestExpressApplication>(AppModule, {
-      bodyParser: false,
-      logger: ['error'],
-    });
-    configureApp(app);
+    const rateLimits = Object.fromEntries(
+      [
+        'GLOBAL',
+        'LOGIN',
+        'REGISTER',
+        'CODE_CHECK',
+        'EMAIL_SEND',
+        'LOGIN_FAILURES',
+        'LOGIN_FAILURES_ACCOUNT',
+      ].map((name) => [`RATE_LIMIT_${name}`, '100000000']),
+    );
+    const { app, harness, origin } = await startMeasuredApp(
+      `${engine.uri}/measure_transcode`,
+      scratch,
+      { VIDEO_TRANSCODING: 'auto', ...rateLimits },
+    );
     scope.defer('app', () => app.close());
-    await app.listen(0, '127.0.0.1');
-    await app.get(DatabaseSupervisorService).whenReady();
-    const config = app.get<AppConfig>(APP_CONFIG);
-    const port = (app.getHttpServer().address() as { port: number }).port;
-    const harness: TestApp = {
-      app,
-      config,
-      connection: app.get<Connection>(getConnectionToken()),
-      dir: scratch,
-      close: () => app.close(),
-    };
-    const api: Api = { base: `http://127.0.0.1:${port}`, owner: await createVerifiedUser(harness) };
+    const config = harness.config;
+    const mediaDir = config.media.localDir;
+    const api: Api = { base: origin, owner: await createVerifiedUser(harness) };
     const { concurrency, niceness } = config.media.processing;
     const cpuClass = app.get(Transcoder).cpuClass;
 

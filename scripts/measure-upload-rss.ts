@@ -28,19 +28,10 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { NestFactory } from '@nestjs/core';
-import { getConnectionToken } from '@nestjs/mongoose';
-import type { NestExpressApplication } from '@nestjs/platform-express';
-import type { Connection } from 'mongoose';
-import { AppModule } from 'src/app.module';
-import { configureApp } from 'src/app.setup';
-import type { AppConfig } from 'src/config/app-config';
-import { APP_CONFIG } from 'src/config/app-config.provider';
-import { DatabaseSupervisorService } from 'src/infrastructure/database/database-supervisor.service';
+import { startMeasuredApp } from 'scripts/bench/measured-app';
 import { startEmbeddedMongo } from 'src/infrastructure/database/embedded-mongo';
 import { createVerifiedUser } from 'test/factories/users.factory';
 import { tinyMp4, tinyPng, writeMp4File } from 'test/fixtures/media.fixture';
-import type { TestApp } from 'test/utils/test-app';
 
 const MB = 1024 * 1024;
 const VIDEO_BYTES = Number(process.env.RSS_VIDEO_BYTES ?? 100 * MB);
@@ -251,38 +242,15 @@ async function main(): Promise<void> {
   const modes = selectedModes();
   const engine = await startEmbeddedMongo();
   const scratch = mkdtempSync(join(tmpdir(), 'dancely-rss-'));
-  Object.assign(process.env, {
-    NODE_ENV: 'test',
-    MONGODB_URI: `${engine.uri}/measure_upload_rss`,
-    LOG_LEVEL: 'error',
-    LOG_FILES: 'false',
-    BCRYPT_ROUNDS: '4',
-    MEDIA_STORAGE: 'local',
-    MEDIA_LOCAL_DIR: join(scratch, 'media'),
-    UPLOAD_TMP_DIR: join(scratch, 'uploads'),
-    RESUMABLE_UPLOAD_DIR: join(scratch, 'resumable-uploads'),
-    MAIL_OUTBOX_DIR: join(scratch, 'outbox'),
+  const { app, harness, origin } = await startMeasuredApp(
+    `${engine.uri}/measure_upload_rss`,
+    scratch,
     // The upload alone is measured: no HLS run (and no ffmpeg) after it.
-    VIDEO_TRANSCODING: 'off',
-  });
-  const app = await NestFactory.create<NestExpressApplication>(AppModule, {
-    bodyParser: false,
-    logger: ['error'],
-  });
-  configureApp(app);
-  await app.listen(0, '127.0.0.1');
-  await app.get(DatabaseSupervisorService).whenReady();
-  const address = app.getHttpServer().address() as { port: number };
-  const base = `http://127.0.0.1:${address.port}/api/v1`;
+    { VIDEO_TRANSCODING: 'off' },
+  );
+  const base = `${origin}/api/v1`;
 
   try {
-    const harness: TestApp = {
-      app,
-      config: app.get<AppConfig>(APP_CONFIG),
-      connection: app.get<Connection>(getConnectionToken()),
-      dir: scratch,
-      close: () => app.close(),
-    };
     const user = await createVerifiedUser(harness);
     const thumbPath = join(scratch, 'thumb.png');
     writeFileSync(thumbPath, tinyPng());

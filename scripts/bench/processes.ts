@@ -154,15 +154,8 @@ const CLOCK_TICKS = ((): number => {
 /** CPU time (utime + stime, all threads) a process has used so far, in ms; NaN if unknown. */
 export function cpuMs(pid: number | undefined): number {
   if (pid === undefined || pid <= 0) return Number.NaN;
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    // Fields after the command name (which may contain spaces) start at field 3 (state):
-    // utime is field 14, stime field 15.
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS;
-  } catch {
-    return Number.NaN;
-  }
+  // utime is field 14, stime field 15.
+  return statTicksMs(pid, 14, 15);
 }
 
 /**
@@ -170,11 +163,17 @@ export function cpuMs(pid: number | undefined): number {
  * every child that has exited and been reaped (Node reaps its own), none of a running one.
  */
 export function childrenCpuMs(pid: number | 'self' = 'self'): number {
+  // cutime is field 16, cstime field 17.
+  return statTicksMs(pid, 16, 17);
+}
+
+/** The sum of two clock-tick fields of `/proc/<pid>/stat` (numbered as in proc(5)), in ms; NaN if unknown. */
+function statTicksMs(pid: number | 'self', first: number, second: number): number {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    // cutime is field 16, cstime field 17 (see cpuMs for the offset).
+    // The fields after the command name (which may contain spaces) start at field 3 (state).
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return ((Number(fields[13]) + Number(fields[14])) * 1000) / CLOCK_TICKS;
+    return ((Number(fields[first - 3]) + Number(fields[second - 3])) * 1000) / CLOCK_TICKS;
   } catch {
     return Number.NaN;
   }
