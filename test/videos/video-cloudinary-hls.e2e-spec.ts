@@ -1,5 +1,6 @@
 import { Types } from 'mongoose';
 import request from 'supertest';
+import { DomainEvents } from 'src/common/events/domain-events';
 import { JobQueues } from 'src/infrastructure/jobs/job-queues.service';
 import { VideoProcessingService } from 'src/modules/videos/video-processing.service';
 import { RELAXED_LIMITS } from 'test/auth/helpers';
@@ -153,6 +154,23 @@ describe('Cloudinary HLS (eager streaming profile)', () => {
       .findOne({ _id: new Types.ObjectId(card._id) });
     expect(after).toEqual(before);
     expect(await notificationsAbout(card._id)).toHaveLength(1);
+  });
+
+  it('settles once when the same notification arrives twice at the same moment', async () => {
+    const { card, derivation } = await uploadAndRequest();
+    const notification = fake.completeDerivation(derivation.publicId)!;
+    // Observed, not replaced: how often a run's end is announced (the owner's notification is
+    // grouped per video, so it alone could not tell one announcement from two).
+    const publish = jest.spyOn(t.app.get(DomainEvents), 'publish');
+    const answers = await Promise.all([deliver(t, notification), deliver(t, notification)]);
+    for (const res of answers) expectSuccess(res, 200, 'Notification received');
+    await idle();
+    expect(publish.mock.calls.filter(([name]) => name === 'video.processed')).toHaveLength(1);
+    publish.mockRestore();
+    expect((await getVideo(t, card._id, owner)).videoFile.hlsUrl).toBe(derivation.secureUrl);
+    expect((await notificationsAbout(card._id)).map((item) => String(item.type))).toEqual([
+      'video_ready',
+    ]);
   });
 
   describe('an attacker posting to the webhook', () => {
